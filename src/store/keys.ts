@@ -1,0 +1,43 @@
+/**
+ * The Redis key schema, version 1. docs/redis.md documents every key here;
+ * test/store/schema.test.ts pins them. The prefix may carry a hash tag
+ * (`{wiresift}:v1:`) so that every key a Lua script touches shares one
+ * Redis Cluster slot.
+ */
+export type Keys = ReturnType<typeof keysFor>;
+
+export function keysFor(prefix: string) {
+  return {
+    prefix,
+    /** HASH: one stored article (fields in docs/redis.md). */
+    article: (id: string) => `${prefix}article:${id}`,
+    /** ZSET: article ids scored by first-seen time (ms). */
+    articlesByTime: `${prefix}articles`,
+    /** STRING: article id for a canonical URL (exact dedup across feeds). */
+    urlIndex: (canonicalUrlHash: string) => `${prefix}url:${canonicalUrlHash}`,
+    /** STRING (binary): the article's MinHash signature, little-endian uint32s. */
+    signature: (id: string) => `${prefix}sig:${id}`,
+    /** SET: article ids whose signature falls in one LSH band bucket. */
+    lshBucket: (band: number, bucketHash: string) => `${prefix}lsh:${band}:${bucketHash}`,
+    /** STRING: monotonic counter bumped on every index write (optimistic concurrency). */
+    lshEpoch: `${prefix}lsh:epoch`,
+    /** HASH: one cluster (fields in docs/redis.md). */
+    cluster: (id: string) => `${prefix}cluster:${id}`,
+    /** ZSET: member article ids of a cluster, scored by published time (ms). */
+    clusterMembers: (id: string) => `${prefix}cluster:${id}:members`,
+    /** ZSET: cluster ids scored by last update (ms). */
+    clustersByUpdate: `${prefix}clusters`,
+    /** STRING: counter for new cluster ids. */
+    clusterSeq: `${prefix}cluster:seq`,
+    /** SET: article id pairs an editor said are not the same story ("a|b", a < b). */
+    blockedPairs: `${prefix}blocked-pairs`,
+    /** STREAM: change events for downstream services. */
+    events: `${prefix}events`,
+    /** HASH: configured/added feeds, id -> JSON. */
+    feeds: `${prefix}feeds`,
+    /** HASH: per-feed fetch state (etag, last status, errors, next fetch). */
+    feedState: (feedId: string) => `${prefix}feed:${feedId}:state`,
+    /** HASH: run counters (items, articles stored, failures) for summaries and metrics. */
+    stats: `${prefix}stats`,
+  };
+}

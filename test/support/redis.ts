@@ -1,0 +1,26 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { inject } from 'vitest';
+
+export function testRedisUrl(): string {
+  return inject('redisUrl');
+}
+
+/** A unique key prefix per test, so tests never see each other's keys. */
+export function uniquePrefix(name = 't'): string {
+  return `wiresift-test:${name}:${randomBytes(4).toString('hex')}:`;
+}
+
+export function connectTestRedis(): Redis {
+  return new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+}
+
+/** Deletes only the keys under the prefix a test created. */
+export async function dropPrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    cursor = next;
+    if (keys.length) await redis.unlink(...keys);
+  } while (cursor !== '0');
+}
