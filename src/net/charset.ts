@@ -1,6 +1,10 @@
 import iconv from 'iconv-lite';
 
-export type DecodedText = { text: string; charset: string; source: 'bom' | 'header' | 'document' | 'sniffed' };
+export type DecodedText = {
+  text: string;
+  charset: string;
+  source: 'bom' | 'header' | 'document' | 'sniffed';
+};
 
 const BOMS: Array<[number[], string]> = [
   [[0xef, 0xbb, 0xbf], 'utf-8'],
@@ -13,10 +17,26 @@ const BOMS: Array<[number[], string]> = [
  * that say "iso-8859-1" routinely carry 0x80–0x9F curly quotes and euro signs.
  */
 function normaliseLabel(label: string): string | undefined {
-  const l = label.trim().toLowerCase().replace(/^["']|["']$/g, '');
+  const l = label
+    .trim()
+    .toLowerCase()
+    .replace(/^["']|["']$/g, '');
   if (!l) return undefined;
   if (['utf8', 'utf-8', 'unicode-1-1-utf-8'].includes(l)) return 'utf-8';
-  if (['iso-8859-1', 'iso8859-1', 'latin1', 'latin-1', 'l1', 'us-ascii', 'ascii', 'cp1252', 'windows-1252', 'x-cp1252'].includes(l))
+  if (
+    [
+      'iso-8859-1',
+      'iso8859-1',
+      'latin1',
+      'latin-1',
+      'l1',
+      'us-ascii',
+      'ascii',
+      'cp1252',
+      'windows-1252',
+      'x-cp1252',
+    ].includes(l)
+  )
     return 'windows-1252';
   if (['iso-8859-15', 'iso8859-15', 'latin-9', 'l9'].includes(l)) return 'iso-8859-15';
   return iconv.encodingExists(l) ? l : undefined;
@@ -51,7 +71,10 @@ function isValidUtf8(bytes: Uint8Array): boolean {
  * declaration (XML prolog or <meta>), else UTF-8 when the bytes are valid UTF-8
  * and windows-1252 otherwise — so French pages never turn into mojibake.
  */
-export function decodeBytes(bytes: Uint8Array, opts: { contentType?: string; kind: 'html' | 'xml' }): DecodedText {
+export function decodeBytes(
+  bytes: Uint8Array,
+  opts: { contentType?: string; kind: 'html' | 'xml' },
+): DecodedText {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (const [sig, charset] of BOMS) {
     if (sig.every((b, i) => buf[i] === b)) {
@@ -66,7 +89,11 @@ export function decodeBytes(bytes: Uint8Array, opts: { contentType?: string; kin
     if (declared === 'utf-8' && !isValidUtf8(buf)) {
       return { text: iconv.decode(buf, 'windows-1252'), charset: 'windows-1252', source: 'sniffed' };
     }
-    return { text: iconv.decode(buf, declared), charset: declared, source: fromHeader ? 'header' : 'document' };
+    return {
+      text: iconv.decode(buf, declared),
+      charset: declared,
+      source: fromHeader ? 'header' : 'document',
+    };
   }
   if (isValidUtf8(buf)) return { text: buf.toString('utf8'), charset: 'utf-8', source: 'sniffed' };
   return { text: iconv.decode(buf, 'windows-1252'), charset: 'windows-1252', source: 'sniffed' };

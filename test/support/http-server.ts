@@ -3,7 +3,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** A real local HTTP server on a free port for fetch tests. */
-export async function startHttpServer(handler: Handler): Promise<{ url: string; server: Server; close: () => Promise<void> }> {
+export async function startHttpServer(
+  handler: Handler,
+): Promise<{ url: string; server: Server; close: () => Promise<void> }> {
   const server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const addr = server.address();
