@@ -11,6 +11,8 @@ export function keysFor(prefix: string) {
     prefix,
     /** HASH: one stored article (fields in docs/redis.md). */
     article: (id: string) => `${prefix}article:${id}`,
+    /** STRING: the article's extracted body text; expires after articles.bodyTtlHours. */
+    articleBody: (id: string) => `${prefix}article:${id}:body`,
     /** ZSET: article ids scored by first-seen time (ms). */
     articlesByTime: `${prefix}articles`,
     /** STRING: article id for a canonical URL (exact dedup across feeds). */

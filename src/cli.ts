@@ -1,0 +1,180 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { isRole, ROLES } from '../workers/roles.js';
+import { extractFile, parseExtractList } from './cli/extract.js';
+import { feedsCommand } from './cli/feeds.js';
+import { runForever, runOnce } from './cli/run.js';
+import { UsageError } from './cli/usage-error.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import { createLogger } from './log.js';
+import { connectRedis } from './pipeline/context.js';
+import { listClusters } from './store/cluster-read.js';
+import { keysFor } from './store/keys.js';
+
+const HELP = `wiresift — news feed aggregation and near-duplicate clustering of wire stories
+
+Usage:
+  wiresift run [--role R] [--config F] [--feeds LIST] [--once]
+      Run the pipeline. R is one of ${ROLES.join(', ')} (default all).
+      --feeds LIST  poll the feeds in LIST (OPML, or one URL per line) instead of the configured ones
+      --once        poll every feed once, wait until every queue is drained, print a summary, exit
+  wiresift extract [--url URL] FILE...
+  wiresift extract --list LIST.jsonl      (each line {"file": ..., "url": ...})
+      Extract article pages from raw files: one JSON line per page, in input order.
+  wiresift clusters [--json] [--min-size N]
+      Clusters stored in Redis, most recent activity first.
+  wiresift feeds list|add URL [--name N]|remove ID|import FILE|export|check URL|FILE [--json]
+      Manage feeds; "check" fetches (or reads) and parses one feed exactly as the worker does.
+  wiresift bench [extract|dedup] [--json]
+      Benchmarks against baselines, measured in the same run.
+
+Common options:
+  --config F    a YAML file layered over config/default.yaml
+  -h, --help    this help;  --version  the version
+Environment: REDIS_URL, WIRESIFT_PREFIX, LOG_LEVEL, PORT, HOST, WIRESIFT_ALLOW_PRIVATE_NETWORKS, WIRESIFT_ALLOW_HOSTS
+`;
+
+const options = {
+  config: { type: 'string' },
+  role: { type: 'string' },
+  feeds: { type: 'string' },
+  once: { type: 'boolean', default: false },
+  url: { type: 'string' },
+  list: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  'min-size': { type: 'string' },
+  name: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+  version: { type: 'boolean', default: false },
+} as const;
+
+function out(s: string): void {
+  process.stdout.write(`${s}\n`);
+}
+
+async function version(): Promise<string> {
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    process.stderr.write(`wiresift: ${(err as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  const { values: v, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (v.version) {
+    out(await version());
+    return 0;
+  }
+  if (v.help || !command || command === 'help') {
+    out(HELP);
+    return command || v.help ? 0 : 2;
+  }
+  try {
+    const config = loadConfig(v.config ? { file: v.config } : {});
+    return await dispatch(command, rest, v, config);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`wiresift: ${err.message}\n\n${HELP}`);
+      return 2;
+    }
+    if (err instanceof ConfigError) {
+      process.stderr.write(`wiresift: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+type Values = Record<string, string | boolean | undefined>;
+
+async function dispatch(command: string, rest: string[], v: Values, config: Config): Promise<number> {
+  switch (command) {
+    case 'run': {
+      const role = (v.role as string | undefined) ?? 'all';
+      if (!isRole(role)) throw new UsageError(`unknown role ${JSON.stringify(role)}: use ${ROLES.join(', ')}`);
+      const opts = { role, once: Boolean(v.once), ...(v.feeds ? { feedsList: v.feeds as string } : {}) };
+      if (opts.once) {
+        // Logs go to stderr so stdout carries only the summary line.
+        const log = createLogger(config.log.level, {}, 2);
+        const s = await runOnce(config, log, opts);
+        out(
+          `feeds ${s.feeds}, items ${s.items}, articles stored ${s.articlesStored}, clusters ${s.clusters}, failures ${s.failures}`,
+        );
+        return 0;
+      }
+      return runForever(config, createLogger(config.log.level), opts);
+    }
+    case 'extract':
+      return extractCommand(rest, v, config);
+    case 'clusters':
+      return clustersCommand(v, config);
+    case 'feeds':
+      return feedsCommand(
+        rest[0],
+        rest.slice(1),
+        { json: Boolean(v.json), ...(v.name ? { name: v.name as string } : {}) },
+        config,
+        out,
+      );
+    case 'bench': {
+      const { benchCommand } = await import('./bench/bench-command.js');
+      return benchCommand(rest[0], { json: Boolean(v.json) }, out);
+    }
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+  }
+}
+
+async function extractCommand(files: string[], v: Values, config: Config): Promise<number> {
+  let inputs: Array<{ file: string; url?: string }>;
+  if (v.list) {
+    if (files.length) throw new UsageError('extract takes either --list or FILE arguments, not both');
+    const list = v.list as string;
+    inputs = parseExtractList(await readFile(list, 'utf8'), list);
+  } else {
+    if (!files.length) throw new UsageError('extract needs FILE arguments or --list LIST.jsonl');
+    if (v.url && files.length > 1) throw new UsageError('--url applies to a single FILE');
+    inputs = files.map((file) => ({ file, ...(v.url ? { url: v.url as string } : {}) }));
+  }
+  for (const input of inputs) out(JSON.stringify(await extractFile(input, config)));
+  return 0;
+}
+
+async function clustersCommand(v: Values, config: Config): Promise<number> {
+  const minSize = v['min-size'] === undefined ? 1 : Number(v['min-size']);
+  if (!Number.isInteger(minSize) || minSize < 1) throw new UsageError('--min-size must be a positive integer');
+  const redis = connectRedis(config, 'cli');
+  try {
+    const clusters = await listClusters(redis, keysFor(config.redis.prefix), { minSize });
+    if (v.json) {
+      const pages: Record<string, { cluster: string }> = {};
+      for (const c of clusters) for (const m of c.members) pages[m.url] = { cluster: c.id };
+      out(
+        JSON.stringify({
+          clusters: clusters.map((c) => ({
+            id: c.id,
+            size: c.size,
+            representative: c.representative ? { url: c.representative.url, title: c.representative.title } : null,
+            members: c.members.map((m) => ({ url: m.url, title: m.title, outlet: m.outlet, publishedAt: m.publishedAt })),
+          })),
+          // The same membership keyed by URL: the shape corpus scorers read.
+          pages,
+        }),
+      );
+    } else {
+      for (const c of clusters) {
+        out(`${c.id}  size ${c.size}  ${c.representative?.title ?? ''}`);
+        for (const m of c.members) out(`    ${m.outlet.padEnd(24)} ${m.title}`);
+      }
+    }
+    return 0;
+  } finally {
+    redis.disconnect();
+  }
+}

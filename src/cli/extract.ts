@@ -1,0 +1,74 @@
+import { readFile } from 'node:fs/promises';
+import { type Config, boilerplatePhrases } from '../config.js';
+import { extractPage } from '../extract/extract-page.js';
+
+export type ExtractInput = { file: string; url?: string };
+
+export type ExtractLine = {
+  file: string;
+  url: string | null;
+  title: string | null;
+  text: string;
+  byline: string | null;
+  publishedAt: string | null;
+  lang: string | null;
+  agency: string | null;
+  status: 'ok' | 'empty' | 'failed';
+  reason?: string;
+};
+
+/** Parses `--list` JSONL; a bad line is an error naming its number, before any page is read. */
+export function parseExtractList(text: string, source: string): ExtractInput[] {
+  const out: ExtractInput[] = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (!line.trim()) return;
+    let v: unknown;
+    try {
+      v = JSON.parse(line);
+    } catch {
+      throw new Error(`extract: ${source}:${i + 1} is not JSON`);
+    }
+    const o = v as { file?: unknown; url?: unknown };
+    if (!o || typeof o.file !== 'string' || !o.file) throw new Error(`extract: ${source}:${i + 1} needs a "file" string`);
+    if (o.url !== undefined && o.url !== null && typeof o.url !== 'string')
+      throw new Error(`extract: ${source}:${i + 1} "url" must be a string`);
+    out.push({ file: o.file, ...(typeof o.url === 'string' ? { url: o.url } : {}) });
+  });
+  return out;
+}
+
+export async function extractFile(input: ExtractInput, config: Config): Promise<ExtractLine> {
+  const base = { file: input.file, url: input.url ?? null };
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(input.file);
+  } catch (err) {
+    return {
+      ...base,
+      title: null,
+      text: '',
+      byline: null,
+      publishedAt: null,
+      lang: null,
+      agency: null,
+      status: 'failed',
+      reason: `extract: cannot read ${input.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    };
+  }
+  const r = extractPage(bytes, {
+    ...(input.url ? { url: input.url } : {}),
+    boilerplate: boilerplatePhrases(config),
+    siteRules: config.extract.siteRules,
+  });
+  return {
+    ...base,
+    title: r.title,
+    text: r.text,
+    byline: r.byline,
+    publishedAt: r.publishedAt,
+    lang: r.lang,
+    agency: r.agency,
+    status: r.status,
+    ...(r.reason ? { reason: r.reason } : {}),
+  };
+}

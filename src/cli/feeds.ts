@@ -1,0 +1,111 @@
+import { readFile } from 'node:fs/promises';
+import type { Config } from '../config.js';
+import { readFeedList, toOpml } from '../feeds/feed-list.js';
+import { fetchAndParseFeed } from '../feeds/load-feed.js';
+import { parseFeed } from '../feeds/parse-feed.js';
+import { decodeBytes } from '../net/charset.js';
+import { connectRedis, fetchOptionsFrom } from '../pipeline/context.js';
+import { activeFeeds, addFeed, removeFeed } from '../pipeline/feed-registry.js';
+import { readFeedState } from '../store/feed-state.js';
+import { keysFor } from '../store/keys.js';
+import { UsageError } from './usage-error.js';
+
+export type FeedCheck = {
+  ok: boolean;
+  title: string | null;
+  items: Array<{ title: string; link: string; guid: string; published: string | null }>;
+  error: string | null;
+};
+
+/** Fetch (or read) and parse one feed exactly as the worker does. */
+export async function checkFeed(target: string, config: Config): Promise<FeedCheck> {
+  try {
+    let feed: Awaited<ReturnType<typeof parseFeed>> | null;
+    if (/^https?:\/\//i.test(target)) {
+      feed = (await fetchAndParseFeed(target, fetchOptionsFrom(config))).feed;
+    } else {
+      const bytes = await readFile(target);
+      const { text } = decodeBytes(bytes, { kind: 'xml' });
+      feed = await parseFeed(text, new URL(`file://${target.startsWith('/') ? '' : `${process.cwd()}/`}${target}`).href);
+    }
+    if (!feed) return { ok: false, title: null, items: [], error: 'feeds: not modified (304) with no cached copy' };
+    return {
+      ok: true,
+      title: feed.title,
+      items: feed.items.map((i) => ({ title: i.title, link: i.link, guid: i.guid, published: i.published })),
+      error: null,
+    };
+  } catch (err) {
+    return { ok: false, title: null, items: [], error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+export async function feedsCommand(
+  sub: string | undefined,
+  args: string[],
+  flags: { json: boolean; name?: string },
+  config: Config,
+  out: (s: string) => void,
+): Promise<number> {
+  if (sub === 'check') {
+    const target = args[0];
+    if (!target) throw new UsageError('feeds check needs a URL or a FILE');
+    const r = await checkFeed(target, config);
+    if (flags.json) out(JSON.stringify(r));
+    else if (r.ok) {
+      out(`${r.title} — ${r.items.length} items`);
+      for (const i of r.items) out(`  ${i.published ?? '(no date)'}  ${i.title}\n    ${i.link}`);
+    } else out(`feed fails: ${r.error}`);
+    return r.ok ? 0 : 1;
+  }
+  const redis = connectRedis(config, 'cli');
+  const keys = keysFor(config.redis.prefix);
+  try {
+    switch (sub) {
+      case 'list': {
+        const feeds = await activeFeeds(redis, keys, config);
+        const rows = await Promise.all(feeds.map(async (f) => ({ ...f, state: await readFeedState(redis, keys, f.feedId) })));
+        if (flags.json) out(JSON.stringify({ feeds: rows }));
+        else
+          for (const r of rows)
+            out(
+              `${r.feedId}  ${r.origin.padEnd(6)}  ${r.url}  status=${r.state.lastStatus || 'never'}` +
+                (r.state.consecutiveErrors ? ` errors=${r.state.consecutiveErrors} (${r.state.lastError})` : ''),
+            );
+        return 0;
+      }
+      case 'add': {
+        const url = args[0];
+        if (!url || !/^https?:\/\//i.test(url)) throw new UsageError('feeds add needs an http(s) URL');
+        out(await addFeed(redis, keys, url, flags.name));
+        return 0;
+      }
+      case 'remove': {
+        const id = args[0];
+        if (!id) throw new UsageError('feeds remove needs a feed ID (see `wiresift feeds list`)');
+        if (!(await removeFeed(redis, keys, id))) {
+          out(`no added feed with id ${id} (feeds from the config file are removed there)`);
+          return 1;
+        }
+        return 0;
+      }
+      case 'import': {
+        const file = args[0];
+        if (!file) throw new UsageError('feeds import needs an OPML or text FILE');
+        const refs = await readFeedList(file);
+        for (const r of refs) await addFeed(redis, keys, r.url, r.title);
+        out(`imported ${refs.length} feeds`);
+        return 0;
+      }
+      case 'export': {
+        const feeds = await activeFeeds(redis, keys, config);
+        out(toOpml(feeds.map((f) => ({ url: f.url, ...(f.name ? { title: f.name } : {}) })), 'wiresift feeds'));
+        return 0;
+      }
+      default:
+        throw new UsageError(`unknown feeds command ${JSON.stringify(sub ?? '')}: use list, add, remove, import, export, check`);
+    }
+  } finally {
+    redis.disconnect();
+  }
+}

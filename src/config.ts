@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+const siteRule = z.strictObject({
+  body: z.string().min(1).optional(),
+  remove: z.array(z.string().min(1)).optional(),
+});
+
+const feed = z.strictObject({
+  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  name: z.string().optional(),
+  intervalSeconds: z.number().int().min(10).optional(),
+});
+
+const positiveInt = z.number().int().positive();
+const share = z.number().min(0).max(1);
+
+export const configSchema = z.strictObject({
+  redis: z.strictObject({
+    url: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://'),
+    prefix: z.string().min(1).regex(/:$/, 'must end with ":"'),
+  }),
+  log: z.strictObject({
+    level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
+  }),
+  http: z.strictObject({ port: z.number().int().min(0).max(65535), host: z.string().min(1) }),
+  feeds: z.array(feed),
+  schedule: z.strictObject({ pollIntervalSeconds: z.number().int().min(10) }),
+  net: z.strictObject({
+    userAgent: z.string().min(1),
+    timeoutMs: positiveInt,
+    maxBodyBytes: positiveInt,
+    maxRedirects: z.number().int().min(0).max(20),
+    allowPrivateNetworks: z.boolean(),
+    allowHosts: z.array(z.string().min(1)),
+  }),
+  queues: z.strictObject({
+    attempts: positiveInt,
+    backoffMs: positiveInt,
+    keepCompleted: z.number().int().min(0),
+    keepFailed: z.number().int().min(0),
+    concurrency: z.strictObject({ feeds: positiveInt, articles: positiveInt, dedup: positiveInt }),
+  }),
+  extract: z.strictObject({
+    boilerplate: z.record(z.string(), z.array(z.string().min(1))),
+    siteRules: z.record(z.string(), siteRule),
+    feedFallbackMinWords: z.number().int().min(0),
+  }),
+  dedup: z
+    .strictObject({
+      numPerm: z.number().int().min(16).max(1024),
+      shingleSize: z.number().int().min(1).max(8),
+      jaccardThreshold: share,
+      containmentThreshold: share,
+      minTokensForContainment: z.number().int().min(0),
+      candidateThreshold: share,
+      windowHours: positiveInt,
+    })
+    .refine((d) => d.candidateThreshold <= d.jaccardThreshold, {
+      message: 'candidateThreshold must not exceed jaccardThreshold (candidates are verified afterwards)',
+      path: ['candidateThreshold'],
+    }),
+  events: z.strictObject({ maxLen: positiveInt }),
+  articles: z.strictObject({ bodyTtlHours: positiveInt }),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export const defaultConfigPath = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'config', 'default.yaml');
+
+function parseBool(name: string, value: string): boolean {
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off)$/i.test(value)) return false;
+  throw new ConfigError(`config: env ${name}=${JSON.stringify(value)} must be true or false`);
+}
+
+function parsePort(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`config: env ${name}=${JSON.stringify(value)} is not a port`);
+  return n;
+}
+
+/** 12-factor: the environment wins over the file. */
+function applyEnv(raw: Record<string, any>, env: NodeJS.ProcessEnv): void {
+  const section = (k: string) => {
+    if (raw[k] === undefined || raw[k] === null) raw[k] = {};
+    return raw[k];
+  };
+  if (env.REDIS_URL) section('redis').url = env.REDIS_URL;
+  if (env.WIRESIFT_PREFIX) section('redis').prefix = env.WIRESIFT_PREFIX;
+  if (env.LOG_LEVEL) section('log').level = env.LOG_LEVEL;
+  if (env.PORT) section('http').port = parsePort('PORT', env.PORT);
+  if (env.HOST) section('http').host = env.HOST;
+  if (env.WIRESIFT_ALLOW_PRIVATE_NETWORKS)
+    section('net').allowPrivateNetworks = parseBool('WIRESIFT_ALLOW_PRIVATE_NETWORKS', env.WIRESIFT_ALLOW_PRIVATE_NETWORKS);
+  if (env.WIRESIFT_ALLOW_HOSTS)
+    section('net').allowHosts = env.WIRESIFT_ALLOW_HOSTS.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+}
+
+function describeIssues(error: z.ZodError, source: string): string {
+  const lines = error.issues.map((issue) => {
+    const key = issue.path.length ? issue.path.join('.') : '(root)';
+    return `  ${key}: ${issue.message}`;
+  });
+  return `config: ${source} is invalid:\n${lines.join('\n')}`;
+}
+
+function deepMerge(base: any, over: any): any {
+  if (Array.isArray(over) || over === null || typeof over !== 'object') return over;
+  const out: Record<string, unknown> = { ...(base && typeof base === 'object' && !Array.isArray(base) ? base : {}) };
+  for (const [k, v] of Object.entries(over)) out[k] = k in out ? deepMerge(out[k], v) : v;
+  return out;
+}
+
+function readYaml(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`config: cannot read ${path}: ${(err as Error).message}`);
+  }
+  try {
+    return parseYaml(text) ?? {};
+  } catch (err) {
+    throw new ConfigError(`config: ${path} is not valid YAML: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Loads config/default.yaml, then the file given with --config on top of it
+ * (so a site file only states what differs), then the environment.
+ */
+export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv } = {}): Config {
+  let raw = readYaml(defaultConfigPath);
+  const source = opts.file ?? defaultConfigPath;
+  if (opts.file) {
+    const over = readYaml(opts.file);
+    if (over === null || typeof over !== 'object' || Array.isArray(over))
+      throw new ConfigError(`config: ${opts.file} must be a YAML mapping`);
+    raw = deepMerge(raw, over);
+  }
+  applyEnv(raw as Record<string, any>, opts.env ?? process.env);
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, source));
+  return parsed.data;
+}
+
+/** Every configured boilerplate phrase, all languages together. */
+export function boilerplatePhrases(config: Config): string[] {
+  return Object.values(config.extract.boilerplate).flat();
+}

@@ -1,0 +1,36 @@
+/**
+ * 32-bit non-cryptographic hashing primitives shared by shingling, MinHash and
+ * LSH banding. Everything stays in int32 arithmetic (Math.imul, shifts) so no
+ * float64 product ever loses bits.
+ */
+
+/** FNV-1a over the UTF-16 code units of a string, finished with fmix32 for avalanche. */
+export function hashString32(s: string, seed = 0x811c9dc5): number {
+  let h = seed | 0;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return fmix32(h);
+}
+
+/** murmur3's finaliser: a bijection on 32-bit integers with full avalanche. */
+export function fmix32(x: number): number {
+  let h = x | 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** One murmur3_32 body round: folds a 32-bit block into the running state. */
+export function murmurRound(state: number, block: number): number {
+  let k = Math.imul(block, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, 0x1b873593);
+  let h = state ^ k;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}

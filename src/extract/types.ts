@@ -1,0 +1,30 @@
+export type ExtractStatus = 'ok' | 'empty' | 'failed';
+
+/** Per-domain override: CSS selectors. */
+export type SiteRule = { body?: string; remove?: string[] };
+
+export type ExtractOptions = {
+  url?: string;
+  /** Boilerplate phrases of every configured language. */
+  boilerplate: string[];
+  /** Key: hostname; a rule matches that host and its subdomains. */
+  siteRules?: Record<string, SiteRule>;
+  /** Extra exact lines learned for this domain. */
+  learnedBoilerplate?: string[];
+};
+
+export type ExtractedArticle = {
+  status: ExtractStatus;
+  reason?: string;
+  title: string | null;
+  /** Paragraphs joined by "\n\n". */
+  text: string;
+  byline: string | null;
+  /** ISO 8601 UTC. */
+  publishedAt: string | null;
+  updatedAt: string | null;
+  /** 'fr' | 'en' | ... */
+  lang: string | null;
+  /** 'AFP' | 'Reuters' | 'AP' | ... */
+  agency: string | null;
+};

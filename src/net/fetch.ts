@@ -1,0 +1,207 @@
+import http, { type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
+import https from 'node:https';
+import type { NetworkPolicy } from './address-policy.js';
+import { FetchError, parseRetryAfter } from './fetch-error.js';
+import { assertLiteralHostAllowed, guardedLookup } from './guarded-lookup.js';
+import { readBody } from './read-body.js';
+
+export type FetchOptions = {
+  /** Total budget for every hop, headers and body included. */
+  timeoutMs: number;
+  /** Cap on the decoded (decompressed) body. */
+  maxBytes: number;
+  maxRedirects: number;
+  userAgent: string;
+  policy: NetworkPolicy;
+  accept?: string;
+  etag?: string;
+  lastModified?: string;
+  /** Matched against the Content-Type header when there is one. */
+  allowedContentTypes?: RegExp;
+  signal?: AbortSignal;
+};
+
+export type FetchResponse = {
+  /** Final URL after redirects. */
+  url: string;
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+  notModified: boolean;
+  contentType?: string;
+  etag?: string;
+  lastModified?: string;
+  /** Every URL that answered with a redirect, in order; empty when none did. */
+  redirects: string[];
+};
+
+type Hop = { kind: 'redirect'; location: string } | { kind: 'final'; response: Omit<FetchResponse, 'redirects'> };
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+type Deadline = { signal: AbortSignal; timedOut: () => boolean; clear: () => void };
+
+function startDeadline(timeoutMs: number, callerSignal: AbortSignal | undefined): Deadline {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new Error('timeout'));
+  }, timeoutMs);
+  const onCallerAbort = () => controller.abort(callerSignal?.reason);
+  if (callerSignal?.aborted) onCallerAbort();
+  else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    clear: () => {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', onCallerAbort);
+    },
+  };
+}
+
+function parseTarget(raw: string, base?: string): URL {
+  let target: URL;
+  try {
+    target = new URL(raw, base);
+  } catch {
+    throw new FetchError('invalid_url', raw, 'invalid URL');
+  }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+    throw new FetchError('bad_scheme', target.href, `scheme ${target.protocol} is not allowed`);
+  }
+  target.hash = '';
+  return target;
+}
+
+function flattenHeaders(res: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(res.headers)) {
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+function requestHeaders(opts: FetchOptions): OutgoingHttpHeaders {
+  const headers: OutgoingHttpHeaders = {
+    'user-agent': opts.userAgent,
+    accept: opts.accept ?? '*/*',
+    'accept-encoding': 'gzip, deflate, br',
+  };
+  if (opts.etag) headers['if-none-match'] = opts.etag;
+  if (opts.lastModified) headers['if-modified-since'] = opts.lastModified;
+  return headers;
+}
+
+function toFetchError(err: unknown, url: string, deadline: Deadline, timeoutMs: number): FetchError {
+  if (err instanceof FetchError) return err;
+  if (deadline.timedOut()) return new FetchError('timeout', url, `timed out after ${timeoutMs} ms`);
+  if (deadline.signal.aborted) return new FetchError('network', url, 'aborted by caller', { cause: err });
+  const message = err instanceof Error ? err.message : String(err);
+  return new FetchError('network', url, message, { cause: err });
+}
+
+async function handleResponse(res: IncomingMessage, url: string, opts: FetchOptions): Promise<Hop> {
+  const status = res.statusCode ?? 0;
+  const location = res.headers.location;
+  if (REDIRECT_STATUSES.has(status) && location) {
+    res.destroy();
+    return { kind: 'redirect', location };
+  }
+  const headers = flattenHeaders(res);
+  const validators = {
+    ...(headers['content-type'] ? { contentType: headers['content-type'] } : {}),
+    ...(headers.etag ? { etag: headers.etag } : {}),
+    ...(headers['last-modified'] ? { lastModified: headers['last-modified'] } : {}),
+  };
+  if (status === 304) {
+    res.destroy();
+    return {
+      kind: 'final',
+      response: { url, status, headers, body: Buffer.alloc(0), notModified: true, ...validators },
+    };
+  }
+  if (status < 200 || status >= 300) {
+    res.destroy();
+    const retryAfterMs = parseRetryAfter(headers['retry-after']);
+    throw new FetchError('http_status', url, `HTTP ${status} ${res.statusMessage ?? ''}`.trim(), {
+      status,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    });
+  }
+  const contentType = headers['content-type'];
+  if (opts.allowedContentTypes && contentType) {
+    opts.allowedContentTypes.lastIndex = 0;
+    if (!opts.allowedContentTypes.test(contentType)) {
+      res.destroy();
+      throw new FetchError('bad_content_type', url, `content type ${contentType} is not accepted`, { status });
+    }
+  }
+  const declaredLength = Number(headers['content-length']);
+  if (!headers['content-encoding'] && Number.isFinite(declaredLength) && declaredLength > opts.maxBytes) {
+    res.destroy();
+    throw new FetchError('too_large', url, `Content-Length ${declaredLength} exceeds ${opts.maxBytes} bytes`, {
+      status,
+    });
+  }
+  const body = await readBody(res, url, opts.maxBytes);
+  if (body.length === 0) throw new FetchError('empty_body', url, `HTTP ${status} with an empty body`, { status });
+  return { kind: 'final', response: { url, status, headers, body, notModified: false, ...validators } };
+}
+
+function requestOnce(target: URL, opts: FetchOptions, deadline: Deadline): Promise<Hop> {
+  const url = target.href;
+  assertLiteralHostAllowed(url, target.hostname, opts.policy);
+  const lookup = guardedLookup(url, target.hostname, opts.policy);
+  const transport = target.protocol === 'https:' ? https : http;
+  return new Promise<Hop>((resolve, reject) => {
+    const fail = (err: unknown) => reject(toFetchError(err, url, deadline, opts.timeoutMs));
+    const req = transport.request(target, {
+      method: 'GET',
+      headers: requestHeaders(opts),
+      // A fresh connection per hop: a pooled socket could outlive the address check it passed.
+      agent: false,
+      signal: deadline.signal,
+      ...(lookup ? { lookup } : {}),
+    });
+    req.on('error', fail);
+    req.on('response', (res) => {
+      // Errors after an abort must never surface as an unhandled 'error' event.
+      res.on('error', () => {});
+      handleResponse(res, url, opts).then(resolve, fail);
+    });
+    req.end();
+  });
+}
+
+/**
+ * GET a URL from the open internet without trusting it: http(s) only, every
+ * redirect hop re-checked against the network policy, one deadline for the
+ * whole exchange, and a cap on the decoded body.
+ */
+export async function safeFetch(url: string, opts: FetchOptions): Promise<FetchResponse> {
+  let target = parseTarget(url);
+  const seen = new Set([target.href]);
+  const redirects: string[] = [];
+  const deadline = startDeadline(opts.timeoutMs, opts.signal);
+  try {
+    for (;;) {
+      if (deadline.signal.aborted) throw toFetchError(deadline.signal.reason, target.href, deadline, opts.timeoutMs);
+      const hop = await requestOnce(target, opts, deadline);
+      if (hop.kind === 'final') return { ...hop.response, redirects };
+      redirects.push(target.href);
+      if (redirects.length > opts.maxRedirects) {
+        throw new FetchError('too_many_redirects', url, `more than ${opts.maxRedirects} redirects`);
+      }
+      const next = parseTarget(hop.location, target.href);
+      if (seen.has(next.href)) {
+        throw new FetchError('redirect_loop', url, `redirect loop back to ${next.href}`);
+      }
+      seen.add(next.href);
+      target = next;
+    }
+  } finally {
+    deadline.clear();
+  }
+}

@@ -1,0 +1,29 @@
+import { UnrecoverableError } from 'bullmq';
+import { sketchText } from '../dedup/sketch.js';
+import type { DedupJob, DedupJobResult } from '../queues/jobs.js';
+import { getArticle, getArticleBody } from '../store/articles.js';
+import type { PipelineContext } from './context.js';
+
+/** Sketch the stored body and place the article in its cluster (one atomic step in Redis). */
+export async function clusterArticle(ctx: PipelineContext, job: DedupJob): Promise<DedupJobResult> {
+  const [article, body] = await Promise.all([
+    getArticle(ctx.redis, ctx.keys, job.articleId),
+    getArticleBody(ctx.redis, ctx.keys, job.articleId),
+  ]);
+  if (!article) throw new UnrecoverableError(`dedup: article ${job.articleId} is not stored`);
+  if (!body) throw new UnrecoverableError(`dedup: article ${job.articleId} has no body (expired or empty)`);
+  const sketch = sketchText(body, ctx.hasher, ctx.config.dedup.shingleSize);
+  const publishedAt = Date.parse(article.publishedAt) || Date.parse(article.fetchedAt) || Date.now();
+  const result = await ctx.clusterIndex.assign({
+    articleId: job.articleId,
+    sketch,
+    publishedAt,
+    ttlSeconds: ctx.config.dedup.windowHours * 3600,
+  });
+  return {
+    clusterId: result.clusterId,
+    created: result.created,
+    joined: result.joined,
+    mergedFrom: result.mergedFrom,
+  };
+}

@@ -1,0 +1,117 @@
+import { UnrecoverableError } from 'bullmq';
+import { boilerplatePhrases } from '../config.js';
+import { extractArticle } from '../extract/extract-article.js';
+import { extractPage } from '../extract/extract-page.js';
+import type { ExtractedArticle } from '../extract/types.js';
+import { safeFetch } from '../net/fetch.js';
+import { FetchError } from '../net/fetch-error.js';
+import type { ArticleJob, ArticleJobResult } from '../queues/jobs.js';
+import { type ArticleRecord, type ArticleSource, getArticle, saveArticle } from '../store/articles.js';
+import type { PipelineContext } from './context.js';
+
+const HTML_TYPES = /^(text\/html|application\/xhtml\+xml|text\/plain)\b/i;
+
+type Outcome = { extracted: ExtractedArticle; source: ArticleSource; charset: string; failure?: string };
+
+function wordCount(text: string): number {
+  return text.split(/\s+/).filter(Boolean).length;
+}
+
+/** The feed item's own text, when it says enough to stand in for the page. */
+function fromFeedItem(ctx: PipelineContext, job: ArticleJob): ExtractedArticle | null {
+  const html = job.item.contentHtml || job.item.summary;
+  if (!html) return null;
+  const wrapped = `<html><body><article>${/<p[\s>]/i.test(html) ? html : `<p>${html}</p>`}</article></body></html>`;
+  const extracted = extractArticle(wrapped, { url: job.url, boilerplate: boilerplatePhrases(ctx.config) });
+  if (extracted.status !== 'ok' || wordCount(extracted.text) < ctx.config.extract.feedFallbackMinWords) return null;
+  return extracted;
+}
+
+async function fetchAndExtract(ctx: PipelineContext, job: ArticleJob, isLastAttempt: boolean): Promise<Outcome> {
+  let failure: string;
+  try {
+    const res = await safeFetch(job.url, {
+      ...ctx.fetchOptions,
+      accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5',
+      allowedContentTypes: HTML_TYPES,
+    });
+    const page = extractPage(res.body, {
+      url: res.url,
+      contentType: res.contentType,
+      boilerplate: boilerplatePhrases(ctx.config),
+      siteRules: ctx.config.extract.siteRules,
+    });
+    if (page.status === 'ok') return { extracted: page, source: 'page', charset: page.charset };
+    failure = page.reason ?? `extract: page is ${page.status}`;
+  } catch (err) {
+    // A transient failure is retried by BullMQ before the feed's text stands in.
+    if (err instanceof FetchError && err.retryable && !isLastAttempt) throw err;
+    failure = err instanceof Error ? err.message : String(err);
+  }
+  const fallback = fromFeedItem(ctx, job);
+  if (fallback) return { extracted: fallback, source: 'feed', charset: 'utf-8', failure };
+  return {
+    extracted: {
+      status: 'failed',
+      reason: failure,
+      title: job.item.title || null,
+      text: '',
+      byline: job.item.author,
+      publishedAt: job.item.published,
+      updatedAt: null,
+      lang: null,
+      agency: null,
+    },
+    source: 'feed',
+    charset: '',
+    failure,
+  };
+}
+
+/**
+ * Fetch the page, extract its body, store the article, hand it to dedup.
+ * A stored article is not fetched again: a retried or duplicated job only
+ * makes sure its dedup job exists.
+ */
+export async function ingestArticle(
+  ctx: PipelineContext,
+  job: ArticleJob,
+  attempt: { isLastAttempt: boolean },
+): Promise<ArticleJobResult> {
+  const existing = await getArticle(ctx.redis, ctx.keys, job.articleId);
+  if (existing?.status === 'ok') {
+    await enqueueDedup(ctx, job.articleId);
+    return { status: 'ok', source: existing.source, skipped: true };
+  }
+  const { extracted, source, charset, failure } = await fetchAndExtract(ctx, job, attempt.isLastAttempt);
+  const record: Omit<ArticleRecord, 'cluster'> = {
+    id: job.articleId,
+    url: job.url,
+    canonicalUrl: job.canonicalUrl,
+    feedId: job.feedId,
+    feedUrl: job.feedUrl,
+    outlet: job.outlet,
+    title: extracted.title || job.item.title || '',
+    byline: extracted.byline || job.item.author || '',
+    publishedAt: extracted.publishedAt || job.item.published || '',
+    lang: extracted.lang || '',
+    agency: extracted.agency || '',
+    status: extracted.status,
+    reason: extracted.status === 'ok' ? (failure ? `from feed: ${failure}` : '') : extracted.reason || failure || '',
+    source,
+    charset,
+    words: wordCount(extracted.text),
+    fetchedAt: new Date().toISOString(),
+  };
+  await saveArticle(ctx.redis, ctx.keys, record, extracted.text, ctx.config.articles.bodyTtlHours * 3600);
+  if (extracted.status !== 'ok') {
+    // Stored so editors and `wiresift` can see why; failed so the dashboard shows it.
+    throw new UnrecoverableError(record.reason || `extract: article is ${extracted.status}`);
+  }
+  await enqueueDedup(ctx, job.articleId);
+  return { status: 'ok', source };
+}
+
+async function enqueueDedup(ctx: PipelineContext, articleId: string): Promise<void> {
+  await ctx.queues.dedup.add('dedup', { articleId }, { jobId: articleId });
+}

@@ -1,0 +1,50 @@
+import { type JobsOptions, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config.js';
+import type { ArticleJob, DedupJob, FeedJob } from './jobs.js';
+import { bullPrefix, QUEUE_NAMES, type QueueName } from './names.js';
+
+export type Queues = {
+  feeds: Queue<FeedJob>;
+  articles: Queue<ArticleJob>;
+  dedup: Queue<DedupJob>;
+  all: Queue[];
+  close(): Promise<void>;
+};
+
+/** Retries back off exponentially; finished jobs are kept, bounded, for the dashboard. */
+export function defaultJobOptions(config: Config): JobsOptions {
+  return {
+    attempts: config.queues.attempts,
+    backoff: { type: 'exponential', delay: config.queues.backoffMs },
+    removeOnComplete: { count: config.queues.keepCompleted },
+    removeOnFail: { count: config.queues.keepFailed },
+  };
+}
+
+export function createQueues(connection: Redis, config: Config): Queues {
+  const prefix = bullPrefix(config.redis.prefix);
+  const make = <T>(name: QueueName) =>
+    new Queue<T>(name, { connection, prefix, defaultJobOptions: defaultJobOptions(config) });
+  const feeds = make<FeedJob>(QUEUE_NAMES.feeds);
+  const articles = make<ArticleJob>(QUEUE_NAMES.articles);
+  const dedup = make<DedupJob>(QUEUE_NAMES.dedup);
+  const all = [feeds, articles, dedup] as Queue[];
+  return {
+    feeds,
+    articles,
+    dedup,
+    all,
+    close: async () => {
+      await Promise.all(all.map((q) => q.close()));
+    },
+  };
+}
+
+/** Jobs not yet finished, across every queue: 0 means the pipeline is drained. */
+export async function pendingJobs(queues: Queues): Promise<number> {
+  const counts = await Promise.all(
+    queues.all.map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')),
+  );
+  return counts.reduce((sum, c) => sum + Object.values(c).reduce((a, b) => a + b, 0), 0);
+}

@@ -1,0 +1,101 @@
+import type { Redis } from 'ioredis';
+import type { Keys } from './keys.js';
+
+export type ArticleSource = 'page' | 'feed';
+
+/** What an article hash holds (docs/redis.md). Dates are ISO 8601 UTC strings. */
+export type ArticleRecord = {
+  id: string;
+  url: string;
+  canonicalUrl: string;
+  feedId: string;
+  feedUrl: string;
+  outlet: string;
+  title: string;
+  byline: string;
+  publishedAt: string;
+  lang: string;
+  agency: string;
+  status: 'ok' | 'empty' | 'failed';
+  reason: string;
+  source: ArticleSource;
+  charset: string;
+  words: number;
+  fetchedAt: string;
+  cluster: string;
+};
+
+const NUMERIC: ReadonlySet<keyof ArticleRecord> = new Set(['words']);
+
+function toHash(record: Omit<ArticleRecord, 'cluster'>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(record)) out[k] = v === null || v === undefined ? '' : String(v);
+  return out;
+}
+
+function fromHash(hash: Record<string, string>): ArticleRecord | null {
+  if (!hash.id) return null;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(hash)) out[k] = NUMERIC.has(k as keyof ArticleRecord) ? Number(v) : v;
+  return { cluster: '', ...out } as ArticleRecord;
+}
+
+/** True when this URL was already taken in by some feed (exact dedup across feeds). */
+export async function isKnownUrl(redis: Redis, keys: Keys, articleId: string): Promise<boolean> {
+  return (await redis.exists(keys.urlIndex(articleId), keys.article(articleId))) > 0;
+}
+
+export async function rememberUrl(
+  redis: Redis,
+  keys: Keys,
+  articleId: string,
+  canonicalUrl: string,
+  ttlSeconds: number,
+): Promise<void> {
+  await redis.set(keys.urlIndex(articleId), canonicalUrl, 'EX', ttlSeconds, 'NX');
+}
+
+/**
+ * Writes the article and its body in one transaction. Rewriting the same
+ * article (a retried job) leaves the same state: first-seen time is kept and
+ * an assigned cluster is not touched.
+ */
+export async function saveArticle(
+  redis: Redis,
+  keys: Keys,
+  record: Omit<ArticleRecord, 'cluster'>,
+  body: string,
+  bodyTtlSeconds: number,
+): Promise<void> {
+  await redis
+    .multi()
+    .hset(keys.article(record.id), toHash(record))
+    .set(keys.articleBody(record.id), body, 'EX', bodyTtlSeconds)
+    .zadd(keys.articlesByTime, 'NX', Date.parse(record.fetchedAt) || Date.now(), record.id)
+    .exec();
+}
+
+export async function getArticle(redis: Redis, keys: Keys, id: string): Promise<ArticleRecord | null> {
+  return fromHash(await redis.hgetall(keys.article(id)));
+}
+
+export async function getArticles(redis: Redis, keys: Keys, ids: string[]): Promise<Map<string, ArticleRecord>> {
+  const out = new Map<string, ArticleRecord>();
+  if (!ids.length) return out;
+  const pipe = redis.pipeline();
+  for (const id of ids) pipe.hgetall(keys.article(id));
+  const results = (await pipe.exec()) ?? [];
+  results.forEach(([err, hash], i) => {
+    const rec = err ? null : fromHash(hash as Record<string, string>);
+    if (rec) out.set(ids[i]!, rec);
+  });
+  return out;
+}
+
+export async function getArticleBody(redis: Redis, keys: Keys, id: string): Promise<string | null> {
+  return redis.get(keys.articleBody(id));
+}
+
+export async function countArticles(redis: Redis, keys: Keys): Promise<number> {
+  return redis.zcard(keys.articlesByTime);
+}

@@ -1,0 +1,91 @@
+import type { Redis } from 'ioredis';
+import { type ArticleRecord, getArticles } from './articles.js';
+import type { Keys } from './keys.js';
+
+export type ClusterMember = {
+  id: string;
+  url: string;
+  title: string;
+  outlet: string;
+  publishedAt: string;
+  lang: string;
+  agency: string;
+};
+
+export type ClusterView = {
+  id: string;
+  size: number;
+  createdAt: string;
+  updatedAt: string;
+  representative: { id: string; url: string; title: string } | null;
+  members: ClusterMember[];
+};
+
+function toMember(a: ArticleRecord): ClusterMember {
+  return {
+    id: a.id,
+    url: a.url,
+    title: a.title,
+    outlet: a.outlet,
+    publishedAt: a.publishedAt,
+    lang: a.lang,
+    agency: a.agency,
+  };
+}
+
+function isoFromMs(v: string | undefined): string {
+  const n = Number(v);
+  return Number.isFinite(n) && n > 0 ? new Date(n).toISOString() : (v ?? '');
+}
+
+export async function readCluster(redis: Redis, keys: Keys, id: string): Promise<ClusterView | null> {
+  const [hash, memberIds] = await Promise.all([
+    redis.hgetall(keys.cluster(id)),
+    redis.zrange(keys.clusterMembers(id), '0', '-1'),
+  ]);
+  if (!hash.id && memberIds.length === 0) return null;
+  const articles = await getArticles(redis, keys, memberIds);
+  const members = memberIds.flatMap((m) => {
+    const a = articles.get(m);
+    return a ? [toMember(a)] : [];
+  });
+  const repId = hash.representative && articles.has(hash.representative) ? hash.representative : memberIds[0];
+  const rep = repId ? articles.get(repId) : undefined;
+  return {
+    id,
+    size: memberIds.length,
+    createdAt: isoFromMs(hash.createdAt),
+    updatedAt: isoFromMs(hash.updatedAt),
+    representative: rep ? { id: rep.id, url: rep.url, title: rep.title } : null,
+    members,
+  };
+}
+
+/** Clusters by most recent activity first. */
+export async function listClusters(
+  redis: Redis,
+  keys: Keys,
+  opts: { minSize?: number; offset?: number; limit?: number } = {},
+): Promise<ClusterView[]> {
+  const minSize = opts.minSize ?? 1;
+  const offset = opts.offset ?? 0;
+  const limit = opts.limit ?? Number.POSITIVE_INFINITY;
+  const out: ClusterView[] = [];
+  const pageSize = 200;
+  let skipped = 0;
+  for (let start = 0; out.length < limit; start += pageSize) {
+    const ids = await redis.zrevrange(keys.clustersByUpdate, start, start + pageSize - 1);
+    if (!ids.length) break;
+    const views = await Promise.all(ids.map((id) => readCluster(redis, keys, id)));
+    for (const v of views) {
+      if (!v || v.size < minSize) continue;
+      if (skipped < offset) {
+        skipped++;
+        continue;
+      }
+      out.push(v);
+      if (out.length >= limit) break;
+    }
+  }
+  return out;
+}

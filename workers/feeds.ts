@@ -1,0 +1,11 @@
+import type { PipelineContext } from '../src/pipeline/context.js';
+import { pollFeed } from '../src/pipeline/poll-feed.js';
+import type { FeedJob, FeedJobResult } from '../src/queues/jobs.js';
+import { QUEUE_NAMES } from '../src/queues/names.js';
+import { startWorker } from './worker-options.js';
+
+export function startFeedsWorker(ctx: PipelineContext) {
+  return startWorker<FeedJob, FeedJobResult>(ctx, QUEUE_NAMES.feeds, ctx.config.queues.concurrency.feeds, (job) =>
+    pollFeed(ctx, job.data),
+  );
+}

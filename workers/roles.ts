@@ -1,0 +1,43 @@
+import type { PipelineContext } from '../src/pipeline/context.js';
+import { startArticlesWorker } from './articles.js';
+import { startDedupWorker } from './dedup.js';
+import { startFeedsWorker } from './feeds.js';
+import { startScheduler } from './scheduler.js';
+import { startWeb } from './web.js';
+import type { Running } from './worker-options.js';
+
+export const ROLES = ['scheduler', 'feeds', 'articles', 'dedup', 'web', 'all'] as const;
+export type Role = (typeof ROLES)[number];
+
+export function isRole(v: string): v is Role {
+  return (ROLES as readonly string[]).includes(v);
+}
+
+/** The pieces one process runs for a role; `all` (the default) is every role in one process. */
+export async function startRole(role: Role, ctx: PipelineContext): Promise<Running[]> {
+  switch (role) {
+    case 'scheduler':
+      return [await startScheduler(ctx)];
+    case 'feeds':
+      return [startFeedsWorker(ctx)];
+    case 'articles':
+      return [startArticlesWorker(ctx)];
+    case 'dedup':
+      return [startDedupWorker(ctx)];
+    case 'web':
+      return [await startWeb(ctx)];
+    case 'all':
+      return [
+        startFeedsWorker(ctx),
+        startArticlesWorker(ctx),
+        startDedupWorker(ctx),
+        await startScheduler(ctx),
+        await startWeb(ctx),
+      ];
+  }
+}
+
+/** The three queue workers alone, for `run --once`. */
+export function startPipelineWorkers(ctx: PipelineContext) {
+  return { feeds: startFeedsWorker(ctx), articles: startArticlesWorker(ctx), dedup: startDedupWorker(ctx) };
+}

@@ -1,0 +1,10 @@
+import { buildServer } from '../src/http/server.js';
+import type { PipelineContext } from '../src/pipeline/context.js';
+import type { Running } from './worker-options.js';
+
+export async function startWeb(ctx: PipelineContext): Promise<Running & { url: string }> {
+  const app = await buildServer(ctx);
+  const url = await app.listen({ port: ctx.config.http.port, host: ctx.config.http.host });
+  ctx.log.info({ url }, 'web listening');
+  return { name: 'web', url, close: () => app.close() };
+}
