@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
@@ -73,7 +73,18 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-export const defaultConfigPath = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'config', 'default.yaml');
+/** config/default.yaml of this install, found upward from this module (src/ in dev, dist/src/ when built). */
+function findDefaultConfig(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++) {
+    const candidate = resolve(dir, 'config', 'default.yaml');
+    if (existsSync(candidate)) return candidate;
+    dir = resolve(dir, '..');
+  }
+  return resolve(dirname(fileURLToPath(import.meta.url)), '..', 'config', 'default.yaml');
+}
+
+export const defaultConfigPath = findDefaultConfig();
 
 function parseBool(name: string, value: string): boolean {
   if (/^(1|true|yes|on)$/i.test(value)) return true;
