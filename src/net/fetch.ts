@@ -35,7 +35,9 @@ export type FetchResponse = {
   redirects: string[];
 };
 
-type Hop = { kind: 'redirect'; location: string } | { kind: 'final'; response: Omit<FetchResponse, 'redirects'> };
+type Hop =
+  | { kind: 'redirect'; location: string }
+  | { kind: 'final'; response: Omit<FetchResponse, 'redirects'> };
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
@@ -135,18 +137,26 @@ async function handleResponse(res: IncomingMessage, url: string, opts: FetchOpti
     opts.allowedContentTypes.lastIndex = 0;
     if (!opts.allowedContentTypes.test(contentType)) {
       res.destroy();
-      throw new FetchError('bad_content_type', url, `content type ${contentType} is not accepted`, { status });
+      throw new FetchError('bad_content_type', url, `content type ${contentType} is not accepted`, {
+        status,
+      });
     }
   }
   const declaredLength = Number(headers['content-length']);
   if (!headers['content-encoding'] && Number.isFinite(declaredLength) && declaredLength > opts.maxBytes) {
     res.destroy();
-    throw new FetchError('too_large', url, `Content-Length ${declaredLength} exceeds ${opts.maxBytes} bytes`, {
-      status,
-    });
+    throw new FetchError(
+      'too_large',
+      url,
+      `Content-Length ${declaredLength} exceeds ${opts.maxBytes} bytes`,
+      {
+        status,
+      },
+    );
   }
   const body = await readBody(res, url, opts.maxBytes);
-  if (body.length === 0) throw new FetchError('empty_body', url, `HTTP ${status} with an empty body`, { status });
+  if (body.length === 0)
+    throw new FetchError('empty_body', url, `HTTP ${status} with an empty body`, { status });
   return { kind: 'final', response: { url, status, headers, body, notModified: false, ...validators } };
 }
 
@@ -187,7 +197,8 @@ export async function safeFetch(url: string, opts: FetchOptions): Promise<FetchR
   const deadline = startDeadline(opts.timeoutMs, opts.signal);
   try {
     for (;;) {
-      if (deadline.signal.aborted) throw toFetchError(deadline.signal.reason, target.href, deadline, opts.timeoutMs);
+      if (deadline.signal.aborted)
+        throw toFetchError(deadline.signal.reason, target.href, deadline, opts.timeoutMs);
       const hop = await requestOnce(target, opts, deadline);
       if (hop.kind === 'final') return { ...hop.response, redirects };
       redirects.push(target.href);

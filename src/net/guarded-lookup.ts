@@ -1,4 +1,4 @@
-import { type LookupAddress, lookup as dnsLookup } from 'node:dns';
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import { hostMayBePrivate, isPrivateAddress, type NetworkPolicy } from './address-policy.js';
 import { FetchError } from './fetch-error.js';
@@ -9,7 +9,11 @@ import { FetchError } from './fetch-error.js';
  * the second time. This lookup is handed to the socket itself, so the address
  * it approves is the one connected to.
  */
-export function guardedLookup(url: string, hostname: string, policy: NetworkPolicy): LookupFunction | undefined {
+export function guardedLookup(
+  url: string,
+  hostname: string,
+  policy: NetworkPolicy,
+): LookupFunction | undefined {
   if (hostMayBePrivate(hostname, policy)) return undefined;
   return (host, options, callback) => {
     dnsLookup(host, { ...options, all: true }, (err, addresses: LookupAddress[]) => {

@@ -53,7 +53,10 @@ describe('isPrivateAddress', () => {
 });
 
 describe('hostMayBePrivate', () => {
-  const policy = { allowPrivateNetworks: false, allowHosts: ['intranet.example', '*.corp.example', '127.0.0.1'] };
+  const policy = {
+    allowPrivateNetworks: false,
+    allowHosts: ['intranet.example', '*.corp.example', '127.0.0.1'],
+  };
 
   it('matches exact hosts, wildcard suffixes and IP literals', () => {
     expect(hostMayBePrivate('intranet.example', policy)).toBe(true);
