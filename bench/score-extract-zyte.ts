@@ -1,0 +1,55 @@
+/**
+ * Extract the Zyte article-extraction benchmark pages and write predictions for its scorer.
+ *   npx tsx bench/score-extract-zyte.ts /tmp/pred-zyte.json [datasetDir]
+ *   node ../shared/bench/extraction/score.mjs ../shared/bench/extraction/zyte /tmp/pred-zyte.json
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { extractPage } from '../src/extract/extract-page.js';
+
+const BOILERPLATE = [
+  'Back to top',
+  'Read more',
+  'Read also',
+  'Advertisement',
+  'Share',
+  'Sign up for our newsletter',
+  'Accept cookies',
+];
+
+const out = process.argv[2];
+if (!out) {
+  console.error('usage: npx tsx bench/score-extract-zyte.ts <predictions.json> [datasetDir]');
+  process.exit(2);
+}
+const dir = path.resolve(
+  process.argv[3] ?? path.join(import.meta.dirname, '..', '..', 'shared', 'bench', 'extraction', 'zyte'),
+);
+const truth = JSON.parse(fs.readFileSync(path.join(dir, 'ground-truth.json'), 'utf8')) as Record<
+  string,
+  { url: string; articleBody: string }
+>;
+const ids = Object.keys(truth).sort();
+const files = ids.map((id) => fs.readFileSync(path.join(dir, `${id}.html`)));
+const bytes = files.reduce((n, f) => n + f.length, 0);
+
+const extractAll = () =>
+  ids.map((id, i) => extractPage(files[i]!, { url: truth[id]!.url, boilerplate: BOILERPLATE }));
+let t0 = performance.now();
+const results = extractAll();
+const coldMs = performance.now() - t0;
+t0 = performance.now();
+extractAll();
+const ms = performance.now() - t0;
+const preds: Record<string, { articleBody: string }> = {};
+const statuses: Record<string, number> = {};
+ids.forEach((id, i) => {
+  const r = results[i]!;
+  preds[id] = { articleBody: r.text };
+  statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+});
+fs.writeFileSync(out, JSON.stringify(preds));
+console.log(
+  `${ids.length} pages (${(bytes / 1e6).toFixed(1)} MB): cold ${coldMs.toFixed(0)} ms, warm ${ms.toFixed(0)} ms = ${((ids.length / ms) * 1000).toFixed(1)} pages/s; status ${JSON.stringify(statuses)}`,
+);
+console.log(`predictions written to ${out}`);

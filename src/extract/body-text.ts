@@ -1,0 +1,59 @@
+/**
+ * Turn the main content's blocks into article paragraphs: drop link lists, configured
+ * boilerplate, agency credits and sign-offs, the headline and byline repeated in the
+ * body, publication stamps and headings left with nothing under them.
+ */
+import { creditAgency, isCreditLine } from './agency.js';
+import type { BoilerplateMatcher } from './boilerplate.js';
+import type { TextBlock } from './text-blocks.js';
+import { matchKey } from './text-normalize.js';
+
+export type BodyText = {
+  paragraphs: string[];
+  /** Agencies named by the credit lines that were removed, in order. */
+  creditedAgencies: string[];
+};
+
+const STAMP =
+  /^(?:published|updated|posted|last updated|publié|publiée|mis à jour|modifié|actualisé)\b.{0,70}\d.{0,30}$/iu;
+const READING_TIME =
+  /^(?:(?:temps de )?lecture|reading time|read time)?\s*:?\s*\d{1,2}\s*min(?:utes?|\.)?(?:\s*(?:read|de lecture))?\.?$/iu;
+
+export type BodyContext = { boilerplate: BoilerplateMatcher; title: string | null; byline: string | null };
+
+export function bodyText(blocks: TextBlock[], ctx: BodyContext): BodyText {
+  const titleKey = ctx.title ? matchKey(ctx.title) : '';
+  const bylineKey = ctx.byline ? matchKey(ctx.byline) : '';
+  const creditedAgencies: string[] = [];
+  const kept: Array<{ text: string; heading: boolean }> = [];
+
+  for (const b of blocks) {
+    if (b.owner.name === 'h1') continue;
+    const len = b.text.length;
+    const lines = b.text.split('\n');
+    const keptLines: string[] = [];
+    for (const line of lines) {
+      const agency = creditAgency(line);
+      if (agency) {
+        creditedAgencies.push(agency);
+        continue;
+      }
+      if (ctx.boilerplate.isBoilerplate(line, lines.length === 1 ? b.outsideLinks : undefined)) continue;
+      if (isCreditLine(line)) continue;
+      if (line.length <= 120 && (STAMP.test(line) || READING_TIME.test(line))) continue;
+      const key = matchKey(line);
+      if (titleKey && key === titleKey) continue;
+      if (bylineKey && (key === bylineKey || key === `by ${bylineKey}` || key === `par ${bylineKey}`))
+        continue;
+      keptLines.push(line);
+    }
+    if (!keptLines.length) continue;
+    // Link lists (related stories, tag clouds) are not text, however long.
+    if (b.linkChars > len * 0.5) continue;
+    kept.push({ text: keptLines.join('\n'), heading: b.heading });
+  }
+
+  // A heading is only content when text follows it.
+  while (kept.length && kept[kept.length - 1]!.heading) kept.pop();
+  return { paragraphs: kept.map((k) => k.text), creditedAgencies };
+}

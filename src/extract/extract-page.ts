@@ -1,0 +1,28 @@
+import { decodeBytes } from '../net/charset.js';
+import { extractArticle } from './extract-article.js';
+import type { ExtractedArticle, ExtractOptions } from './types.js';
+
+/** Decode fetched bytes (BOM, Content-Type, <meta>, sniffing) and extract the article. */
+export function extractPage(
+  bytes: Uint8Array,
+  opts: ExtractOptions & { contentType?: string },
+): ExtractedArticle & { charset: string } {
+  let decoded: { text: string; charset: string };
+  try {
+    decoded = decodeBytes(bytes, { contentType: opts.contentType, kind: 'html' });
+  } catch (err) {
+    return {
+      status: 'failed',
+      reason: `extract: cannot decode page: ${err instanceof Error ? err.message : String(err)}`,
+      title: null,
+      text: '',
+      byline: null,
+      publishedAt: null,
+      updatedAt: null,
+      lang: null,
+      agency: null,
+      charset: 'unknown',
+    };
+  }
+  return { ...extractArticle(decoded.text, opts), charset: decoded.charset };
+}

@@ -1,0 +1,271 @@
+/**
+ * Pick the element that holds the article, readability-style: every paragraph-sized
+ * text block scores its container and, less and less, the ancestors above; a container
+ * loses what its link text weighs and gains or loses by its class/id words. The best
+ * container is then widened to its siblings that score well or read as paragraphs.
+ * JSON-LD articleBody, when present, doubles the weight of the blocks it contains.
+ */
+import type { Element } from 'domhandler';
+import { hintWords } from './dom.js';
+import type { TextBlock } from './text-blocks.js';
+import { matchKey } from './text-normalize.js';
+
+const POSITIVE_WORDS = new Set([
+  'article',
+  'articlebody',
+  'body',
+  'content',
+  'contenu',
+  'corps',
+  'entry',
+  'main',
+  'post',
+  'text',
+  'texte',
+  'txt',
+  'story',
+  'blog',
+  'chapo',
+  'chapeau',
+  'hentry',
+  'prose',
+  'page',
+]);
+
+const NEGATIVE_WORDS = new Set([
+  'comment',
+  'comments',
+  'footer',
+  'sidebar',
+  'related',
+  'share',
+  'social',
+  'meta',
+  'promo',
+  'sponsor',
+  'ad',
+  'ads',
+  'widget',
+  'tags',
+  'banner',
+  'masthead',
+  'shopping',
+  'nav',
+  'menu',
+  'hidden',
+  'caption',
+  'byline',
+  'author',
+  'teaser',
+  'aside',
+  'rail',
+  'card',
+  'list',
+]);
+
+const MIN_BLOCK_CHARS = 25;
+
+function parentElement(e: Element): Element | null {
+  const p = e.parent;
+  return p && p.type === 'tag' ? (p as Element) : null;
+}
+
+function classWeight(e: Element): number {
+  let w = 0;
+  const words = hintWords(e);
+  if (words.some((x) => POSITIVE_WORDS.has(x))) w += 25;
+  if (words.some((x) => NEGATIVE_WORDS.has(x))) w -= 25;
+  if (e.attribs.itemprop === 'articleBody') w += 50;
+  return w;
+}
+
+function tagWeight(e: Element): number {
+  switch (e.name) {
+    case 'div':
+    case 'article':
+    case 'section':
+    case 'main':
+      return 5;
+    case 'pre':
+    case 'td':
+    case 'blockquote':
+      return 3;
+    case 'address':
+    case 'ol':
+    case 'ul':
+    case 'dl':
+    case 'dd':
+    case 'dt':
+    case 'li':
+    case 'form':
+      return -3;
+    case 'h1':
+    case 'h2':
+    case 'h3':
+    case 'h4':
+    case 'h5':
+    case 'h6':
+    case 'th':
+      return -5;
+    default:
+      return 0;
+  }
+}
+
+type Stats = { chars: number; linkChars: number };
+
+export type MainContent = {
+  /** Elements whose blocks make the article, in document order. */
+  containers: Element[];
+  /** Blocks inside those containers, in document order. */
+  blocks: TextBlock[];
+};
+
+function commaCount(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 44 || c === 0xff0c || c === 0x3001) n++;
+  }
+  return n;
+}
+
+export function findMainContent(blocks: TextBlock[], root: Element, articleBody: string | null): MainContent {
+  // Text and link text under each element, from the blocks it contains.
+  const stats = new Map<Element, Stats>();
+  const blocksPerOwner = new Map<Element, number>();
+  for (const b of blocks) {
+    blocksPerOwner.set(b.owner, (blocksPerOwner.get(b.owner) ?? 0) + 1);
+    for (let e: Element | null = b.owner; e; e = parentElement(e)) {
+      const s = stats.get(e);
+      if (s) {
+        s.chars += b.text.length;
+        s.linkChars += b.linkChars;
+      } else stats.set(e, { chars: b.text.length, linkChars: b.linkChars });
+      if (e === root) break;
+    }
+  }
+  const linkDensity = (e: Element) => {
+    const s = stats.get(e);
+    return s?.chars ? s.linkChars / s.chars : 0;
+  };
+
+  const ldKey = articleBody && articleBody.length >= 200 ? matchKey(articleBody) : null;
+  const scores = new Map<Element, number>();
+  for (const b of blocks) {
+    const len = b.text.length;
+    if (b.heading || len < MIN_BLOCK_CHARS || b.linkChars > len * 0.5) continue;
+    let score = 1 + commaCount(b.text) + Math.min(Math.floor(len / 100), 3);
+    if (ldKey?.includes(matchKey(b.text))) score *= 2;
+    // A block alone in its element is a paragraph: its container is the parent.
+    let e: Element | null =
+      blocksPerOwner.get(b.owner) === 1 && b.owner !== root ? parentElement(b.owner) : b.owner;
+    for (let level = 0; e && level < 5; level++, e = e === root ? null : parentElement(e)) {
+      const base = scores.get(e) ?? tagWeight(e) + classWeight(e);
+      scores.set(e, base + score / (level === 0 ? 1 : level === 1 ? 2 : level * 3));
+    }
+  }
+
+  const ranked: Array<[Element, number]> = [];
+  for (const [e, s] of scores) ranked.push([e, s * (1 - linkDensity(e))]);
+  ranked.sort((a, b) => b[1] - a[1]);
+  const finalScore = new Map(ranked);
+  const first = ranked[0];
+  if (!first) return { containers: [root], blocks: blocks.filter((b) => !b.heading) };
+
+  let [top, topScore] = first;
+  // Several near-best candidates under one ancestor: the article is that ancestor.
+  const alternatives = ranked.slice(1, 6).filter(([, s]) => s >= topScore * 0.75);
+  if (alternatives.length >= 3) {
+    for (let p = parentElement(top); p && p !== root; p = parentElement(p)) {
+      let inside = 0;
+      for (const [alt] of alternatives) if (isUnder(alt, p)) inside++;
+      if (inside >= 3) {
+        top = p;
+        break;
+      }
+    }
+  }
+  // Climb while the parent scores better: the paragraphs were split across sub-containers.
+  let lastScore = finalScore.get(top) ?? topScore;
+  const threshold = lastScore / 3;
+  for (let p = parentElement(top); p && p !== root; p = parentElement(p)) {
+    const ps = finalScore.get(p);
+    if (ps === undefined) continue;
+    if (ps < threshold) break;
+    if (ps > lastScore) {
+      top = p;
+      break;
+    }
+    lastScore = ps;
+  }
+  // An only child says nothing: its parent is the container.
+  for (let p = parentElement(top); p && p !== root && textChildren(p, stats) === 1; p = parentElement(p))
+    top = p;
+  topScore = finalScore.get(top) ?? topScore;
+
+  const containers = [top];
+  const parent = parentElement(top);
+  if (parent) {
+    const siblingThreshold = Math.max(10, topScore * 0.2);
+    const topClass = top.attribs.class ?? '';
+    const ownBlocks = blocksByTopElement(blocks, parent);
+    containers.length = 0;
+    for (const c of parent.children) {
+      if (c.type !== 'tag') continue;
+      const sib = c as Element;
+      if (sib === top) {
+        containers.push(sib);
+        continue;
+      }
+      let s = finalScore.get(sib) ?? -Infinity;
+      if (topClass && sib.attribs.class === topClass) s += topScore * 0.2;
+      if (s >= siblingThreshold) {
+        containers.push(sib);
+        continue;
+      }
+      // A lone paragraph next to the article belongs to it when it reads like text.
+      const own = ownBlocks.get(sib);
+      if (sib.name === 'p' && own && own.length === 1) {
+        const text = own[0]!.text;
+        const ld = own[0]!.linkChars / text.length;
+        if ((text.length > 80 && ld < 0.25) || (ld === 0 && /[.!?»"”](?:\s|$)/.test(text)))
+          containers.push(sib);
+      }
+    }
+  }
+
+  const chosen = new Set(containers);
+  const inside = blocks.filter((b) => {
+    for (let e: Element | null = b.owner; e; e = e === root ? null : parentElement(e))
+      if (chosen.has(e)) return true;
+    return false;
+  });
+  return { containers, blocks: inside };
+}
+
+function isUnder(node: Element, anc: Element): boolean {
+  for (let p: Element | null = node; p; p = parentElement(p)) if (p === anc) return true;
+  return false;
+}
+
+/** Children that hold any text block (skipped chrome does not count). */
+function textChildren(e: Element, stats: Map<Element, Stats>): number {
+  let n = 0;
+  for (const c of e.children) if (c.type === 'tag' && stats.has(c as Element)) n++;
+  return n;
+}
+
+/** Blocks grouped by the child of `parent` they sit under. */
+function blocksByTopElement(blocks: TextBlock[], parent: Element): Map<Element, TextBlock[]> {
+  const out = new Map<Element, TextBlock[]>();
+  for (const b of blocks) {
+    let e: Element | null = b.owner;
+    while (e && e.parent !== parent) e = parentElement(e);
+    if (!e) continue;
+    const list = out.get(e);
+    if (list) list.push(b);
+    else out.set(e, [b]);
+  }
+  return out;
+}

@@ -1,0 +1,345 @@
+/**
+ * Find the parts of a page that are never article text: navigation, chrome, forms,
+ * media, hidden nodes and blocks whose class/id names them as sharing, ads, cookies,
+ * related links, comments… They are collected in a set and skipped later, so the
+ * document itself is never mutated or re-parsed.
+ */
+import type { AnyNode, Element } from 'domhandler';
+import { hintWords, isElement } from './dom.js';
+
+/** Never text, whatever their size. */
+const NOISE_TAGS = new Set([
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'iframe',
+  'frame',
+  'frameset',
+  'svg',
+  'math',
+  'canvas',
+  'object',
+  'embed',
+  'video',
+  'audio',
+  'picture',
+  'img',
+  'source',
+  'track',
+  'map',
+  'button',
+  'input',
+  'select',
+  'option',
+  'textarea',
+  'label',
+  'link',
+  'meta',
+  'head',
+  'title',
+  'dialog',
+]);
+
+/** Page chrome, dropped unless the element holds most of the page's text (some sites wrap everything in a <form>). */
+const CHROME_TAGS = new Set(['nav', 'header', 'footer', 'aside', 'form', 'figure', 'figcaption', 'menu']);
+
+const CHROME_ROLES = new Set([
+  'navigation',
+  'banner',
+  'contentinfo',
+  'complementary',
+  'dialog',
+  'alertdialog',
+  'search',
+  'menu',
+  'menubar',
+  'toolbar',
+  'tablist',
+  'button',
+]);
+
+/** Whole words of class/id that name non-article parts, English and French. */
+const NOISE_WORDS = new Set([
+  // sharing and social
+  'share',
+  'shares',
+  'sharing',
+  'sharebar',
+  'social',
+  'socials',
+  'partage',
+  'partager',
+  'reseaux',
+  // newsletters, subscriptions, paywall prompts
+  'newsletter',
+  'newsletters',
+  'subscribe',
+  'subscription',
+  'signup',
+  'abonnement',
+  'abonnez',
+  'inscription',
+  'popin',
+  'popup',
+  'modal',
+  'overlay',
+  // cookies and consent
+  'cookie',
+  'cookies',
+  'consent',
+  'gdpr',
+  'cmp',
+  'rgpd',
+  // related / recommended links
+  'related',
+  'recommended',
+  'recommendations',
+  'recirc',
+  'trending',
+  'popular',
+  'most',
+  'more',
+  'outbrain',
+  'taboola',
+  'lire',
+  'aussi',
+  'meme',
+  'sujet',
+  'readmore',
+  'teaser',
+  'teasers',
+  // advertising and promotion
+  'ad',
+  'ads',
+  'adv',
+  'advert',
+  'adverts',
+  'advertisement',
+  'advertising',
+  'adslot',
+  'dfp',
+  'pub',
+  'publicite',
+  'sponsor',
+  'sponsored',
+  'promo',
+  'promotion',
+  'marketing',
+  // comments
+  'comment',
+  'comments',
+  'commentaire',
+  'commentaires',
+  'disqus',
+  'reactions',
+  // navigation and page chrome
+  'breadcrumb',
+  'breadcrumbs',
+  'ariane',
+  'sidebar',
+  'footer',
+  'nav',
+  'navbar',
+  'navigation',
+  'menu',
+  'masthead',
+  'header',
+  'toolbar',
+  'tools',
+  'outils',
+  'print',
+  'pagination',
+  'pager',
+  'skip',
+  // article furniture that is not body text
+  'byline',
+  'author',
+  'auteur',
+  'signature',
+  'caption',
+  'legende',
+  'tags',
+  'keywords',
+  'hidden',
+  'hide',
+  'invisible',
+  'widget',
+  'banner',
+  'bandeau',
+  'alert',
+]);
+
+/** Class fragments met glued to other words ("socialShareBar", "newsletterbox", "sr-only"). */
+const NOISE_FRAGMENTS = [
+  'share',
+  'social',
+  'newsletter',
+  'cookie',
+  'consent',
+  'breadcrumb',
+  'sidebar',
+  'advert',
+  'sponsor',
+  'outbrain',
+  'taboola',
+  'disqus',
+  'sr-only',
+  'screen-reader',
+  'visually-hidden',
+  'visuallyhidden',
+];
+
+/**
+ * Words that are never used for an article wrapper, unlike "sidebar", "hidden" or
+ * "author", which also show up in wrapper names ("has-sidebar", "author-jane-doe").
+ */
+const STRONG_NOISE_WORDS = new Set([
+  'share',
+  'shares',
+  'sharing',
+  'sharebar',
+  'social',
+  'socials',
+  'partage',
+  'partager',
+  'newsletter',
+  'newsletters',
+  'cookie',
+  'cookies',
+  'consent',
+  'gdpr',
+  'cmp',
+  'rgpd',
+  'related',
+  'recommended',
+  'outbrain',
+  'taboola',
+  'comment',
+  'comments',
+  'commentaire',
+  'commentaires',
+  'disqus',
+  'breadcrumb',
+  'breadcrumbs',
+  'ariane',
+  'ad',
+  'ads',
+  'advert',
+  'advertisement',
+  'advertising',
+  'dfp',
+  'pub',
+  'publicite',
+  'sponsor',
+  'sponsored',
+  'promo',
+]);
+
+/** Words that name the article itself: with them, a weak noise word is a modifier ("article modal-enabled"). */
+const ARTICLE_WORDS = new Set([
+  'article',
+  'articlebody',
+  'body',
+  'content',
+  'contenu',
+  'corps',
+  'entry',
+  'main',
+  'post',
+  'story',
+  'text',
+  'texte',
+  'txt',
+]);
+
+type NoiseName = 'none' | 'weak' | 'strong';
+
+function noiseName(el: Element): { noise: NoiseName; article: boolean } {
+  const words = hintWords(el);
+  if (!words.length) return { noise: 'none', article: false };
+  let noise: NoiseName = 'none';
+  let article = false;
+  for (const w of words) {
+    if (STRONG_NOISE_WORDS.has(w)) noise = 'strong';
+    else if (noise === 'none' && NOISE_WORDS.has(w)) noise = 'weak';
+    if (ARTICLE_WORDS.has(w)) article = true;
+  }
+  if (noise === 'none') {
+    const raw = `${el.attribs.class ?? ''} ${el.attribs.id ?? ''}`.toLowerCase();
+    if (NOISE_FRAGMENTS.some((f) => raw.includes(f))) noise = 'weak';
+  }
+  return { noise, article };
+}
+
+function isHidden(el: Element): boolean {
+  const a = el.attribs;
+  if (a.hidden !== undefined || a['aria-hidden'] === 'true') return true;
+  const style = a.style;
+  return !!style && /(?:display\s*:\s*none|visibility\s*:\s*hidden)/i.test(style);
+}
+
+type Size = { chars: number; plain: number };
+
+/**
+ * Visible characters of every element and how many of them are outside links ("plain"):
+ * menus and link lists have almost no plain text, articles have most of the page's.
+ */
+function measureText(node: AnyNode, inLink: boolean, sizes: Map<Element, Size>): Size {
+  if (node.type === 'text') {
+    const n = node.data.trim().length;
+    return { chars: n, plain: inLink ? 0 : n };
+  }
+  if (!isElement(node) || NOISE_TAGS.has(node.name)) return { chars: 0, plain: 0 };
+  const size = { chars: 0, plain: 0 };
+  const link = inLink || node.name === 'a';
+  for (const c of node.children) {
+    const s = measureText(c, link, sizes);
+    size.chars += s.chars;
+    size.plain += s.plain;
+  }
+  sizes.set(node, size);
+  return size;
+}
+
+/**
+ * Elements to skip under `root`. Chrome tags, hidden flags and noise names do not drop
+ * an element that holds most of the page's plain text: such names on a wrapper
+ * ("layout has-sidebar", an ASP.NET <form>) say nothing about the article inside. A
+ * weak noise word next to an article word ("article-body pagination-first") does not
+ * drop a text-bearing element either.
+ */
+export function findNoise(root: Element, extraDropped: Iterable<Element> = []): Set<Element> {
+  const sizes = new Map<Element, Size>();
+  const total = measureText(root, false, sizes).plain;
+  const dropped = new Set<Element>(extraDropped);
+  const plainOf = (el: Element) => sizes.get(el)?.plain ?? 0;
+  const holdsThePage = (el: Element) => {
+    const n = plainOf(el);
+    return n >= 300 && n > total * 0.5;
+  };
+
+  const visit = (el: Element) => {
+    for (const c of el.children) {
+      if (!isElement(c) || dropped.has(c)) continue;
+      const tag = c.name;
+      if (NOISE_TAGS.has(tag)) {
+        dropped.add(c);
+        continue;
+      }
+      const role = c.attribs.role;
+      const name = noiseName(c);
+      const chrome = CHROME_TAGS.has(tag) || (role !== undefined && CHROME_ROLES.has(role)) || isHidden(c);
+      let drop = chrome || name.noise !== 'none';
+      if (drop && name.noise !== 'strong' && name.article && plainOf(c) >= 200) drop = false;
+      if (drop && holdsThePage(c)) drop = false;
+      if (drop && tag !== 'body' && tag !== 'html') {
+        dropped.add(c);
+        continue;
+      }
+      visit(c);
+    }
+  };
+  visit(root);
+  return dropped;
+}

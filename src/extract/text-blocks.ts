@@ -1,0 +1,88 @@
+/**
+ * Linearise a page into text blocks: one block per run of inline content between
+ * block-level boundaries, and a paragraph break at "<br><br>" (sites that build
+ * articles out of one <div> and line breaks). Each block remembers the element that
+ * owns it and how much of its text is link text.
+ */
+import type { AnyNode, Element } from 'domhandler';
+import { BLOCK_TAGS, HEADING_TAGS, isElement } from './dom.js';
+import { collapseInline } from './text-normalize.js';
+
+export type TextBlock = {
+  /** Inline text; single <br> kept as "\n". */
+  text: string;
+  /** Characters of the block that sit inside links. */
+  linkChars: number;
+  /** Text outside links ("Lire aussi" in "Lire aussi <a>…</a>"). */
+  outsideLinks: string;
+  /** Nearest block-level ancestor (or the element whose direct text this is). */
+  owner: Element;
+  heading: boolean;
+  /** Position in document order. */
+  index: number;
+};
+
+type Acc = { owner: Element; text: string; outside: string; linkChars: number; pendingBr: boolean };
+
+export function linearize(root: Element, skip: Set<Element>): TextBlock[] {
+  const blocks: TextBlock[] = [];
+
+  const flush = (acc: Acc) => {
+    if (!/\S/.test(acc.text)) {
+      acc.text = acc.outside = '';
+      acc.linkChars = 0;
+      return;
+    }
+    const text = acc.text.split('\n').map(collapseInline).filter(Boolean).join('\n');
+    if (text) {
+      blocks.push({
+        text,
+        linkChars: Math.min(acc.linkChars, text.length),
+        outsideLinks: collapseInline(acc.outside),
+        owner: acc.owner,
+        heading: HEADING_TAGS.has(acc.owner.name),
+        index: blocks.length,
+      });
+    }
+    acc.text = acc.outside = '';
+    acc.linkChars = 0;
+    acc.pendingBr = false;
+  };
+
+  const walk = (node: Element, acc: Acc, inLink: boolean) => {
+    for (const c of node.children as AnyNode[]) {
+      if (c.type === 'text') {
+        const data = c.data;
+        acc.text += data;
+        if (inLink) acc.linkChars += collapseInline(data).length;
+        else acc.outside += data;
+        if (acc.pendingBr && /\S/.test(data)) acc.pendingBr = false;
+        continue;
+      }
+      if (!isElement(c) || skip.has(c)) continue;
+      const tag = c.name;
+      if (tag === 'br') {
+        // A second <br> with nothing but spaces since the first one ends the paragraph.
+        if (acc.pendingBr) flush(acc);
+        else {
+          acc.text += '\n';
+          acc.pendingBr = true;
+        }
+        continue;
+      }
+      if (BLOCK_TAGS.has(tag)) {
+        flush(acc);
+        const inner: Acc = { owner: c, text: '', outside: '', linkChars: 0, pendingBr: false };
+        walk(c, inner, inLink || tag === 'a');
+        flush(inner);
+        continue;
+      }
+      walk(c, acc, inLink || tag === 'a');
+    }
+  };
+
+  const acc: Acc = { owner: root, text: '', outside: '', linkChars: 0, pendingBr: false };
+  walk(root, acc, false);
+  flush(acc);
+  return blocks;
+}
