@@ -53,7 +53,9 @@ function out(s: string): void {
 }
 
 async function version(): Promise<string> {
-  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -97,7 +99,8 @@ async function dispatch(command: string, rest: string[], v: Values, config: Conf
   switch (command) {
     case 'run': {
       const role = (v.role as string | undefined) ?? 'all';
-      if (!isRole(role)) throw new UsageError(`unknown role ${JSON.stringify(role)}: use ${ROLES.join(', ')}`);
+      if (!isRole(role))
+        throw new UsageError(`unknown role ${JSON.stringify(role)}: use ${ROLES.join(', ')}`);
       const opts = { role, once: Boolean(v.once), ...(v.feeds ? { feedsList: v.feeds as string } : {}) };
       if (opts.once) {
         // Logs go to stderr so stdout carries only the summary line.
@@ -148,7 +151,8 @@ async function extractCommand(files: string[], v: Values, config: Config): Promi
 
 async function clustersCommand(v: Values, config: Config): Promise<number> {
   const minSize = v['min-size'] === undefined ? 1 : Number(v['min-size']);
-  if (!Number.isInteger(minSize) || minSize < 1) throw new UsageError('--min-size must be a positive integer');
+  if (!Number.isInteger(minSize) || minSize < 1)
+    throw new UsageError('--min-size must be a positive integer');
   const redis = connectRedis(config, 'cli');
   try {
     const clusters = await listClusters(redis, keysFor(config.redis.prefix), { minSize });
@@ -160,8 +164,15 @@ async function clustersCommand(v: Values, config: Config): Promise<number> {
           clusters: clusters.map((c) => ({
             id: c.id,
             size: c.size,
-            representative: c.representative ? { url: c.representative.url, title: c.representative.title } : null,
-            members: c.members.map((m) => ({ url: m.url, title: m.title, outlet: m.outlet, publishedAt: m.publishedAt })),
+            representative: c.representative
+              ? { url: c.representative.url, title: c.representative.title }
+              : null,
+            members: c.members.map((m) => ({
+              url: m.url,
+              title: m.title,
+              outlet: m.outlet,
+              publishedAt: m.publishedAt,
+            })),
           })),
           // The same membership keyed by URL: the shape corpus scorers read.
           pages,

@@ -94,15 +94,19 @@ function parseBool(name: string, value: string): boolean {
 
 function parsePort(name: string, value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`config: env ${name}=${JSON.stringify(value)} is not a port`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new ConfigError(`config: env ${name}=${JSON.stringify(value)} is not a port`);
   return n;
 }
 
 /** 12-factor: the environment wins over the file. */
-function applyEnv(raw: Record<string, any>, env: NodeJS.ProcessEnv): void {
-  const section = (k: string) => {
-    if (raw[k] === undefined || raw[k] === null) raw[k] = {};
-    return raw[k];
+type RawSection = Record<string, unknown>;
+
+function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
+  const section = (k: string): RawSection => {
+    const v = raw[k];
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) raw[k] = {};
+    return raw[k] as RawSection;
   };
   if (env.REDIS_URL) section('redis').url = env.REDIS_URL;
   if (env.WIRESIFT_PREFIX) section('redis').prefix = env.WIRESIFT_PREFIX;
@@ -110,7 +114,10 @@ function applyEnv(raw: Record<string, any>, env: NodeJS.ProcessEnv): void {
   if (env.PORT) section('http').port = parsePort('PORT', env.PORT);
   if (env.HOST) section('http').host = env.HOST;
   if (env.WIRESIFT_ALLOW_PRIVATE_NETWORKS)
-    section('net').allowPrivateNetworks = parseBool('WIRESIFT_ALLOW_PRIVATE_NETWORKS', env.WIRESIFT_ALLOW_PRIVATE_NETWORKS);
+    section('net').allowPrivateNetworks = parseBool(
+      'WIRESIFT_ALLOW_PRIVATE_NETWORKS',
+      env.WIRESIFT_ALLOW_PRIVATE_NETWORKS,
+    );
   if (env.WIRESIFT_ALLOW_HOSTS)
     section('net').allowHosts = env.WIRESIFT_ALLOW_HOSTS.split(',')
       .map((s) => s.trim())
@@ -125,9 +132,11 @@ function describeIssues(error: z.ZodError, source: string): string {
   return `config: ${source} is invalid:\n${lines.join('\n')}`;
 }
 
-function deepMerge(base: any, over: any): any {
+function deepMerge(base: unknown, over: unknown): unknown {
   if (Array.isArray(over) || over === null || typeof over !== 'object') return over;
-  const out: Record<string, unknown> = { ...(base && typeof base === 'object' && !Array.isArray(base) ? base : {}) };
+  const out: Record<string, unknown> = {
+    ...(base && typeof base === 'object' && !Array.isArray(base) ? (base as Record<string, unknown>) : {}),
+  };
   for (const [k, v] of Object.entries(over)) out[k] = k in out ? deepMerge(out[k], v) : v;
   return out;
 }
@@ -159,7 +168,9 @@ export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv } = {}
       throw new ConfigError(`config: ${opts.file} must be a YAML mapping`);
     raw = deepMerge(raw, over);
   }
-  applyEnv(raw as Record<string, any>, opts.env ?? process.env);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw new ConfigError(`config: ${source} must be a YAML mapping`);
+  applyEnv(raw as Record<string, unknown>, opts.env ?? process.env);
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, source));
   return parsed.data;

@@ -6,10 +6,13 @@ export type { Logger };
 export function createLogger(level: string, bindings: Record<string, unknown> = {}, fd: 1 | 2 = 1): Logger {
   return pino(
     {
-    level,
-    base: { service: 'wiresift', ...bindings },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: ['token', '*.token', 'headers.authorization', 'req.headers.authorization'], censor: '[redacted]' },
+      level,
+      base: { service: 'wiresift', ...bindings },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: {
+        paths: ['token', '*.token', 'headers.authorization', 'req.headers.authorization'],
+        censor: '[redacted]',
+      },
     },
     pino.destination({ fd, sync: false }),
   );

@@ -9,6 +9,7 @@ export function startArticlesWorker(ctx: PipelineContext) {
     ctx,
     QUEUE_NAMES.articles,
     ctx.config.queues.concurrency.articles,
-    (job) => ingestArticle(ctx, job.data, { isLastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1) }),
+    (job) =>
+      ingestArticle(ctx, job.data, { isLastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1) }),
   );
 }

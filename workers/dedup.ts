@@ -5,7 +5,10 @@ import { QUEUE_NAMES } from '../src/queues/names.js';
 import { startWorker } from './worker-options.js';
 
 export function startDedupWorker(ctx: PipelineContext) {
-  return startWorker<DedupJob, DedupJobResult>(ctx, QUEUE_NAMES.dedup, ctx.config.queues.concurrency.dedup, (job) =>
-    clusterArticle(ctx, job.data),
+  return startWorker<DedupJob, DedupJobResult>(
+    ctx,
+    QUEUE_NAMES.dedup,
+    ctx.config.queues.concurrency.dedup,
+    (job) => clusterArticle(ctx, job.data),
   );
 }

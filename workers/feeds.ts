@@ -5,7 +5,10 @@ import { QUEUE_NAMES } from '../src/queues/names.js';
 import { startWorker } from './worker-options.js';
 
 export function startFeedsWorker(ctx: PipelineContext) {
-  return startWorker<FeedJob, FeedJobResult>(ctx, QUEUE_NAMES.feeds, ctx.config.queues.concurrency.feeds, (job) =>
-    pollFeed(ctx, job.data),
+  return startWorker<FeedJob, FeedJobResult>(
+    ctx,
+    QUEUE_NAMES.feeds,
+    ctx.config.queues.concurrency.feeds,
+    (job) => pollFeed(ctx, job.data),
   );
 }

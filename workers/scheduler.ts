@@ -1,5 +1,5 @@
-import { activeFeeds } from '../src/pipeline/feed-registry.js';
 import type { PipelineContext } from '../src/pipeline/context.js';
+import { activeFeeds } from '../src/pipeline/feed-registry.js';
 import { syncFeedSchedules } from '../src/pipeline/schedule-feeds.js';
 import type { Running } from './worker-options.js';
 
@@ -9,7 +9,8 @@ export async function startScheduler(ctx: PipelineContext, resyncMs = 60_000): P
     const feeds = await activeFeeds(ctx.redis, ctx.keys, ctx.config);
     const r = await syncFeedSchedules(ctx.queues.feeds, feeds);
     ctx.log.info(r, 'feed schedules synced');
-    if (!feeds.length) ctx.log.warn('no feeds configured: add some in the config or with `wiresift feeds add URL`');
+    if (!feeds.length)
+      ctx.log.warn('no feeds configured: add some in the config or with `wiresift feeds add URL`');
   };
   await sync();
   const timer = setInterval(() => {

@@ -1,4 +1,4 @@
-import { Worker, type Processor, type WorkerOptions } from 'bullmq';
+import { type Processor, Worker, type WorkerOptions } from 'bullmq';
 import type { PipelineContext } from '../src/pipeline/context.js';
 import { connectRedis } from '../src/pipeline/context.js';
 import { bullPrefix, type QueueName } from '../src/queues/names.js';

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { type Config, boilerplatePhrases } from '../config.js';
+import { boilerplatePhrases, type Config } from '../config.js';
 import { extractPage } from '../extract/extract-page.js';
+import { UsageError } from './usage-error.js';
 
 export type ExtractInput = { file: string; url?: string };
 
@@ -26,12 +27,13 @@ export function parseExtractList(text: string, source: string): ExtractInput[] {
     try {
       v = JSON.parse(line);
     } catch {
-      throw new Error(`extract: ${source}:${i + 1} is not JSON`);
+      throw new UsageError(`extract: ${source}:${i + 1} is not JSON`);
     }
     const o = v as { file?: unknown; url?: unknown };
-    if (!o || typeof o.file !== 'string' || !o.file) throw new Error(`extract: ${source}:${i + 1} needs a "file" string`);
+    if (!o || typeof o.file !== 'string' || !o.file)
+      throw new UsageError(`extract: ${source}:${i + 1} needs a "file" string`);
     if (o.url !== undefined && o.url !== null && typeof o.url !== 'string')
-      throw new Error(`extract: ${source}:${i + 1} "url" must be a string`);
+      throw new UsageError(`extract: ${source}:${i + 1} "url" must be a string`);
     out.push({ file: o.file, ...(typeof o.url === 'string' ? { url: o.url } : {}) });
   });
   return out;

@@ -26,9 +26,13 @@ export async function checkFeed(target: string, config: Config): Promise<FeedChe
     } else {
       const bytes = await readFile(target);
       const { text } = decodeBytes(bytes, { kind: 'xml' });
-      feed = await parseFeed(text, new URL(`file://${target.startsWith('/') ? '' : `${process.cwd()}/`}${target}`).href);
+      feed = await parseFeed(
+        text,
+        new URL(`file://${target.startsWith('/') ? '' : `${process.cwd()}/`}${target}`).href,
+      );
     }
-    if (!feed) return { ok: false, title: null, items: [], error: 'feeds: not modified (304) with no cached copy' };
+    if (!feed)
+      return { ok: false, title: null, items: [], error: 'feeds: not modified (304) with no cached copy' };
     return {
       ok: true,
       title: feed.title,
@@ -64,13 +68,17 @@ export async function feedsCommand(
     switch (sub) {
       case 'list': {
         const feeds = await activeFeeds(redis, keys, config);
-        const rows = await Promise.all(feeds.map(async (f) => ({ ...f, state: await readFeedState(redis, keys, f.feedId) })));
+        const rows = await Promise.all(
+          feeds.map(async (f) => ({ ...f, state: await readFeedState(redis, keys, f.feedId) })),
+        );
         if (flags.json) out(JSON.stringify({ feeds: rows }));
         else
           for (const r of rows)
             out(
               `${r.feedId}  ${r.origin.padEnd(6)}  ${r.url}  status=${r.state.lastStatus || 'never'}` +
-                (r.state.consecutiveErrors ? ` errors=${r.state.consecutiveErrors} (${r.state.lastError})` : ''),
+                (r.state.consecutiveErrors
+                  ? ` errors=${r.state.consecutiveErrors} (${r.state.lastError})`
+                  : ''),
             );
         return 0;
       }
@@ -99,11 +107,18 @@ export async function feedsCommand(
       }
       case 'export': {
         const feeds = await activeFeeds(redis, keys, config);
-        out(toOpml(feeds.map((f) => ({ url: f.url, ...(f.name ? { title: f.name } : {}) })), 'wiresift feeds'));
+        out(
+          toOpml(
+            feeds.map((f) => ({ url: f.url, ...(f.name ? { title: f.name } : {}) })),
+            'wiresift feeds',
+          ),
+        );
         return 0;
       }
       default:
-        throw new UsageError(`unknown feeds command ${JSON.stringify(sub ?? '')}: use list, add, remove, import, export, check`);
+        throw new UsageError(
+          `unknown feeds command ${JSON.stringify(sub ?? '')}: use list, add, remove, import, export, check`,
+        );
     }
   } finally {
     redis.disconnect();

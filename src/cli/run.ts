@@ -29,7 +29,9 @@ async function feedsFromList(path: string, config: Config): Promise<RegisteredFe
 
 /** Closes everything within the grace period; jobs still active then go back to the queue (stalled → retried). */
 async function shutdown(parts: Running[], ctx: PipelineContext, log: Logger): Promise<void> {
-  const closing = Promise.all(parts.map((p) => p.close().catch((err) => log.warn({ err: String(err) }, 'close failed'))));
+  const closing = Promise.all(
+    parts.map((p) => p.close().catch((err) => log.warn({ err: String(err) }, 'close failed'))),
+  );
   const timedOut = await Promise.race([
     closing.then(() => false),
     new Promise<boolean>((res) => setTimeout(() => res(true), SHUTDOWN_GRACE_MS).unref()),
@@ -37,7 +39,9 @@ async function shutdown(parts: Running[], ctx: PipelineContext, log: Logger): Pr
   if (timedOut) {
     log.warn('shutdown grace period over: forcing workers closed; their active jobs will be retried');
     await Promise.all(
-      parts.map((p) => (p as unknown as { close(force?: boolean): Promise<void> }).close(true).catch(() => undefined)),
+      parts.map((p) =>
+        (p as unknown as { close(force?: boolean): Promise<void> }).close(true).catch(() => undefined),
+      ),
     );
   }
   await ctx.close();
@@ -58,7 +62,10 @@ export async function runForever(config: Config, log: Logger, opts: RunOptions):
   if (opts.feedsList) {
     // The list replaces the configured feeds for this process's scheduler.
     const listed = await feedsFromList(opts.feedsList, config);
-    ctx.config = { ...config, feeds: listed.map((f) => ({ url: f.url, ...(f.name ? { name: f.name } : {}) })) };
+    ctx.config = {
+      ...config,
+      feeds: listed.map((f) => ({ url: f.url, ...(f.name ? { name: f.name } : {}) })),
+    };
   }
   const parts = await startRole(opts.role, ctx);
   log.info({ role: opts.role, prefix: config.redis.prefix }, 'wiresift running');
@@ -73,7 +80,13 @@ export async function runForever(config: Config, log: Logger, opts: RunOptions):
   return 0;
 }
 
-export type RunSummary = { feeds: number; items: number; articlesStored: number; clusters: number; failures: number };
+export type RunSummary = {
+  feeds: number;
+  items: number;
+  articlesStored: number;
+  clusters: number;
+  failures: number;
+};
 
 /** Poll every feed once, wait until every queue is drained, report what happened. */
 export async function runOnce(config: Config, log: Logger, opts: RunOptions): Promise<RunSummary> {
@@ -84,7 +97,10 @@ export async function runOnce(config: Config, log: Logger, opts: RunOptions): Pr
   const workers = startPipelineWorkers(ctx);
   const summary: RunSummary = { feeds: feeds.length, items: 0, articlesStored: 0, clusters: 0, failures: 0 };
   const isFinal = (job: { attemptsMade: number; opts: { attempts?: number } } | undefined, err: Error) =>
-    err instanceof UnrecoverableError || err.name === 'UnrecoverableError' || !job || job.attemptsMade >= (job.opts.attempts ?? 1);
+    err instanceof UnrecoverableError ||
+    err.name === 'UnrecoverableError' ||
+    !job ||
+    job.attemptsMade >= (job.opts.attempts ?? 1);
   workers.feeds.on('completed', (_job, r: FeedJobResult) => {
     summary.items += r.items;
   });

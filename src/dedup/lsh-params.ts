@@ -26,7 +26,8 @@ export function optimalLshParams(
   fpWeight = 0.5,
   fnWeight = 0.5,
 ): { bands: number; rows: number } {
-  if (!(threshold > 0 && threshold < 1)) throw new Error(`dedup: LSH threshold must be in (0, 1), got ${threshold}`);
+  if (!(threshold > 0 && threshold < 1))
+    throw new Error(`dedup: LSH threshold must be in (0, 1), got ${threshold}`);
   if (!Number.isInteger(numPerm) || numPerm < 1) throw new Error(`dedup: numPerm must be a positive integer`);
   if (fpWeight < 0 || fnWeight < 0 || fpWeight + fnWeight === 0) {
     throw new Error('dedup: LSH weights must be non-negative and not both zero');
@@ -55,7 +56,9 @@ export function optimalLshParams(
  */
 export function bandBucketHashes(sig: Uint32Array, bands: number, rows: number): string[] {
   if (bands * rows > sig.length) {
-    throw new Error(`dedup: ${bands} bands x ${rows} rows need ${bands * rows} hash values, signature has ${sig.length}`);
+    throw new Error(
+      `dedup: ${bands} bands x ${rows} rows need ${bands * rows} hash values, signature has ${sig.length}`,
+    );
   }
   const out = new Array<string>(bands);
   for (let b = 0; b < bands; b++) {

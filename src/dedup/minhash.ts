@@ -1,89 +1,116 @@
 import { fmix32, murmurRound } from './hash32.js';
 
-const TWO_POW_32 = 0x1_0000_0000;
 const EMPTY = 0xffffffff;
-/** Probes tried per empty bin before giving up; only reached by pathological inputs. */
-const MAX_PROBES = 1 << 16;
 
 /**
- * MinHash signatures by one-permutation hashing (OPH) with optimal
- * densification (Shrivastava, ICML 2017).
+ * MinHash signatures by fast similarity sketching (Dahlgaard, Knudsen and
+ * Thorup, FOCS 2017), a one-permutation scheme without densification bias.
  *
  * Why not the textbook "numPerm affine permutations": that costs numPerm hash
- * evaluations per shingle. OPH hashes each shingle once with a pseudo-random
- * permutation of the 32-bit universe (fmix32 is a bijection), sends it to bin
- * floor(v * numPerm / 2^32) and keeps the minimum per bin, so a signature costs
- * one mix per shingle. Bins left empty (short texts) borrow the value of the
- * first non-empty bin along a probe sequence that depends only on (bin, seed),
- * never on the document; that keeps Pr[sigA[i] == sigB[i]] = Jaccard(A, B)
- * for every i, so the fraction of equal positions is an unbiased estimator and
- * banding for LSH works unchanged.
+ * evaluations per shingle. Here each round t hashes every shingle once,
+ * v = fmix32(x ^ seed_t) (fmix32 is a bijection, so each round is a random
+ * permutation of the 32-bit universe), sends it to bin floor(top16(v) * numPerm / 2^16)
+ * and keeps the minimum v per bin, but only in bins no earlier round filled.
+ * Rounds repeat until every bin is filled: one or two rounds for a 600-word
+ * text, more for a short flash. After numPerm random rounds, bin j's last
+ * resort is a round of its own that every shingle enters.
+ *
+ * Bin j's value is therefore the minimum over the set of a per-shingle key
+ * (first round the shingle reached bin j, then v) that is independent and
+ * identically distributed across shingles. The minimising shingle of A ∪ B is
+ * uniform over A ∪ B, so Pr[sigA[j] == sigB[j]] = Jaccard(A, B) exactly: the
+ * fraction of equal positions is unbiased, bins are nearly independent (no
+ * copied values as with densified one-permutation hashing), and LSH banding
+ * works unchanged.
  *
  * All arithmetic is int32 (Math.imul) or exact float64 (v * numPerm < 2^53).
  */
 export class MinHasher {
   readonly numPerm: number;
   readonly seed: number;
-  private readonly seedMix: number;
-  private readonly filled: Uint8Array;
+  /** Per-round seeds: numPerm random rounds, then numPerm per-bin last-resort rounds. */
+  private readonly roundSeeds: Int32Array;
+  /** Round (1-based) that filled each bin; 0 = empty. Scratch reused across calls. */
+  private readonly filledIn: Uint16Array;
 
   constructor(opts: { numPerm: number; seed: number }) {
     const { numPerm, seed } = opts;
-    if (!Number.isInteger(numPerm) || numPerm < 1 || numPerm > 1 << 16) {
-      throw new Error(`dedup: numPerm must be an integer in [1, 65536], got ${numPerm}`);
+    if (!Number.isInteger(numPerm) || numPerm < 1 || numPerm > 1 << 15) {
+      throw new Error(`dedup: numPerm must be an integer in [1, 32768], got ${numPerm}`);
     }
     if (!Number.isInteger(seed)) throw new Error(`dedup: seed must be an integer, got ${seed}`);
     this.numPerm = numPerm;
     this.seed = seed;
-    this.seedMix = fmix32(seed ^ 0x5bd1e995);
-    this.filled = new Uint8Array(numPerm);
+    this.roundSeeds = new Int32Array(2 * numPerm);
+    let state = fmix32(seed ^ 0x5bd1e995);
+    for (let i = 0; i < this.roundSeeds.length; i++) {
+      state = murmurRound(state, i);
+      this.roundSeeds[i] = fmix32(state);
+    }
+    this.filledIn = new Uint16Array(numPerm);
   }
 
   /** Signature of a set of 32-bit shingle hashes (duplicates are harmless). */
   signature(shingles: Uint32Array): Uint32Array {
     const m = this.numPerm;
-    const sig = new Uint32Array(m).fill(EMPTY);
-    const filled = this.filled;
-    filled.fill(0);
-    const seedMix = this.seedMix;
-    let filledCount = 0;
+    // Minima are kept as int32 with the sign bit flipped, so signed comparison
+    // is unsigned order and V8 stays on small-integer fast paths (a uint32 above
+    // 2^31 would be a heap double).
+    const mins = new Int32Array(m);
+    const n = shingles.length;
+    if (n === 0) return new Uint32Array(m).fill(EMPTY);
+    const filledIn = this.filledIn;
+    filledIn.fill(0);
+    let filled = 0;
 
-    for (let i = 0; i < shingles.length; i++) {
-      const v = fmix32(shingles[i]! ^ seedMix);
-      const bin = Math.floor((v * m) / TWO_POW_32);
-      if (filled[bin] === 0) {
-        filled[bin] = 1;
-        filledCount++;
-        sig[bin] = v;
-      } else if (v < sig[bin]!) {
-        sig[bin] = v;
+    for (let round = 1; round <= m && filled < m; round++) {
+      const roundSeed = this.roundSeeds[round - 1]!;
+      for (let i = 0; i < n; i++) {
+        const v = mix(shingles[i]! ^ roundSeed);
+        // bin = floor(top16(v) * m / 2^16): exact integer arithmetic (m <= 2^15)
+        const bin = (((v >>> 16) * m) >>> 16) | 0;
+        const key = v ^ SIGN;
+        const at = filledIn[bin]!;
+        if (at === 0) {
+          filledIn[bin] = round;
+          filled++;
+          mins[bin] = key;
+        } else if (at === round && key < mins[bin]!) {
+          mins[bin] = key;
+        }
       }
     }
 
-    if (filledCount === 0 || filledCount === m) return sig;
-    for (let bin = 0; bin < m; bin++) {
-      if (filled[bin] === 1) continue;
-      sig[bin] = sig[this.borrowFrom(bin, filled)]!;
+    // Tiny sets (a handful of shingles) may still leave bins empty: each gets
+    // a last-resort round that every shingle enters.
+    for (let bin = 0; filled < m && bin < m; bin++) {
+      if (filledIn[bin] !== 0) continue;
+      const roundSeed = this.roundSeeds[m + bin]!;
+      let min = EMPTY ^ SIGN;
+      for (let i = 0; i < n; i++) {
+        const key = mix(shingles[i]! ^ roundSeed) ^ SIGN;
+        if (key < min) min = key;
+      }
+      mins[bin] = min;
     }
+
+    const sig = new Uint32Array(mins.buffer);
+    for (let bin = 0; bin < m; bin++) sig[bin] = sig[bin]! ^ SIGN_U;
     return sig;
   }
+}
 
-  /** The first originally non-empty bin on this bin's document-independent probe sequence. */
-  private borrowFrom(bin: number, filled: Uint8Array): number {
-    const m = this.numPerm;
-    const base = murmurRound(this.seedMix, bin);
-    for (let attempt = 1; attempt <= MAX_PROBES; attempt++) {
-      const probe = Math.floor((fmix32(murmurRound(base, attempt)) * m) / TWO_POW_32);
-      if (filled[probe] === 1) return probe;
-    }
-    // Unreachable in practice (needs ~2^16 misses in a row): fall back to a scan
-    // that is still document-independent in its order.
-    for (let step = 1; step < m; step++) {
-      const probe = (bin + step) % m;
-      if (filled[probe] === 1) return probe;
-    }
-    return bin;
-  }
+const SIGN = 0x80000000 | 0;
+const SIGN_U = 0x80000000;
+
+/** fmix32 returning int32 (no >>> 0), for the hot loop. */
+function mix(x: number): number {
+  let h = x | 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
 }
 
 /** Fraction of equal positions: the MinHash estimate of Jaccard similarity. */
@@ -117,7 +144,8 @@ export function signatureToBuffer(sig: Uint32Array): Buffer {
 }
 
 export function signatureFromBuffer(buf: Buffer): Uint32Array {
-  if (buf.length % 4 !== 0) throw new Error(`dedup: signature buffer length ${buf.length} is not a multiple of 4`);
+  if (buf.length % 4 !== 0)
+    throw new Error(`dedup: signature buffer length ${buf.length} is not a multiple of 4`);
   const sig = new Uint32Array(buf.length / 4);
   for (let i = 0; i < sig.length; i++) sig[i] = buf.readUInt32LE(i * 4);
   return sig;

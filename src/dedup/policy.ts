@@ -34,7 +34,12 @@ export function isSameStory(a: DocSketch, b: DocSketch, policy: DedupPolicy): Sa
   const fmt = (x: number) => x.toFixed(3);
 
   if (jaccard >= policy.jaccardThreshold) {
-    return { same: true, jaccard, containment, reason: `jaccard ${fmt(jaccard)} >= ${policy.jaccardThreshold}` };
+    return {
+      same: true,
+      jaccard,
+      containment,
+      reason: `jaccard ${fmt(jaccard)} >= ${policy.jaccardThreshold}`,
+    };
   }
   if (containment >= policy.containmentThreshold) {
     const shorterTokens = Math.min(a.tokenCount, b.tokenCount);

@@ -11,7 +11,8 @@ const SHINGLE_SEED = 0x9747b28c;
  * yields one shingle over all its tokens, so short flashes still get a sketch.
  */
 export function shingleHashes(tokens: string[], k = 3): Uint32Array {
-  if (!Number.isInteger(k) || k < 1) throw new Error(`dedup: shingle size must be a positive integer, got ${k}`);
+  if (!Number.isInteger(k) || k < 1)
+    throw new Error(`dedup: shingle size must be a positive integer, got ${k}`);
   const n = tokens.length;
   if (n === 0) return new Uint32Array(0);
   const width = Math.min(k, n);

@@ -13,7 +13,14 @@ export function createMetrics(ctx: PipelineContext): Registry {
     registers: [registry],
     async collect() {
       for (const q of ctx.queues.all) {
-        const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized');
+        const counts = await q.getJobCounts(
+          'waiting',
+          'active',
+          'delayed',
+          'failed',
+          'completed',
+          'prioritized',
+        );
         for (const [state, n] of Object.entries(counts)) this.set({ queue: q.name, state }, n);
       }
     },

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
-import { MinHasher } from '../dedup/minhash.js';
 import { optimalLshParams } from '../dedup/lsh-params.js';
+import { MinHasher } from '../dedup/minhash.js';
 import type { DedupPolicy } from '../dedup/policy.js';
 import type { Logger } from '../log.js';
 import type { FetchOptions } from '../net/fetch.js';
@@ -25,7 +25,11 @@ export type PipelineContext = {
 
 export function connectRedis(config: Config, name: string): Redis {
   // BullMQ needs maxRetriesPerRequest null on the connections it blocks on.
-  return new Redis(config.redis.url, { maxRetriesPerRequest: null, connectionName: `wiresift:${name}`, lazyConnect: false });
+  return new Redis(config.redis.url, {
+    maxRetriesPerRequest: null,
+    connectionName: `wiresift:${name}`,
+    lazyConnect: false,
+  });
 }
 
 export function fetchOptionsFrom(config: Config): FetchOptions {

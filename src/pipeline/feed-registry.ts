@@ -39,7 +39,11 @@ export async function activeFeeds(redis: Redis, keys: Keys, config: Config): Pro
 
 export async function addFeed(redis: Redis, keys: Keys, url: string, name?: string): Promise<string> {
   const feedId = feedIdFor(url);
-  await redis.hset(keys.feeds, feedId, JSON.stringify({ url, ...(name ? { name } : {}), addedAt: new Date().toISOString() }));
+  await redis.hset(
+    keys.feeds,
+    feedId,
+    JSON.stringify({ url, ...(name ? { name } : {}), addedAt: new Date().toISOString() }),
+  );
   return feedId;
 }
 

@@ -23,11 +23,16 @@ function fromFeedItem(ctx: PipelineContext, job: ArticleJob): ExtractedArticle |
   if (!html) return null;
   const wrapped = `<html><body><article>${/<p[\s>]/i.test(html) ? html : `<p>${html}</p>`}</article></body></html>`;
   const extracted = extractArticle(wrapped, { url: job.url, boilerplate: boilerplatePhrases(ctx.config) });
-  if (extracted.status !== 'ok' || wordCount(extracted.text) < ctx.config.extract.feedFallbackMinWords) return null;
+  if (extracted.status !== 'ok' || wordCount(extracted.text) < ctx.config.extract.feedFallbackMinWords)
+    return null;
   return extracted;
 }
 
-async function fetchAndExtract(ctx: PipelineContext, job: ArticleJob, isLastAttempt: boolean): Promise<Outcome> {
+async function fetchAndExtract(
+  ctx: PipelineContext,
+  job: ArticleJob,
+  isLastAttempt: boolean,
+): Promise<Outcome> {
   let failure: string;
   try {
     const res = await safeFetch(job.url, {
@@ -97,7 +102,12 @@ export async function ingestArticle(
     lang: extracted.lang || '',
     agency: extracted.agency || '',
     status: extracted.status,
-    reason: extracted.status === 'ok' ? (failure ? `from feed: ${failure}` : '') : extracted.reason || failure || '',
+    reason:
+      extracted.status === 'ok'
+        ? failure
+          ? `from feed: ${failure}`
+          : ''
+        : extracted.reason || failure || '',
     source,
     charset,
     words: wordCount(extracted.text),

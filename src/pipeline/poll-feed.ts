@@ -6,7 +6,7 @@ import type { FeedItem } from '../feeds/parse-feed.js';
 import { FetchError } from '../net/fetch-error.js';
 import type { ArticleJob, FeedJob, FeedJobResult } from '../queues/jobs.js';
 import { isKnownUrl, rememberUrl } from '../store/articles.js';
-import { recordFeedFailure, recordFeedSuccess, readFeedState } from '../store/feed-state.js';
+import { readFeedState, recordFeedFailure, recordFeedSuccess } from '../store/feed-state.js';
 import type { PipelineContext } from './context.js';
 
 function outletName(job: FeedJob, channelTitle: string | undefined): string {
@@ -57,7 +57,12 @@ export async function pollFeed(ctx: PipelineContext, job: FeedJob): Promise<Feed
   return { items: feed.items.length, enqueued, notModified: false };
 }
 
-async function enqueueItem(ctx: PipelineContext, job: FeedJob, outlet: string, item: FeedItem): Promise<boolean> {
+async function enqueueItem(
+  ctx: PipelineContext,
+  job: FeedJob,
+  outlet: string,
+  item: FeedItem,
+): Promise<boolean> {
   let canonicalUrl: string;
   try {
     canonicalUrl = canonicalizeUrl(item.link);

@@ -32,7 +32,11 @@ export async function syncFeedSchedules(
 }
 
 /** Poll every feed once now (`run --once`); the job id makes a second call a no-op while the first is pending. */
-export async function enqueueFeedsOnce(queue: Queue<FeedJob>, feeds: RegisteredFeed[], runId: string): Promise<void> {
+export async function enqueueFeedsOnce(
+  queue: Queue<FeedJob>,
+  feeds: RegisteredFeed[],
+  runId: string,
+): Promise<void> {
   await queue.addBulk(
     feeds.map((f) => ({
       name: 'poll',

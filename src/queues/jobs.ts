@@ -28,5 +28,9 @@ export type ArticleJob = {
 export type DedupJob = { articleId: string };
 
 export type FeedJobResult = { items: number; enqueued: number; notModified: boolean };
-export type ArticleJobResult = { status: 'ok' | 'empty' | 'failed'; source: 'page' | 'feed' | 'none'; skipped?: boolean };
+export type ArticleJobResult = {
+  status: 'ok' | 'empty' | 'failed';
+  source: 'page' | 'feed' | 'none';
+  skipped?: boolean;
+};
 export type DedupJobResult = { clusterId: string; created: boolean; joined: boolean; mergedFrom: string[] };

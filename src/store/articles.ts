@@ -79,7 +79,11 @@ export async function getArticle(redis: Redis, keys: Keys, id: string): Promise<
   return fromHash(await redis.hgetall(keys.article(id)));
 }
 
-export async function getArticles(redis: Redis, keys: Keys, ids: string[]): Promise<Map<string, ArticleRecord>> {
+export async function getArticles(
+  redis: Redis,
+  keys: Keys,
+  ids: string[],
+): Promise<Map<string, ArticleRecord>> {
   const out = new Map<string, ArticleRecord>();
   if (!ids.length) return out;
   const pipe = redis.pipeline();

@@ -49,10 +49,19 @@ export async function recordFeedSuccess(
   await redis.hset(keys.feedState(feedId), fields);
 }
 
-export async function recordFeedFailure(redis: Redis, keys: Keys, feedId: string, reason: string): Promise<void> {
+export async function recordFeedFailure(
+  redis: Redis,
+  keys: Keys,
+  feedId: string,
+  reason: string,
+): Promise<void> {
   await redis
     .multi()
-    .hset(keys.feedState(feedId), { lastStatus: 'error', lastError: reason, lastFetchedAt: new Date().toISOString() })
+    .hset(keys.feedState(feedId), {
+      lastStatus: 'error',
+      lastError: reason,
+      lastFetchedAt: new Date().toISOString(),
+    })
     .hincrby(keys.feedState(feedId), 'consecutiveErrors', 1)
     .exec();
 }

@@ -56,8 +56,12 @@ describe('config', () => {
   });
 
   it('rejects unknown keys, bad feed URLs, bad env values', async () => {
-    expect(() => loadConfig({ file: undefined, env: { PORT: 'eighty' } })).toThrow(/PORT="eighty" is not a port/);
-    expect(() => loadConfig({ env: { WIRESIFT_ALLOW_PRIVATE_NETWORKS: 'maybe' } })).toThrow(/must be true or false/);
+    expect(() => loadConfig({ file: undefined, env: { PORT: 'eighty' } })).toThrow(
+      /PORT="eighty" is not a port/,
+    );
+    expect(() => loadConfig({ env: { WIRESIFT_ALLOW_PRIVATE_NETWORKS: 'maybe' } })).toThrow(
+      /must be true or false/,
+    );
     const unknown = await tmpYaml('dedupe:\n  numPerm: 64\n');
     expect(() => loadConfig({ file: unknown, env: {} })).toThrow(/dedupe/);
     const badFeed = await tmpYaml('feeds:\n  - url: ftp://example.org/rss\n');

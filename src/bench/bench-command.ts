@@ -1,0 +1,23 @@
+import { UsageError } from '../cli/usage-error.js';
+import { benchDedup } from './dedup-bench.js';
+import { benchExtract } from './extract-bench.js';
+
+const progress = (msg: string) => process.stderr.write(`${msg}\n`);
+
+/** `wiresift bench [extract|dedup] [--json]`: ratios against baselines measured in the same run. */
+export async function benchCommand(
+  which: string | undefined,
+  flags: { json: boolean },
+  out: (s: string) => void,
+) {
+  const targets = which ? [which] : ['extract', 'dedup'];
+  const results: Record<string, unknown> = {};
+  for (const t of targets) {
+    if (t === 'extract') results.extract = await benchExtract(progress);
+    else if (t === 'dedup') results.dedup = await benchDedup(progress);
+    else throw new UsageError(`unknown bench ${JSON.stringify(t)}: use extract or dedup`);
+  }
+  if (flags.json) out(JSON.stringify(which ? results[which] : results));
+  else for (const [k, v] of Object.entries(results)) out(`${k}: ${JSON.stringify(v)}`);
+  return 0;
+}

@@ -1,0 +1,149 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { Minhash } from 'minhash';
+import { loadConfig } from '../config.js';
+import { optimalLshParams } from '../dedup/lsh-params.js';
+import { MinHasher } from '../dedup/minhash.js';
+import { normalizeForDedup, tokenize } from '../dedup/normalize.js';
+import { shingleHashes } from '../dedup/shingles.js';
+import { sketchText } from '../dedup/sketch.js';
+import { dedupPolicyFrom } from '../pipeline/context.js';
+import { ClusterIndex } from '../store/cluster-index.js';
+import { keysFor } from '../store/keys.js';
+import { sharedDir } from './shared-data.js';
+
+export type DedupBenchResult = {
+  docs: number;
+  oursPerSec: number;
+  minhashPkgPerSec: number;
+  tokenizeOnlyPerSec: number;
+  ratioVsMinhash: number;
+  shareOfTokenizeLimit: number;
+  lshRedisInsertQueryPerSec: number;
+  redisBytesPerArticle: number;
+};
+
+const WORDS = 600;
+const FALLBACK: Record<'fr' | 'en', string> = {
+  fr: "La préfecture a indiqué mardi qu'une cellule de crise serait réunie dès le lendemain avec les élus, la direction de l'usine et les représentants du personnel, afin d'étudier les pistes de reprise du site.",
+  en: 'The company said on Tuesday it would cut its full-year forecast after freight rates fell faster than expected, and that it would suspend its dividend to protect the balance sheet while it reviews its fleet.',
+};
+
+/** ~600-word French and English texts: corpus bodies when the shared corpus is here, else our own paragraphs. */
+function sampleTexts(): string[] {
+  const shared = sharedDir();
+  const truthPath = shared ? join(shared, 'corpus', 'dev', 'truth.json') : '';
+  const bodies: Record<string, string[]> = { fr: [], en: [] };
+  if (truthPath && existsSync(truthPath)) {
+    const truth = JSON.parse(readFileSync(truthPath, 'utf8')) as {
+      pages: Record<string, { lang: string; body: string }>;
+    };
+    for (const p of Object.values(truth.pages)) bodies[p.lang]?.push(p.body);
+  }
+  return (['fr', 'en'] as const).map((lang) => {
+    let words: string[] = [];
+    const pool = bodies[lang] ?? [];
+    for (let i = 0; words.length < WORDS; i++) {
+      words = words.concat((pool[i] ?? `${FALLBACK[lang]} (${i})`).split(/\s+/));
+    }
+    return words.slice(0, WORDS).join(' ');
+  });
+}
+
+function perSecond(texts: string[], minMs: number, fn: (t: string) => unknown): number {
+  for (let i = 0; i < 20; i++) for (const t of texts) fn(t);
+  let n = 0;
+  const t0 = performance.now();
+  do {
+    for (const t of texts) fn(t);
+    n += texts.length;
+  } while (performance.now() - t0 < minMs);
+  return n / ((performance.now() - t0) / 1000);
+}
+
+async function usedMemory(redis: Redis): Promise<number> {
+  const info = await redis.info('memory');
+  return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
+}
+
+/** Variants of the sample texts, so each stored article has its own signature. */
+function variant(texts: string[], i: number): string {
+  const base = texts[i % texts.length]!;
+  return `${base} ${randomBytes(6).toString('hex')} ${i} ${randomBytes(6).toString('hex')}`;
+}
+
+/**
+ * Signatures/s of our MinHasher vs the npm `minhash` package (fed the same
+ * shingles as strings) vs tokenise+hash alone, then the Redis side: assign()
+ * round trips per second and bytes per article from INFO memory.
+ */
+export async function benchDedup(
+  progress: (msg: string) => void,
+  articles = 2000,
+): Promise<DedupBenchResult> {
+  const config = loadConfig();
+  const k = config.dedup.shingleSize;
+  const numPerm = config.dedup.numPerm;
+  const hasher = new MinHasher({ numPerm, seed: 1 });
+  const texts = sampleTexts();
+
+  progress('bench dedup: tokenise+hash only');
+  const tokenizeOnly = perSecond(texts, 1500, (t) => shingleHashes(tokenize(normalizeForDedup(t)), k));
+  progress('bench dedup: wiresift MinHasher');
+  const ours = perSecond(texts, 1500, (t) =>
+    hasher.signature(shingleHashes(tokenize(normalizeForDedup(t)), k)),
+  );
+  progress('bench dedup: npm minhash (baseline)');
+  const pkg = perSecond(texts, 1500, (t) => {
+    const tokens = tokenize(normalizeForDedup(t));
+    const m = new Minhash({ numPerm, seed: 1 });
+    for (let i = 0; i + k <= tokens.length; i++) m.update(tokens.slice(i, i + k).join(' '));
+    return m;
+  });
+
+  progress(`bench dedup: Redis assign over ${articles} articles`);
+  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1 });
+  const prefix = `wiresift-bench:${randomBytes(4).toString('hex')}:`;
+  const keys = keysFor(prefix);
+  const { bands, rows } = optimalLshParams(config.dedup.candidateThreshold, numPerm);
+  const index = new ClusterIndex(redis, keys, { bands, rows, policy: dedupPolicyFrom(config) });
+  const sketches = Array.from({ length: articles }, (_, i) => sketchText(variant(texts, i), hasher, k));
+  let insertPerSec = 0;
+  let bytesPerArticle = 0;
+  try {
+    const before = await usedMemory(redis);
+    const t0 = performance.now();
+    for (let i = 0; i < sketches.length; i++) {
+      await index.assign({
+        articleId: `a${i}`,
+        sketch: sketches[i]!,
+        publishedAt: Date.now(),
+        ttlSeconds: 3600,
+      });
+    }
+    insertPerSec = articles / ((performance.now() - t0) / 1000);
+    // Only the index, signature and cluster metadata: no article bodies are written here.
+    bytesPerArticle = ((await usedMemory(redis)) - before) / articles;
+  } finally {
+    let cursor = '0';
+    do {
+      const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (found.length) await redis.unlink(...found);
+    } while (cursor !== '0');
+    redis.disconnect();
+  }
+  const r1 = (x: number) => Math.round(x * 10) / 10;
+  return {
+    docs: texts.length,
+    oursPerSec: Math.round(ours),
+    minhashPkgPerSec: Math.round(pkg),
+    tokenizeOnlyPerSec: Math.round(tokenizeOnly),
+    ratioVsMinhash: r1(ours / pkg),
+    shareOfTokenizeLimit: Math.round((ours / tokenizeOnly) * 1000) / 1000,
+    lshRedisInsertQueryPerSec: Math.round(insertPerSec),
+    redisBytesPerArticle: Math.round(bytesPerArticle),
+  };
+}

@@ -1,0 +1,62 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { extractPage } from '../extract/extract-page.js';
+import { requireShared } from './shared-data.js';
+
+export type ExtractBenchResult = {
+  pages: number;
+  oursPagesPerSec: number;
+  readabilityPagesPerSec: number;
+  ratio: number;
+};
+
+const BOILERPLATE = ['Retour en haut', 'Avec AFP', 'source', 'Lire aussi', 'Back to top', 'Read more'];
+
+function pagesPerSec(pages: Buffer[], minMs: number, run: (page: Buffer) => void): number {
+  let done = 0;
+  const t0 = performance.now();
+  do {
+    for (const p of pages) run(p);
+    done += pages.length;
+  } while (performance.now() - t0 < minMs);
+  return done / ((performance.now() - t0) / 1000);
+}
+
+/**
+ * Our extractor against @mozilla/readability on jsdom (the usual open baseline),
+ * over the same public benchmark pages, in the same process and run.
+ */
+export async function benchExtract(progress: (msg: string) => void): Promise<ExtractBenchResult> {
+  const dir = join(requireShared('bench extract'), 'bench', 'extraction', 'zyte');
+  const pages = readdirSync(dir)
+    .filter((f) => f.endsWith('.html'))
+    .sort()
+    .map((f) => readFileSync(join(dir, f)));
+  let jsdom: typeof import('jsdom');
+  let readability: typeof import('@mozilla/readability');
+  try {
+    jsdom = await import('jsdom');
+    readability = await import('@mozilla/readability');
+  } catch {
+    throw new Error('bench: the readability baseline needs the dev dependencies (npm ci without --omit=dev)');
+  }
+  progress(`bench extract: ${pages.length} pages, warming up`);
+  for (const p of pages.slice(0, 10)) extractPage(p, { boilerplate: BOILERPLATE });
+  progress('bench extract: wiresift');
+  const ours = pagesPerSec(pages, 3000, (p) => {
+    extractPage(p, { boilerplate: BOILERPLATE });
+  });
+  progress(`bench extract: wiresift ${ours.toFixed(1)} pages/s; readability.js + jsdom (one pass, slow)`);
+  const virtualConsole = new jsdom.VirtualConsole();
+  const theirs = pagesPerSec(pages, 0, (p) => {
+    const dom = new jsdom.JSDOM(p, { url: 'https://example.org/article', virtualConsole });
+    new readability.Readability(dom.window.document).parse();
+    dom.window.close();
+  });
+  return {
+    pages: pages.length,
+    oursPagesPerSec: Math.round(ours * 10) / 10,
+    readabilityPagesPerSec: Math.round(theirs * 10) / 10,
+    ratio: Math.round((ours / theirs) * 10) / 10,
+  };
+}

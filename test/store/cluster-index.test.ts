@@ -1,0 +1,400 @@
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_DEDUP_POLICY, DEFAULT_NUM_PERM, DEFAULT_SHINGLE_SIZE } from '../../src/dedup/defaults.js';
+import { optimalLshParams } from '../../src/dedup/lsh-params.js';
+import { MinHasher } from '../../src/dedup/minhash.js';
+import { sketchText } from '../../src/dedup/sketch.js';
+import { ClusterIndex } from '../../src/store/cluster-index.js';
+import { type Keys, keysFor } from '../../src/store/keys.js';
+import { connectTestRedis, dropPrefix, uniquePrefix } from '../support/redis.js';
+
+const hasher = new MinHasher({ numPerm: DEFAULT_NUM_PERM, seed: 1 });
+const { bands, rows } = optimalLshParams(DEFAULT_DEDUP_POLICY.candidateThreshold, DEFAULT_NUM_PERM);
+const TTL = 3600;
+const T0 = Date.UTC(2025, 2, 12, 9, 0);
+
+function prng(seed: number): () => number {
+  let s = seed | 0;
+  return () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SYLLABLES = [
+  'ka',
+  'ro',
+  'mi',
+  'tu',
+  'le',
+  'sa',
+  'vo',
+  'ni',
+  'de',
+  'pa',
+  'gu',
+  'ri',
+  'fe',
+  'lo',
+  'ba',
+  'ze',
+];
+function word(rand: () => number): string {
+  const n = 1 + Math.floor(rand() * 3);
+  let w = '';
+  for (let i = 0; i < n; i++) w += SYLLABLES[Math.floor(rand() * SYLLABLES.length)];
+  return w;
+}
+
+/** A made-up dispatch: `paragraphs` paragraphs of 40 pseudo-words. */
+function story(seed: number, paragraphs = 8): string[] {
+  const rand = prng(seed);
+  return Array.from(
+    { length: paragraphs },
+    () => Array.from({ length: 40 }, () => word(rand)).join(' ') + '.',
+  );
+}
+
+/** Ten republished versions of one story, including copies of disjoint parts (bridged by the full text). */
+function versions(paras: string[], seed: number): string[] {
+  const rand = prng(seed * 7 + 1);
+  const lightEdit = (text: string) =>
+    text
+      .split(' ')
+      .map((w) => (rand() < 0.03 ? word(rand) : w))
+      .join(' ');
+  return [
+    paras.join('\n\n'),
+    paras.slice(0, 2).join('\n\n'),
+    paras.slice(5).join('\n\n'),
+    lightEdit(paras.join('\n\n')),
+    ['Voici ce que nous savons.', ...paras].join('\n\n'),
+    paras.filter((_, i) => i !== 3).join('\n\n'),
+    paras.slice(0, 5).join('\n\n'),
+    lightEdit(paras.slice(2, 6).join('\n\n')),
+    paras.slice(0, 7).join('\n\n'),
+    lightEdit(paras.slice(1).join('\n\n')),
+  ];
+}
+
+type Doc = { id: string; text: string; publishedAt: number };
+
+/**
+ * `rich` stories with ten versions each (many redundant links), then `pairs`
+ * stories with exactly two copies: a pair is joined by a single edge, so a
+ * lost update between two racing workers shows up as a split pair.
+ */
+function corpus(rich: number, pairs = 0): Doc[] {
+  const docs: Doc[] = [];
+  for (let s = 0; s < rich; s++) {
+    versions(story(1000 + s), s).forEach((text, v) => {
+      docs.push({ id: `s${s}v${v}`, text, publishedAt: T0 + (s * 10 + v) * 60_000 });
+    });
+  }
+  for (let p = 0; p < pairs; p++) {
+    const [full, , , edited] = versions(story(2000 + p), 100 + p);
+    docs.push({ id: `p${p}a`, text: full!, publishedAt: T0 + p * 1000 });
+    docs.push({ id: `p${p}b`, text: edited!, publishedAt: T0 + p * 1000 + 1 });
+  }
+  return docs;
+}
+
+function shuffled<T>(items: T[], seed: number): T[] {
+  const rand = prng(seed);
+  const out = items.slice();
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+function newIndex(redis: Redis, keys: Keys, policy = DEFAULT_DEDUP_POLICY) {
+  return new ClusterIndex(redis, keys, { bands, rows, policy, now: () => T0 + 3_600_000 });
+}
+
+function assignDoc(index: ClusterIndex, doc: Doc) {
+  return index.assign({
+    articleId: doc.id,
+    sketch: sketchText(doc.text, hasher, DEFAULT_SHINGLE_SIZE),
+    publishedAt: doc.publishedAt,
+    ttlSeconds: TTL,
+  });
+}
+
+/** The partition as sorted lists of sorted ids, independent of cluster ids. */
+async function partition(redis: Redis, keys: Keys, ids: string[]): Promise<string[][]> {
+  const groups = new Map<string, string[]>();
+  for (const id of ids) {
+    const cluster = await redis.hget(keys.article(id), 'cluster');
+    expect(cluster, `article ${id} has a cluster`).toBeTruthy();
+    groups.set(cluster!, [...(groups.get(cluster!) ?? []), id]);
+  }
+  return [...groups.values()].map((g) => g.sort()).sort((a, b) => a[0]!.localeCompare(b[0]!));
+}
+
+/** Every cluster's hash, members and index entry agree with the articles' cluster fields. */
+async function expectConsistent(redis: Redis, keys: Keys, ids: string[]): Promise<void> {
+  const byCluster = new Map<string, string[]>();
+  for (const id of ids) {
+    const cluster = (await redis.hget(keys.article(id), 'cluster'))!;
+    byCluster.set(cluster, [...(byCluster.get(cluster) ?? []), id]);
+  }
+  const indexed = await redis.zrange(keys.clustersByUpdate, '0', '-1');
+  expect(indexed.sort()).toEqual([...byCluster.keys()].sort());
+  for (const [cluster, members] of byCluster) {
+    const stored = await redis.zrange(keys.clusterMembers(cluster), '0', '-1');
+    expect(stored.sort()).toEqual(members.sort());
+    const hash = await redis.hgetall(keys.cluster(cluster));
+    expect(hash.id).toBe(cluster);
+    expect(Number(hash.size)).toBe(members.length);
+    expect(hash.representative).toBe((await redis.zrange(keys.clusterMembers(cluster), '0', '0'))[0]);
+  }
+}
+
+/** Everything under the prefix except TTLs, for before/after comparisons. */
+async function snapshot(redis: Redis, prefix: string): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  let cursor = '0';
+  const keys: string[] = [];
+  do {
+    const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', '500');
+    cursor = next;
+    keys.push(...batch);
+  } while (cursor !== '0');
+  for (const key of keys.sort()) {
+    const type = await redis.type(key);
+    if (type === 'string') out[key] = (await redis.getBuffer(key))?.toString('hex');
+    else if (type === 'hash') out[key] = await redis.hgetall(key);
+    else if (type === 'set') out[key] = (await redis.smembers(key)).sort();
+    else if (type === 'zset') out[key] = await redis.zrange(key, '0', '-1', 'WITHSCORES');
+    else if (type === 'stream') out[key] = await redis.xrange(key, '-', '+');
+    else out[key] = type;
+  }
+  return out;
+}
+
+describe('ClusterIndex', () => {
+  let redis: Redis;
+  const prefixes: string[] = [];
+  const freshKeys = (name: string) => {
+    const prefix = uniquePrefix(name);
+    prefixes.push(prefix);
+    return keysFor(prefix);
+  };
+
+  beforeAll(() => {
+    redis = connectTestRedis();
+  });
+  afterAll(async () => {
+    for (const p of prefixes) await dropPrefix(redis, p);
+    redis.disconnect();
+  });
+
+  it('creates a cluster, joins copies to it, and stores a compact binary signature', async () => {
+    const keys = freshKeys('join');
+    const index = newIndex(redis, keys);
+    const [full, short, , , intro] = versions(story(1), 1);
+    const a = await assignDoc(index, { id: 'a', text: full!, publishedAt: T0 + 5000 });
+    expect(a).toMatchObject({
+      created: true,
+      joined: false,
+      mergedFrom: [],
+      matchedArticleIds: [],
+      alreadyAssigned: false,
+    });
+    const b = await assignDoc(index, { id: 'b', text: short!, publishedAt: T0 });
+    expect(b).toMatchObject({
+      clusterId: a.clusterId,
+      created: false,
+      joined: true,
+      matchedArticleIds: ['a'],
+    });
+    const c = await assignDoc(index, { id: 'c', text: intro!, publishedAt: T0 + 9000 });
+    expect(c.clusterId).toBe(a.clusterId);
+    expect(c.matchedArticleIds.sort()).toEqual(['a', 'b']);
+
+    expect(await index.clusterOf('b')).toBe(a.clusterId);
+    expect(await index.clusterOf('nope')).toBeNull();
+    const cluster = await redis.hgetall(keys.cluster(a.clusterId));
+    expect(cluster).toMatchObject({ id: a.clusterId, size: '3', representative: 'b' });
+    expect(Number(cluster.createdAt)).toBeGreaterThan(0);
+    expect(await redis.strlen(keys.signature('a'))).toBe(DEFAULT_NUM_PERM * 4);
+    expect(await redis.ttl(keys.signature('a'))).toBeGreaterThan(TTL - 10);
+    expect(await redis.hmget(keys.article('a'), 'shingles', 'tokens')).toEqual(
+      ((s) => [String(s.shingleCount), String(s.tokenCount)])(
+        sketchText(full!, hasher, DEFAULT_SHINGLE_SIZE),
+      ),
+    );
+    const events = await redis.xrange(keys.events, '-', '+');
+    const types = events.map(([, fields]) => fields[fields.indexOf('type') + 1]);
+    expect(types).toEqual([
+      'cluster.created',
+      'article.clustered',
+      'cluster.updated',
+      'article.clustered',
+      'cluster.updated',
+      'article.clustered',
+    ]);
+    await expectConsistent(redis, keys, ['a', 'b', 'c']);
+  });
+
+  it('leaves the same state when an article is assigned twice', async () => {
+    const keys = freshKeys('twice');
+    const index = newIndex(redis, keys);
+    const docs = corpus(1);
+    for (const d of docs) await assignDoc(index, d);
+    const before = await snapshot(redis, keys.prefix);
+    for (const d of docs.slice(0, 4)) {
+      const again = await assignDoc(index, d);
+      expect(again.alreadyAssigned).toBe(true);
+      expect(again.clusterId).toBe(await index.clusterOf(d.id));
+    }
+    expect(await snapshot(redis, keys.prefix)).toEqual(before);
+  });
+
+  it('keeps unrelated stories and empty texts apart', async () => {
+    const keys = freshKeys('apart');
+    const index = newIndex(redis, keys);
+    const a = await assignDoc(index, { id: 'a', text: story(11).join('\n\n'), publishedAt: T0 });
+    const b = await assignDoc(index, { id: 'b', text: story(12).join('\n\n'), publishedAt: T0 });
+    const e1 = await assignDoc(index, { id: 'e1', text: ' … ', publishedAt: T0 });
+    const e2 = await assignDoc(index, { id: 'e2', text: '', publishedAt: T0 });
+    expect(new Set([a.clusterId, b.clusterId, e1.clusterId, e2.clusterId]).size).toBe(4);
+  });
+
+  it('merges two clusters into the oldest when a bridging article arrives', async () => {
+    const keys = freshKeys('merge');
+    const index = newIndex(redis, keys);
+    const paras = story(21);
+    const head = await assignDoc(index, {
+      id: 'head',
+      text: paras.slice(0, 3).join('\n\n'),
+      publishedAt: T0 + 1000,
+    });
+    const tail = await assignDoc(index, { id: 'tail', text: paras.slice(5).join('\n\n'), publishedAt: T0 });
+    expect(tail.clusterId).not.toBe(head.clusterId);
+    expect(tail.created).toBe(true);
+
+    const full = await assignDoc(index, { id: 'full', text: paras.join('\n\n'), publishedAt: T0 + 2000 });
+    expect(full).toMatchObject({
+      clusterId: head.clusterId,
+      joined: true,
+      created: false,
+      mergedFrom: [tail.clusterId],
+    });
+    expect(full.matchedArticleIds.sort()).toEqual(['head', 'tail']);
+    expect(await index.clusterOf('tail')).toBe(head.clusterId);
+    expect(await redis.exists(keys.cluster(tail.clusterId), keys.clusterMembers(tail.clusterId))).toBe(0);
+    expect(await redis.hget(keys.cluster(head.clusterId), 'representative')).toBe('tail');
+    await expectConsistent(redis, keys, ['head', 'tail', 'full']);
+
+    const events = await redis.xrange(keys.events, '-', '+');
+    const merged = events.find(([, f]) => f[f.indexOf('type') + 1] === 'cluster.merged');
+    expect(merged).toBeDefined();
+    const fields = merged![1];
+    expect(fields[fields.indexOf('mergedFrom') + 1]).toBe(tail.clusterId);
+    expect(fields[fields.indexOf('clusterId') + 1]).toBe(head.clusterId);
+    expect(fields[fields.indexOf('articleId') + 1]).toBe('full');
+  });
+
+  it('does not join an article to a match an editor blocked', async () => {
+    const keys = freshKeys('blocked');
+    const index = newIndex(redis, keys);
+    const [full, , , edited] = versions(story(31), 31);
+    await redis.sadd(keys.blockedPairs, 'x1|x2');
+    const x1 = await assignDoc(index, { id: 'x1', text: full!, publishedAt: T0 });
+    const x2 = await assignDoc(index, { id: 'x2', text: edited!, publishedAt: T0 });
+    expect(x2.created).toBe(true);
+    expect(x2.clusterId).not.toBe(x1.clusterId);
+    // a third copy matches both, but must not glue the blocked pair back together
+    const x3 = await assignDoc(index, { id: 'x3', text: full!, publishedAt: T0 });
+    expect(x3.clusterId).toBe(x1.clusterId);
+    expect(x3.mergedFrom).toEqual([]);
+    expect(await index.clusterOf('x2')).toBe(x2.clusterId);
+  });
+
+  it('retries when another worker writes into its buckets between read and commit', async () => {
+    const keys = freshKeys('conflict');
+    const r1 = connectTestRedis();
+    const r2 = connectTestRedis();
+    try {
+      const i1 = newIndex(r1, keys);
+      const i2 = newIndex(r2, keys);
+      const [full, , , edited] = versions(story(41), 41);
+      const scripted = r1 as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+      const commit = scripted.wiresiftLshCommit!.bind(r1);
+      let commits = 0;
+      scripted.wiresiftLshCommit = async (...args: unknown[]) => {
+        // first commit of worker 1: worker 2 slips a copy in after worker 1's read
+        if (commits++ === 0) await assignDoc(i2, { id: 'w2', text: edited!, publishedAt: T0 });
+        return commit(...args);
+      };
+      const w1 = await assignDoc(i1, { id: 'w1', text: full!, publishedAt: T0 + 1 });
+      expect(commits).toBe(2);
+      expect(i1.conflicts).toBe(1);
+      expect(w1).toMatchObject({ joined: true, matchedArticleIds: ['w2'] });
+      expect(await i2.clusterOf('w2')).toBe(w1.clusterId);
+    } finally {
+      r1.disconnect();
+      r2.disconnect();
+    }
+  });
+
+  it('gives 4 concurrent workers the same partition as 1 sequential worker', async () => {
+    const docs = corpus(4, 10);
+    const ids = docs.map((d) => d.id);
+
+    const seqKeys = freshKeys('seq');
+    const sequential = newIndex(redis, seqKeys);
+    for (const d of shuffled(docs, 1)) await assignDoc(sequential, d);
+    const expected = await partition(redis, seqKeys, ids);
+    // the generator's stories are distinct and each story's versions are connected
+    expect(expected.length).toBe(14);
+    expect(docs.length).toBe(60);
+
+    const byId = new Map(docs.map((d) => [d.id, d]));
+    const partner = (d: Doc) =>
+      byId.get(d.id.replace(/^(p\d+)([ab])$/, (_, p, x) => p + (x === 'a' ? 'b' : 'a'))) ?? d;
+    for (const round of [1, 2, 3]) {
+      const parKeys = freshKeys(`par${round}`);
+      const conns = [0, 1, 2, 3].map(() => connectTestRedis());
+      try {
+        const workers = conns.map((c) => newIndex(c, parKeys));
+        // widen the read→commit window, as a busy worker or network would
+        conns.forEach((c, i) => {
+          const rand = prng(round * 100 + i);
+          const scripted = c as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+          const commit = scripted.wiresiftLshCommit!.bind(c);
+          scripted.wiresiftLshCommit = async (...args: unknown[]) => {
+            await new Promise((r) => setTimeout(r, rand() * 4));
+            return commit(...args);
+          };
+        });
+        // every worker assigns every doc, in its own order: duplicates race too
+        const results = await Promise.all(
+          workers.map(async (w, i) => {
+            const out = [];
+            // workers 0/1 and 2/3 walk one order, the odd one taking each pair's other copy
+            // at the same step, so pair copies race; rich-story versions race with themselves
+            const order = shuffled(docs, round * 10 + (i >> 1)).map((d) => (i % 2 ? partner(d) : d));
+            for (const d of order) out.push(await assignDoc(w, d));
+            return out;
+          }),
+        );
+        expect(await partition(redis, parKeys, ids)).toEqual(expected);
+        await expectConsistent(redis, parKeys, ids);
+        const fresh = results.flat().filter((r) => !r.alreadyAssigned).length;
+        expect(fresh).toBe(docs.length);
+        const clustered = (await redis.xrange(parKeys.events, '-', '+')).filter(
+          ([, f]) => f[f.indexOf('type') + 1] === 'article.clustered',
+        );
+        expect(clustered.length).toBe(docs.length);
+      } finally {
+        for (const c of conns) c.disconnect();
+      }
+    }
+  });
+});
