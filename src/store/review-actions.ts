@@ -237,7 +237,7 @@ export class ReviewActions {
   private async members(clusterId: string): Promise<string[]> {
     const [exists, members] = await Promise.all([
       this.redis.exists(this.keys.cluster(clusterId)),
-      this.redis.zrange(this.keys.clusterMembers(clusterId), 0, -1),
+      this.redis.zrange(this.keys.clusterMembers(clusterId), '0', '-1'),
     ]);
     if (!exists) throw new ReviewError(`review: cluster ${clusterId} not found`, 404);
     return members;

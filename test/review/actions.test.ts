@@ -38,7 +38,7 @@ describe('review actions in Redis', () => {
     const r = await actions.split(original, 'a3', 'alice');
     expect(r.newClusterId).toMatch(/^c\d+$/);
     expect(await clusterOf('a3')).toBe(r.newClusterId);
-    expect(await redis.zrange(ctx.keys.clusterMembers(original), 0, -1)).toEqual(['a1', 'a2']);
+    expect(await redis.zrange(ctx.keys.clusterMembers(original), '0', '-1')).toEqual(['a1', 'a2']);
     expect(await redis.hget(ctx.keys.cluster(original), 'size')).toBe('2');
     expect(await redis.hgetall(ctx.keys.cluster(r.newClusterId!))).toMatchObject({
       id: r.newClusterId,
