@@ -73,7 +73,7 @@ th{font-weight:600;font-size:.85rem;color:var(--mut)}.num{text-align:right;font-
 .muted{color:var(--mut)}.actions{display:flex;flex-wrap:wrap;gap:.5rem;margin:1rem 0}.actions form{margin:0}
 .inline{display:inline}button{font:inherit;padding:.2rem .6rem;cursor:pointer}
 .diff{white-space:pre-wrap;border:1px solid var(--line);padding:1rem;max-width:60rem}
-.diff ins{background:var(--add);text-decoration:none}.diff del{background:var(--del)}
+ins{background:var(--add);text-decoration:none}del{background:var(--del)}
 .flash{padding:.5rem 1rem;border:1px solid var(--acc);margin-bottom:1rem}.error{border-color:#c00}
 .pager{margin-top:1rem;display:flex;gap:1rem}
 `;
