@@ -168,7 +168,12 @@ type UndoRecord =
 
 export type UndoEntry = UndoRecord & { editor: string; at: number; nonce: string };
 
-export type ActionResult = { action: ReviewAction; clusterId: string; newClusterId?: string; undone?: string };
+export type ActionResult = {
+  action: ReviewAction;
+  clusterId: string;
+  newClusterId?: string;
+  undone?: string;
+};
 
 function keyTemplate(build: (id: string) => string): [string, string] {
   const key = build('\u0000');
@@ -177,7 +182,17 @@ function keyTemplate(build: (id: string) => string): [string, string] {
 }
 
 function emptyPlan(): Omit<Plan, 'event' | 'audit'> {
-  return { guards: [], create: [], moves: [], del: [], set: [], unset: [], touch: [], blockAdd: [], blockRem: [] };
+  return {
+    guards: [],
+    create: [],
+    moves: [],
+    del: [],
+    set: [],
+    unset: [],
+    touch: [],
+    blockAdd: [],
+    blockRem: [],
+  };
 }
 
 export class ReviewActions {
@@ -276,8 +291,18 @@ export class ReviewActions {
         moves: [{ article: articleId, from: clusterId, to: '$NEWID' }],
         touch: [clusterId, '$NEWID'],
         blockAdd: blocked,
-        event: eventFields('cluster.split', clusterId, articleId, '', editor, now, ['newClusterId', '$NEWID']),
-        audit: auditFields(editor, 'split', clusterId, articleId, `into $NEWID; ${pairs.length} pairs blocked`, now),
+        event: eventFields('cluster.split', clusterId, articleId, '', editor, now, [
+          'newClusterId',
+          '$NEWID',
+        ]),
+        audit: auditFields(
+          editor,
+          'split',
+          clusterId,
+          articleId,
+          `into $NEWID; ${pairs.length} pairs blocked`,
+          now,
+        ),
         undoPush: this.stamp(
           { action: 'split', clusterId, articleId, newClusterId: '$NEWID', blocked },
           editor,
@@ -310,7 +335,14 @@ export class ReviewActions {
         touch: [targetId],
         blockRem: unblocked,
         event: eventFields('cluster.merged', targetId, '', sourceId, editor, now),
-        audit: auditFields(editor, 'merge', targetId, '', `${sourceId} (${source.length} articles) merged in`, now),
+        audit: auditFields(
+          editor,
+          'merge',
+          targetId,
+          '',
+          `${sourceId} (${source.length} articles) merged in`,
+          now,
+        ),
         undoPush: this.stamp(
           {
             action: 'merge',
@@ -343,7 +375,14 @@ export class ReviewActions {
         set: [{ cluster: clusterId, fields: ['editorRepresentative', articleId] }],
         touch: [clusterId],
         event: eventFields('cluster.representative', clusterId, articleId, '', editor, now),
-        audit: auditFields(editor, 'representative', clusterId, articleId, `was ${previous || 'automatic'}`, now),
+        audit: auditFields(
+          editor,
+          'representative',
+          clusterId,
+          articleId,
+          `was ${previous || 'automatic'}`,
+          now,
+        ),
         undoPush: this.stamp({ action: 'representative', clusterId, previous: previous ?? '' }, editor, now),
       };
       return { plan, newCluster: false, result: { action: 'representative', clusterId } };
@@ -383,8 +422,18 @@ export class ReviewActions {
       const u = JSON.parse(head) as UndoEntry;
       const base = { ...emptyPlan(), undoHead: head, undoPop: true };
       const done = (clusterId: string, articleId: string, mergedFrom: string, detail: string) => ({
-        event: eventFields('review.undone', clusterId, articleId, mergedFrom, editor, now, ['undoes', u.action]),
-        audit: auditFields(editor, 'undo', clusterId, articleId, `undid ${u.action} by ${u.editor}: ${detail}`, now),
+        event: eventFields('review.undone', clusterId, articleId, mergedFrom, editor, now, [
+          'undoes',
+          u.action,
+        ]),
+        audit: auditFields(
+          editor,
+          'undo',
+          clusterId,
+          articleId,
+          `undid ${u.action} by ${u.editor}: ${detail}`,
+          now,
+        ),
       });
       let plan: Plan;
       let clusterId: string;
@@ -412,7 +461,10 @@ export class ReviewActions {
           const target = await this.members(u.targetId);
           const missing = u.sourceMembers.filter((m) => !target.includes(m));
           if (missing.length)
-            throw new ReviewError(`review: cannot undo merge: ${missing.length} articles left ${u.targetId}`, 409);
+            throw new ReviewError(
+              `review: cannot undo merge: ${missing.length} articles left ${u.targetId}`,
+              409,
+            );
           if (await this.redis.exists(this.keys.cluster(u.sourceId)))
             throw new ReviewError(`review: cannot undo merge: cluster ${u.sourceId} exists again`, 409);
           clusterId = u.targetId;

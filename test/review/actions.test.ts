@@ -53,7 +53,12 @@ describe('review actions in Redis', () => {
     expect(await redis.zcard(ctx.keys.clusterMembers(original))).toBe(2);
 
     const last = (await events()).find((e) => e.type === 'cluster.split');
-    expect(last).toMatchObject({ type: 'cluster.split', clusterId: original, articleId: 'a3', editor: 'alice' });
+    expect(last).toMatchObject({
+      type: 'cluster.split',
+      clusterId: original,
+      articleId: 'a3',
+      editor: 'alice',
+    });
     const audit = await redis.xrange(reviewKeys(ctx.keys).audit, '-', '+');
     expect(Object.fromEntries(chunk(audit[0]![1]))).toMatchObject({
       editor: 'alice',
@@ -90,12 +95,21 @@ describe('review actions in Redis', () => {
     expect(await clusterOf('a3')).toBe(original);
     expect(await redis.exists(ctx.keys.cluster(newClusterId!))).toBe(0);
     expect(await redis.smembers(ctx.keys.blockedPairs)).toEqual([]);
-    expect((await events()).at(-1)).toMatchObject({ type: 'cluster.merged', clusterId: original, mergedFrom: newClusterId });
+    expect((await events()).at(-1)).toMatchObject({
+      type: 'cluster.merged',
+      clusterId: original,
+      mergedFrom: newClusterId,
+    });
 
     await actions.undoLast('alice');
     expect(await clusterOf('a3')).toBe(newClusterId);
     const restored = await redis.hgetall(ctx.keys.cluster(newClusterId!));
-    expect(restored).toMatchObject({ id: before.id, seq: before.seq, createdAt: before.createdAt, size: '1' });
+    expect(restored).toMatchObject({
+      id: before.id,
+      seq: before.seq,
+      createdAt: before.createdAt,
+      size: '1',
+    });
     expect((await redis.smembers(ctx.keys.blockedPairs)).sort()).toEqual(['a1|a3', 'a2|a3']);
   });
 
@@ -103,13 +117,19 @@ describe('review actions in Redis', () => {
     const c = (await clusterOf('a1'))!;
     expect(await redis.hget(ctx.keys.cluster(c), 'representative')).toBe('a1');
     await actions.setRepresentative(c, 'a2', 'alice');
-    expect(await redis.hmget(ctx.keys.cluster(c), 'representative', 'editorRepresentative')).toEqual(['a2', 'a2']);
+    expect(await redis.hmget(ctx.keys.cluster(c), 'representative', 'editorRepresentative')).toEqual([
+      'a2',
+      'a2',
+    ]);
     await actions.markReviewed(c, 'alice');
     expect(await redis.hget(ctx.keys.cluster(c), 'reviewedBy')).toBe('alice');
     await actions.undoLast('alice');
     expect(await redis.hget(ctx.keys.cluster(c), 'reviewedAt')).toBeNull();
     await actions.undoLast('alice');
-    expect(await redis.hmget(ctx.keys.cluster(c), 'representative', 'editorRepresentative')).toEqual(['a1', null]);
+    expect(await redis.hmget(ctx.keys.cluster(c), 'representative', 'editorRepresentative')).toEqual([
+      'a1',
+      null,
+    ]);
     const types = (await events()).map((e) => e.type).slice(-4);
     expect(types).toEqual(['cluster.representative', 'cluster.reviewed', 'review.undone', 'review.undone']);
   });

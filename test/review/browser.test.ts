@@ -8,12 +8,14 @@ import { buildServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/log.js';
 import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { connectTestRedis, dropPrefix, uniquePrefix } from '../support/redis.js';
-import { budgetStory, EDITOR_TOKEN, rerunDedup, reviewConfig, seedArticles, STORY } from './seed.js';
+import { budgetStory, EDITOR_TOKEN, rerunDedup, reviewConfig, STORY, seedArticles } from './seed.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium)
-  console.warn(`[wiresift tests] ${CHROMIUM} not found (apt-get install -y chromium): the review page browser test is skipped`);
+  console.warn(
+    `[wiresift tests] ${CHROMIUM} not found (apt-get install -y chromium): the review page browser test is skipped`,
+  );
 
 const shots = resolve(import.meta.dirname, '..', '..', 'test-artifacts', 'review');
 const XSS_TITLE = '<img src=x onerror="window.__xss=1">Budget <script>window.__xss=2</script>';
@@ -38,7 +40,9 @@ describe.skipIf(!hasChromium)('review page in Chromium', () => {
         outlet: 'Le Courrier',
         title: 'Grève des contrôleurs dans l’Ouest',
         body: 'RENNES (AFP) - Les contrôleurs de la SNCF ont entamé lundi une grève reconductible sur les lignes de l’Ouest, '
-          .concat('perturbant fortement le trafic régional et les liaisons vers Paris selon la direction régionale. ')
+          .concat(
+            'perturbant fortement le trafic régional et les liaisons vers Paris selon la direction régionale. ',
+          )
           .repeat(3),
         publishedAt: '2026-03-01T09:00:00.000Z',
       },
@@ -57,7 +61,7 @@ describe.skipIf(!hasChromium)('review page in Chromium', () => {
   });
 
   it('list → cluster → diff → split: the article becomes its own cluster and dedup does not rejoin it', {
-    timeout: 60_000,
+    timeout: 150_000,
   }, async () => {
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launchPersistentContext(profile, {
@@ -77,6 +81,8 @@ describe.skipIf(!hasChromium)('review page in Chromium', () => {
     });
     try {
       const page = browser.pages()[0] ?? (await browser.newPage());
+      // Chromium starts slowly when the whole suite runs in parallel
+      page.setDefaultTimeout(60_000);
       const dialogs: string[] = [];
       page.on('dialog', (d) => {
         dialogs.push(d.message());
@@ -98,7 +104,9 @@ describe.skipIf(!hasChromium)('review page in Chromium', () => {
       await row.locator('a').first().click();
       await page.waitForURL(`${base}/review/clusters/${original}`);
       // the hostile title is shown as text, not run
-      expect(await page.locator('#m-a3 td').nth(1).innerText()).toContain('<script>window.__xss=2</script>');
+      expect(await page.locator('#m-a3 td').nth(1).textContent()).toContain(
+        '<script>window.__xss=2</script>',
+      );
 
       await page.locator('#m-a2 a', { hasText: 'Diff' }).click();
       await page.waitForURL(/diff=a2/);
@@ -109,16 +117,16 @@ describe.skipIf(!hasChromium)('review page in Chromium', () => {
       await page.waitForURL(/done=split/);
       const into = new URL(page.url()).searchParams.get('into')!;
       expect(into).toMatch(/^c\d+$/);
-      expect(await page.locator('[role=status]').innerText()).toContain(`Split out into cluster ${into}`);
+      expect(await page.locator('[role=status]').textContent()).toContain(`Split out into cluster ${into}`);
       expect(await page.locator('tbody tr').count()).toBe(2);
 
       await page.goto(`${base}/review`);
       const own = page.locator(`a[href="/review/clusters/${into}"]`);
-      expect(await own.innerText()).toContain('<img src=x onerror="window.__xss=1">Budget');
+      expect(await own.textContent()).toContain('<img src=x onerror="window.__xss=1">Budget');
       await own.click();
       await page.waitForURL(`${base}/review/clusters/${into}`);
       expect(await page.locator('tbody tr').count()).toBe(1);
-      expect(await page.locator('#m-a3 .badge').innerText()).toBe('representative');
+      expect(await page.locator('#m-a3 .badge').textContent()).toBe('representative');
       await page.screenshot({ path: join(shots, 'split-cluster.png'), fullPage: true });
 
       expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
@@ -129,7 +137,12 @@ describe.skipIf(!hasChromium)('review page in Chromium', () => {
 
     // re-running dedup on the split article does not put it back
     const original = (await redis.hget(ctx.keys.article('a1'), 'cluster'))!;
-    const again = await rerunDedup(ctx, 'a3', `${budgetStory()[2]!.body} <script>window.__xss=3</script>`, budgetStory()[2]!.publishedAt);
+    const again = await rerunDedup(
+      ctx,
+      'a3',
+      `${budgetStory()[2]!.body} <script>window.__xss=3</script>`,
+      budgetStory()[2]!.publishedAt,
+    );
     expect(again.clusterId).not.toBe(original);
     expect(await redis.zrange(ctx.keys.clusterMembers(original), '0', '-1')).toEqual(['a1', 'a2']);
     expect(STORY.length).toBeGreaterThan(0);

@@ -4,7 +4,7 @@ import { buildServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/log.js';
 import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { connectTestRedis, dropPrefix, uniquePrefix } from '../support/redis.js';
-import { API_TOKEN, budgetStory, EDITOR_TOKEN, reviewConfig, seedArticles, STORY } from './seed.js';
+import { API_TOKEN, budgetStory, EDITOR_TOKEN, reviewConfig, STORY, seedArticles } from './seed.js';
 
 const XSS_TITLE = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">Budget';
 const XSS_BODY = `${STORY.replace('après un débat de six heures', 'après six heures de débat')} <script>alert(1)</script> <img src=x onerror=alert(2)> "quoted" & more`;
@@ -131,7 +131,8 @@ describe('review page over HTTP', () => {
   });
 
   it('filters: text, outlet, language, size and reviewed', async () => {
-    const has = async (q: string) => (await get(`/review?${q}`)).body.includes(`/review/clusters/${clusterId}"`);
+    const has = async (q: string) =>
+      (await get(`/review?${q}`)).body.includes(`/review/clusters/${clusterId}"`);
     expect(await has('q=brevannes')).toBe(true); // accent-insensitive
     expect(await has('q=nothing-like-this')).toBe(false);
     expect(await has('outlet=courrier')).toBe(true);
@@ -217,7 +218,12 @@ describe('review page over HTTP', () => {
     expect((await app.inject({ url: '/api/clusters', headers: h(EDITOR_TOKEN) })).statusCode).toBe(200);
     const art = await app.inject({ url: '/api/articles/a3', headers: h(API_TOKEN) });
     expect(art.statusCode).toBe(200);
-    expect(art.json()).toMatchObject({ id: 'a3', title: XSS_TITLE, cluster: clusterId, words: expect.any(Number) });
+    expect(art.json()).toMatchObject({
+      id: 'a3',
+      title: XSS_TITLE,
+      cluster: clusterId,
+      words: expect.any(Number),
+    });
     expect(art.json().body).toContain('<script>alert(1)</script>'); // JSON keeps the text as it is
     expect(art.json()).not.toHaveProperty('shingles');
     expect((await app.inject({ url: '/api/articles/zz', headers: h(API_TOKEN) })).statusCode).toBe(404);
@@ -240,6 +246,8 @@ describe('review page over HTTP', () => {
     }
     const all = await redis.zrange(ctx.keys.clustersByUpdate, '0', '-1');
     expect(seen).toEqual(all);
-    expect((await app.inject({ url: '/api/clusters?since=bogus', headers: h(API_TOKEN) })).statusCode).toBe(400);
+    expect((await app.inject({ url: '/api/clusters?since=bogus', headers: h(API_TOKEN) })).statusCode).toBe(
+      400,
+    );
   });
 });

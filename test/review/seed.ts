@@ -95,7 +95,13 @@ export async function rerunDedup(ctx: PipelineContext, id: string, body: string,
 /** Three outlets running the same dispatch: a full copy, an updated copy and a short copy. */
 export function budgetStory(): SeedArticle[] {
   return [
-    { id: 'a1', outlet: 'La Gazette', title: 'Budget voté à Brévannes', body: STORY, publishedAt: '2026-03-01T10:00:00.000Z' },
+    {
+      id: 'a1',
+      outlet: 'La Gazette',
+      title: 'Budget voté à Brévannes',
+      body: STORY,
+      publishedAt: '2026-03-01T10:00:00.000Z',
+    },
     {
       id: 'a2',
       outlet: 'Le Courrier',

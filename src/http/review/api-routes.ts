@@ -94,17 +94,24 @@ export async function apiRoutes(app: FastifyInstance, opts: { ctx: PipelineConte
     return cluster;
   });
 
-  app.get<{ Params: { id: string } }>('/api/articles/:id', async (req, reply): Promise<ApiArticle | undefined> => {
-    const [article, body] = await Promise.all([
-      getArticle(ctx.redis, ctx.keys, req.params.id),
-      getArticleBody(ctx.redis, ctx.keys, req.params.id),
-    ]);
-    if (!article) {
-      reply.code(404).send({ error: `article ${req.params.id} not found` });
-      return;
-    }
-    // internal sizes the dedup stage keeps on the hash are not part of the contract
-    const { shingles: _s, tokens: _t, ...rest } = article as typeof article & { shingles?: string; tokens?: string };
-    return { ...rest, body };
-  });
+  app.get<{ Params: { id: string } }>(
+    '/api/articles/:id',
+    async (req, reply): Promise<ApiArticle | undefined> => {
+      const [article, body] = await Promise.all([
+        getArticle(ctx.redis, ctx.keys, req.params.id),
+        getArticleBody(ctx.redis, ctx.keys, req.params.id),
+      ]);
+      if (!article) {
+        reply.code(404).send({ error: `article ${req.params.id} not found` });
+        return;
+      }
+      // internal sizes the dedup stage keeps on the hash are not part of the contract
+      const {
+        shingles: _s,
+        tokens: _t,
+        ...rest
+      } = article as typeof article & { shingles?: string; tokens?: string };
+      return { ...rest, body };
+    },
+  );
 }

@@ -1,8 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
-import { reviewKeys } from '../../store/review-actions.js';
 import type { Keys } from '../../store/keys.js';
+import { reviewKeys } from '../../store/review-actions.js';
 
 export type Principal = { name: string; kind: 'editor' | 'api' };
 type TokenEntry = Principal & { digest: Buffer };

@@ -34,11 +34,12 @@ export async function readClusterDetail(
     getArticles(redis, keys, ids),
     redis.mget(...ids.map((m) => keys.articleBody(m))),
   ]);
-  const repId = hash.editorRepresentative && ids.includes(hash.editorRepresentative)
-    ? hash.editorRepresentative
-    : hash.representative && ids.includes(hash.representative)
-      ? hash.representative
-      : ids[0]!;
+  const repId =
+    hash.editorRepresentative && ids.includes(hash.editorRepresentative)
+      ? hash.editorRepresentative
+      : hash.representative && ids.includes(hash.representative)
+        ? hash.representative
+        : ids[0]!;
   const repBody = bodies[ids.indexOf(repId)] ?? null;
   const repArticle = articles.get(repId);
   const repTime = Date.parse(repArticle?.publishedAt ?? '') || 0;
@@ -49,7 +50,13 @@ export async function readClusterDetail(
     if (!article) return;
     const body = bodies[i] ?? null;
     if (!repBody || !body || !repSim) {
-      members.push({ article, body, jaccard: null, containment: null, kind: m === repId ? 'representative' : 'unknown' });
+      members.push({
+        article,
+        body,
+        jaccard: null,
+        containment: null,
+        kind: m === repId ? 'representative' : 'unknown',
+      });
       return;
     }
     const sim = similarity(repBody, body, shingleSize);

@@ -8,7 +8,9 @@ type Chrome = { editor: string; csrf: string };
 
 function when(ms: number | string): string {
   const n = typeof ms === 'number' ? ms : Number(ms) || Date.parse(ms);
-  return Number.isFinite(n) && n > 0 ? `${new Date(n).toISOString().slice(0, 16).replace('T', ' ')} UTC` : '—';
+  return Number.isFinite(n) && n > 0
+    ? `${new Date(n).toISOString().slice(0, 16).replace('T', ' ')} UTC`
+    : '—';
 }
 
 const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`);
@@ -76,7 +78,12 @@ export function listPage(chrome: Chrome, f: ListFilters, page: ListPage, from: n
   );
 }
 
-function actionButton(chrome: Chrome, action: string, label: string, fields: Record<string, string> = {}): Html {
+function actionButton(
+  chrome: Chrome,
+  action: string,
+  label: string,
+  fields: Record<string, string> = {},
+): Html {
   const hidden = Object.entries(fields).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`);
   return html`<form class="inline" method="post" action="${action}">${csrfField(chrome.csrf)}${hidden}<button>${label}</button></form>`;
 }
@@ -113,7 +120,11 @@ export function clusterPage(
       diff = html`<section id="diff"><h3>Diff</h3><p class="muted">A body has expired; no diff.</p></section>`;
     } else {
       const ops = wordDiff(rep.body, diffMember.body).map((o) =>
-        o.op === 'same' ? html`${o.text}` : o.op === 'add' ? html`<ins>${o.text}</ins>` : html`<del>${o.text}</del>`,
+        o.op === 'same'
+          ? html`${o.text}`
+          : o.op === 'add'
+            ? html`<ins>${o.text}</ins>`
+            : html`<del>${o.text}</del>`,
       );
       diff = html`<section id="diff" aria-label="diff"><h3>Diff: ${diffMember.article.outlet} against the representative (${rep.article.outlet})</h3>
 <p class="muted"><ins>added in this copy</ins> · <del>only in the representative</del></p>

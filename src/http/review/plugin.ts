@@ -1,9 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PipelineContext } from '../../pipeline/context.js';
 import { type ActionResult, ReviewActions, ReviewError } from '../../store/review-actions.js';
@@ -52,7 +52,8 @@ export async function reviewPlugin(app: FastifyInstance, opts: { ctx: PipelineCo
   await app.register(fastifyFormbody, { bodyLimit: 16 * 1024 });
   app.decorateRequest('reviewSession', null);
 
-  const isLogin = (req: FastifyRequest) => req.url === '/review/login' || req.url.startsWith('/review/login?');
+  const isLogin = (req: FastifyRequest) =>
+    req.url === '/review/login' || req.url.startsWith('/review/login?');
   const isQueues = (req: FastifyRequest) => req.url.startsWith('/review/queues');
 
   app.addHook('onRequest', async (req, reply) => {
@@ -145,9 +146,18 @@ export async function reviewPlugin(app: FastifyInstance, opts: { ctx: PipelineCo
     const detail = ID.test(id)
       ? await readClusterDetail(ctx.redis, ctx.keys, id, config.dedup.shingleSize)
       : null;
-    if (!detail) return html(reply, `<!doctype html><title>Not found</title><p>Cluster not found. <a href="/review">Clusters</a></p>`, 404);
+    if (!detail)
+      return html(
+        reply,
+        `<!doctype html><title>Not found</title><p>Cluster not found. <a href="/review">Clusters</a></p>`,
+        404,
+      );
     const lastAction = await actions.lastAction();
-    return html(reply, clusterPage({ editor: s.editor, csrf: s.csrf }, detail, { ...extra, lastAction }), code);
+    return html(
+      reply,
+      clusterPage({ editor: s.editor, csrf: s.csrf }, detail, { ...extra, lastAction }),
+      code,
+    );
   };
 
   app.get<{ Params: { id: string }; Querystring: Form }>('/review/clusters/:id', async (req, reply) => {
@@ -158,10 +168,7 @@ export async function reviewPlugin(app: FastifyInstance, opts: { ctx: PipelineCo
     });
   });
 
-  const act = (
-    path: string,
-    run: (id: string, body: Form, editor: string) => Promise<ActionResult>,
-  ) =>
+  const act = (path: string, run: (id: string, body: Form, editor: string) => Promise<ActionResult>) =>
     app.post<{ Params: { id: string } }>(path, async (req, reply) => {
       const id = req.params.id;
       const body = (req.body ?? {}) as Form;
@@ -198,7 +205,10 @@ export async function reviewPlugin(app: FastifyInstance, opts: { ctx: PipelineCo
     const back = str((req.body as Form | undefined)?.back);
     try {
       const r = await actions.undoLast(req.reviewSession!.editor);
-      return reply.redirect(`/review/clusters/${encodeURIComponent(r.clusterId)}?done=undo&undone=${r.undone}`, 303);
+      return reply.redirect(
+        `/review/clusters/${encodeURIComponent(r.clusterId)}?done=undo&undone=${r.undone}`,
+        303,
+      );
     } catch (err) {
       if (!(err instanceof ReviewError)) throw err;
       if (ID.test(back)) return showCluster(req, reply, back, { error: err.message }, err.statusCode);
