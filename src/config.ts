@@ -65,6 +65,12 @@ export const configSchema = z.strictObject({
     }),
   events: z.strictObject({ maxLen: positiveInt }),
   articles: z.strictObject({ bodyTtlHours: positiveInt }),
+  review: z.strictObject({
+    // "name:token" or a bare token; short tokens are guessable.
+    editorTokens: z.array(z.string().min(16, 'tokens must have at least 16 characters')),
+    apiTokens: z.array(z.string().min(16, 'tokens must have at least 16 characters')),
+    sessionHours: positiveInt,
+  }),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -118,6 +124,13 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
       'WIRESIFT_ALLOW_PRIVATE_NETWORKS',
       env.WIRESIFT_ALLOW_PRIVATE_NETWORKS,
     );
+  const list = (v: string) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  if (env.WIRESIFT_EDITOR_TOKENS) section('review').editorTokens = list(env.WIRESIFT_EDITOR_TOKENS);
+  if (env.WIRESIFT_API_TOKENS) section('review').apiTokens = list(env.WIRESIFT_API_TOKENS);
   if (env.WIRESIFT_ALLOW_HOSTS)
     section('net').allowHosts = env.WIRESIFT_ALLOW_HOSTS.split(',')
       .map((s) => s.trim())

@@ -1,9 +1,10 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { PipelineContext } from '../pipeline/context.js';
-import { listClusters, readCluster } from '../store/cluster-read.js';
 import { createMetrics } from './metrics.js';
+import { apiRoutes } from './review/api-routes.js';
+import { reviewPlugin } from './review/plugin.js';
 
-/** The web role: ops routes and the read API. */
+/** The web role: ops routes, the read API, the review page and the queue dashboard. */
 export async function buildServer(ctx: PipelineContext): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, disableRequestLogging: true });
   const registry = createMetrics(ctx);
@@ -22,37 +23,9 @@ export async function buildServer(ctx: PipelineContext): Promise<FastifyInstance
     return registry.metrics();
   });
 
-  app.get<{ Querystring: { minSize?: string; offset?: string; limit?: string } }>(
-    '/api/clusters',
-    async (req, reply) => {
-      const num = (v: string | undefined, name: string, dflt: number, min: number, max: number) => {
-        if (v === undefined || v === '') return dflt;
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < min || n > max) {
-          throw Object.assign(new Error(`${name} must be an integer between ${min} and ${max}`), {
-            statusCode: 400,
-          });
-        }
-        return n;
-      };
-      try {
-        const minSize = num(req.query.minSize, 'minSize', 1, 1, 1_000_000);
-        const offset = num(req.query.offset, 'offset', 0, 0, 1_000_000);
-        const limit = num(req.query.limit, 'limit', 50, 1, 500);
-        const clusters = await listClusters(ctx.redis, ctx.keys, { minSize, offset, limit });
-        return { clusters, offset, limit };
-      } catch (err) {
-        const status = (err as { statusCode?: number }).statusCode ?? 500;
-        return reply.code(status).send({ error: (err as Error).message });
-      }
-    },
-  );
-
-  app.get<{ Params: { id: string } }>('/api/clusters/:id', async (req, reply) => {
-    const cluster = await readCluster(ctx.redis, ctx.keys, req.params.id);
-    if (!cluster) return reply.code(404).send({ error: `cluster ${req.params.id} not found` });
-    return cluster;
-  });
+  // The read API and the editors' page each carry their own auth, encapsulated.
+  await app.register(apiRoutes, { ctx });
+  await app.register(reviewPlugin, { ctx });
 
   return app;
 }

@@ -49,7 +49,9 @@ export async function readCluster(redis: Redis, keys: Keys, id: string): Promise
     const a = articles.get(m);
     return a ? [toMember(a)] : [];
   });
-  const repId = hash.representative && articles.has(hash.representative) ? hash.representative : memberIds[0];
+  // An editor's pick (docs/redis.md: editorRepresentative) wins over the automatic one.
+  const picked = [hash.editorRepresentative, hash.representative].find((r) => r && articles.has(r));
+  const repId = picked ?? memberIds[0];
   const rep = repId ? articles.get(repId) : undefined;
   return {
     id,

@@ -6,6 +6,9 @@ import { createContext, type PipelineContext } from '../../src/pipeline/context.
 import { saveArticle } from '../../src/store/articles.js';
 import { connectTestRedis, dropPrefix, testRedisUrl, uniquePrefix } from '../support/redis.js';
 
+const READ_TOKEN = 'read-token-0123456789abcdef';
+const auth = { authorization: `Bearer ${READ_TOKEN}` };
+
 describe('web role: ops routes and read API', () => {
   const prefix = uniquePrefix('http');
   const redis = connectTestRedis();
@@ -14,7 +17,12 @@ describe('web role: ops routes and read API', () => {
 
   beforeAll(async () => {
     const config = loadConfig({
-      env: { REDIS_URL: testRedisUrl(), WIRESIFT_PREFIX: prefix, LOG_LEVEL: 'silent' },
+      env: {
+        REDIS_URL: testRedisUrl(),
+        WIRESIFT_PREFIX: prefix,
+        LOG_LEVEL: 'silent',
+        WIRESIFT_API_TOKENS: READ_TOKEN,
+      },
     });
     ctx = createContext(config, createLogger('silent'));
     app = await buildServer(ctx);
@@ -86,7 +94,7 @@ describe('web role: ops routes and read API', () => {
   });
 
   it('GET /api/clusters lists clusters with their members', async () => {
-    const r = await app.inject({ url: '/api/clusters?minSize=2' });
+    const r = await app.inject({ url: '/api/clusters?minSize=2', headers: auth });
     expect(r.statusCode).toBe(200);
     const body = r.json() as {
       clusters: Array<{ id: string; size: number; members: Array<{ outlet: string }> }>;
@@ -94,14 +102,14 @@ describe('web role: ops routes and read API', () => {
     expect(body.clusters).toHaveLength(1);
     expect(body.clusters[0]!.size).toBe(2);
     expect(body.clusters[0]!.members.map((m) => m.outlet).sort()).toEqual(['La Gazette', 'Le Courrier']);
-    const one = await app.inject({ url: `/api/clusters/${body.clusters[0]!.id}` });
+    const one = await app.inject({ url: `/api/clusters/${body.clusters[0]!.id}`, headers: auth });
     expect(one.json()).toMatchObject({ id: body.clusters[0]!.id, size: 2 });
   });
 
   it('answers 400 on bad paging and 404 on an unknown cluster', async () => {
-    expect((await app.inject({ url: '/api/clusters?limit=0' })).statusCode).toBe(400);
-    expect((await app.inject({ url: '/api/clusters?minSize=x' })).statusCode).toBe(400);
-    const r = await app.inject({ url: '/api/clusters/nope' });
+    expect((await app.inject({ url: '/api/clusters?limit=0', headers: auth })).statusCode).toBe(400);
+    expect((await app.inject({ url: '/api/clusters?minSize=x', headers: auth })).statusCode).toBe(400);
+    const r = await app.inject({ url: '/api/clusters/nope', headers: auth });
     expect(r.statusCode).toBe(404);
     expect(r.json()).toEqual({ error: 'cluster nope not found' });
   });

@@ -1,0 +1,117 @@
+import type { FastifyInstance } from 'fastify';
+import type { PipelineContext } from '../../pipeline/context.js';
+import { getArticle, getArticleBody } from '../../store/articles.js';
+import { listClusters, readCluster } from '../../store/cluster-read.js';
+import type { ApiArticle, ApiCluster, ApiClusterPage } from '../../store/contract-types.js';
+import { bearerToken, deny, matchToken, parseTokens } from './auth.js';
+
+class BadRequest extends Error {
+  readonly statusCode = 400;
+}
+
+function num(v: string | undefined, name: string, dflt: number, min: number, max: number): number {
+  if (v === undefined || v === '') return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new BadRequest(`${name} must be an integer between ${min} and ${max}`);
+  return n;
+}
+
+/** `since` cursors are "<updatedAt ms>:<cluster id>" — the position in the clusters ZSET's own order. */
+function parseSince(v: string): { ms: number; id: string } {
+  const m = /^(\d{1,15})(?::([A-Za-z0-9_-]{1,64}))?$/.exec(v);
+  if (!m) throw new BadRequest('since must be a cursor from a previous page, or a time in ms');
+  return { ms: Number(m[1]), id: m[2] ?? '' };
+}
+
+/**
+ * The read API for consumers that cannot reach Redis, behind a Bearer read
+ * token (API or editor tokens). Same shapes as docs/redis.md describes.
+ */
+export async function apiRoutes(app: FastifyInstance, opts: { ctx: PipelineContext }): Promise<void> {
+  const { ctx } = opts;
+  const tokens = [
+    ...parseTokens(ctx.config.review.apiTokens, 'api'),
+    ...parseTokens(ctx.config.review.editorTokens, 'editor'),
+  ];
+
+  app.addHook('onRequest', async (req, reply) => {
+    const token = bearerToken(req);
+    if (!token || !matchToken(token, tokens)) {
+      reply.header('www-authenticate', 'Bearer realm="wiresift"');
+      return deny(reply, 401, 'api: send a read token as "Authorization: Bearer TOKEN"');
+    }
+  });
+  app.setErrorHandler((err, _req, reply) => {
+    const status = (err as { statusCode?: number }).statusCode ?? 500;
+    return reply.code(status).send({ error: (err as Error).message });
+  });
+
+  app.get<{ Querystring: { minSize?: string; offset?: string; limit?: string; since?: string } }>(
+    '/api/clusters',
+    async (req): Promise<ApiClusterPage> => {
+      const minSize = num(req.query.minSize, 'minSize', 1, 1, 1_000_000);
+      const limit = num(req.query.limit, 'limit', 50, 1, 500);
+      if (req.query.since === undefined) {
+        const offset = num(req.query.offset, 'offset', 0, 0, 1_000_000);
+        const clusters = await listClusters(ctx.redis, ctx.keys, { minSize, offset, limit });
+        return { clusters, offset, limit };
+      }
+      // Changed since the cursor, oldest change first, so a poller never misses one.
+      const since = parseSince(req.query.since);
+      const clusters: ApiCluster[] = [];
+      let next: string | null = null;
+      let skip = 0;
+      for (;;) {
+        const batch = await ctx.redis.zrangebyscore(
+          ctx.keys.clustersByUpdate,
+          since.ms,
+          '+inf',
+          'WITHSCORES',
+          'LIMIT',
+          skip,
+          200,
+        );
+        if (!batch.length) break;
+        skip += batch.length / 2;
+        for (let i = 0; i < batch.length && clusters.length < limit; i += 2) {
+          const id = batch[i]!;
+          const score = Number(batch[i + 1]);
+          if (score === since.ms && id <= since.id) continue;
+          next = `${score}:${id}`;
+          const c = await readCluster(ctx.redis, ctx.keys, id);
+          if (c && c.size >= minSize) clusters.push(c);
+        }
+        if (clusters.length >= limit) break;
+      }
+      return { clusters, limit, next: next ?? req.query.since };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>('/api/clusters/:id', async (req, reply) => {
+    const cluster = await readCluster(ctx.redis, ctx.keys, req.params.id);
+    if (!cluster) return reply.code(404).send({ error: `cluster ${req.params.id} not found` });
+    return cluster;
+  });
+
+  app.get<{ Params: { id: string } }>(
+    '/api/articles/:id',
+    async (req, reply): Promise<ApiArticle | undefined> => {
+      const [article, body] = await Promise.all([
+        getArticle(ctx.redis, ctx.keys, req.params.id),
+        getArticleBody(ctx.redis, ctx.keys, req.params.id),
+      ]);
+      if (!article) {
+        reply.code(404).send({ error: `article ${req.params.id} not found` });
+        return;
+      }
+      // internal sizes the dedup stage keeps on the hash are not part of the contract
+      const {
+        shingles: _s,
+        tokens: _t,
+        ...rest
+      } = article as typeof article & { shingles?: string; tokens?: string };
+      return { ...rest, body };
+    },
+  );
+}

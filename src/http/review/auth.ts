@@ -1,0 +1,115 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Keys } from '../../store/keys.js';
+import { reviewKeys } from '../../store/review-actions.js';
+
+export type Principal = { name: string; kind: 'editor' | 'api' };
+type TokenEntry = Principal & { digest: Buffer };
+
+export const SESSION_COOKIE = 'wiresift_review';
+export const LOGIN_CSRF_COOKIE = 'wiresift_login_csrf';
+
+function sha256(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
+
+/**
+ * Config entries are "name:token" or a bare token. A bare token gets a name
+ * derived from its hash, so audit lines tell editors apart without ever
+ * holding the token itself.
+ */
+export function parseTokens(entries: string[], kind: Principal['kind']): TokenEntry[] {
+  return entries.map((entry) => {
+    const m = /^([A-Za-z0-9_.@-]{1,40}):(.+)$/.exec(entry);
+    const token = m ? m[2]! : entry;
+    const name = m ? m[1]! : `${kind}-${sha256(token).toString('hex').slice(0, 6)}`;
+    return { name, kind, digest: sha256(token) };
+  });
+}
+
+/**
+ * Compares against every configured token, always all of them, on fixed-size
+ * digests: neither the length nor the position of a match leaks through timing.
+ */
+export function matchToken(given: string, tokens: TokenEntry[]): Principal | null {
+  const digest = sha256(given);
+  let found: Principal | null = null;
+  for (const t of tokens) {
+    if (timingSafeEqual(digest, t.digest) && !found) found = { name: t.name, kind: t.kind };
+  }
+  return found;
+}
+
+export function sameSecret(a: string, b: string): boolean {
+  return timingSafeEqual(sha256(a), sha256(b));
+}
+
+export function bearerToken(req: FastifyRequest): string | null {
+  const h = req.headers.authorization;
+  const m = typeof h === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(h) : null;
+  return m ? m[1]! : null;
+}
+
+export type Session = { editor: string; csrf: string };
+
+/** Editor sessions live in Redis under the hash of the cookie value, so a dump of Redis holds no usable cookie. */
+export class SessionStore {
+  private readonly rk: ReturnType<typeof reviewKeys>;
+  constructor(
+    private readonly redis: Redis,
+    keys: Keys,
+    private readonly ttlSeconds: number,
+  ) {
+    this.rk = reviewKeys(keys);
+  }
+
+  private key(sid: string): string {
+    return this.rk.session(sha256(sid).toString('hex'));
+  }
+
+  async create(editor: string): Promise<{ sid: string; session: Session }> {
+    const sid = randomBytes(32).toString('base64url');
+    const session = { editor, csrf: randomBytes(24).toString('base64url') };
+    await this.redis.set(this.key(sid), JSON.stringify(session), 'EX', this.ttlSeconds);
+    return { sid, session };
+  }
+
+  async get(sid: string | undefined): Promise<Session | null> {
+    if (!sid || sid.length > 100) return null;
+    const raw = await this.redis.get(this.key(sid));
+    return raw ? (JSON.parse(raw) as Session) : null;
+  }
+
+  async destroy(sid: string | undefined): Promise<void> {
+    if (sid) await this.redis.del(this.key(sid));
+  }
+}
+
+export function cookieOptions(req: FastifyRequest, maxAgeSeconds: number) {
+  return {
+    path: '/review',
+    httpOnly: true,
+    sameSite: 'strict' as const,
+    secure: req.protocol === 'https',
+    maxAge: maxAgeSeconds,
+  };
+}
+
+/**
+ * A cross-site form post carries a foreign Origin; browsers send Origin on
+ * every POST, so a mismatch is refused before the CSRF token is even checked.
+ */
+export function sameOrigin(req: FastifyRequest): boolean {
+  const origin = req.headers.origin;
+  if (!origin || origin === 'null') return origin === undefined;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+export function deny(reply: FastifyReply, status: 401 | 403, message: string) {
+  return reply.code(status).header('cache-control', 'no-store').send({ error: message });
+}

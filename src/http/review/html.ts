@@ -1,0 +1,93 @@
+/**
+ * HTML built with a tagged template that escapes every interpolated value
+ * unless it is already Html — scraped titles, outlets and bodies can only
+ * ever reach the page as text.
+ */
+export class Html {
+  constructor(readonly value: string) {}
+  toString(): string {
+    return this.value;
+  }
+}
+
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '`': '&#96;',
+};
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"'`]/g, (c) => ESCAPES[c]!);
+}
+
+type Part = Html | string | number | boolean | null | undefined | Part[];
+
+function render(v: Part): string {
+  if (v === null || v === undefined || v === false) return '';
+  if (v instanceof Html) return v.value;
+  if (Array.isArray(v)) return v.map(render).join('');
+  return escapeHtml(String(v));
+}
+
+export function html(strings: TemplateStringsArray, ...values: Part[]): Html {
+  let out = strings[0]!;
+  values.forEach((v, i) => {
+    out += render(v) + strings[i + 1]!;
+  });
+  return new Html(out);
+}
+
+/** Only http(s) links are rendered as links; anything else (javascript:, data:) is shown as text. */
+export function safeHref(url: string): string | null {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * No script runs on review pages (none is needed: forms and links work from
+ * the keyboard), and the CSP says so, as a second wall behind escaping.
+ */
+export const REVIEW_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; " +
+  "frame-ancestors 'none'; base-uri 'none'";
+
+const STYLE = `
+:root{color-scheme:light dark;--fg:#1b1b1b;--bg:#fff;--mut:#666;--line:#ddd;--add:#d8f5d8;--del:#fbdada;--acc:#0b57d0}
+@media (prefers-color-scheme:dark){:root{--fg:#eee;--bg:#161616;--mut:#aaa;--line:#333;--add:#1f4d1f;--del:#5a1f1f;--acc:#8ab4f8}}
+*{box-sizing:border-box}body{font:15px/1.45 system-ui,sans-serif;margin:0;color:var(--fg);background:var(--bg)}
+header{display:flex;gap:1rem;align-items:center;padding:.5rem 1rem;border-bottom:1px solid var(--line)}
+header h1{font-size:1.1rem;margin:0}header nav{display:flex;gap:1rem;flex:1}header form{margin:0}
+main{padding:1rem;max-width:80rem}a{color:var(--acc)}a:focus,button:focus,input:focus,select:focus{outline:3px solid var(--acc);outline-offset:1px}
+table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
+th{font-weight:600;font-size:.85rem;color:var(--mut)}.num{text-align:right;font-variant-numeric:tabular-nums}
+.filters{display:flex;flex-wrap:wrap;gap:.75rem;align-items:end;margin-bottom:1rem}.filters label{display:flex;flex-direction:column;font-size:.85rem}
+.badge{display:inline-block;padding:0 .4rem;border-radius:.6rem;font-size:.8rem;border:1px solid var(--line)}
+.badge.rep{border-color:var(--acc)}.badge.short,.badge.updated{background:var(--add)}.badge.different{background:var(--del)}
+.muted{color:var(--mut)}.actions{display:flex;flex-wrap:wrap;gap:.5rem;margin:1rem 0}.actions form{margin:0}
+.inline{display:inline}button{font:inherit;padding:.2rem .6rem;cursor:pointer}
+.diff{white-space:pre-wrap;border:1px solid var(--line);padding:1rem;max-width:60rem}
+ins{background:var(--add);text-decoration:none}del{background:var(--del)}
+.flash{padding:.5rem 1rem;border:1px solid var(--acc);margin-bottom:1rem}.error{border-color:#c00}
+.pager{margin-top:1rem;display:flex;gap:1rem}
+`;
+
+export function layout(title: string, body: Html, opts: { editor?: string; csrf?: string } = {}): string {
+  const signOut = opts.editor
+    ? html`<span class="muted">${opts.editor}</span>
+        <form method="post" action="/review/logout"><input type="hidden" name="_csrf" value="${opts.csrf ?? ''}"><button>Sign out</button></form>`
+    : '';
+  const nav = opts.editor
+    ? html`<nav><a href="/review" accesskey="l">Clusters</a><a href="/review/queues/" accesskey="q">Queues</a></nav>`
+    : html`<nav></nav>`;
+  return html`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${title} · wiresift review</title><style>${new Html(STYLE)}</style></head>
+<body><header><h1>wiresift review</h1>${nav}${signOut}</header><main>${body}</main></body></html>`.value;
+}

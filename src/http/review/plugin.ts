@@ -1,0 +1,246 @@
+import { randomBytes } from 'node:crypto';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { FastifyAdapter } from '@bull-board/fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyFormbody from '@fastify/formbody';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { PipelineContext } from '../../pipeline/context.js';
+import { type ActionResult, ReviewActions, ReviewError } from '../../store/review-actions.js';
+import {
+  cookieOptions,
+  deny,
+  LOGIN_CSRF_COOKIE,
+  matchToken,
+  parseTokens,
+  SESSION_COOKIE,
+  type Session,
+  SessionStore,
+  sameOrigin,
+  sameSecret,
+} from './auth.js';
+import { readClusterDetail } from './cluster-detail.js';
+import { type ListFilters, listClusterRows } from './cluster-list.js';
+import { REVIEW_CSP } from './html.js';
+import { clusterPage, listPage, loginPage } from './pages.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    reviewSession: Session | null;
+  }
+}
+
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+const PAGE_SIZE = 50;
+
+type Form = Record<string, string | undefined>;
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v.slice(0, 500) : '';
+}
+
+/** The editors' web page at /review and the queue dashboard at /review/queues, both behind sign-in. */
+export async function reviewPlugin(app: FastifyInstance, opts: { ctx: PipelineContext }): Promise<void> {
+  const { ctx } = opts;
+  const { config } = ctx;
+  const editors = parseTokens(config.review.editorTokens, 'editor');
+  const ttl = config.review.sessionHours * 3600;
+  const sessions = new SessionStore(ctx.redis, ctx.keys, ttl);
+  const actions = new ReviewActions(ctx.redis, ctx.keys, { eventsMaxLen: config.events.maxLen });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyFormbody, { bodyLimit: 16 * 1024 });
+  app.decorateRequest('reviewSession', null);
+
+  const isLogin = (req: FastifyRequest) =>
+    req.url === '/review/login' || req.url.startsWith('/review/login?');
+  const isQueues = (req: FastifyRequest) => req.url.startsWith('/review/queues');
+
+  app.addHook('onRequest', async (req, reply) => {
+    if (!req.url.startsWith('/review')) return;
+    reply.header('cache-control', 'no-store');
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    if (!isQueues(req)) reply.header('content-security-policy', REVIEW_CSP);
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !sameOrigin(req))
+      return deny(reply, 403, 'review: cross-origin request refused');
+    if (isLogin(req)) return;
+    req.reviewSession = await sessions.get(req.cookies[SESSION_COOKIE]);
+    if (!req.reviewSession) {
+      if (req.method === 'GET' && !isQueues(req)) return reply.redirect('/review/login', 303);
+      return deny(reply, 401, 'review: sign in first');
+    }
+    // The dashboard is read-only for editors: its write endpoints are never reached.
+    if (isQueues(req) && req.method !== 'GET' && req.method !== 'HEAD')
+      return deny(reply, 403, 'review: the queue dashboard is read-only');
+  });
+
+  // Forms carry the session's CSRF token; checked after the body is parsed.
+  app.addHook('preHandler', async (req, reply) => {
+    if (!req.url.startsWith('/review') || req.method !== 'POST' || isLogin(req) || isQueues(req)) return;
+    const given = str((req.body as Form | undefined)?._csrf);
+    if (!req.reviewSession || !given || !sameSecret(given, req.reviewSession.csrf))
+      return deny(reply, 403, 'review: missing or wrong CSRF token; reload the page');
+  });
+
+  const html = (reply: FastifyReply, body: string, code = 200) =>
+    reply.code(code).type('text/html; charset=utf-8').send(body);
+
+  app.get('/review/login', async (req, reply) => {
+    const csrf = randomBytes(24).toString('base64url');
+    reply.setCookie(LOGIN_CSRF_COOKIE, csrf, cookieOptions(req, 3600));
+    return html(reply, loginPage(csrf));
+  });
+
+  app.post('/review/login', async (req, reply) => {
+    const body = (req.body ?? {}) as Form;
+    const expected = req.cookies[LOGIN_CSRF_COOKIE];
+    const given = str(body._csrf);
+    if (!expected || !given || !sameSecret(given, expected))
+      return deny(reply, 403, 'review: missing or wrong CSRF token; reload the sign-in page');
+    const who = matchToken(str(body.token), editors);
+    if (!who) {
+      ctx.log.warn({ ip: req.ip }, 'review: failed sign-in');
+      const csrf = randomBytes(24).toString('base64url');
+      reply.setCookie(LOGIN_CSRF_COOKIE, csrf, cookieOptions(req, 3600));
+      return html(reply, loginPage(csrf, 'Unknown token.'), 401);
+    }
+    const old = req.cookies[SESSION_COOKIE];
+    await sessions.destroy(old);
+    const { sid } = await sessions.create(who.name);
+    ctx.log.info({ editor: who.name }, 'review: editor signed in');
+    reply.clearCookie(LOGIN_CSRF_COOKIE, { path: '/review' });
+    reply.setCookie(SESSION_COOKIE, sid, cookieOptions(req, ttl));
+    return reply.redirect('/review', 303);
+  });
+
+  app.post('/review/logout', async (req, reply) => {
+    await sessions.destroy(req.cookies[SESSION_COOKIE]);
+    reply.clearCookie(SESSION_COOKIE, { path: '/review' });
+    return reply.redirect('/review/login', 303);
+  });
+
+  app.get<{ Querystring: Form }>('/review', async (req, reply) => {
+    const s = req.reviewSession!;
+    const q = req.query;
+    const filters: ListFilters = {
+      q: str(q.q),
+      lang: str(q.lang).slice(0, 10),
+      outlet: str(q.outlet),
+      multi: q.multi === '1' || q.multi === 'on',
+      reviewed: q.reviewed === 'yes' || q.reviewed === 'no' ? q.reviewed : '',
+    };
+    const from = Math.max(0, Math.min(Number.parseInt(str(q.from), 10) || 0, 10_000_000));
+    const page = await listClusterRows(ctx.redis, ctx.keys, filters, from, PAGE_SIZE);
+    return html(reply, listPage({ editor: s.editor, csrf: s.csrf }, filters, page, from));
+  });
+
+  const showCluster = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    extra: { diffId?: string; message?: string; error?: string },
+    code = 200,
+  ) => {
+    const s = req.reviewSession!;
+    const detail = ID.test(id)
+      ? await readClusterDetail(ctx.redis, ctx.keys, id, config.dedup.shingleSize)
+      : null;
+    if (!detail)
+      return html(
+        reply,
+        `<!doctype html><title>Not found</title><p>Cluster not found. <a href="/review">Clusters</a></p>`,
+        404,
+      );
+    const lastAction = await actions.lastAction();
+    return html(
+      reply,
+      clusterPage({ editor: s.editor, csrf: s.csrf }, detail, { ...extra, lastAction }),
+      code,
+    );
+  };
+
+  app.get<{ Params: { id: string }; Querystring: Form }>('/review/clusters/:id', async (req, reply) => {
+    const diffId = str(req.query.diff);
+    return showCluster(req, reply, req.params.id, {
+      diffId: ID.test(diffId) ? diffId : undefined,
+      message: doneMessage(req.query),
+    });
+  });
+
+  const act = (path: string, run: (id: string, body: Form, editor: string) => Promise<ActionResult>) =>
+    app.post<{ Params: { id: string } }>(path, async (req, reply) => {
+      const id = req.params.id;
+      const body = (req.body ?? {}) as Form;
+      try {
+        if (!ID.test(id)) throw new ReviewError('review: bad cluster id', 400);
+        const r = await run(id, body, req.reviewSession!.editor);
+        const p = new URLSearchParams({ done: r.action });
+        if (r.newClusterId) p.set('into', r.newClusterId);
+        if (r.undone) p.set('undone', r.undone);
+        return reply.redirect(`/review/clusters/${encodeURIComponent(r.clusterId)}?${p}`, 303);
+      } catch (err) {
+        if (!(err instanceof ReviewError)) throw err;
+        return showCluster(req, reply, id, { error: err.message }, err.statusCode);
+      }
+    });
+
+  const articleId = (body: Form) => {
+    const a = str(body.articleId);
+    if (!ID.test(a)) throw new ReviewError('review: bad article id', 400);
+    return a;
+  };
+  act('/review/clusters/:id/split', (id, body, editor) => actions.split(id, articleId(body), editor));
+  act('/review/clusters/:id/merge', (id, body, editor) => {
+    const other = str(body.other).trim();
+    if (!ID.test(other)) throw new ReviewError('review: give the id of the cluster to merge in', 400);
+    return actions.merge(id, other, editor);
+  });
+  act('/review/clusters/:id/representative', (id, body, editor) =>
+    actions.setRepresentative(id, articleId(body), editor),
+  );
+  act('/review/clusters/:id/reviewed', (id, _body, editor) => actions.markReviewed(id, editor));
+
+  app.post('/review/undo', async (req, reply) => {
+    const back = str((req.body as Form | undefined)?.back);
+    try {
+      const r = await actions.undoLast(req.reviewSession!.editor);
+      return reply.redirect(
+        `/review/clusters/${encodeURIComponent(r.clusterId)}?done=undo&undone=${r.undone}`,
+        303,
+      );
+    } catch (err) {
+      if (!(err instanceof ReviewError)) throw err;
+      if (ID.test(back)) return showCluster(req, reply, back, { error: err.message }, err.statusCode);
+      return reply.code(err.statusCode).send({ error: err.message });
+    }
+  });
+
+  const board = new FastifyAdapter();
+  board.setBasePath('/review/queues');
+  createBullBoard({
+    queues: ctx.queues.all.map((q) => new BullMQAdapter(q, { readOnlyMode: true, allowRetries: false })),
+    serverAdapter: board,
+    options: { uiConfig: { boardTitle: 'wiresift queues' } },
+  });
+  await app.register(board.registerPlugin(), { prefix: '/review/queues' });
+}
+
+/** Only known outcomes become messages; ids are checked, so a link cannot put arbitrary text on the page. */
+function doneMessage(q: Form): string | undefined {
+  const into = ID.test(str(q.into)) ? str(q.into) : '';
+  switch (q.done) {
+    case 'split':
+      return `Split out into cluster ${into}. The pair will not be joined again automatically.`;
+    case 'merge':
+      return 'Clusters merged.';
+    case 'representative':
+      return 'Representative set.';
+    case 'reviewed':
+      return 'Marked reviewed.';
+    case 'undo':
+      return `Undone: ${['split', 'merge', 'representative', 'reviewed'].includes(str(q.undone)) ? q.undone : 'last action'}.`;
+    default:
+      return undefined;
+  }
+}

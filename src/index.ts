@@ -1,0 +1,2 @@
+/** What the package exports: the downstream contract's types (docs/redis.md). */
+export type * from './store/contract-types.js';

@@ -1,0 +1,127 @@
+/**
+ * The downstream contract's shapes (docs/redis.md), exported by the package
+ * (`import type { ArticleHash, ClusterHash, ClusterEvent } from 'wiresift'`).
+ * Redis stores every hash field as a string; these types say which strings
+ * hold numbers (ms since the epoch) and which fields may be absent.
+ */
+
+/** HASH `<prefix>article:<id>`. */
+export type ArticleHash = {
+  id: string;
+  url: string;
+  canonicalUrl: string;
+  feedId: string;
+  feedUrl: string;
+  outlet: string;
+  title: string;
+  byline: string;
+  /** ISO 8601 UTC, or '' when the source gave none. */
+  publishedAt: string;
+  /** ISO 639-1 code, or ''. */
+  lang: string;
+  /** Wire agency credited (AFP, Reuters, AP…), or ''. */
+  agency: string;
+  status: 'ok' | 'empty' | 'failed';
+  reason: string;
+  source: 'page' | 'feed';
+  charset: string;
+  /** Decimal integer. */
+  words: string;
+  /** ISO 8601 UTC. */
+  fetchedAt: string;
+  /** Cluster id; absent until the dedup stage placed the article. */
+  cluster?: string;
+};
+
+/** HASH `<prefix>cluster:<id>`. */
+export type ClusterHash = {
+  /** "c" followed by seq. */
+  id: string;
+  /** Decimal integer, increasing with creation. */
+  seq: string;
+  /** Decimal integer: members in `cluster:<id>:members`. */
+  size: string;
+  /** ms since the epoch (decimal). */
+  createdAt: string;
+  /** ms since the epoch (decimal); also the score in `clusters`. */
+  updatedAt: string;
+  /** Article id of the earliest member (automatic). */
+  representative: string;
+  /** Article id an editor chose; when present it wins over `representative`. */
+  editorRepresentative?: string;
+  /** ms since the epoch when an editor marked the cluster reviewed. */
+  reviewedAt?: string;
+  reviewedBy?: string;
+};
+
+export type ClusterEventType =
+  | 'cluster.created'
+  | 'cluster.updated'
+  | 'cluster.merged'
+  | 'article.clustered'
+  | 'cluster.split'
+  | 'cluster.representative'
+  | 'cluster.reviewed'
+  | 'review.undone';
+
+/** One entry of STREAM `<prefix>events` (field → value). */
+export type ClusterEvent = {
+  type: ClusterEventType;
+  clusterId: string;
+  /** '' when the event is not about one article. */
+  articleId: string;
+  /** Comma-separated cluster ids that no longer exist (merged in), or ''. */
+  mergedFrom: string;
+  /** ms since the epoch (decimal). */
+  at: string;
+  /** Editor events only. */
+  editor?: string;
+  /** cluster.split: the cluster the article now forms alone. */
+  newClusterId?: string;
+  /** review.undone: the action reversed. */
+  undoes?: 'split' | 'merge' | 'representative' | 'reviewed';
+};
+
+/** One entry of STREAM `<prefix>review:audit`. */
+export type AuditEntry = {
+  editor: string;
+  action: 'split' | 'merge' | 'representative' | 'reviewed' | 'undo';
+  clusterId: string;
+  articleId: string;
+  detail: string;
+  at: string;
+};
+
+/** HTTP API: `GET /api/clusters/:id` and the items of `GET /api/clusters`. */
+export type ApiCluster = {
+  id: string;
+  size: number;
+  /** ISO 8601 UTC. */
+  createdAt: string;
+  updatedAt: string;
+  representative: { id: string; url: string; title: string } | null;
+  members: {
+    id: string;
+    url: string;
+    title: string;
+    outlet: string;
+    publishedAt: string;
+    lang: string;
+    agency: string;
+  }[];
+};
+
+/** HTTP API: `GET /api/clusters` page. `next` is the `since` cursor for the following page (since mode). */
+export type ApiClusterPage = {
+  clusters: ApiCluster[];
+  offset?: number;
+  limit: number;
+  next?: string | null;
+};
+
+/** HTTP API: `GET /api/articles/:id` — the article hash, typed, plus its body while it is kept. */
+export type ApiArticle = Omit<ArticleHash, 'words' | 'cluster'> & {
+  words: number;
+  cluster: string;
+  body: string | null;
+};

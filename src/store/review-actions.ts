@@ -1,0 +1,561 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Keys } from './keys.js';
+
+/**
+ * Editors' decisions on clusters: split, merge, set representative, mark
+ * reviewed, undo. Each action is computed here from what Redis holds, then
+ * applied by one Lua script that first checks nothing it relies on changed
+ * (the member lists of the clusters involved) — so a dedup worker joining an
+ * article in between makes the action retry, never half-apply. Every applied
+ * action also writes its event (events stream), its audit line (review audit
+ * stream) and how to reverse it (undo list) in the same atomic step.
+ */
+
+/** Review keys live under the same prefix; docs/redis.md documents them. */
+export function reviewKeys(keys: Keys) {
+  return {
+    /** STREAM: one entry per editor action (editor, action, clusterId, articleId, detail, at). */
+    audit: `${keys.prefix}review:audit`,
+    /** LIST: JSON records of applied actions, newest first, for "undo last" (internal). */
+    undo: `${keys.prefix}review:undo`,
+    /** STRING: an editor session (internal), by SHA-256 of the cookie value. */
+    session: (hash: string) => `${keys.prefix}review:session:${hash}`,
+  };
+}
+
+export type ReviewAction = 'split' | 'merge' | 'representative' | 'reviewed' | 'undo';
+
+export class ReviewError extends Error {
+  override name = 'ReviewError';
+  constructor(
+    message: string,
+    readonly statusCode: 400 | 404 | 409,
+  ) {
+    super(message);
+  }
+}
+
+/** Pairs an editor said are not the same story, stored "a|b" with a < b (byte order). */
+export function pairKey(a: string, b: string): string {
+  return a < b ? `${a}|${b}` : `${b}|${a}`;
+}
+
+type Fields = string[]; // flat [k, v, k, v, ...] so field order survives JSON → Lua
+
+type Plan = {
+  guards: { cluster: string; members: string[] }[];
+  undoHead?: string;
+  create: { id: string; fields: Fields }[];
+  moves: { article: string; from: string; to: string }[];
+  del: string[];
+  set: { cluster: string; fields: Fields }[];
+  unset: { cluster: string; fields: string[] }[];
+  touch: string[];
+  blockAdd: string[];
+  blockRem: string[];
+  event: Fields;
+  audit: Fields;
+  undoPush?: string;
+  undoPop?: boolean;
+};
+
+/**
+ * KEYS: [1] cluster seq, [2] clusters by update, [3] events, [4] blocked pairs,
+ *       [5] review audit stream, [6] undo list.
+ * ARGV: [1] plan JSON, [2] now ms, [3] events MAXLEN, [4] needs a new cluster (0/1),
+ *       [5]/[6] cluster key prefix/suffix, [7]/[8] members, [9]/[10] article.
+ * "$NEWSEQ" / "$NEWID" in the plan become the new cluster's seq and id, the
+ * way the assign script names clusters ("c" .. seq).
+ * Reply: {'OK', newId} | {'CONFLICT', reason}
+ */
+const APPLY_PLAN_LUA = `
+local now = ARGV[2]
+local raw = ARGV[1]
+local new_id = ''
+local function cluster_key(id) return ARGV[5] .. id .. ARGV[6] end
+local function members_key(id) return ARGV[7] .. id .. ARGV[8] end
+local function article_key(id) return ARGV[9] .. id .. ARGV[10] end
+
+local probe = cjson.decode(raw)
+for _, g in ipairs(probe.guards) do
+  if redis.call('EXISTS', cluster_key(g.cluster)) == 0 then
+    return {'CONFLICT', 'cluster ' .. g.cluster .. ' no longer exists'}
+  end
+  if redis.call('ZCARD', members_key(g.cluster)) ~= #g.members then
+    return {'CONFLICT', 'cluster ' .. g.cluster .. ' changed'}
+  end
+  for _, m in ipairs(g.members) do
+    if not redis.call('ZSCORE', members_key(g.cluster), m) then
+      return {'CONFLICT', 'cluster ' .. g.cluster .. ' changed'}
+    end
+  end
+end
+if probe.undoHead and redis.call('LINDEX', KEYS[6], 0) ~= probe.undoHead then
+  return {'CONFLICT', 'the last action changed'}
+end
+for _, c in ipairs(probe.create) do
+  if c.id ~= '$NEWID' and redis.call('EXISTS', cluster_key(c.id), members_key(c.id)) > 0 then
+    return {'CONFLICT', 'cluster ' .. c.id .. ' exists again'}
+  end
+end
+
+if ARGV[4] == '1' then
+  local seq = redis.call('INCR', KEYS[1])
+  new_id = 'c' .. seq
+  raw = raw:gsub('%$NEWSEQ', tostring(seq)):gsub('%$NEWID', new_id)
+end
+local plan = cjson.decode(raw)
+
+for _, c in ipairs(plan.create) do
+  redis.call('HSET', cluster_key(c.id), unpack(c.fields))
+end
+for _, mv in ipairs(plan.moves) do
+  local score = redis.call('ZSCORE', members_key(mv.from), mv.article)
+  if not score then return redis.error_reply('review: ' .. mv.article .. ' left ' .. mv.from .. ' mid-script') end
+  redis.call('ZREM', members_key(mv.from), mv.article)
+  redis.call('ZADD', members_key(mv.to), score, mv.article)
+  redis.call('HSET', article_key(mv.article), 'cluster', mv.to)
+end
+for _, id in ipairs(plan.del) do
+  redis.call('DEL', cluster_key(id), members_key(id))
+  redis.call('ZREM', KEYS[2], id)
+end
+for _, s in ipairs(plan.set) do
+  redis.call('HSET', cluster_key(s.cluster), unpack(s.fields))
+end
+for _, u in ipairs(plan.unset) do
+  redis.call('HDEL', cluster_key(u.cluster), unpack(u.fields))
+end
+for _, id in ipairs(plan.touch) do
+  local mk = members_key(id)
+  local rep = redis.call('HGET', cluster_key(id), 'editorRepresentative')
+  if not rep or rep == '' or not redis.call('ZSCORE', mk, rep) then
+    if rep then redis.call('HDEL', cluster_key(id), 'editorRepresentative') end
+    rep = redis.call('ZRANGE', mk, 0, 0)[1] or ''
+  end
+  redis.call('HSET', cluster_key(id), 'size', redis.call('ZCARD', mk), 'updatedAt', now, 'representative', rep)
+  redis.call('ZADD', KEYS[2], now, id)
+end
+for _, p in ipairs(plan.blockAdd) do redis.call('SADD', KEYS[4], p) end
+for _, p in ipairs(plan.blockRem) do redis.call('SREM', KEYS[4], p) end
+
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', unpack(plan.event))
+redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[3], '*', unpack(plan.audit))
+if plan.undoPop then redis.call('LPOP', KEYS[6]) end
+if plan.undoPush then
+  redis.call('LPUSH', KEYS[6], plan.undoPush)
+  redis.call('LTRIM', KEYS[6], 0, 999)
+end
+return {'OK', new_id}
+`;
+
+const APPLY_CMD = 'wiresiftReviewApply';
+type ScriptedRedis = Redis & { [APPLY_CMD]: (...args: (string | number)[]) => Promise<[string, string]> };
+
+type UndoRecord =
+  | { action: 'split'; clusterId: string; articleId: string; newClusterId: string; blocked: string[] }
+  | {
+      action: 'merge';
+      targetId: string;
+      sourceId: string;
+      sourceFields: Fields;
+      sourceMembers: string[];
+      unblocked: string[];
+    }
+  | { action: 'representative'; clusterId: string; previous: string }
+  | { action: 'reviewed'; clusterId: string; previous: Fields };
+
+export type UndoEntry = UndoRecord & { editor: string; at: number; nonce: string };
+
+export type ActionResult = {
+  action: ReviewAction;
+  clusterId: string;
+  newClusterId?: string;
+  undone?: string;
+};
+
+function keyTemplate(build: (id: string) => string): [string, string] {
+  const key = build('\u0000');
+  const at = key.indexOf('\u0000');
+  return [key.slice(0, at), key.slice(at + 1)];
+}
+
+function emptyPlan(): Omit<Plan, 'event' | 'audit'> {
+  return {
+    guards: [],
+    create: [],
+    moves: [],
+    del: [],
+    set: [],
+    unset: [],
+    touch: [],
+    blockAdd: [],
+    blockRem: [],
+  };
+}
+
+export class ReviewActions {
+  private readonly redis: ScriptedRedis;
+  private readonly rk: ReturnType<typeof reviewKeys>;
+  private readonly templates: string[];
+
+  constructor(
+    redis: Redis,
+    private readonly keys: Keys,
+    private readonly opts: { eventsMaxLen: number; now?: () => number; maxRetries?: number },
+  ) {
+    const scripted = redis as ScriptedRedis;
+    if (typeof scripted[APPLY_CMD] !== 'function') redis.defineCommand(APPLY_CMD, { lua: APPLY_PLAN_LUA });
+    this.redis = scripted;
+    this.rk = reviewKeys(keys);
+    this.templates = [
+      ...keyTemplate(keys.cluster),
+      ...keyTemplate(keys.clusterMembers),
+      ...keyTemplate(keys.article),
+    ];
+  }
+
+  private now(): number {
+    return (this.opts.now ?? Date.now)();
+  }
+
+  /** Reads, plans and applies, again from the top when a dedup worker changed a cluster meanwhile. */
+  private async run(
+    build: (now: number) => Promise<{ plan: Plan; newCluster: boolean; result: ActionResult }>,
+  ): Promise<ActionResult> {
+    const retries = this.opts.maxRetries ?? 8;
+    let reason = '';
+    for (let attempt = 0; attempt <= retries; attempt++) {
+      const now = this.now();
+      const { plan, newCluster, result } = await build(now);
+      const [status, detail] = await this.redis[APPLY_CMD](
+        6,
+        this.keys.clusterSeq,
+        this.keys.clustersByUpdate,
+        this.keys.events,
+        this.keys.blockedPairs,
+        this.rk.audit,
+        this.rk.undo,
+        JSON.stringify(plan),
+        now,
+        this.opts.eventsMaxLen,
+        newCluster ? 1 : 0,
+        ...this.templates,
+      );
+      if (status === 'OK') return newCluster ? { ...result, newClusterId: detail } : result;
+      reason = detail;
+    }
+    throw new ReviewError(`review: ${reason}; try again`, 409);
+  }
+
+  private async members(clusterId: string): Promise<string[]> {
+    const [exists, members] = await Promise.all([
+      this.redis.exists(this.keys.cluster(clusterId)),
+      this.redis.zrange(this.keys.clusterMembers(clusterId), '0', '-1'),
+    ]);
+    if (!exists) throw new ReviewError(`review: cluster ${clusterId} not found`, 404);
+    return members;
+  }
+
+  private async blockedAmong(pairs: string[]): Promise<Set<string>> {
+    if (!pairs.length) return new Set();
+    const flags = await this.redis.smismember(this.keys.blockedPairs, ...pairs);
+    return new Set(pairs.filter((_, i) => flags[i] === 1));
+  }
+
+  private stamp(record: UndoRecord, editor: string, now: number): string {
+    const entry: UndoEntry = { ...record, editor, at: now, nonce: randomBytes(6).toString('hex') };
+    return JSON.stringify(entry);
+  }
+
+  /**
+   * Moves an article out into a cluster of its own and remembers it is not the
+   * same story as any member it leaves, so automatic clustering never joins
+   * them again (the assign script honours blocked pairs).
+   */
+  async split(clusterId: string, articleId: string, editor: string): Promise<ActionResult> {
+    return this.run(async (now) => {
+      const members = await this.members(clusterId);
+      if (!members.includes(articleId))
+        throw new ReviewError(`review: article ${articleId} is not in cluster ${clusterId}`, 400);
+      if (members.length < 2)
+        throw new ReviewError(`review: cluster ${clusterId} has a single member; nothing to split`, 400);
+      const pairs = members.filter((m) => m !== articleId).map((m) => pairKey(articleId, m));
+      const already = await this.blockedAmong(pairs);
+      const blocked = pairs.filter((p) => !already.has(p));
+      const plan: Plan = {
+        ...emptyPlan(),
+        guards: [{ cluster: clusterId, members }],
+        create: [{ id: '$NEWID', fields: ['id', '$NEWID', 'seq', '$NEWSEQ', 'createdAt', String(now)] }],
+        moves: [{ article: articleId, from: clusterId, to: '$NEWID' }],
+        touch: [clusterId, '$NEWID'],
+        blockAdd: blocked,
+        event: eventFields('cluster.split', clusterId, articleId, '', editor, now, [
+          'newClusterId',
+          '$NEWID',
+        ]),
+        audit: auditFields(
+          editor,
+          'split',
+          clusterId,
+          articleId,
+          `into $NEWID; ${pairs.length} pairs blocked`,
+          now,
+        ),
+        undoPush: this.stamp(
+          { action: 'split', clusterId, articleId, newClusterId: '$NEWID', blocked },
+          editor,
+          now,
+        ),
+      };
+      return { plan, newCluster: true, result: { action: 'split', clusterId } };
+    });
+  }
+
+  /** Moves every member of sourceId into targetId; pairs blocked across the two are unblocked. */
+  async merge(targetId: string, sourceId: string, editor: string): Promise<ActionResult> {
+    if (targetId === sourceId) throw new ReviewError('review: cannot merge a cluster into itself', 400);
+    return this.run(async (now) => {
+      const [target, source, sourceHash] = await Promise.all([
+        this.members(targetId),
+        this.members(sourceId),
+        this.redis.hgetall(this.keys.cluster(sourceId)),
+      ]);
+      const cross = target.flatMap((a) => source.map((b) => pairKey(a, b)));
+      const unblocked = [...(await this.blockedAmong(cross))];
+      const plan: Plan = {
+        ...emptyPlan(),
+        guards: [
+          { cluster: targetId, members: target },
+          { cluster: sourceId, members: source },
+        ],
+        moves: source.map((article) => ({ article, from: sourceId, to: targetId })),
+        del: [sourceId],
+        touch: [targetId],
+        blockRem: unblocked,
+        event: eventFields('cluster.merged', targetId, '', sourceId, editor, now),
+        audit: auditFields(
+          editor,
+          'merge',
+          targetId,
+          '',
+          `${sourceId} (${source.length} articles) merged in`,
+          now,
+        ),
+        undoPush: this.stamp(
+          {
+            action: 'merge',
+            targetId,
+            sourceId,
+            sourceFields: Object.entries(sourceHash).flat(),
+            sourceMembers: source,
+            unblocked,
+          },
+          editor,
+          now,
+        ),
+      };
+      return { plan, newCluster: false, result: { action: 'merge', clusterId: targetId } };
+    });
+  }
+
+  /** The editor's pick wins over "earliest member" until that article leaves the cluster. */
+  async setRepresentative(clusterId: string, articleId: string, editor: string): Promise<ActionResult> {
+    return this.run(async (now) => {
+      const [members, previous] = await Promise.all([
+        this.members(clusterId),
+        this.redis.hget(this.keys.cluster(clusterId), 'editorRepresentative'),
+      ]);
+      if (!members.includes(articleId))
+        throw new ReviewError(`review: article ${articleId} is not in cluster ${clusterId}`, 400);
+      const plan: Plan = {
+        ...emptyPlan(),
+        guards: [{ cluster: clusterId, members }],
+        set: [{ cluster: clusterId, fields: ['editorRepresentative', articleId] }],
+        touch: [clusterId],
+        event: eventFields('cluster.representative', clusterId, articleId, '', editor, now),
+        audit: auditFields(
+          editor,
+          'representative',
+          clusterId,
+          articleId,
+          `was ${previous || 'automatic'}`,
+          now,
+        ),
+        undoPush: this.stamp({ action: 'representative', clusterId, previous: previous ?? '' }, editor, now),
+      };
+      return { plan, newCluster: false, result: { action: 'representative', clusterId } };
+    });
+  }
+
+  async markReviewed(clusterId: string, editor: string): Promise<ActionResult> {
+    return this.run(async (now) => {
+      const [members, prev] = await Promise.all([
+        this.members(clusterId),
+        this.redis.hmget(this.keys.cluster(clusterId), 'reviewedAt', 'reviewedBy'),
+      ]);
+      const previous = prev[0] ? ['reviewedAt', prev[0], 'reviewedBy', prev[1] ?? ''] : [];
+      const plan: Plan = {
+        ...emptyPlan(),
+        guards: [{ cluster: clusterId, members }],
+        set: [{ cluster: clusterId, fields: ['reviewedAt', String(now), 'reviewedBy', editor] }],
+        event: eventFields('cluster.reviewed', clusterId, '', '', editor, now),
+        audit: auditFields(editor, 'reviewed', clusterId, '', `${members.length} articles`, now),
+        undoPush: this.stamp({ action: 'reviewed', clusterId, previous }, editor, now),
+      };
+      return { plan, newCluster: false, result: { action: 'reviewed', clusterId } };
+    });
+  }
+
+  /** The most recent action not yet undone, or null. */
+  async lastAction(): Promise<UndoEntry | null> {
+    const head = await this.redis.lindex(this.rk.undo, 0);
+    return head ? (JSON.parse(head) as UndoEntry) : null;
+  }
+
+  /** Reverses the most recent action (by any editor), if the clusters it touched still allow it. */
+  async undoLast(editor: string): Promise<ActionResult> {
+    return this.run(async (now) => {
+      const head = await this.redis.lindex(this.rk.undo, 0);
+      if (!head) throw new ReviewError('review: nothing to undo', 400);
+      const u = JSON.parse(head) as UndoEntry;
+      const base = { ...emptyPlan(), undoHead: head, undoPop: true };
+      const done = (clusterId: string, articleId: string, mergedFrom: string, detail: string) => ({
+        event: eventFields('review.undone', clusterId, articleId, mergedFrom, editor, now, [
+          'undoes',
+          u.action,
+        ]),
+        audit: auditFields(
+          editor,
+          'undo',
+          clusterId,
+          articleId,
+          `undid ${u.action} by ${u.editor}: ${detail}`,
+          now,
+        ),
+      });
+      let plan: Plan;
+      let clusterId: string;
+      switch (u.action) {
+        case 'split': {
+          const [into, back] = await Promise.all([this.members(u.newClusterId), this.members(u.clusterId)]);
+          if (into.length !== 1 || into[0] !== u.articleId)
+            throw new ReviewError(`review: cannot undo split: cluster ${u.newClusterId} has changed`, 409);
+          clusterId = u.clusterId;
+          plan = {
+            ...base,
+            guards: [
+              { cluster: u.newClusterId, members: into },
+              { cluster: u.clusterId, members: back },
+            ],
+            moves: [{ article: u.articleId, from: u.newClusterId, to: u.clusterId }],
+            del: [u.newClusterId],
+            touch: [u.clusterId],
+            blockRem: u.blocked,
+            ...done(u.clusterId, u.articleId, u.newClusterId, `${u.articleId} back from ${u.newClusterId}`),
+          };
+          break;
+        }
+        case 'merge': {
+          const target = await this.members(u.targetId);
+          const missing = u.sourceMembers.filter((m) => !target.includes(m));
+          if (missing.length)
+            throw new ReviewError(
+              `review: cannot undo merge: ${missing.length} articles left ${u.targetId}`,
+              409,
+            );
+          if (await this.redis.exists(this.keys.cluster(u.sourceId)))
+            throw new ReviewError(`review: cannot undo merge: cluster ${u.sourceId} exists again`, 409);
+          clusterId = u.targetId;
+          plan = {
+            ...base,
+            guards: [{ cluster: u.targetId, members: target }],
+            create: [{ id: u.sourceId, fields: u.sourceFields }],
+            moves: u.sourceMembers.map((article) => ({ article, from: u.targetId, to: u.sourceId })),
+            touch: [u.targetId, u.sourceId],
+            blockAdd: u.unblocked,
+            ...done(u.targetId, '', u.sourceId, `${u.sourceId} restored`),
+          };
+          break;
+        }
+        case 'representative': {
+          const members = await this.members(u.clusterId);
+          clusterId = u.clusterId;
+          plan = {
+            ...base,
+            guards: [{ cluster: u.clusterId, members }],
+            set: u.previous ? [{ cluster: u.clusterId, fields: ['editorRepresentative', u.previous] }] : [],
+            unset: u.previous ? [] : [{ cluster: u.clusterId, fields: ['editorRepresentative'] }],
+            touch: [u.clusterId],
+            ...done(u.clusterId, u.previous, '', 'representative restored'),
+          };
+          break;
+        }
+        case 'reviewed': {
+          const members = await this.members(u.clusterId);
+          clusterId = u.clusterId;
+          plan = {
+            ...base,
+            guards: [{ cluster: u.clusterId, members }],
+            set: u.previous.length ? [{ cluster: u.clusterId, fields: u.previous }] : [],
+            unset: u.previous.length ? [] : [{ cluster: u.clusterId, fields: ['reviewedAt', 'reviewedBy'] }],
+            ...done(u.clusterId, '', '', 'review mark restored'),
+          };
+          break;
+        }
+      }
+      return { plan, newCluster: false, result: { action: 'undo', clusterId, undone: u.action } };
+    });
+  }
+}
+
+function eventFields(
+  type: string,
+  clusterId: string,
+  articleId: string,
+  mergedFrom: string,
+  editor: string,
+  now: number,
+  extra: string[] = [],
+): Fields {
+  return [
+    'type',
+    type,
+    'clusterId',
+    clusterId,
+    'articleId',
+    articleId,
+    'mergedFrom',
+    mergedFrom,
+    'at',
+    String(now),
+    'editor',
+    editor,
+    ...extra,
+  ];
+}
+
+function auditFields(
+  editor: string,
+  action: ReviewAction,
+  clusterId: string,
+  articleId: string,
+  detail: string,
+  now: number,
+): Fields {
+  return [
+    'editor',
+    editor,
+    'action',
+    action,
+    'clusterId',
+    clusterId,
+    'articleId',
+    articleId,
+    'detail',
+    detail,
+    'at',
+    String(now),
+  ];
+}

@@ -1,0 +1,160 @@
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/log.js';
+import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
+import { ReviewActions, reviewKeys } from '../../src/store/review-actions.js';
+import { connectTestRedis, dropPrefix, uniquePrefix } from '../support/redis.js';
+import { budgetStory, rerunDedup, reviewConfig, seedArticles } from './seed.js';
+
+describe('review actions in Redis', () => {
+  const redis = connectTestRedis();
+  let prefix: string;
+  let ctx: PipelineContext;
+  let actions: ReviewActions;
+
+  beforeEach(async () => {
+    prefix = uniquePrefix('review-actions');
+    ctx = createContext(reviewConfig(prefix), createLogger('silent'));
+    actions = new ReviewActions(ctx.redis, ctx.keys, { eventsMaxLen: 1000 });
+    await seedArticles(ctx, budgetStory());
+  });
+  afterEach(async () => {
+    await ctx.close();
+    await dropPrefix(redis, prefix);
+  });
+  afterAll(() => redis.disconnect());
+
+  const clusterOf = (id: string) => redis.hget(ctx.keys.article(id), 'cluster');
+  const events = async () =>
+    (await redis.xrange(ctx.keys.events, '-', '+')).map(([, f]) => Object.fromEntries(chunk(f)));
+
+  it('seeds one cluster of three', async () => {
+    const c = await clusterOf('a1');
+    expect(await clusterOf('a2')).toBe(c);
+    expect(await clusterOf('a3')).toBe(c);
+  });
+
+  it('split moves the article out, blocks its pairs, and re-running dedup does not rejoin it', async () => {
+    const original = (await clusterOf('a3'))!;
+    const r = await actions.split(original, 'a3', 'alice');
+    expect(r.newClusterId).toMatch(/^c\d+$/);
+    expect(await clusterOf('a3')).toBe(r.newClusterId);
+    expect(await redis.zrange(ctx.keys.clusterMembers(original), '0', '-1')).toEqual(['a1', 'a2']);
+    expect(await redis.hget(ctx.keys.cluster(original), 'size')).toBe('2');
+    expect(await redis.hgetall(ctx.keys.cluster(r.newClusterId!))).toMatchObject({
+      id: r.newClusterId,
+      size: '1',
+      representative: 'a3',
+    });
+    expect((await redis.smembers(ctx.keys.blockedPairs)).sort()).toEqual(['a1|a3', 'a2|a3']);
+
+    const again = await rerunDedup(ctx, 'a3', budgetStory()[2]!.body, budgetStory()[2]!.publishedAt);
+    expect(again.alreadyAssigned).toBe(false);
+    expect(again.clusterId).not.toBe(original);
+    expect(await redis.zcard(ctx.keys.clusterMembers(original))).toBe(2);
+
+    const last = (await events()).find((e) => e.type === 'cluster.split');
+    expect(last).toMatchObject({
+      type: 'cluster.split',
+      clusterId: original,
+      articleId: 'a3',
+      editor: 'alice',
+    });
+    const audit = await redis.xrange(reviewKeys(ctx.keys).audit, '-', '+');
+    expect(Object.fromEntries(chunk(audit[0]![1]))).toMatchObject({
+      editor: 'alice',
+      action: 'split',
+      clusterId: original,
+      articleId: 'a3',
+    });
+  });
+
+  it('without the split, re-running dedup rejoins the article (the control)', async () => {
+    const original = await clusterOf('a3');
+    const again = await rerunDedup(ctx, 'a3', budgetStory()[2]!.body, budgetStory()[2]!.publishedAt);
+    expect(again.clusterId).toBe(original);
+  });
+
+  it('undo reverses a split, including the blocked pairs', async () => {
+    const original = (await clusterOf('a3'))!;
+    const { newClusterId } = await actions.split(original, 'a3', 'alice');
+    const u = await actions.undoLast('bob');
+    expect(u).toMatchObject({ action: 'undo', undone: 'split', clusterId: original });
+    expect(await clusterOf('a3')).toBe(original);
+    expect(await redis.exists(ctx.keys.cluster(newClusterId!))).toBe(0);
+    expect(await redis.zscore(ctx.keys.clustersByUpdate, newClusterId!)).toBeNull();
+    expect(await redis.smembers(ctx.keys.blockedPairs)).toEqual([]);
+    expect(await redis.hget(ctx.keys.cluster(original), 'size')).toBe('3');
+    await expect(actions.undoLast('bob')).rejects.toThrow('nothing to undo');
+  });
+
+  it('merge joins two clusters, unblocking their pairs; undo restores both', async () => {
+    const original = (await clusterOf('a3'))!;
+    const { newClusterId } = await actions.split(original, 'a3', 'alice');
+    const before = await redis.hgetall(ctx.keys.cluster(newClusterId!));
+    await actions.merge(original, newClusterId!, 'alice');
+    expect(await clusterOf('a3')).toBe(original);
+    expect(await redis.exists(ctx.keys.cluster(newClusterId!))).toBe(0);
+    expect(await redis.smembers(ctx.keys.blockedPairs)).toEqual([]);
+    expect((await events()).at(-1)).toMatchObject({
+      type: 'cluster.merged',
+      clusterId: original,
+      mergedFrom: newClusterId,
+    });
+
+    await actions.undoLast('alice');
+    expect(await clusterOf('a3')).toBe(newClusterId);
+    const restored = await redis.hgetall(ctx.keys.cluster(newClusterId!));
+    expect(restored).toMatchObject({
+      id: before.id,
+      seq: before.seq,
+      createdAt: before.createdAt,
+      size: '1',
+    });
+    expect((await redis.smembers(ctx.keys.blockedPairs)).sort()).toEqual(['a1|a3', 'a2|a3']);
+  });
+
+  it('set representative and mark reviewed, each undoable', async () => {
+    const c = (await clusterOf('a1'))!;
+    expect(await redis.hget(ctx.keys.cluster(c), 'representative')).toBe('a1');
+    await actions.setRepresentative(c, 'a2', 'alice');
+    expect(await redis.hmget(ctx.keys.cluster(c), 'representative', 'editorRepresentative')).toEqual([
+      'a2',
+      'a2',
+    ]);
+    await actions.markReviewed(c, 'alice');
+    expect(await redis.hget(ctx.keys.cluster(c), 'reviewedBy')).toBe('alice');
+    await actions.undoLast('alice');
+    expect(await redis.hget(ctx.keys.cluster(c), 'reviewedAt')).toBeNull();
+    await actions.undoLast('alice');
+    expect(await redis.hmget(ctx.keys.cluster(c), 'representative', 'editorRepresentative')).toEqual([
+      'a1',
+      null,
+    ]);
+    const types = (await events()).map((e) => e.type).slice(-4);
+    expect(types).toEqual(['cluster.representative', 'cluster.reviewed', 'review.undone', 'review.undone']);
+  });
+
+  it('refuses bad requests with clear errors and changes nothing', async () => {
+    const c = (await clusterOf('a1'))!;
+    await expect(actions.split('c999', 'a1', 'alice')).rejects.toThrow('cluster c999 not found');
+    await expect(actions.split(c, 'zz', 'alice')).rejects.toThrow('article zz is not in cluster');
+    await expect(actions.merge(c, c, 'alice')).rejects.toThrow('into itself');
+    expect(await redis.zcard(ctx.keys.clusterMembers(c))).toBe(3);
+    expect(await redis.llen(reviewKeys(ctx.keys).undo)).toBe(0);
+  });
+
+  it('an undo whose clusters changed since is refused', async () => {
+    const original = (await clusterOf('a3'))!;
+    const { newClusterId } = await actions.split(original, 'a3', 'alice');
+    // a dedup worker (or another editor) merges the new cluster away
+    await actions.merge(original, newClusterId!, 'bob');
+    await redis.lpop(reviewKeys(ctx.keys).undo); // forget the merge, so the split is "last"
+    await expect(actions.undoLast('alice')).rejects.toThrow(`cluster ${newClusterId} not found`);
+  });
+});
+
+function chunk(flat: string[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i < flat.length; i += 2) out.push([flat[i]!, flat[i + 1]!]);
+  return out;
+}
