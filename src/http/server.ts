@@ -1,26 +1,12 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { PipelineContext } from '../pipeline/context.js';
 import { listClusters, readCluster } from '../store/cluster-read.js';
-import { createMetrics } from './metrics.js';
+import { registerOpsRoutes } from './ops-routes.js';
 
 /** The web role: ops routes and the read API. */
 export async function buildServer(ctx: PipelineContext): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, disableRequestLogging: true });
-  const registry = createMetrics(ctx);
-
-  app.get('/healthz', async () => ({ ok: true }));
-  app.get('/readyz', async (_req, reply) => {
-    try {
-      await ctx.redis.ping();
-      return { ok: true, redis: 'up' };
-    } catch (err) {
-      return reply.code(503).send({ ok: false, redis: 'down', error: (err as Error).message });
-    }
-  });
-  app.get('/metrics', async (_req, reply) => {
-    reply.header('content-type', registry.contentType);
-    return registry.metrics();
-  });
+  registerOpsRoutes(app, ctx);
 
   app.get<{ Querystring: { minSize?: string; offset?: string; limit?: string } }>(
     '/api/clusters',
@@ -54,5 +40,12 @@ export async function buildServer(ctx: PipelineContext): Promise<FastifyInstance
     return cluster;
   });
 
+  return app;
+}
+
+/** Ops routes alone, for processes that run queue roles without the web role (HEALTHCHECK, scrapes). */
+export async function buildOpsServer(ctx: PipelineContext): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, disableRequestLogging: true });
+  registerOpsRoutes(app, ctx);
   return app;
 }

@@ -4,6 +4,7 @@ import { canonicalizeUrl } from '../feeds/canonical-url.js';
 import { fetchAndParseFeed } from '../feeds/load-feed.js';
 import type { FeedItem } from '../feeds/parse-feed.js';
 import { FetchError } from '../net/fetch-error.js';
+import { articleJobId } from '../queues/job-ids.js';
 import type { ArticleJob, FeedJob, FeedJobResult } from '../queues/jobs.js';
 import { isKnownUrl, rememberUrl } from '../store/articles.js';
 import { readFeedState, recordFeedFailure, recordFeedSuccess } from '../store/feed-state.js';
@@ -88,7 +89,7 @@ async function enqueueItem(
     },
   };
   // Enqueue before remembering: a crash in between re-enqueues next poll, which the job id makes a no-op.
-  await ctx.queues.articles.add('article', payload, { jobId: articleId });
+  await ctx.queues.articles.add('article', payload, { jobId: articleJobId(articleId) });
   await rememberUrl(ctx.redis, ctx.keys, articleId, canonicalUrl, ctx.config.articles.bodyTtlHours * 3600);
   return true;
 }
