@@ -139,7 +139,15 @@ async function dispatch(command: string, rest: string[], v: Values, config: Conf
     case 'bench': {
       if (rest[0] === 'load') {
         const { loadBenchCommand } = await import('./bench/load-bench.js');
-        return loadBenchCommand(config, { json: Boolean(v.json), feeds: v.feeds as string | undefined, articles: v.articles as string | undefined }, out);
+        return loadBenchCommand(
+          config,
+          {
+            json: Boolean(v.json),
+            feeds: v.feeds as string | undefined,
+            articles: v.articles as string | undefined,
+          },
+          out,
+        );
       }
       const { benchCommand } = await import('./bench/bench-command.js');
       return benchCommand(rest[0], { json: Boolean(v.json) }, out);

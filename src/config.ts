@@ -132,8 +132,7 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
       'WIRESIFT_ALLOW_PRIVATE_NETWORKS',
       env.WIRESIFT_ALLOW_PRIVATE_NETWORKS,
     );
-  if (env.WIRESIFT_SHUTDOWN_GRACE_MS)
-    section('ops').shutdownGraceMs = Number(env.WIRESIFT_SHUTDOWN_GRACE_MS);
+  if (env.WIRESIFT_SHUTDOWN_GRACE_MS) section('ops').shutdownGraceMs = Number(env.WIRESIFT_SHUTDOWN_GRACE_MS);
   if (env.WIRESIFT_METRICS_TOKEN) section('ops').metricsToken = env.WIRESIFT_METRICS_TOKEN;
   if (env.LOG_FORMAT) section('ops').logFormat = env.LOG_FORMAT;
   if (env.WIRESIFT_ALLOW_HOSTS)

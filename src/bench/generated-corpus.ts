@@ -28,9 +28,10 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-const SYLLABLES = 'ba be bi bo bu da de di do du fa fe fi fo ka ke ki ko la le li lo lu ma me mi mo na ne ni no pa pe pi po ra re ri ro sa se si so ta te ti to va ve vi vo za ze'.split(
-  ' ',
-);
+const SYLLABLES =
+  'ba be bi bo bu da de di do du fa fe fi fo ka ke ki ko la le li lo lu ma me mi mo na ne ni no pa pe pi po ra re ri ro sa se si so ta te ti to va ve vi vo za ze'.split(
+    ' ',
+  );
 
 function vocabulary(rand: () => number, size: number): string[] {
   const words = new Set<string>();

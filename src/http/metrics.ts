@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { redisRtt } from '../ops/redis-startup.js';
 import type { PipelineContext } from '../pipeline/context.js';
 import { countArticles } from '../store/articles.js';

@@ -20,7 +20,11 @@ export type Readiness = {
 };
 
 /** Seconds the oldest waiting job of a queue has waited (0 when none waits). */
-export async function oldestWaitSeconds(redis: Redis, queueKeyPrefix: string, now = Date.now()): Promise<number> {
+export async function oldestWaitSeconds(
+  redis: Redis,
+  queueKeyPrefix: string,
+  now = Date.now(),
+): Promise<number> {
   // BullMQ pushes on the left and takes from the right: the right end is the oldest.
   const id = await redis.lindex(`${queueKeyPrefix}:wait`, -1);
   if (!id) return 0;

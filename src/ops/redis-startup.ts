@@ -33,20 +33,26 @@ async function probe(url: string, timeoutMs: number): Promise<Redis> {
     connectTimeout: timeoutMs,
     enableOfflineQueue: false,
   });
-  r.on('error', () => undefined);
+  // connect() itself only says "Connection is closed."; the error event has the cause (ECONNREFUSED…).
+  let cause: Error | undefined;
+  r.on('error', (err: Error) => {
+    cause = err;
+  });
   try {
     await r.connect();
     await r.ping();
     return r;
   } catch (err) {
     r.disconnect();
-    throw err;
+    throw cause ?? err;
   }
 }
 
 function describeFailure(err: unknown): string {
   const e = err as { code?: string; message?: string };
-  return e.code ? `${e.code}${e.message && !e.message.includes(e.code) ? ` ${e.message}` : ''}` : String(e.message ?? err);
+  return e.code
+    ? `${e.code}${e.message && !e.message.includes(e.code) ? ` ${e.message}` : ''}`
+    : String(e.message ?? err);
 }
 
 /**
