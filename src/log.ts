@@ -1,4 +1,4 @@
-import { type DestinationStream, type Logger, pino } from 'pino';
+import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
 
 export type { Logger };
 
@@ -82,12 +82,16 @@ export function createLogger(
   const tty = fd === 1 ? process.stdout.isTTY : process.stderr.isTTY;
   const pretty = format === 'pretty' || (format === 'auto' && Boolean(tty));
   return pino(
-    {
-      level,
-      base: { service: 'wiresift', ...bindings },
-      timestamp: pino.stdTimeFunctions.isoTime,
-      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    },
+    loggerOptions(level, bindings),
     pretty ? prettyStream(fd) : pino.destination({ fd, sync: false }),
   );
+}
+
+export function loggerOptions(level: string, bindings: Record<string, unknown> = {}): LoggerOptions {
+  return {
+    level,
+    base: { service: 'wiresift', ...bindings },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+  };
 }

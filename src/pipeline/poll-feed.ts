@@ -10,6 +10,8 @@ import { isKnownUrl, rememberUrl } from '../store/articles.js';
 import { readFeedState, recordFeedFailure, recordFeedSuccess } from '../store/feed-state.js';
 import type { PipelineContext } from './context.js';
 
+const ENQUEUE_BATCH = 32;
+
 function outletName(job: FeedJob, channelTitle: string | undefined): string {
   if (job.name) return job.name;
   if (channelTitle) return channelTitle;
@@ -45,8 +47,12 @@ export async function pollFeed(ctx: PipelineContext, job: FeedJob): Promise<Feed
   const feed = loaded.feed;
   const outlet = outletName(job, feed.title);
   let enqueued = 0;
-  for (const item of feed.items) {
-    if (await enqueueItem(ctx, job, outlet, item)) enqueued++;
+  // Items in parallel batches: one at a time, a 400-item feed spent seconds on Redis round trips
+  // and starved the article workers (bench load). The job id keeps a duplicate item a no-op.
+  for (let i = 0; i < feed.items.length; i += ENQUEUE_BATCH) {
+    const batch = feed.items.slice(i, i + ENQUEUE_BATCH);
+    const added = await Promise.all(batch.map((item) => enqueueItem(ctx, job, outlet, item)));
+    enqueued += added.filter(Boolean).length;
   }
   await recordFeedSuccess(redis, keys, job.feedId, {
     status: 200,
