@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { isRole, ROLES } from '../workers/roles.js';
 import { extractFile, parseExtractList } from './cli/extract.js';
 import { feedsCommand } from './cli/feeds.js';
+import { healthCommand } from './cli/health.js';
 import { runForever, runOnce } from './cli/run.js';
 import { UsageError } from './cli/usage-error.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
@@ -27,11 +28,16 @@ Usage:
       Manage feeds; "check" fetches (or reads) and parses one feed exactly as the worker does.
   wiresift bench [extract|dedup] [--json]
       Benchmarks against baselines, measured in the same run.
+  wiresift bench load [--json] [--articles N] [--feeds N]
+      Whole pipeline, every role in one process, on a generated corpus served locally.
+  wiresift health [--url URL]
+      GET the local /healthz: exit 0 when alive, 1 otherwise (for HEALTHCHECK).
 
 Common options:
   --config F    a YAML file layered over config/default.yaml
   -h, --help    this help;  --version  the version
-Environment: REDIS_URL, WIRESIFT_PREFIX, LOG_LEVEL, PORT, HOST, WIRESIFT_ALLOW_PRIVATE_NETWORKS, WIRESIFT_ALLOW_HOSTS
+Environment: REDIS_URL, WIRESIFT_PREFIX, LOG_LEVEL, LOG_FORMAT, PORT, HOST, WIRESIFT_ALLOW_PRIVATE_NETWORKS,
+  WIRESIFT_ALLOW_HOSTS, WIRESIFT_SHUTDOWN_GRACE_MS, WIRESIFT_METRICS_TOKEN
 `;
 
 const options = {
@@ -44,6 +50,7 @@ const options = {
   json: { type: 'boolean', default: false },
   'min-size': { type: 'string' },
   name: { type: 'string' },
+  articles: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', default: false },
 } as const;
@@ -104,14 +111,14 @@ async function dispatch(command: string, rest: string[], v: Values, config: Conf
       const opts = { role, once: Boolean(v.once), ...(v.feeds ? { feedsList: v.feeds as string } : {}) };
       if (opts.once) {
         // Logs go to stderr so stdout carries only the summary line.
-        const log = createLogger(config.log.level, {}, 2);
-        const s = await runOnce(config, log, opts);
+        const log = createLogger(config.log.level, {}, 2, config.ops.logFormat);
+        const s = await runOnce(config, log, { ...opts, progress: true });
         out(
           `feeds ${s.feeds}, items ${s.items}, articles stored ${s.articlesStored}, clusters ${s.clusters}, failures ${s.failures}`,
         );
         return 0;
       }
-      return runForever(config, createLogger(config.log.level), opts);
+      return runForever(config, createLogger(config.log.level, {}, 1, config.ops.logFormat), opts);
     }
     case 'extract':
       return extractCommand(rest, v, config);
@@ -125,7 +132,23 @@ async function dispatch(command: string, rest: string[], v: Values, config: Conf
         config,
         out,
       );
+    case 'health':
+      return healthCommand(config, v.url ? { url: v.url as string } : {}, (s) =>
+        process.stderr.write(`${s}\n`),
+      );
     case 'bench': {
+      if (rest[0] === 'load') {
+        const { loadBenchCommand } = await import('./bench/load-bench.js');
+        return loadBenchCommand(
+          config,
+          {
+            json: Boolean(v.json),
+            feeds: v.feeds as string | undefined,
+            articles: v.articles as string | undefined,
+          },
+          out,
+        );
+      }
       const { benchCommand } = await import('./bench/bench-command.js');
       return benchCommand(rest[0], { json: Boolean(v.json) }, out);
     }

@@ -71,6 +71,20 @@ export const configSchema = z.strictObject({
     apiTokens: z.array(z.string().min(16, 'tokens must have at least 16 characters')),
     sessionHours: positiveInt,
   }),
+  ops: z
+    .strictObject({
+      redisRetryMinMs: positiveInt,
+      redisRetryMaxMs: positiveInt,
+      shutdownGraceMs: z.number().int().min(100).max(600_000),
+      maxQueueLagSeconds: positiveInt,
+      jobLockMs: z.number().int().min(1000),
+      metricsToken: z.string(),
+      logFormat: z.enum(['auto', 'json', 'pretty']),
+    })
+    .refine((o) => o.redisRetryMinMs <= o.redisRetryMaxMs, {
+      message: 'redisRetryMinMs must not exceed redisRetryMaxMs',
+      path: ['redisRetryMinMs'],
+    }),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -131,6 +145,9 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
       .filter(Boolean);
   if (env.WIRESIFT_EDITOR_TOKENS) section('review').editorTokens = list(env.WIRESIFT_EDITOR_TOKENS);
   if (env.WIRESIFT_API_TOKENS) section('review').apiTokens = list(env.WIRESIFT_API_TOKENS);
+  if (env.WIRESIFT_SHUTDOWN_GRACE_MS) section('ops').shutdownGraceMs = Number(env.WIRESIFT_SHUTDOWN_GRACE_MS);
+  if (env.WIRESIFT_METRICS_TOKEN) section('ops').metricsToken = env.WIRESIFT_METRICS_TOKEN;
+  if (env.LOG_FORMAT) section('ops').logFormat = env.LOG_FORMAT;
   if (env.WIRESIFT_ALLOW_HOSTS)
     section('net').allowHosts = env.WIRESIFT_ALLOW_HOSTS.split(',')
       .map((s) => s.trim())

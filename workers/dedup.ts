@@ -1,3 +1,4 @@
+import { jobMetrics } from '../src/http/metrics.js';
 import { clusterArticle } from '../src/pipeline/cluster-article.js';
 import type { PipelineContext } from '../src/pipeline/context.js';
 import type { DedupJob, DedupJobResult } from '../src/queues/jobs.js';
@@ -9,6 +10,12 @@ export function startDedupWorker(ctx: PipelineContext) {
     ctx,
     QUEUE_NAMES.dedup,
     ctx.config.queues.concurrency.dedup,
-    (job) => clusterArticle(ctx, job.data),
+    async (job, jobCtx) => {
+      const r = await clusterArticle(jobCtx, job.data);
+      if (r.created) jobMetrics.clustersCreated.inc();
+      if (r.joined) jobMetrics.articlesJoined.inc();
+      if (r.mergedFrom.length) jobMetrics.clustersMerged.inc(r.mergedFrom.length);
+      return r;
+    },
   );
 }

@@ -9,6 +9,6 @@ export function startFeedsWorker(ctx: PipelineContext) {
     ctx,
     QUEUE_NAMES.feeds,
     ctx.config.queues.concurrency.feeds,
-    (job) => pollFeed(ctx, job.data),
+    (job, jobCtx) => pollFeed(jobCtx, job.data),
   );
 }

@@ -3,7 +3,7 @@ import { startArticlesWorker } from './articles.js';
 import { startDedupWorker } from './dedup.js';
 import { startFeedsWorker } from './feeds.js';
 import { startScheduler } from './scheduler.js';
-import { startWeb } from './web.js';
+import { startOpsWeb, startWeb } from './web.js';
 import type { Running } from './worker-options.js';
 
 export const ROLES = ['scheduler', 'feeds', 'articles', 'dedup', 'web', 'all'] as const;
@@ -13,17 +13,21 @@ export function isRole(v: string): v is Role {
   return (ROLES as readonly string[]).includes(v);
 }
 
-/** The pieces one process runs for a role; `all` (the default) is every role in one process. */
+/**
+ * The pieces one process runs for a role; `all` (the default) is every role in
+ * one process. Every role serves the ops routes, so HEALTHCHECK and scrapes work
+ * whichever role a container runs.
+ */
 export async function startRole(role: Role, ctx: PipelineContext): Promise<Running[]> {
   switch (role) {
     case 'scheduler':
-      return [await startScheduler(ctx)];
+      return [await startScheduler(ctx), await startOpsWeb(ctx)];
     case 'feeds':
-      return [startFeedsWorker(ctx)];
+      return [startFeedsWorker(ctx), await startOpsWeb(ctx)];
     case 'articles':
-      return [startArticlesWorker(ctx)];
+      return [startArticlesWorker(ctx), await startOpsWeb(ctx)];
     case 'dedup':
-      return [startDedupWorker(ctx)];
+      return [startDedupWorker(ctx), await startOpsWeb(ctx)];
     case 'web':
       return [await startWeb(ctx)];
     case 'all':

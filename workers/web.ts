@@ -1,4 +1,4 @@
-import { buildServer } from '../src/http/server.js';
+import { buildOpsServer, buildServer } from '../src/http/server.js';
 import type { PipelineContext } from '../src/pipeline/context.js';
 import type { Running } from './worker-options.js';
 
@@ -7,4 +7,12 @@ export async function startWeb(ctx: PipelineContext): Promise<Running & { url: s
   const url = await app.listen({ port: ctx.config.http.port, host: ctx.config.http.host });
   ctx.log.info({ url }, 'web listening');
   return { name: 'web', url, close: () => app.close() };
+}
+
+/** /healthz /readyz /metrics for a process that runs queue roles only. */
+export async function startOpsWeb(ctx: PipelineContext): Promise<Running & { url: string }> {
+  const app = await buildOpsServer(ctx);
+  const url = await app.listen({ port: ctx.config.http.port, host: ctx.config.http.host });
+  ctx.log.info({ url }, 'ops routes listening');
+  return { name: 'ops-web', url, close: () => app.close() };
 }

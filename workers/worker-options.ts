@@ -1,35 +1,124 @@
-import { type Processor, Worker, type WorkerOptions } from 'bullmq';
+import { type Job, UnrecoverableError, Worker, type WorkerOptions } from 'bullmq';
+import { fetchOutcomeLabel, jobMetrics } from '../src/http/metrics.js';
+import { trackWorker } from '../src/ops/readiness.js';
 import type { PipelineContext } from '../src/pipeline/context.js';
 import { connectRedis } from '../src/pipeline/context.js';
-import { bullPrefix, type QueueName } from '../src/queues/names.js';
+import { bullPrefix, QUEUE_NAMES, type QueueName } from '../src/queues/names.js';
 
-export type Running = { name: string; close(): Promise<void> };
+export type Running = {
+  name: string;
+  close(): Promise<void>;
+  /** Hands jobs still running back to their queue (shutdown deadline passed); how many. */
+  returnActiveJobs?(): Promise<number>;
+  /** Drops its Redis connections now, without waiting for active jobs. */
+  forceClose?(): Promise<void>;
+};
 
-/** One BullMQ worker with its own blocking connection, failures logged with their reason. */
+/** A job handler gets a context whose logger and fetch hook are this job's. */
+export type JobHandler<T, R> = (job: Job<T, R>, jobCtx: PipelineContext) => Promise<R>;
+
+function jobBindings(queue: QueueName, job: Job): Record<string, unknown> {
+  const data = (job.data ?? {}) as { feedId?: string; articleId?: string };
+  return {
+    queue,
+    jobId: job.id,
+    ...(data.feedId ? { feedId: data.feedId } : {}),
+    ...(data.articleId ? { articleId: data.articleId } : {}),
+  };
+}
+
+function isFinalFailure(job: Job | undefined, err: Error): boolean {
+  return (
+    err instanceof UnrecoverableError ||
+    err.name === 'UnrecoverableError' ||
+    !job ||
+    job.attemptsMade >= (job.opts.attempts ?? 1)
+  );
+}
+
+/**
+ * One BullMQ worker with its own blocking connection: each job runs with a
+ * child logger (queue, jobId, feedId/articleId), is timed and counted, and
+ * its failures are logged with their reason.
+ */
 export function startWorker<T, R>(
   ctx: PipelineContext,
   queue: QueueName,
   concurrency: number,
-  processor: Processor<T, R>,
+  handler: JobHandler<T, R>,
   extra: Partial<WorkerOptions> = {},
-): Worker<T, R> & Running {
+): Worker<T, R> & Required<Running> {
   const connection = connectRedis(ctx.config, `worker:${queue}`);
-  const worker = new Worker<T, R>(queue, processor, {
-    connection,
-    prefix: bullPrefix(ctx.config.redis.prefix),
-    concurrency,
-    ...extra,
-  });
-  const log = ctx.log.child({ queue });
+  const fetchKind = queue === QUEUE_NAMES.feeds ? 'feed' : 'article';
+  const active = new Map<Job<T, R>, string | undefined>();
+  const worker = new Worker<T, R>(
+    queue,
+    async (job, token) => {
+      active.set(job, token);
+      const jobCtx: PipelineContext = {
+        ...ctx,
+        log: ctx.log.child(jobBindings(queue, job)),
+        fetchOptions: {
+          ...ctx.fetchOptions,
+          onOutcome: (o) => jobMetrics.fetches.inc({ kind: fetchKind, outcome: fetchOutcomeLabel(o) }),
+        },
+      };
+      const stop = jobMetrics.duration.startTimer({ queue });
+      try {
+        return await handler(job, jobCtx);
+      } finally {
+        stop();
+        active.delete(job);
+      }
+    },
+    {
+      connection,
+      prefix: bullPrefix(ctx.config.redis.prefix),
+      concurrency,
+      lockDuration: ctx.config.ops.jobLockMs,
+      stalledInterval: Math.max(500, Math.floor(ctx.config.ops.jobLockMs / 2)),
+      ...extra,
+    },
+  );
+  const untrack = trackWorker(worker);
+  worker.on('completed', () => jobMetrics.processed.inc({ queue }));
   worker.on('failed', (job, err) => {
-    log.warn({ jobId: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed');
+    const final = isFinalFailure(job, err);
+    jobMetrics.failed.inc({ queue, final: String(final) });
+    ctx.log.warn(
+      { ...(job ? jobBindings(queue, job) : { queue }), attempt: job?.attemptsMade, final, err: err.message },
+      'job failed',
+    );
   });
-  worker.on('error', (err) => log.error({ err: err.message }, 'worker error'));
+  worker.on('error', (err) => ctx.log.error({ queue, err: err.message }, 'worker error'));
   const close = worker.close.bind(worker);
   return Object.assign(worker, {
-    close: async (force?: boolean) => {
-      await close(force);
+    close: async () => {
+      untrack();
+      await close();
       await connection.quit().catch(() => connection.disconnect());
     },
-  }) as Worker<T, R> & Running;
+    // close() may already be waiting on the active jobs, and BullMQ then ignores a later close(true).
+    forceClose: async () => {
+      untrack();
+      connection.disconnect();
+    },
+    returnActiveJobs: async () => {
+      const jobs = [...active];
+      active.clear();
+      // Back to "wait" at once, rather than after the lock expires as a stalled job.
+      const moved = await Promise.all(
+        jobs.map(([job, token]) =>
+          job.moveToWait(token).then(
+            () => true,
+            (err: Error) => {
+              ctx.log.warn({ ...jobBindings(queue, job), err: err.message }, 'could not return job');
+              return false;
+            },
+          ),
+        ),
+      );
+      return moved.filter(Boolean).length;
+    },
+  });
 }

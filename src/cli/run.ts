@@ -5,16 +5,16 @@ import type { Running } from '../../workers/worker-options.js';
 import type { Config } from '../config.js';
 import { feedIdFor } from '../feeds/feed-id.js';
 import { readFeedList } from '../feeds/feed-list.js';
-import type { Logger } from '../log.js';
+import { type Logger, redactUrl } from '../log.js';
+import { waitForRedis } from '../ops/redis-startup.js';
 import { createContext, type PipelineContext } from '../pipeline/context.js';
 import { activeFeeds, type RegisteredFeed } from '../pipeline/feed-registry.js';
 import { enqueueFeedsOnce } from '../pipeline/schedule-feeds.js';
 import type { ArticleJobResult, FeedJobResult } from '../queues/jobs.js';
 import { pendingJobs } from '../queues/queues.js';
+import { createProgress } from './progress.js';
 
-export type RunOptions = { role: Role; feedsList?: string; once: boolean };
-
-const SHUTDOWN_GRACE_MS = 8_000;
+export type RunOptions = { role: Role; feedsList?: string; once: boolean; progress?: boolean };
 
 async function feedsFromList(path: string, config: Config): Promise<RegisteredFeed[]> {
   const refs = await readFeedList(path);
@@ -27,24 +27,38 @@ async function feedsFromList(path: string, config: Config): Promise<RegisteredFe
   }));
 }
 
-/** Closes everything within the grace period; jobs still active then go back to the queue (stalled → retried). */
-async function shutdown(parts: Running[], ctx: PipelineContext, log: Logger): Promise<void> {
+/**
+ * SIGTERM path: stop taking jobs and let active ones finish until the deadline;
+ * past it, hand them back to their queue (another worker takes them at once),
+ * drop the connections, and report that the process must exit by itself.
+ */
+export async function shutdown(
+  parts: Running[],
+  ctx: PipelineContext,
+  log: Logger,
+  graceMs: number,
+): Promise<{ forced: boolean }> {
   const closing = Promise.all(
     parts.map((p) => p.close().catch((err) => log.warn({ err: String(err) }, 'close failed'))),
   );
+  let timer: NodeJS.Timeout | undefined;
   const timedOut = await Promise.race([
     closing.then(() => false),
-    new Promise<boolean>((res) => setTimeout(() => res(true), SHUTDOWN_GRACE_MS).unref()),
+    new Promise<boolean>((res) => {
+      timer = setTimeout(() => res(true), graceMs);
+    }),
   ]);
+  clearTimeout(timer);
   if (timedOut) {
-    log.warn('shutdown grace period over: forcing workers closed; their active jobs will be retried');
-    await Promise.all(
-      parts.map((p) =>
-        (p as unknown as { close(force?: boolean): Promise<void> }).close(true).catch(() => undefined),
-      ),
-    );
+    let returned = 0;
+    for (const p of parts) returned += p.returnActiveJobs ? await p.returnActiveJobs().catch(() => 0) : 0;
+    log.warn({ graceMs, returned }, 'shutdown deadline passed: active jobs handed back to their queue');
+    await Promise.all(parts.map((p) => p.forceClose?.().catch(() => undefined)));
+    ctx.redis.disconnect();
+    return { forced: true };
   }
   await ctx.close();
+  return { forced: false };
 }
 
 function onSignals(handler: (signal: string) => void): () => void {
@@ -57,7 +71,21 @@ function onSignals(handler: (signal: string) => void): () => void {
   };
 }
 
+/** Exits 0 soon if a job still running past the deadline keeps the event loop busy. */
+function exitSoonIfStuck(): void {
+  setTimeout(() => process.exit(0), 500).unref();
+}
+
 export async function runForever(config: Config, log: Logger, opts: RunOptions): Promise<number> {
+  const stop = new AbortController();
+  const offSignals = onSignals((signal) => {
+    log.info({ signal }, 'shutting down');
+    stop.abort();
+  });
+  if (!(await waitForRedis(config, log, stop.signal))) {
+    log.info('stopped before Redis was reachable');
+    return 0;
+  }
   const ctx = createContext(config, log);
   if (opts.feedsList) {
     // The list replaces the configured feeds for this process's scheduler.
@@ -68,15 +96,16 @@ export async function runForever(config: Config, log: Logger, opts: RunOptions):
     };
   }
   const parts = await startRole(opts.role, ctx);
-  log.info({ role: opts.role, prefix: config.redis.prefix }, 'wiresift running');
-  await new Promise<void>((resolve) => {
-    onSignals((signal) => {
-      log.info({ signal }, 'shutting down');
-      resolve();
-    });
-  });
-  await shutdown(parts, ctx, log);
+  log.info(
+    { role: opts.role, prefix: config.redis.prefix, redis: redactUrl(config.redis.url) },
+    'wiresift running',
+  );
+  if (!stop.signal.aborted)
+    await new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve()));
+  offSignals();
+  const { forced } = await shutdown(parts, ctx, log, config.ops.shutdownGraceMs);
   log.info('stopped');
+  if (forced) exitSoonIfStuck();
   return 0;
 }
 
@@ -90,12 +119,19 @@ export type RunSummary = {
 
 /** Poll every feed once, wait until every queue is drained, report what happened. */
 export async function runOnce(config: Config, log: Logger, opts: RunOptions): Promise<RunSummary> {
+  const stop = new AbortController();
+  const offSignals = onSignals(() => stop.abort());
+  if (!(await waitForRedis(config, log, stop.signal))) {
+    offSignals();
+    return { feeds: 0, items: 0, articlesStored: 0, clusters: 0, failures: 0 };
+  }
   const ctx = createContext(config, log);
   const feeds = opts.feedsList
     ? await feedsFromList(opts.feedsList, config)
     : await activeFeeds(ctx.redis, ctx.keys, config);
   const workers = startPipelineWorkers(ctx);
   const summary: RunSummary = { feeds: feeds.length, items: 0, articlesStored: 0, clusters: 0, failures: 0 };
+  let clustered = 0;
   const isFinal = (job: { attemptsMade: number; opts: { attempts?: number } } | undefined, err: Error) =>
     err instanceof UnrecoverableError ||
     err.name === 'UnrecoverableError' ||
@@ -107,29 +143,39 @@ export async function runOnce(config: Config, log: Logger, opts: RunOptions): Pr
   workers.articles.on('completed', (_job, r: ArticleJobResult) => {
     if (!r.skipped) summary.articlesStored++;
   });
+  workers.dedup.on('completed', () => {
+    clustered++;
+  });
   for (const w of [workers.feeds, workers.articles, workers.dedup]) {
     w.on('failed', (job, err) => {
       if (isFinal(job, err)) summary.failures++;
     });
   }
-  let stopping = false;
-  const offSignals = onSignals(() => {
-    stopping = true;
-  });
+  const progress = opts.progress ? createProgress({ label: 'run --once', rateOf: 'stored' }) : null;
   await enqueueFeedsOnce(ctx.queues.feeds, feeds, randomBytes(4).toString('hex'));
   let idlePolls = 0;
-  let lastProgress = Date.now();
-  while (!stopping && idlePolls < 2) {
+  let lastLog = Date.now();
+  while (!stop.signal.aborted && idlePolls < 2) {
     await new Promise((r) => setTimeout(r, 200));
     const pending = await pendingJobs(ctx.queues);
     idlePolls = pending === 0 ? idlePolls + 1 : 0;
-    if (Date.now() - lastProgress > 5_000) {
-      lastProgress = Date.now();
+    progress?.update({
+      items: summary.items,
+      stored: summary.articlesStored,
+      clustered,
+      failures: summary.failures,
+      pending,
+    });
+    if (!progress && Date.now() - lastLog > 5_000) {
+      lastLog = Date.now();
       log.info({ pending, ...summary }, 'run --once: working');
     }
   }
+  progress?.done();
   offSignals();
   summary.clusters = await ctx.redis.zcard(ctx.keys.clustersByUpdate);
-  await shutdown([workers.feeds, workers.articles, workers.dedup], ctx, log);
+  const parts = [workers.feeds, workers.articles, workers.dedup];
+  const { forced } = await shutdown(parts, ctx, log, config.ops.shutdownGraceMs);
+  if (forced) exitSoonIfStuck();
   return summary;
 }

@@ -19,6 +19,8 @@ export type FetchOptions = {
   /** Matched against the Content-Type header when there is one. */
   allowedContentTypes?: RegExp;
   signal?: AbortSignal;
+  /** Told how each fetch ended (final status, or the error's code), for metrics. */
+  onOutcome?: (outcome: { status?: number; code?: string }) => void;
 };
 
 export type FetchResponse = {
@@ -191,6 +193,18 @@ function requestOnce(target: URL, opts: FetchOptions, deadline: Deadline): Promi
  * whole exchange, and a cap on the decoded body.
  */
 export async function safeFetch(url: string, opts: FetchOptions): Promise<FetchResponse> {
+  if (!opts.onOutcome) return fetchHops(url, opts);
+  try {
+    const res = await fetchHops(url, opts);
+    opts.onOutcome({ status: res.status });
+    return res;
+  } catch (err) {
+    opts.onOutcome(err instanceof FetchError ? { status: err.status, code: err.code } : { code: 'other' });
+    throw err;
+  }
+}
+
+async function fetchHops(url: string, opts: FetchOptions): Promise<FetchResponse> {
   let target = parseTarget(url);
   const seen = new Set([target.href]);
   const redirects: string[] = [];

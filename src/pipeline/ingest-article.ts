@@ -5,6 +5,7 @@ import { extractPage } from '../extract/extract-page.js';
 import type { ExtractedArticle } from '../extract/types.js';
 import { safeFetch } from '../net/fetch.js';
 import { FetchError } from '../net/fetch-error.js';
+import { articleJobId } from '../queues/job-ids.js';
 import type { ArticleJob, ArticleJobResult } from '../queues/jobs.js';
 import { type ArticleRecord, type ArticleSource, getArticle, saveArticle } from '../store/articles.js';
 import type { PipelineContext } from './context.js';
@@ -123,5 +124,5 @@ export async function ingestArticle(
 }
 
 async function enqueueDedup(ctx: PipelineContext, articleId: string): Promise<void> {
-  await ctx.queues.dedup.add('dedup', { articleId }, { jobId: articleId });
+  await ctx.queues.dedup.add('dedup', { articleId }, { jobId: articleJobId(articleId) });
 }

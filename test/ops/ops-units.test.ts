@@ -1,0 +1,159 @@
+import { Writable } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createProgress } from '../../src/cli/progress.js';
+import { loadConfig } from '../../src/config.js';
+import { fetchOutcomeLabel } from '../../src/http/metrics.js';
+import { buildOpsServer } from '../../src/http/server.js';
+import { createLogger, formatPretty, loggerOptions, redactUrl } from '../../src/log.js';
+import { backoffMs } from '../../src/ops/redis-startup.js';
+import { createContext } from '../../src/pipeline/context.js';
+import { testRedisUrl, uniquePrefix } from '../support/redis.js';
+
+describe('start-up backoff', () => {
+  it('doubles from the minimum up to the cap, with bounded jitter', () => {
+    const mid = () => 0.5;
+    expect([1, 2, 3, 4, 5, 6].map((n) => backoffMs(n, 500, 10_000, mid))).toEqual([
+      500, 1000, 2000, 4000, 8000, 10_000,
+    ]);
+    for (let n = 1; n < 12; n++) {
+      const low = backoffMs(n, 500, 10_000, () => 0);
+      const high = backoffMs(n, 500, 10_000, () => 0.999);
+      expect(low).toBeGreaterThanOrEqual(400);
+      expect(high).toBeLessThanOrEqual(10_000);
+    }
+  });
+});
+
+describe('logs', () => {
+  it('redacts passwords and token-like query values in URLs', () => {
+    expect(redactUrl('redis://:s3cret@redis:6379/0')).toBe('redis://:***@redis:6379/0');
+    expect(redactUrl('rediss://user:pw@host:6380')).toBe('rediss://user:***@host:6380');
+    expect(redactUrl('https://x.example/feed?token=abc&page=2')).toBe(
+      'https://x.example/feed?token=***&page=2',
+    );
+    expect(redactUrl('redis://127.0.0.1:6379')).toBe('redis://127.0.0.1:6379');
+  });
+
+  it('redacts secret fields in JSON lines', async () => {
+    const lines: string[] = [];
+    const { pino } = await import('pino');
+    const log = pino(loggerOptions('info'), { write: (l: string) => lines.push(l) });
+    log.child({ queue: 'feeds' }).info(
+      {
+        token: 'abc',
+        config: { metricsToken: 'def' },
+        headers: { authorization: 'Bearer x', cookie: 'sid=1' },
+      },
+      'hi',
+    );
+    expect(lines[0]).toContain('"queue":"feeds"');
+    for (const secret of ['abc', 'def', 'Bearer x', 'sid=1']) expect(lines[0]).not.toContain(secret);
+  });
+
+  it('formats a JSON line as a short human line for terminals', () => {
+    const line = JSON.stringify({
+      level: 40,
+      time: '2026-03-01T10:11:12.000Z',
+      service: 'wiresift',
+      queue: 'articles',
+      jobId: 'a-1',
+      msg: 'job failed',
+    });
+    expect(formatPretty(line, false)).toBe('10:11:12 WARN  job failed  queue=articles jobId=a-1\n');
+    expect(formatPretty('not json', false)).toBe('not json');
+  });
+});
+
+describe('metrics labels', () => {
+  it('maps fetch outcomes to a closed set', () => {
+    expect(fetchOutcomeLabel({ status: 200 })).toBe('2xx');
+    expect(fetchOutcomeLabel({ status: 304 })).toBe('3xx');
+    expect(fetchOutcomeLabel({ status: 503, code: 'http_status' })).toBe('5xx');
+    expect(fetchOutcomeLabel({ code: 'timeout' })).toBe('timeout');
+    expect(fetchOutcomeLabel({ code: 'ssrf_blocked' })).toBe('blocked');
+    expect(fetchOutcomeLabel({ code: 'redirect_loop' })).toBe('other');
+  });
+});
+
+describe('progress display', () => {
+  function sink(isTTY: boolean) {
+    let text = '';
+    const stream = new Writable({
+      write(chunk, _enc, cb) {
+        text += chunk;
+        cb();
+      },
+    }) as unknown as NodeJS.WriteStream;
+    (stream as { isTTY?: boolean }).isTTY = isTTY;
+    return { stream, text: () => text };
+  }
+
+  it('prints JSON lines with a rate when not on a terminal', () => {
+    let t = 0;
+    const out = sink(false);
+    const p = createProgress({
+      label: 'run',
+      rateOf: 'stored',
+      stream: out.stream,
+      now: () => t,
+      jsonEveryMs: 1000,
+    });
+    t = 2000;
+    p.update({ stored: 100 });
+    p.update({ stored: 120 }); // within jsonEveryMs: quiet
+    t = 4000;
+    p.done();
+    const lines = out
+      .text()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).toEqual([
+      { progress: 'run', stored: 100, ratePerSecond: 50, elapsedSeconds: 2 },
+      { progress: 'run', stored: 120, ratePerSecond: 30, elapsedSeconds: 4, done: true },
+    ]);
+  });
+
+  it('redraws one line on a terminal', () => {
+    let t = 0;
+    const out = sink(true);
+    const p = createProgress({ label: 'run', rateOf: 'stored', stream: out.stream, now: () => t });
+    t = 1000;
+    p.update({ stored: 10, failures: 0 });
+    p.done();
+    expect(out.text()).toContain('\r\x1b[2Krun: stored 10 · failures 0 · 10.0 stored/s');
+    expect(out.text().endsWith('\n')).toBe(true);
+  });
+});
+
+describe('ops routes', () => {
+  const ctx = createContext(
+    loadConfig({
+      env: {
+        REDIS_URL: testRedisUrl(),
+        WIRESIFT_PREFIX: uniquePrefix('ops'),
+        LOG_LEVEL: 'silent',
+        WIRESIFT_METRICS_TOKEN: 'sesame',
+      },
+    }),
+    createLogger('silent'),
+  );
+  afterAll(() => ctx.close());
+
+  it('keeps /metrics behind the token, /healthz and /readyz open', async () => {
+    const app = await buildOpsServer(ctx);
+    expect((await app.inject('/metrics')).statusCode).toBe(401);
+    expect(
+      (await app.inject({ url: '/metrics', headers: { authorization: 'Bearer nope!' } })).statusCode,
+    ).toBe(401);
+    const ok = await app.inject({ url: '/metrics', headers: { authorization: 'Bearer sesame' } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.body).toContain('wiresift_job_duration_seconds');
+    expect(ok.body).toContain('wiresift_queue_jobs');
+    expect((await app.inject('/healthz')).json()).toEqual({ ok: true });
+    const ready = await app.inject('/readyz');
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toMatchObject({ ok: true, redis: 'up', reasons: [] });
+    await app.close();
+  });
+});
