@@ -25,7 +25,7 @@ Usage:
       Clusters stored in Redis, most recent activity first.
   wiresift feeds list|add URL [--name N]|remove ID|import FILE|export|check URL|FILE [--json]
       Manage feeds; "check" fetches (or reads) and parses one feed exactly as the worker does.
-  wiresift bench [extract|dedup] [--json]
+  wiresift bench [extract|dedup] [--json] [--articles N]
       Benchmarks against baselines, measured in the same run.
 
 Common options:
@@ -43,6 +43,7 @@ const options = {
   list: { type: 'string' },
   json: { type: 'boolean', default: false },
   'min-size': { type: 'string' },
+  articles: { type: 'string' },
   name: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', default: false },
@@ -127,7 +128,11 @@ async function dispatch(command: string, rest: string[], v: Values, config: Conf
       );
     case 'bench': {
       const { benchCommand } = await import('./bench/bench-command.js');
-      return benchCommand(rest[0], { json: Boolean(v.json) }, out);
+      return benchCommand(
+        rest[0],
+        { json: Boolean(v.json), ...(v.articles ? { articles: v.articles as string } : {}) },
+        out,
+      );
     }
     default:
       throw new UsageError(`unknown command ${JSON.stringify(command)}`);
