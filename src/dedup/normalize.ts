@@ -44,33 +44,37 @@ const PERCENT = 37;
 const SPACE = 32;
 
 /**
- * Non-ASCII characters after lower-casing: the folded text (accents and marks
- * dropped, ß/œ/æ expanded, apostrophe look-alikes to "'") and whether it is a
- * letter or digit. Computed once per distinct character, so the hot loop never
- * runs a regular expression.
+ * What a non-ASCII character (or surrogate pair) of the lower-cased text
+ * becomes: NFKC, case fold, accents and marks dropped, ß/œ/æ expanded,
+ * apostrophe look-alikes to "'", anything else that is not a letter or digit
+ * to a space. Computed once per distinct character, so the hot loop runs no
+ * regular expression and the text needs no whole-string NFKC: character by
+ * character gives the same result here because accents are dropped anyway
+ * (NFKC's only cross-character step is composing them).
  */
-const foldCache = new Map<number, { text: string; word: boolean }>();
-function foldChar(code: number): { text: string; word: boolean } {
-  let hit = foldCache.get(code);
-  if (hit) return hit;
-  const ch = String.fromCharCode(code);
-  let text: string;
-  if (APOSTROPHE_LIKE.has(code)) text = "'";
-  else if (code === 0xdf) text = 'ss';
-  else if (code === 0x153) text = 'oe';
-  else if (code === 0xe6) text = 'ae';
-  else text = ch.normalize('NFD').replace(COMBINING_MARKS, '');
-  const word = text.length > 0 && LETTER_OR_DIGIT.test(text) && text !== "'";
-  // Anything that is not a letter or digit (and not an apostrophe) splits words.
-  if (!word && text !== "'" && text.length > 0) text = ' ';
-  hit = { text, word };
-  foldCache.set(code, hit);
+const foldCache = new Map<string, string>();
+function foldChar(ch: string): string {
+  let hit = foldCache.get(ch);
+  if (hit !== undefined) return hit;
+  const base = ch.normalize('NFKC').toLowerCase().normalize('NFD').replace(COMBINING_MARKS, '');
+  hit = '';
+  for (const u of base) {
+    const c = u.codePointAt(0)!;
+    if (c < 0x80) hit += u;
+    else if (APOSTROPHE_LIKE.has(c)) hit += "'";
+    else if (c === 0xdf) hit += 'ss';
+    else if (c === 0x153) hit += 'oe';
+    else if (c === 0xe6) hit += 'ae';
+    else hit += LETTER_OR_DIGIT.test(u) ? u : ' ';
+  }
+  foldCache.set(ch, hit);
   return hit;
 }
 
-/** Case, accent, ligature and apostrophe folding: the same length-agnostic result as the policy's steps 1-3. */
+/** The policy's steps 1-3 (NFKC, apostrophes, case, accents, ligatures) as one string. */
 function fold(text: string): string {
-  const s = text.normalize('NFKC').toLowerCase();
+  // Whole-string lower-casing keeps its context rules (Greek final sigma).
+  const s = text.toLowerCase();
   // Chunks joined once: a string grown with += is a rope, and charCodeAt on a
   // rope is many times slower in the tokeniser's loop.
   const parts: string[] = [];
@@ -79,14 +83,9 @@ function fold(text: string): string {
     const c = s.charCodeAt(i);
     if (c < 0x80) continue;
     parts.push(s.slice(from, i));
-    // Surrogate pairs (astral letters, emoji) are kept whole.
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const pair = s.slice(i, i + 2);
-      parts.push(LETTER_OR_DIGIT.test(pair) ? pair : ' ');
-      i++;
-    } else {
-      parts.push(foldChar(c).text);
-    }
+    const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < s.length;
+    parts.push(foldChar(pair ? s.slice(i, i + 2) : s[i]!));
+    if (pair) i++;
     from = i + 1;
   }
   if (from === 0) return s;

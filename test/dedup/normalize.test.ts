@@ -81,6 +81,7 @@ describe('single-pass normaliser', () => {
       'ﬁn ＡＢＣ Straße œuvre İstanbul ø łódź Ελλάδα Москва 東京 😀 x²',
       "a 1,2,345 b 2 100 000. c'est 12'500 l'1 d'",
       'pourcent per\tcent 5percentage 22percent %% .5 5. ,5',
+      'ΣΟΦΟΣ ½ 𝐀𝐁 1…2 ＭＷ ẞ e\u0301te Ĳssel ŉ',
     ];
     const truthPath = join(import.meta.dirname, '..', '..', '..', 'shared', 'corpus', 'dev', 'truth.json');
     if (existsSync(truthPath)) {
