@@ -63,7 +63,12 @@ function cpuMs(): number {
  * interleaved rounds, best round each: on a shared machine a burst of load
  * then hits every pass alike instead of skewing the one that ran during it.
  */
-function ratesPerSecond(texts: string[], passes: ((t: string) => unknown)[], rounds = 7, roundMs = 250): number[] {
+function ratesPerSecond(
+  texts: string[],
+  passes: ((t: string) => unknown)[],
+  rounds = 7,
+  roundMs = 250,
+): number[] {
   for (const fn of passes) for (let i = 0; i < 20; i++) for (const t of texts) fn(t);
   const best = passes.map(() => 0);
   for (let r = 0; r < rounds; r++) {
@@ -155,7 +160,12 @@ export async function benchDedup(
   const prefix = `wiresift-bench:${randomBytes(4).toString('hex')}:`;
   const keys = keysFor(prefix);
   const { bands, rows } = optimalLshParams(config.dedup.candidateThreshold, numPerm);
-  const index = new ClusterIndex(redis, keys, { bands, rows, policy: dedupPolicyFrom(config) });
+  const index = new ClusterIndex(redis, keys, {
+    bands,
+    rows,
+    policy: dedupPolicyFrom(config),
+    shards: config.dedup.lshShards,
+  });
   const sketches = benchArticles(texts, articles).map((t) => sketchText(t, hasher, k));
   let insertPerSec = 0;
   let bytesPerArticle = 0;

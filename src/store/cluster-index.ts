@@ -190,7 +190,8 @@ export class ClusterIndex {
     }
     const numPerm = sketch.signature.length;
     // An empty text matches nothing, and would share every bucket with all other empty texts.
-    const buckets = sketch.shingleCount === 0 ? new Uint32Array(0) : bandBuckets(sketch.signature, this.bands, this.rows);
+    const buckets =
+      sketch.shingleCount === 0 ? new Uint32Array(0) : bandBuckets(sketch.signature, this.bands, this.rows);
     const bandCount = buckets.length / 2;
     const tags = Buffer.allocUnsafe(4 * bandCount);
     const shardKeys: string[] = [];

@@ -46,4 +46,3 @@ function percentSign(match: string, offset: number, whole: string): string {
 function keepLetterOrDigit(ch: string): string {
   return LETTER_OR_DIGIT.test(ch) ? ch : ' ';
 }
-

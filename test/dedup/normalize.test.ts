@@ -85,7 +85,9 @@ describe('single-pass normaliser', () => {
     ];
     const truthPath = join(import.meta.dirname, '..', '..', '..', 'shared', 'corpus', 'dev', 'truth.json');
     if (existsSync(truthPath)) {
-      const truth = JSON.parse(readFileSync(truthPath, 'utf8')) as { pages: Record<string, { body: string }> };
+      const truth = JSON.parse(readFileSync(truthPath, 'utf8')) as {
+        pages: Record<string, { body: string }>;
+      };
       for (const p of Object.values(truth.pages)) samples.push(p.body);
     }
     for (const text of samples) expect(normalizeForDedup(text)).toBe(referenceNormalize(text));

@@ -328,6 +328,53 @@ describe('ClusterIndex', () => {
     expect(await index.clusterOf('x2')).toBe(x2.clusterId);
   });
 
+  it('picks the earliest agency copy as representative, else the most complete, and says so in events', async () => {
+    const keys = freshKeys('rep');
+    const index = newIndex(redis, keys);
+    const [full, short, , , intro] = versions(story(51), 51);
+    const a = await assignDoc(index, { id: 'short', text: short!, publishedAt: T0 });
+    expect(a.representative).toBe('short');
+    const b = await assignDoc(index, { id: 'full', text: full!, publishedAt: T0 + 1000 });
+    expect(b.representative).toBe('full'); // no agency copy yet: the most complete
+    await redis.hset(keys.article('wire2'), 'agency', 'AFP');
+    await redis.hset(keys.article('wire1'), 'agency', 'AFP');
+    const c = await assignDoc(index, { id: 'wire2', text: short!, publishedAt: T0 + 5000 });
+    expect(c.representative).toBe('wire2'); // an agency copy beats a longer outlet copy
+    const d = await assignDoc(index, { id: 'wire1', text: intro!, publishedAt: T0 + 2000 });
+    expect(d.representative).toBe('wire1'); // the earliest agency copy
+    expect(await redis.hget(keys.cluster(a.clusterId), 'representative')).toBe('wire1');
+    const events = await redis.xrange(keys.events, '-', '+');
+    const last = events.at(-1)![1];
+    expect(last[last.indexOf('representative') + 1]).toBe('wire1');
+  });
+
+  it('drops articles older than the window from the candidates, keeping their clusters readable', async () => {
+    const keys = freshKeys('window');
+    let now = T0;
+    const index = new ClusterIndex(redis, keys, {
+      bands,
+      rows,
+      policy: DEFAULT_DEDUP_POLICY,
+      now: () => now,
+    });
+    const [full, , , edited] = versions(story(61), 61);
+    const old = await assignDoc(index, { id: 'old', text: full!, publishedAt: T0 });
+    // the window (1 h here) is counted in whole hours: at 1.5 h, hour 0 is still in
+    now = T0 + 90 * 60_000;
+    const recent = await assignDoc(index, { id: 'recent', text: edited!, publishedAt: now });
+    expect(recent.clusterId).toBe(old.clusterId);
+    now = T0 + 150 * 60_000; // 'old' (hour 0) is out, 'recent' (hour 1) still in
+    const sk = sketchText(full!, hasher, DEFAULT_SHINGLE_SIZE);
+    expect(await index.candidates(sk, TTL)).toEqual(['recent']);
+    now = T0 + 10 * 3_600_000;
+    expect(await index.candidates(sk, TTL)).toEqual([]);
+    const late = await assignDoc(index, { id: 'late', text: full!, publishedAt: now });
+    expect(late.created).toBe(true);
+    expect(await redis.hget(keys.cluster(old.clusterId), 'size')).toBe('2');
+    // hours that left the window are forgotten at the next commit
+    expect(await redis.zcard(keys.lshRefsByHour)).toBe(1);
+  });
+
   it('retries when another worker writes into its buckets between read and commit', async () => {
     const keys = freshKeys('conflict');
     const r1 = connectTestRedis();
