@@ -26,7 +26,7 @@ Usage:
       Clusters stored in Redis, most recent activity first.
   wiresift feeds list|add URL [--name N]|remove ID|import FILE|export|check URL|FILE [--json]
       Manage feeds; "check" fetches (or reads) and parses one feed exactly as the worker does.
-  wiresift bench [extract|dedup] [--json]
+  wiresift bench [extract|dedup] [--json] [--articles N]
       Benchmarks against baselines, measured in the same run.
   wiresift bench load [--json] [--articles N] [--feeds N]
       Whole pipeline, every role in one process, on a generated corpus served locally.
@@ -49,6 +49,7 @@ const options = {
   list: { type: 'string' },
   json: { type: 'boolean', default: false },
   'min-size': { type: 'string' },
+  articles: { type: 'string' },
   name: { type: 'string' },
   articles: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
@@ -150,7 +151,11 @@ async function dispatch(command: string, rest: string[], v: Values, config: Conf
         );
       }
       const { benchCommand } = await import('./bench/bench-command.js');
-      return benchCommand(rest[0], { json: Boolean(v.json) }, out);
+      return benchCommand(
+        rest[0],
+        { json: Boolean(v.json), ...(v.articles ? { articles: v.articles as string } : {}) },
+        out,
+      );
     }
     default:
       throw new UsageError(`unknown command ${JSON.stringify(command)}`);

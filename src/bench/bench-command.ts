@@ -4,17 +4,21 @@ import { benchExtract } from './extract-bench.js';
 
 const progress = (msg: string) => process.stderr.write(`${msg}\n`);
 
-/** `wiresift bench [extract|dedup] [--json]`: ratios against baselines measured in the same run. */
+/** `wiresift bench [extract|dedup] [--json] [--articles N]`: ratios against baselines measured in the same run. */
 export async function benchCommand(
   which: string | undefined,
-  flags: { json: boolean },
+  flags: { json: boolean; articles?: string },
   out: (s: string) => void,
 ) {
+  const articles = flags.articles === undefined ? undefined : Number(flags.articles);
+  if (articles !== undefined && !(Number.isInteger(articles) && articles > 0)) {
+    throw new UsageError(`--articles must be a positive integer, got ${JSON.stringify(flags.articles)}`);
+  }
   const targets = which ? [which] : ['extract', 'dedup'];
   const results: Record<string, unknown> = {};
   for (const t of targets) {
     if (t === 'extract') results.extract = await benchExtract(progress);
-    else if (t === 'dedup') results.dedup = await benchDedup(progress);
+    else if (t === 'dedup') results.dedup = await benchDedup(progress, articles);
     else throw new UsageError(`unknown bench ${JSON.stringify(t)}: use extract or dedup`);
   }
   if (flags.json) out(JSON.stringify(which ? results[which] : results));

@@ -6,8 +6,8 @@ import { Minhash } from 'minhash';
 import { loadConfig } from '../config.js';
 import { optimalLshParams } from '../dedup/lsh-params.js';
 import { MinHasher } from '../dedup/minhash.js';
-import { normalizeForDedup, tokenize } from '../dedup/normalize.js';
-import { shingleHashes } from '../dedup/shingles.js';
+import { tokenHashesForDedup, tokensForDedup } from '../dedup/normalize.js';
+import { shinglesOfTokenHashes } from '../dedup/shingles.js';
 import { sketchText } from '../dedup/sketch.js';
 import { dedupPolicyFrom } from '../pipeline/context.js';
 import { ClusterIndex } from '../store/cluster-index.js';
@@ -52,15 +52,37 @@ function sampleTexts(): string[] {
   });
 }
 
-function perSecond(texts: string[], minMs: number, fn: (t: string) => unknown): number {
-  for (let i = 0; i < 20; i++) for (const t of texts) fn(t);
-  let n = 0;
-  const t0 = performance.now();
-  do {
-    for (const t of texts) fn(t);
-    n += texts.length;
-  } while (performance.now() - t0 < minMs);
-  return n / ((performance.now() - t0) / 1000);
+/** This process's CPU time in ms: unlike wall time, it does not count time other processes take the core. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/**
+ * Rates of several passes (per second of this process's CPU time) measured in
+ * interleaved rounds, best round each: on a shared machine a burst of load
+ * then hits every pass alike instead of skewing the one that ran during it.
+ */
+function ratesPerSecond(
+  texts: string[],
+  passes: ((t: string) => unknown)[],
+  rounds = 7,
+  roundMs = 250,
+): number[] {
+  for (const fn of passes) for (let i = 0; i < 20; i++) for (const t of texts) fn(t);
+  const best = passes.map(() => 0);
+  for (let r = 0; r < rounds; r++) {
+    passes.forEach((fn, p) => {
+      let n = 0;
+      const t0 = cpuMs();
+      do {
+        for (const t of texts) fn(t);
+        n += texts.length;
+      } while (cpuMs() - t0 < roundMs);
+      best[p] = Math.max(best[p]!, n / ((cpuMs() - t0) / 1000));
+    });
+  }
+  return best;
 }
 
 async function usedMemory(redis: Redis): Promise<number> {
@@ -68,10 +90,36 @@ async function usedMemory(redis: Redis): Promise<number> {
   return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
 }
 
-/** Variants of the sample texts, so each stored article has its own signature. */
-function variant(texts: string[], i: number): string {
-  const base = texts[i % texts.length]!;
-  return `${base} ${randomBytes(6).toString('hex')} ${i} ${randomBytes(6).toString('hex')}`;
+/** Deterministic PRNG (mulberry32), so every run stores the same articles. */
+function prng(seed: number): () => number {
+  let a = seed | 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Stored articles shaped like a newsroom's: distinct stories (word sequences
+ * drawn from the sample texts' vocabulary, so no two stories overlap beyond
+ * chance) published in 1 to 4 lightly edited copies, some of them truncated.
+ */
+function benchArticles(texts: string[], count: number): string[] {
+  const vocab = [...new Set(texts.join(' ').split(/\s+/))];
+  const rand = prng(42);
+  const pick = () => vocab[Math.floor(rand() * vocab.length)]!;
+  const out: string[] = [];
+  while (out.length < count) {
+    const story = Array.from({ length: 150 + Math.floor(rand() * 450) }, pick);
+    const copies = 1 + Math.floor(rand() * 4);
+    for (let c = 0; c < copies && out.length < count; c++) {
+      const edited = story.map((w) => (rand() < 0.03 ? pick() : w));
+      out.push((c === 3 ? edited.slice(0, Math.ceil(edited.length / 3)) : edited).join(' '));
+    }
+  }
+  return out;
 }
 
 /**
@@ -89,27 +137,36 @@ export async function benchDedup(
   const hasher = new MinHasher({ numPerm, seed: 1 });
   const texts = sampleTexts();
 
-  progress('bench dedup: tokenise+hash only');
-  const tokenizeOnly = perSecond(texts, 1500, (t) => shingleHashes(tokenize(normalizeForDedup(t)), k));
-  progress('bench dedup: wiresift MinHasher');
-  const ours = perSecond(texts, 1500, (t) =>
-    hasher.signature(shingleHashes(tokenize(normalizeForDedup(t)), k)),
-  );
-  progress('bench dedup: npm minhash (baseline)');
-  const pkg = perSecond(texts, 1500, (t) => {
-    const tokens = tokenize(normalizeForDedup(t));
-    const m = new Minhash({ numPerm, seed: 1 });
-    for (let i = 0; i + k <= tokens.length; i++) m.update(tokens.slice(i, i + k).join(' '));
-    return m;
-  });
+  progress('bench dedup: tokenise+hash only, wiresift MinHasher, npm minhash (interleaved rounds)');
+  const [tokenizeOnly, ours, pkg] = ratesPerSecond(texts, [
+    (t) => {
+      const { hashes, count } = tokenHashesForDedup(t);
+      return shinglesOfTokenHashes(hashes, count, k);
+    },
+    (t) => sketchText(t, hasher, k),
+    // The package as its README shows it: one Minhash, update() per shingle
+    // string. It gets our normalised tokens and the same word k-shingles, so
+    // the ratio compares the hashing, not the text cleaning.
+    (t) => {
+      const tokens = tokensForDedup(t);
+      const m = new Minhash({ numPerm, seed: 1 });
+      for (let i = 0; i + k <= tokens.length; i++) m.update(tokens.slice(i, i + k).join(' '));
+      return m;
+    },
+  ]) as [number, number, number];
 
   progress(`bench dedup: Redis assign over ${articles} articles`);
   const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1 });
   const prefix = `wiresift-bench:${randomBytes(4).toString('hex')}:`;
   const keys = keysFor(prefix);
   const { bands, rows } = optimalLshParams(config.dedup.candidateThreshold, numPerm);
-  const index = new ClusterIndex(redis, keys, { bands, rows, policy: dedupPolicyFrom(config) });
-  const sketches = Array.from({ length: articles }, (_, i) => sketchText(variant(texts, i), hasher, k));
+  const index = new ClusterIndex(redis, keys, {
+    bands,
+    rows,
+    policy: dedupPolicyFrom(config),
+    shards: config.dedup.lshShards,
+  });
+  const sketches = benchArticles(texts, articles).map((t) => sketchText(t, hasher, k));
   let insertPerSec = 0;
   let bytesPerArticle = 0;
   try {

@@ -50,17 +50,18 @@ export function optimalLshParams(
 }
 
 /**
- * One bucket id per band: 64 bits (two independent murmur3_32 chains over the
- * band's rows) as 16 hex characters. Two signatures land in the same bucket of
- * band i exactly when their rows of band i agree (barring a 2^-64 collision).
+ * Two independent 32-bit hashes per band (murmur3_32 chains over the band's
+ * rows): out[2b] and out[2b+1] for band b. Two signatures agree on both
+ * exactly when their rows of band b agree (barring a 2^-64 collision). The
+ * Redis index uses the first as the bucket tag and the second to pick a shard.
  */
-export function bandBucketHashes(sig: Uint32Array, bands: number, rows: number): string[] {
+export function bandBuckets(sig: Uint32Array, bands: number, rows: number): Uint32Array {
   if (bands * rows > sig.length) {
     throw new Error(
       `dedup: ${bands} bands x ${rows} rows need ${bands * rows} hash values, signature has ${sig.length}`,
     );
   }
-  const out = new Array<string>(bands);
+  const out = new Uint32Array(2 * bands);
   for (let b = 0; b < bands; b++) {
     let h1 = 0x2545f491 ^ b;
     let h2 = 0x6c8e9cf5 ^ Math.imul(b, 0x9e3779b1);
@@ -70,9 +71,16 @@ export function bandBucketHashes(sig: Uint32Array, bands: number, rows: number):
       h1 = murmurRound(h1, v);
       h2 = murmurRound(h2, v ^ 0x7f4a7c15);
     }
-    out[b] = hex8(fmix32(h1 ^ rows)) + hex8(fmix32(h2 ^ (rows << 8)));
+    out[2 * b] = fmix32(h1 ^ rows);
+    out[2 * b + 1] = fmix32(h2 ^ (rows << 8));
   }
   return out;
+}
+
+/** One 64-bit bucket id per band, as 16 hex characters (bandBuckets, printable). */
+export function bandBucketHashes(sig: Uint32Array, bands: number, rows: number): string[] {
+  const h = bandBuckets(sig, bands, rows);
+  return Array.from({ length: bands }, (_, b) => hex8(h[2 * b]!) + hex8(h[2 * b + 1]!));
 }
 
 function hex8(x: number): string {

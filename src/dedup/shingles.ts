@@ -11,14 +11,17 @@ const SHINGLE_SEED = 0x9747b28c;
  * yields one shingle over all its tokens, so short flashes still get a sketch.
  */
 export function shingleHashes(tokens: string[], k = 3): Uint32Array {
+  const tokenHashes = new Int32Array(tokens.length);
+  for (let i = 0; i < tokens.length; i++) tokenHashes[i] = hashString32(tokens[i]!);
+  return shinglesOfTokenHashes(tokenHashes, tokens.length, k);
+}
+
+/** shingleHashes over the first `n` token hashes (hashString32 of each token). */
+export function shinglesOfTokenHashes(tokenHashes: Int32Array, n: number, k = 3): Uint32Array {
   if (!Number.isInteger(k) || k < 1)
     throw new Error(`dedup: shingle size must be a positive integer, got ${k}`);
-  const n = tokens.length;
   if (n === 0) return new Uint32Array(0);
   const width = Math.min(k, n);
-  const tokenHashes = new Int32Array(n);
-  for (let i = 0; i < n; i++) tokenHashes[i] = hashString32(tokens[i]!);
-
   const count = n - width + 1;
   const out = new Uint32Array(count);
   for (let i = 0; i < count; i++) {

@@ -63,6 +63,7 @@ export function createContext(config: Config, log: Logger): PipelineContext {
     rows,
     policy: dedupPolicyFrom(config),
     eventsMaxLen: config.events.maxLen,
+    shards: config.dedup.lshShards,
   });
   return {
     config,

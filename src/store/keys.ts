@@ -17,10 +17,14 @@ export function keysFor(prefix: string) {
     articlesByTime: `${prefix}articles`,
     /** STRING: article id for a canonical URL (exact dedup across feeds). */
     urlIndex: (canonicalUrlHash: string) => `${prefix}url:${canonicalUrlHash}`,
-    /** STRING (binary): the article's MinHash signature, little-endian uint32s. */
-    signature: (id: string) => `${prefix}sig:${id}`,
-    /** SET: article ids whose signature falls in one LSH band bucket. */
-    lshBucket: (band: number, bucketHash: string) => `${prefix}lsh:${band}:${bucketHash}`,
+    /** STRING (binary): packed LSH band-bucket records (4-byte tag, 4-byte ref); docs/dedup.md. */
+    lshShard: (shard: number | string) => `${prefix}lsh:shard:${shard}`,
+    /** STRING (binary): fixed-size signature records of refs [n*block, (n+1)*block); docs/dedup.md. */
+    lshSigBlock: (block: number | string) => `${prefix}lsh:sig:${block}`,
+    /** STRING: counter issuing numeric refs to indexed articles. */
+    lshRefSeq: `${prefix}lsh:ref-seq`,
+    /** ZSET: first ref issued in each hour (member), scored by the hour number (the time window). */
+    lshRefsByHour: `${prefix}lsh:hours`,
     /** STRING: monotonic counter bumped on every index write (optimistic concurrency). */
     lshEpoch: `${prefix}lsh:epoch`,
     /** HASH: one cluster (fields in docs/redis.md). */

@@ -1,5 +1,14 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { normalizeForDedup, tokenize } from '../../src/dedup/normalize.js';
+import { hashString32 } from '../../src/dedup/hash32.js';
+import {
+  normalizeForDedup,
+  tokenHashesForDedup,
+  tokenize,
+  tokensForDedup,
+} from '../../src/dedup/normalize.js';
+import { referenceNormalize } from './normalize-reference.js';
 
 describe('normalizeForDedup', () => {
   it('drops French elisions with straight or typographic apostrophes', () => {
@@ -62,5 +71,37 @@ describe('tokenize', () => {
     ]);
     expect(tokenize('')).toEqual([]);
     expect(tokenize(normalizeForDedup(' — … ! '))).toEqual([]);
+  });
+});
+
+describe('single-pass normaliser', () => {
+  it('agrees with the regex-chain reference on the corpus bodies and tricky inputs', () => {
+    const samples = [
+      "L'État d’urgence, qu’il jusqu’à 1 200,5 % ; Brazil's 3.5 per cent",
+      'ﬁn ＡＢＣ Straße œuvre İstanbul ø łódź Ελλάδα Москва 東京 😀 x²',
+      "a 1,2,345 b 2 100 000. c'est 12'500 l'1 d'",
+      'pourcent per\tcent 5percentage 22percent %% .5 5. ,5',
+      'ΣΟΦΟΣ ½ 𝐀𝐁 1…2 ＭＷ ẞ e\u0301te Ĳssel ŉ',
+    ];
+    const truthPath = join(import.meta.dirname, '..', '..', '..', 'shared', 'corpus', 'dev', 'truth.json');
+    if (existsSync(truthPath)) {
+      const truth = JSON.parse(readFileSync(truthPath, 'utf8')) as {
+        pages: Record<string, { body: string }>;
+      };
+      for (const p of Object.values(truth.pages)) samples.push(p.body);
+    }
+    for (const text of samples) expect(normalizeForDedup(text)).toBe(referenceNormalize(text));
+    expect(tokensForDedup("L'été, 22 %")).toEqual(['ete', '22', '%']);
+  });
+});
+
+describe('tokenHashesForDedup', () => {
+  it('hashes exactly the tokens tokensForDedup gives', () => {
+    for (const text of ["L'État, 1 200,5 % et 22percent ; Brazil's crop", 'ÉTÉ à Noël', '', ' — ']) {
+      const tokens = tokensForDedup(text);
+      const { hashes, count } = tokenHashesForDedup(text);
+      expect(count).toBe(tokens.length);
+      expect(Array.from(hashes.subarray(0, count))).toEqual(tokens.map((t) => hashString32(t) | 0));
+    }
   });
 });

@@ -150,7 +150,7 @@ async function expectConsistent(redis: Redis, keys: Keys, ids: string[]): Promis
     const hash = await redis.hgetall(keys.cluster(cluster));
     expect(hash.id).toBe(cluster);
     expect(Number(hash.size)).toBe(members.length);
-    expect(hash.representative).toBe((await redis.zrange(keys.clusterMembers(cluster), '0', '0'))[0]);
+    expect(members).toContain(hash.representative);
   }
 }
 
@@ -219,15 +219,27 @@ describe('ClusterIndex', () => {
     expect(await index.clusterOf('b')).toBe(a.clusterId);
     expect(await index.clusterOf('nope')).toBeNull();
     const cluster = await redis.hgetall(keys.cluster(a.clusterId));
-    expect(cluster).toMatchObject({ id: a.clusterId, size: '3', representative: 'b' });
+    // no agency copy: the most complete copy (the full text with an intro line) represents it
+    expect(cluster).toMatchObject({ id: a.clusterId, size: '3', representative: 'c' });
     expect(Number(cluster.createdAt)).toBeGreaterThan(0);
-    expect(await redis.strlen(keys.signature('a'))).toBe(DEFAULT_NUM_PERM * 4);
-    expect(await redis.ttl(keys.signature('a'))).toBeGreaterThan(TTL - 10);
-    expect(await redis.hmget(keys.article('a'), 'shingles', 'tokens')).toEqual(
-      ((s) => [String(s.shingleCount), String(s.tokenCount)])(
-        sketchText(full!, hasher, DEFAULT_SHINGLE_SIZE),
-      ),
-    );
+    // compact storage: one numeric ref, one fixed-size record in a block, 8 bytes per band
+    const ref = Number(await redis.hget(keys.article('a'), 'ref'));
+    expect(ref).toBe(1);
+    const block = await redis.getBuffer(keys.lshSigBlock(0));
+    const recordBytes = 5 + 32 + 2 * DEFAULT_NUM_PERM;
+    expect(block!.length).toBe(256 * recordBytes);
+    const rec = block!.subarray(ref * recordBytes, (ref + 1) * recordBytes);
+    const sk = sketchText(full!, hasher, DEFAULT_SHINGLE_SIZE);
+    expect([rec.readUInt16BE(0), rec.readUInt16BE(2), rec.toString('utf8', 5, 5 + rec[4]!)]).toEqual([
+      sk.shingleCount,
+      sk.tokenCount,
+      'a',
+    ]);
+    expect(rec.readUInt16LE(37)).toBe(sk.signature[0]! & 0xffff);
+    expect(await redis.ttl(keys.lshSigBlock(0))).toBeGreaterThan(TTL - 10);
+    let shardBytes = 0;
+    for (let n = 0; n < 1024; n++) shardBytes += await redis.strlen(keys.lshShard(n));
+    expect(shardBytes).toBe(3 * bands * 8);
     const events = await redis.xrange(keys.events, '-', '+');
     const types = events.map(([, fields]) => fields[fields.indexOf('type') + 1]);
     expect(types).toEqual([
@@ -288,7 +300,7 @@ describe('ClusterIndex', () => {
     expect(full.matchedArticleIds.sort()).toEqual(['head', 'tail']);
     expect(await index.clusterOf('tail')).toBe(head.clusterId);
     expect(await redis.exists(keys.cluster(tail.clusterId), keys.clusterMembers(tail.clusterId))).toBe(0);
-    expect(await redis.hget(keys.cluster(head.clusterId), 'representative')).toBe('tail');
+    expect(await redis.hget(keys.cluster(head.clusterId), 'representative')).toBe('full');
     await expectConsistent(redis, keys, ['head', 'tail', 'full']);
 
     const events = await redis.xrange(keys.events, '-', '+');
@@ -314,6 +326,53 @@ describe('ClusterIndex', () => {
     expect(x3.clusterId).toBe(x1.clusterId);
     expect(x3.mergedFrom).toEqual([]);
     expect(await index.clusterOf('x2')).toBe(x2.clusterId);
+  });
+
+  it('picks the earliest agency copy as representative, else the most complete, and says so in events', async () => {
+    const keys = freshKeys('rep');
+    const index = newIndex(redis, keys);
+    const [full, short, , , intro] = versions(story(51), 51);
+    const a = await assignDoc(index, { id: 'short', text: short!, publishedAt: T0 });
+    expect(a.representative).toBe('short');
+    const b = await assignDoc(index, { id: 'full', text: full!, publishedAt: T0 + 1000 });
+    expect(b.representative).toBe('full'); // no agency copy yet: the most complete
+    await redis.hset(keys.article('wire2'), 'agency', 'AFP');
+    await redis.hset(keys.article('wire1'), 'agency', 'AFP');
+    const c = await assignDoc(index, { id: 'wire2', text: short!, publishedAt: T0 + 5000 });
+    expect(c.representative).toBe('wire2'); // an agency copy beats a longer outlet copy
+    const d = await assignDoc(index, { id: 'wire1', text: intro!, publishedAt: T0 + 2000 });
+    expect(d.representative).toBe('wire1'); // the earliest agency copy
+    expect(await redis.hget(keys.cluster(a.clusterId), 'representative')).toBe('wire1');
+    const events = await redis.xrange(keys.events, '-', '+');
+    const last = events.at(-1)![1];
+    expect(last[last.indexOf('representative') + 1]).toBe('wire1');
+  });
+
+  it('drops articles older than the window from the candidates, keeping their clusters readable', async () => {
+    const keys = freshKeys('window');
+    let now = T0;
+    const index = new ClusterIndex(redis, keys, {
+      bands,
+      rows,
+      policy: DEFAULT_DEDUP_POLICY,
+      now: () => now,
+    });
+    const [full, , , edited] = versions(story(61), 61);
+    const old = await assignDoc(index, { id: 'old', text: full!, publishedAt: T0 });
+    // the window (1 h here) is counted in whole hours: at 1.5 h, hour 0 is still in
+    now = T0 + 90 * 60_000;
+    const recent = await assignDoc(index, { id: 'recent', text: edited!, publishedAt: now });
+    expect(recent.clusterId).toBe(old.clusterId);
+    now = T0 + 150 * 60_000; // 'old' (hour 0) is out, 'recent' (hour 1) still in
+    const sk = sketchText(full!, hasher, DEFAULT_SHINGLE_SIZE);
+    expect(await index.candidates(sk, TTL)).toEqual(['recent']);
+    now = T0 + 10 * 3_600_000;
+    expect(await index.candidates(sk, TTL)).toEqual([]);
+    const late = await assignDoc(index, { id: 'late', text: full!, publishedAt: now });
+    expect(late.created).toBe(true);
+    expect(await redis.hget(keys.cluster(old.clusterId), 'size')).toBe('2');
+    // hours that left the window are forgotten at the next commit
+    expect(await redis.zcard(keys.lshRefsByHour)).toBe(1);
   });
 
   it('retries when another worker writes into its buckets between read and commit', async () => {
