@@ -51,7 +51,6 @@ const options = {
   'min-size': { type: 'string' },
   articles: { type: 'string' },
   name: { type: 'string' },
-  articles: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', default: false },
 } as const;

@@ -226,6 +226,7 @@ describe('review page over HTTP', () => {
     });
     expect(art.json().body).toContain('<script>alert(1)</script>'); // JSON keeps the text as it is
     expect(art.json()).not.toHaveProperty('shingles');
+    expect(art.json()).not.toHaveProperty('ref');
     expect((await app.inject({ url: '/api/articles/zz', headers: h(API_TOKEN) })).statusCode).toBe(404);
 
     const first = (await app.inject({ url: '/api/clusters?since=0&limit=1', headers: h(API_TOKEN) })).json();

@@ -109,8 +109,9 @@ export async function apiRoutes(app: FastifyInstance, opts: { ctx: PipelineConte
       const {
         shingles: _s,
         tokens: _t,
+        ref: _r,
         ...rest
-      } = article as typeof article & { shingles?: string; tokens?: string };
+      } = article as typeof article & { shingles?: string; tokens?: string; ref?: string };
       return { ...rest, body };
     },
   );
