@@ -270,7 +270,8 @@ redis.call('ZADD', members_key(target), ARGV[6], self_id)
 redis.call('HSET', KEYS[6], 'cluster', target)
 local best = rank(self_id, target)
 for _, r in ipairs(reps) do
-  if r and r ~= '' then
+  -- An editor may have split the old representative out: only members count.
+  if r and r ~= '' and redis.call('ZSCORE', members_key(target), r) then
     local other = rank(r, target)
     if better(other, best) then best = other end
   end
