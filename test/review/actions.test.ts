@@ -68,6 +68,20 @@ describe('review actions in Redis', () => {
     });
   });
 
+  it('a representative split out never comes back as representative on the next join', async () => {
+    const original = (await clusterOf('a1'))!;
+    const rep = (await redis.hget(ctx.keys.cluster(original), 'representative'))!;
+    await actions.split(original, rep, 'alice');
+    // Another copy of the story arrives and joins what is left of the cluster.
+    const story = budgetStory();
+    const copy = { ...story[0]!, id: 'a9', outlet: 'Le Nouveau', publishedAt: '2026-03-09T09:00:00Z' };
+    await seedArticles(ctx, [copy]);
+    expect(await clusterOf('a9')).toBe(original);
+    const after = await redis.hget(ctx.keys.cluster(original), 'representative');
+    expect(after).not.toBe(rep);
+    expect(await redis.zscore(ctx.keys.clusterMembers(original), after!)).not.toBeNull();
+  });
+
   it('without the split, re-running dedup rejoins the article (the control)', async () => {
     const original = await clusterOf('a3');
     const again = await rerunDedup(ctx, 'a3', budgetStory()[2]!.body, budgetStory()[2]!.publishedAt);
