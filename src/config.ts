@@ -28,15 +28,40 @@ export const configSchema = z.strictObject({
   }),
   http: z.strictObject({ port: z.number().int().min(0).max(65535), host: z.string().min(1) }),
   feeds: z.array(feed),
-  schedule: z.strictObject({ pollIntervalSeconds: z.number().int().min(10) }),
-  net: z.strictObject({
-    userAgent: z.string().min(1),
-    timeoutMs: positiveInt,
-    maxBodyBytes: positiveInt,
-    maxRedirects: z.number().int().min(0).max(20),
-    allowPrivateNetworks: z.boolean(),
-    allowHosts: z.array(z.string().min(1)),
-  }),
+  schedule: z
+    .strictObject({
+      pollIntervalSeconds: z.number().int().min(10),
+      backoffBaseSeconds: positiveInt,
+      maxBackoffSeconds: positiveInt,
+    })
+    .refine((s) => s.backoffBaseSeconds <= s.maxBackoffSeconds, {
+      message: 'backoffBaseSeconds must not exceed maxBackoffSeconds',
+      path: ['backoffBaseSeconds'],
+    }),
+  net: z
+    .strictObject({
+      userAgent: z.string().min(1),
+      timeoutMs: positiveInt,
+      maxBodyBytes: positiveInt,
+      maxRedirects: z.number().int().min(0).max(20),
+      allowPrivateNetworks: z.boolean(),
+      allowHosts: z.array(z.string().min(1)),
+      politeness: z.strictObject({
+        maxConcurrentPerHost: positiveInt,
+        minDelayMs: z.number().int().min(0),
+        leaseMs: positiveInt,
+        maxWaitMs: z.number().int().min(0),
+      }),
+      robots: z.strictObject({
+        enabled: z.boolean(),
+        ttlSeconds: positiveInt,
+        unreachableTtlSeconds: positiveInt,
+      }),
+    })
+    .refine((n) => n.politeness.leaseMs > n.timeoutMs, {
+      message: 'politeness.leaseMs must exceed timeoutMs (a lease must outlive the request it covers)',
+      path: ['politeness', 'leaseMs'],
+    }),
   queues: z.strictObject({
     attempts: positiveInt,
     backoffMs: positiveInt,

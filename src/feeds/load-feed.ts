@@ -1,5 +1,6 @@
+import { maxAgeSeconds } from '../net/cache-control.js';
 import { decodeBytes } from '../net/charset.js';
-import { type FetchOptions, safeFetch } from '../net/fetch.js';
+import { type FetchOptions, type FetchResponse, safeFetch } from '../net/fetch.js';
 import { FeedParseError, type ParsedFeed, parseFeed } from './parse-feed.js';
 
 export type LoadedFeed = {
@@ -7,8 +8,13 @@ export type LoadedFeed = {
   feed: ParsedFeed | null;
   etag?: string;
   lastModified?: string;
+  /** Cache-Control max-age of the response (200 or 304), when it gave one. */
+  maxAgeSeconds?: number;
   finalUrl: string;
 };
+
+/** How the bytes are got: safeFetch by default, the worker's politeness gate in the pipeline. */
+export type FeedFetcher = (url: string, opts: FetchOptions) => Promise<FetchResponse>;
 
 const FEED_ACCEPT =
   'application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5';
@@ -34,16 +40,22 @@ function looksLikeHtml(contentType: string | undefined, text: string): boolean {
  * charset decoding, then parsing against the final URL (relative links in a
  * redirected feed are relative to where it actually lives).
  */
-export async function fetchAndParseFeed(url: string, opts: FetchOptions): Promise<LoadedFeed> {
-  const res = await safeFetch(url, {
+export async function fetchAndParseFeed(
+  url: string,
+  opts: FetchOptions,
+  fetcher: FeedFetcher = safeFetch,
+): Promise<LoadedFeed> {
+  const res = await fetcher(url, {
     ...opts,
     accept: opts.accept ?? FEED_ACCEPT,
     allowedContentTypes: opts.allowedContentTypes ?? FEED_CONTENT_TYPES,
   });
-  const validators = {
+  const validators: { etag?: string; lastModified?: string; maxAgeSeconds?: number } = {
     ...(res.etag ? { etag: res.etag } : {}),
     ...(res.lastModified ? { lastModified: res.lastModified } : {}),
   };
+  const maxAge = maxAgeSeconds(res.headers['cache-control']);
+  if (maxAge !== undefined) validators.maxAgeSeconds = maxAge;
   if (res.notModified) return { notModified: true, feed: null, finalUrl: res.url, ...validators };
   const { text } = decodeBytes(res.body, {
     kind: 'xml',
