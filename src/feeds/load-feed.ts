@@ -1,7 +1,7 @@
 import { maxAgeSeconds } from '../net/cache-control.js';
-import { decodeBytes } from '../net/charset.js';
 import { type FetchOptions, type FetchResponse, safeFetch } from '../net/fetch.js';
-import { FeedParseError, type ParsedFeed, parseFeed } from './parse-feed.js';
+import type { ParsedFeed } from './parse-feed.js';
+import { parseFeedBytes } from './parse-off-thread.js';
 
 export type LoadedFeed = {
   notModified: boolean;
@@ -27,14 +27,6 @@ const FEED_ACCEPT =
 export const FEED_CONTENT_TYPES =
   /^\s*(?:text\/[\w.+-]+|application\/(?:[\w.+-]*xml|[\w.+-]*\+xml|rss|atom|rdf|octet-stream))\s*(?:;|$)/i;
 
-function looksLikeHtml(contentType: string | undefined, text: string): boolean {
-  if (contentType && /^\s*text\/html/i.test(contentType)) {
-    // Some servers label real feeds text/html; the root element decides.
-    return !/^\s*(?:<\?xml[\s\S]*?\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<(?:[\w.-]+:)?(?:rss|feed|RDF)\b/.test(text);
-  }
-  return /^\s*(?:<!--[\s\S]*?-->\s*)*<(?:!DOCTYPE\s+html|html[\s>])/i.test(text);
-}
-
 /**
  * The feed worker's fetch: conditional GET through the SSRF-guarded client,
  * charset decoding, then parsing against the final URL (relative links in a
@@ -57,13 +49,6 @@ export async function fetchAndParseFeed(
   const maxAge = maxAgeSeconds(res.headers['cache-control']);
   if (maxAge !== undefined) validators.maxAgeSeconds = maxAge;
   if (res.notModified) return { notModified: true, feed: null, finalUrl: res.url, ...validators };
-  const { text } = decodeBytes(res.body, {
-    kind: 'xml',
-    ...(res.contentType ? { contentType: res.contentType } : {}),
-  });
-  if (looksLikeHtml(res.contentType, text.replace(/^\uFEFF/, ''))) {
-    throw new FeedParseError('this resource is an HTML page, not a feed');
-  }
-  const feed = await parseFeed(text, res.url);
+  const feed = await parseFeedBytes(res.body, res.contentType, res.url);
   return { notModified: false, feed, finalUrl: res.url, ...validators };
 }
