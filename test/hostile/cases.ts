@@ -59,7 +59,9 @@ const FEED_REASON = /^(net|feeds): /;
 
 export function buildCases(): HostileCase[] {
   const cases: HostileCase[] = [];
-  const add = (c: HostileCase) => cases.push(c);
+  const add = (c: HostileCase): void => {
+    cases.push(c);
+  };
 
   // Truncated XML: a good feed cut at 40 places.
   for (let i = 0; i < 40; i++) {
@@ -413,15 +415,15 @@ export function buildCases(): HostileCase[] {
     ['text/html', '<body><rss>inside html</rss></body>'],
     ['text/html', 'Just some text, no markup at all.'],
   ];
-  htmls.forEach(([type, body], i) =>
+  htmls.forEach(([type, body], i) => {
     add({
       id: `html-${i}`,
       category: 'HTML instead of XML',
       expect: 'fail',
       reason: /HTML page|not RSS|no root|malformed/,
       handle: (_q, res) => send(res, 200, { 'content-type': type }, body),
-    }),
-  );
+    });
+  });
 
   // Empty and near-empty bodies.
   const empties: Array<[string, Buffer]> = [
@@ -432,15 +434,15 @@ export function buildCases(): HostileCase[] {
     ['comment only', Buffer.from('<!-- nothing -->')],
     ['nul bytes', Buffer.alloc(64)],
   ];
-  empties.forEach(([, body], i) =>
+  empties.forEach(([, body], i) => {
     add({
       id: `empty-${i}`,
       category: 'empty bodies',
       expect: 'fail',
       reason: /empty body|no root element|malformed|not RSS/,
       handle: (_q, res) => send(res, 200, { 'content-type': XML, 'content-length': body.length }, body),
-    }),
-  );
+    });
+  });
   add({
     id: 'empty-204',
     category: 'empty bodies',
@@ -530,14 +532,14 @@ export function buildCases(): HostileCase[] {
     ['unknown root', () => '<opml version="2.0"><body><outline xmlUrl="http://x/"/></body></opml>'],
     ['json feed as xml type', () => '{"version":"https://jsonfeed.org/version/1.1","items":[]}'],
   ];
-  hostileXml.forEach(([, make], i) =>
+  hostileXml.forEach(([, make], i) => {
     add({
       id: `xml-${i}`,
       category: 'hostile XML',
       expect: 'either',
       handle: (_q, res, base) => send(res, 200, { 'content-type': XML }, make(base)),
-    }),
-  );
+    });
+  });
 
   // Broken connections.
   const broken: Array<(res: ServerResponse) => void> = [
@@ -564,15 +566,15 @@ export function buildCases(): HostileCase[] {
       res.socket?.end('HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 9\r\n\r\n<rss>');
     },
   ];
-  broken.forEach((fn, i) =>
+  broken.forEach((fn, i) => {
     add({
       id: `broken-${i}`,
       category: 'broken connections',
       expect: 'fail',
       reason: FEED_REASON,
       handle: (_q, res) => fn(res),
-    }),
-  );
+    });
+  });
 
   return cases;
 }
