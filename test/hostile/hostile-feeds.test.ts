@@ -171,6 +171,8 @@ describe('hostile feeds through the real feeds worker', () => {
         ),
         `  hostile: ${badFailed} failed with a stage-prefixed reason, ${bad - badFailed} read without harm`,
         `  good feeds processed: ${goodOk}/${GOOD_FEEDS}; worker errors: ${workerErrors.length}; problems: ${problems.length}`,
+        // Reported, not asserted: with the whole suite sharing two cores it measures the machine too;
+        // test/feeds/big-feed-lag.test.ts asserts the parsing stall itself.
         `  max event-loop gap during the run: ${Math.round(maxGap)} ms`,
       ].join('\n'),
     );
@@ -183,6 +185,5 @@ describe('hostile feeds through the real feeds worker', () => {
       GOOD_FEEDS * ITEMS_PER_GOOD_FEED,
     );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(maxGap).toBeLessThan(1000);
   });
 });
