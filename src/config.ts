@@ -28,15 +28,40 @@ export const configSchema = z.strictObject({
   }),
   http: z.strictObject({ port: z.number().int().min(0).max(65535), host: z.string().min(1) }),
   feeds: z.array(feed),
-  schedule: z.strictObject({ pollIntervalSeconds: z.number().int().min(10) }),
-  net: z.strictObject({
-    userAgent: z.string().min(1),
-    timeoutMs: positiveInt,
-    maxBodyBytes: positiveInt,
-    maxRedirects: z.number().int().min(0).max(20),
-    allowPrivateNetworks: z.boolean(),
-    allowHosts: z.array(z.string().min(1)),
-  }),
+  schedule: z
+    .strictObject({
+      pollIntervalSeconds: z.number().int().min(10),
+      backoffBaseSeconds: positiveInt,
+      maxBackoffSeconds: positiveInt,
+    })
+    .refine((s) => s.backoffBaseSeconds <= s.maxBackoffSeconds, {
+      message: 'backoffBaseSeconds must not exceed maxBackoffSeconds',
+      path: ['backoffBaseSeconds'],
+    }),
+  net: z
+    .strictObject({
+      userAgent: z.string().min(1),
+      timeoutMs: positiveInt,
+      maxBodyBytes: positiveInt,
+      maxRedirects: z.number().int().min(0).max(20),
+      allowPrivateNetworks: z.boolean(),
+      allowHosts: z.array(z.string().min(1)),
+      politeness: z.strictObject({
+        maxConcurrentPerHost: positiveInt,
+        minDelayMs: z.number().int().min(0),
+        leaseMs: positiveInt,
+        maxWaitMs: z.number().int().min(0),
+      }),
+      robots: z.strictObject({
+        enabled: z.boolean(),
+        ttlSeconds: positiveInt,
+        unreachableTtlSeconds: positiveInt,
+      }),
+    })
+    .refine((n) => n.politeness.leaseMs > n.timeoutMs, {
+      message: 'politeness.leaseMs must exceed timeoutMs (a lease must outlive the request it covers)',
+      path: ['politeness', 'leaseMs'],
+    }),
   queues: z.strictObject({
     attempts: positiveInt,
     backoffMs: positiveInt,
@@ -149,6 +174,15 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
   if (env.WIRESIFT_SHUTDOWN_GRACE_MS) section('ops').shutdownGraceMs = Number(env.WIRESIFT_SHUTDOWN_GRACE_MS);
   if (env.WIRESIFT_METRICS_TOKEN) section('ops').metricsToken = env.WIRESIFT_METRICS_TOKEN;
   if (env.LOG_FORMAT) section('ops').logFormat = env.LOG_FORMAT;
+  const politeness = (): RawSection => {
+    const net = section('net');
+    const v = net.politeness;
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) net.politeness = {};
+    return net.politeness as RawSection;
+  };
+  if (env.WIRESIFT_HOST_MAX_CONCURRENCY)
+    politeness().maxConcurrentPerHost = Number(env.WIRESIFT_HOST_MAX_CONCURRENCY);
+  if (env.WIRESIFT_HOST_MIN_DELAY_MS) politeness().minDelayMs = Number(env.WIRESIFT_HOST_MIN_DELAY_MS);
   if (env.WIRESIFT_ALLOW_HOSTS)
     section('net').allowHosts = env.WIRESIFT_ALLOW_HOSTS.split(',')
       .map((s) => s.trim())

@@ -2,6 +2,7 @@ import { UnrecoverableError } from 'bullmq';
 import { jobMetrics } from '../src/http/metrics.js';
 import type { PipelineContext } from '../src/pipeline/context.js';
 import { ingestArticle } from '../src/pipeline/ingest-article.js';
+import { delayWhenHostBusy } from '../src/queues/delay-when-busy.js';
 import type { ArticleJob, ArticleJobResult } from '../src/queues/jobs.js';
 import { QUEUE_NAMES } from '../src/queues/names.js';
 import { getArticle } from '../src/store/articles.js';
@@ -12,11 +13,13 @@ export function startArticlesWorker(ctx: PipelineContext) {
     ctx,
     QUEUE_NAMES.articles,
     ctx.config.queues.concurrency.articles,
-    async (job, jobCtx) => {
+    async (job, jobCtx, token) => {
       try {
-        const r = await ingestArticle(jobCtx, job.data, {
-          isLastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
-        });
+        const r = await delayWhenHostBusy(job, token, () =>
+          ingestArticle(jobCtx, job.data, {
+            isLastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+          }),
+        );
         if (!r.skipped) jobMetrics.extraction.inc({ status: r.status, source: r.source });
         return r;
       } catch (err) {

@@ -15,7 +15,11 @@ export type Running = {
 };
 
 /** A job handler gets a context whose logger and fetch hook are this job's. */
-export type JobHandler<T, R> = (job: Job<T, R>, jobCtx: PipelineContext) => Promise<R>;
+export type JobHandler<T, R> = (
+  job: Job<T, R>,
+  jobCtx: PipelineContext,
+  token: string | undefined,
+) => Promise<R>;
 
 function jobBindings(queue: QueueName, job: Job): Record<string, unknown> {
   const data = (job.data ?? {}) as { feedId?: string; articleId?: string };
@@ -65,7 +69,7 @@ export function startWorker<T, R>(
       };
       const stop = jobMetrics.duration.startTimer({ queue });
       try {
-        return await handler(job, jobCtx);
+        return await handler(job, jobCtx, token);
       } finally {
         stop();
         active.delete(job);

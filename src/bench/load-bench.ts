@@ -92,7 +92,12 @@ export async function loadBench(config: Config, opts: { articles: number; feeds:
   const cfg: Config = {
     ...config,
     redis: { ...config.redis, prefix },
-    net: { ...config.net, allowPrivateNetworks: true },
+    // Every generated feed is served from one loopback host: per-host politeness would serialise the bench.
+    net: {
+      ...config.net,
+      allowPrivateNetworks: true,
+      politeness: { ...config.net.politeness, maxConcurrentPerHost: 64, minDelayMs: 0 },
+    },
   };
   const corpus = await startCorpusServer(opts.articles, opts.feeds);
   const ctx = createContext(cfg, createLogger('warn', { bench: 'load' }, 2));

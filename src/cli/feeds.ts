@@ -6,7 +6,7 @@ import { parseFeed } from '../feeds/parse-feed.js';
 import { decodeBytes } from '../net/charset.js';
 import { connectRedis, fetchOptionsFrom } from '../pipeline/context.js';
 import { activeFeeds, addFeed, removeFeed } from '../pipeline/feed-registry.js';
-import { readFeedState } from '../store/feed-state.js';
+import { feedHealth, readFeedState } from '../store/feed-state.js';
 import { keysFor } from '../store/keys.js';
 import { UsageError } from './usage-error.js';
 
@@ -68,18 +68,24 @@ export async function feedsCommand(
     switch (sub) {
       case 'list': {
         const feeds = await activeFeeds(redis, keys, config);
+        const now = Date.now();
         const rows = await Promise.all(
-          feeds.map(async (f) => ({ ...f, state: await readFeedState(redis, keys, f.feedId) })),
+          feeds.map(async (f) => {
+            const state = await readFeedState(redis, keys, f.feedId);
+            return { ...f, health: feedHealth(state, now), state };
+          }),
         );
         if (flags.json) out(JSON.stringify({ feeds: rows }));
         else
-          for (const r of rows)
+          for (const r of rows) {
+            const s = r.state;
             out(
-              `${r.feedId}  ${r.origin.padEnd(6)}  ${r.url}  status=${r.state.lastStatus || 'never'}` +
-                (r.state.consecutiveErrors
-                  ? ` errors=${r.state.consecutiveErrors} (${r.state.lastError})`
-                  : ''),
+              `${r.feedId}  ${r.origin.padEnd(6)}  ${r.health.padEnd(7)}  ${r.url}  status=${s.lastStatus || 'never'}` +
+                (s.lastFetchedAt ? ` last=${s.lastFetchedAt}` : '') +
+                (s.nextFetchAt > now ? ` next=${new Date(s.nextFetchAt).toISOString()}` : '') +
+                (s.consecutiveErrors ? ` errors=${s.consecutiveErrors} (${s.lastError})` : ''),
             );
+          }
         return 0;
       }
       case 'add': {

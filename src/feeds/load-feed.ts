@@ -1,14 +1,20 @@
-import { decodeBytes } from '../net/charset.js';
-import { type FetchOptions, safeFetch } from '../net/fetch.js';
-import { FeedParseError, type ParsedFeed, parseFeed } from './parse-feed.js';
+import { maxAgeSeconds } from '../net/cache-control.js';
+import { type FetchOptions, type FetchResponse, safeFetch } from '../net/fetch.js';
+import type { ParsedFeed } from './parse-feed.js';
+import { parseFeedBytes } from './parse-off-thread.js';
 
 export type LoadedFeed = {
   notModified: boolean;
   feed: ParsedFeed | null;
   etag?: string;
   lastModified?: string;
+  /** Cache-Control max-age of the response (200 or 304), when it gave one. */
+  maxAgeSeconds?: number;
   finalUrl: string;
 };
+
+/** How the bytes are got: safeFetch by default, the worker's politeness gate in the pipeline. */
+export type FeedFetcher = (url: string, opts: FetchOptions) => Promise<FetchResponse>;
 
 const FEED_ACCEPT =
   'application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5';
@@ -21,37 +27,28 @@ const FEED_ACCEPT =
 export const FEED_CONTENT_TYPES =
   /^\s*(?:text\/[\w.+-]+|application\/(?:[\w.+-]*xml|[\w.+-]*\+xml|rss|atom|rdf|octet-stream))\s*(?:;|$)/i;
 
-function looksLikeHtml(contentType: string | undefined, text: string): boolean {
-  if (contentType && /^\s*text\/html/i.test(contentType)) {
-    // Some servers label real feeds text/html; the root element decides.
-    return !/^\s*(?:<\?xml[\s\S]*?\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<(?:[\w.-]+:)?(?:rss|feed|RDF)\b/.test(text);
-  }
-  return /^\s*(?:<!--[\s\S]*?-->\s*)*<(?:!DOCTYPE\s+html|html[\s>])/i.test(text);
-}
-
 /**
  * The feed worker's fetch: conditional GET through the SSRF-guarded client,
  * charset decoding, then parsing against the final URL (relative links in a
  * redirected feed are relative to where it actually lives).
  */
-export async function fetchAndParseFeed(url: string, opts: FetchOptions): Promise<LoadedFeed> {
-  const res = await safeFetch(url, {
+export async function fetchAndParseFeed(
+  url: string,
+  opts: FetchOptions,
+  fetcher: FeedFetcher = safeFetch,
+): Promise<LoadedFeed> {
+  const res = await fetcher(url, {
     ...opts,
     accept: opts.accept ?? FEED_ACCEPT,
     allowedContentTypes: opts.allowedContentTypes ?? FEED_CONTENT_TYPES,
   });
-  const validators = {
+  const validators: { etag?: string; lastModified?: string; maxAgeSeconds?: number } = {
     ...(res.etag ? { etag: res.etag } : {}),
     ...(res.lastModified ? { lastModified: res.lastModified } : {}),
   };
+  const maxAge = maxAgeSeconds(res.headers['cache-control']);
+  if (maxAge !== undefined) validators.maxAgeSeconds = maxAge;
   if (res.notModified) return { notModified: true, feed: null, finalUrl: res.url, ...validators };
-  const { text } = decodeBytes(res.body, {
-    kind: 'xml',
-    ...(res.contentType ? { contentType: res.contentType } : {}),
-  });
-  if (looksLikeHtml(res.contentType, text.replace(/^\uFEFF/, ''))) {
-    throw new FeedParseError('this resource is an HTML page, not a feed');
-  }
-  const feed = await parseFeed(text, res.url);
+  const feed = await parseFeedBytes(res.body, res.contentType, res.url);
   return { notModified: false, feed, finalUrl: res.url, ...validators };
 }

@@ -1,7 +1,9 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { redisRtt } from '../ops/redis-startup.js';
 import type { PipelineContext } from '../pipeline/context.js';
+import { activeFeeds } from '../pipeline/feed-registry.js';
 import { countArticles } from '../store/articles.js';
+import { feedHealthCounts } from '../store/feed-state.js';
 
 /**
  * What this process did since it started (Prometheus sums replicas). Labels
@@ -116,6 +118,21 @@ export function createMetrics(ctx: PipelineContext): Registry {
     registers: [registry],
     async collect() {
       this.set(await redisRtt(ctx.redis));
+    },
+  });
+  new Gauge({
+    name: 'wiresift_feeds',
+    help: 'Active feeds per health (ok, error, backoff, never polled)',
+    labelNames: ['health'],
+    registers: [registry],
+    async collect() {
+      const feeds = await activeFeeds(ctx.redis, ctx.keys, ctx.config);
+      const counts = await feedHealthCounts(
+        ctx.redis,
+        ctx.keys,
+        feeds.map((f) => f.feedId),
+      );
+      for (const [health, n] of Object.entries(counts)) this.set({ health }, n);
     },
   });
   return Registry.merge([registry, processRegistry]);

@@ -5,6 +5,7 @@ import { MinHasher } from '../dedup/minhash.js';
 import type { DedupPolicy } from '../dedup/policy.js';
 import type { Logger } from '../log.js';
 import type { FetchOptions } from '../net/fetch.js';
+import { createNetGate, type NetGate } from '../net/polite-fetch.js';
 import { createQueues, type Queues } from '../queues/queues.js';
 import { ClusterIndex } from '../store/cluster-index.js';
 import { type Keys, keysFor } from '../store/keys.js';
@@ -18,6 +19,8 @@ export type PipelineContext = {
   redis: Redis;
   queues: Queues;
   fetchOptions: FetchOptions;
+  /** Per-host politeness and robots.txt, shared through Redis by every replica. */
+  gate: NetGate;
   hasher: MinHasher;
   clusterIndex: ClusterIndex;
   close(): Promise<void>;
@@ -65,13 +68,15 @@ export function createContext(config: Config, log: Logger): PipelineContext {
     eventsMaxLen: config.events.maxLen,
     shards: config.dedup.lshShards,
   });
+  const fetchOptions = fetchOptionsFrom(config);
   return {
     config,
     log,
     keys,
     redis,
     queues,
-    fetchOptions: fetchOptionsFrom(config),
+    fetchOptions,
+    gate: createNetGate(redis, keys, fetchOptions, config.net),
     hasher: new MinHasher({ numPerm: config.dedup.numPerm, seed: 1 }),
     clusterIndex,
     close: async () => {

@@ -3,8 +3,9 @@ import { boilerplatePhrases } from '../config.js';
 import { extractArticle } from '../extract/extract-article.js';
 import { extractPage } from '../extract/extract-page.js';
 import type { ExtractedArticle } from '../extract/types.js';
-import { safeFetch } from '../net/fetch.js';
 import { FetchError } from '../net/fetch-error.js';
+import { HostBusyError } from '../net/host-politeness.js';
+import { politeFetch } from '../net/polite-fetch.js';
 import { articleJobId } from '../queues/job-ids.js';
 import type { ArticleJob, ArticleJobResult } from '../queues/jobs.js';
 import { type ArticleRecord, type ArticleSource, getArticle, saveArticle } from '../store/articles.js';
@@ -36,11 +37,17 @@ async function fetchAndExtract(
 ): Promise<Outcome> {
   let failure: string;
   try {
-    const res = await safeFetch(job.url, {
-      ...ctx.fetchOptions,
-      accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5',
-      allowedContentTypes: HTML_TYPES,
-    });
+    // Per-host politeness and robots.txt; a disallowed page fails here and the feed's text may stand in.
+    const res = await politeFetch(
+      ctx.gate,
+      job.url,
+      {
+        ...ctx.fetchOptions,
+        accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5',
+        allowedContentTypes: HTML_TYPES,
+      },
+      { robots: true },
+    );
     const page = extractPage(res.body, {
       url: res.url,
       contentType: res.contentType,
@@ -50,6 +57,7 @@ async function fetchAndExtract(
     if (page.status === 'ok') return { extracted: page, source: 'page', charset: page.charset };
     failure = page.reason ?? `extract: page is ${page.status}`;
   } catch (err) {
+    if (err instanceof HostBusyError) throw err; // the worker delays the job; no attempt is spent
     // A transient failure is retried by BullMQ before the feed's text stands in.
     if (err instanceof FetchError && err.retryable && !isLastAttempt) throw err;
     failure = err instanceof Error ? err.message : String(err);

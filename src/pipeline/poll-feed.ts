@@ -1,9 +1,12 @@
 import { UnrecoverableError } from 'bullmq';
+import type { Config } from '../config.js';
 import { articleIdFor } from '../feeds/article-id.js';
 import { canonicalizeUrl } from '../feeds/canonical-url.js';
 import { fetchAndParseFeed } from '../feeds/load-feed.js';
 import type { FeedItem } from '../feeds/parse-feed.js';
 import { FetchError } from '../net/fetch-error.js';
+import { HostBusyError } from '../net/host-politeness.js';
+import { politeFetch } from '../net/polite-fetch.js';
 import { articleJobId } from '../queues/job-ids.js';
 import type { ArticleJob, FeedJob, FeedJobResult } from '../queues/jobs.js';
 import { isKnownUrl, rememberUrl } from '../store/articles.js';
@@ -18,30 +21,69 @@ function outletName(job: FeedJob, channelTitle: string | undefined): string {
   return new URL(job.url).hostname;
 }
 
+/** A schedule tick this close to the next allowed poll still polls (ticks drift a little). */
+const SCHEDULE_SLACK_MS = 5_000;
+
+/** Backoff after `errors` failures in a row, pushed back further by Retry-After, within the cap. */
+export function failureDelayMs(
+  schedule: Config['schedule'],
+  errors: number,
+  retryAfterMs: number | undefined,
+): number {
+  const backoff = schedule.backoffBaseSeconds * 1000 * 2 ** Math.min(Math.max(errors - 1, 0), 30);
+  return Math.min(Math.max(backoff, retryAfterMs ?? 0), schedule.maxBackoffSeconds * 1000);
+}
+
+function isoOf(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
 /**
- * One poll of one feed: conditional GET, parse, and one article job per item
- * never seen before. The job id is the article id, so an item listed by two
- * feeds, or enqueued twice after a crash, becomes one article.
+ * One poll of one feed: conditional GET behind the per-host politeness gate,
+ * parse, and one article job per item never seen before. The job id is the
+ * article id, so an item listed by two feeds, or enqueued twice after a crash,
+ * becomes one article.
+ *
+ * A failure is recorded in the feed's state with the time of the next poll
+ * (exponential backoff, Retry-After) and fails the job for good: the schedule,
+ * not BullMQ's quick retries, decides when the feed is asked again.
  */
-export async function pollFeed(ctx: PipelineContext, job: FeedJob): Promise<FeedJobResult> {
+export async function pollFeed(ctx: PipelineContext, job: FeedJob, now = Date.now()): Promise<FeedJobResult> {
   const { redis, keys } = ctx;
   const state = await readFeedState(redis, keys, job.feedId);
+  if (state.nextFetchAt > now + SCHEDULE_SLACK_MS) {
+    return {
+      items: 0,
+      enqueued: 0,
+      notModified: false,
+      skipped: `next poll not before ${isoOf(state.nextFetchAt)}`,
+    };
+  }
   let loaded: Awaited<ReturnType<typeof fetchAndParseFeed>>;
   try {
-    loaded = await fetchAndParseFeed(job.url, {
-      ...ctx.fetchOptions,
-      etag: state.etag || undefined,
-      lastModified: state.lastModified || undefined,
-    });
+    loaded = await fetchAndParseFeed(
+      job.url,
+      { ...ctx.fetchOptions, etag: state.etag || undefined, lastModified: state.lastModified || undefined },
+      (url, opts) => politeFetch(ctx.gate, url, opts, { robots: false }),
+    );
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    await recordFeedFailure(redis, keys, job.feedId, reason);
-    if (err instanceof FetchError && !err.retryable) throw new UnrecoverableError(reason);
-    if (!(err instanceof FetchError)) throw new UnrecoverableError(reason);
-    throw err;
+    // Waiting for a slot says nothing about the feed: the worker delays the job.
+    if (err instanceof HostBusyError) throw err;
+    const fetchErr = err instanceof FetchError ? err : undefined;
+    const nextFetchAt =
+      now + failureDelayMs(ctx.config.schedule, state.consecutiveErrors + 1, fetchErr?.retryAfterMs);
+    const message = err instanceof Error ? err.message : String(err);
+    const reason = `${message} (next poll not before ${isoOf(nextFetchAt)})`;
+    await recordFeedFailure(redis, keys, job.feedId, message, {
+      ...(fetchErr?.status === undefined ? {} : { status: fetchErr.status }),
+      nextFetchAt,
+    });
+    throw new UnrecoverableError(reason);
   }
+  const cap = ctx.config.schedule.maxBackoffSeconds * 1000;
+  const nextFetchAt = loaded.maxAgeSeconds ? now + Math.min(loaded.maxAgeSeconds * 1000, cap) : 0;
   if (loaded.notModified || !loaded.feed) {
-    await recordFeedSuccess(redis, keys, job.feedId, { status: 304, title: state.title });
+    await recordFeedSuccess(redis, keys, job.feedId, { status: 304, title: state.title, nextFetchAt });
     return { items: 0, enqueued: 0, notModified: true };
   }
   const feed = loaded.feed;
@@ -60,6 +102,7 @@ export async function pollFeed(ctx: PipelineContext, job: FeedJob): Promise<Feed
     etag: loaded.etag,
     lastModified: loaded.lastModified,
     items: feed.items.length,
+    nextFetchAt,
   });
   return { items: feed.items.length, enqueued, notModified: false };
 }

@@ -27,7 +27,13 @@ export type ArticleJob = {
 
 export type DedupJob = { articleId: string };
 
-export type FeedJobResult = { items: number; enqueued: number; notModified: boolean };
+export type FeedJobResult = {
+  items: number;
+  enqueued: number;
+  notModified: boolean;
+  /** Set when the poll was skipped (the feed is backing off or asked us to wait). */
+  skipped?: string;
+};
 export type ArticleJobResult = {
   status: 'ok' | 'empty' | 'failed';
   source: 'page' | 'feed' | 'none';

@@ -43,6 +43,12 @@ export function keysFor(prefix: string) {
     feeds: `${prefix}feeds`,
     /** HASH: per-feed fetch state (etag, last status, errors, next fetch). */
     feedState: (feedId: string) => `${prefix}feed:${feedId}:state`,
+    /** ZSET: leases held on one host (member lease id, score expiry ms); see src/net/host-politeness.ts. */
+    hostLeases: (host: string) => `${prefix}host:${host}:leases`,
+    /** STRING: earliest time (ms) the next request to this host may start. */
+    hostNextAt: (host: string) => `${prefix}host:${host}:next`,
+    /** STRING: robots.txt of one origin as fetched (capped), or a marker; expires after net.robots.ttlSeconds. */
+    robots: (origin: string) => `${prefix}robots:${origin}`,
     /** HASH: run counters (items, articles stored, failures) for summaries and metrics. */
     stats: `${prefix}stats`,
   };

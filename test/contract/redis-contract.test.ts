@@ -61,6 +61,8 @@ describe('the Redis contract of docs/redis.md, read with raw commands', () => {
         REDIS_URL: testRedisUrl(),
         WIRESIFT_PREFIX: P,
         WIRESIFT_ALLOW_PRIVATE_NETWORKS: 'true',
+        WIRESIFT_HOST_MAX_CONCURRENCY: '16',
+        WIRESIFT_HOST_MIN_DELAY_MS: '0',
         LOG_LEVEL: 'silent',
       },
     });

@@ -17,7 +17,7 @@ const fixtures = join(repoRoot, 'test', 'fixtures', 'e2e');
 const sharedCorpus = resolve(repoRoot, '..', 'shared', 'corpus');
 
 function configFor(prefix: string) {
-  return loadConfig({
+  const config = loadConfig({
     env: {
       REDIS_URL: testRedisUrl(),
       WIRESIFT_PREFIX: prefix,
@@ -25,6 +25,9 @@ function configFor(prefix: string) {
       LOG_LEVEL: 'silent',
     },
   });
+  // Every fixture outlet is the one loopback host here: per-host politeness would serialise the run.
+  config.net.politeness = { ...config.net.politeness, maxConcurrentPerHost: 16, minDelayMs: 0 };
+  return config;
 }
 
 /** Pages grouped by cluster, as sorted lists of paths, for partition comparison. */

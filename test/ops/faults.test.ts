@@ -39,6 +39,9 @@ function envFor(redisUrl: string, prefix: string): NodeJS.ProcessEnv {
     REDIS_URL: redisUrl,
     WIRESIFT_PREFIX: prefix,
     WIRESIFT_ALLOW_PRIVATE_NETWORKS: 'true',
+    // Every test outlet is the one loopback host: per-host politeness would serialise the run.
+    WIRESIFT_HOST_MAX_CONCURRENCY: '16',
+    WIRESIFT_HOST_MIN_DELAY_MS: '0',
     LOG_LEVEL: 'info',
     PORT: '0',
     HOST: '127.0.0.1',

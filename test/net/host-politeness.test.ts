@@ -1,0 +1,133 @@
+import { Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { HostBusyError, HostPoliteness, type PolitenessOptions } from '../../src/net/host-politeness.js';
+import { delayWhenHostBusy } from '../../src/queues/delay-when-busy.js';
+import { keysFor } from '../../src/store/keys.js';
+import { connectTestRedis, dropPrefix, uniquePrefix } from '../support/redis.js';
+
+const admin = connectTestRedis();
+const connections: Redis[] = [];
+const prefixes: string[] = [];
+
+afterAll(async () => {
+  for (const p of prefixes) await dropPrefix(admin, p);
+  for (const c of connections) c.disconnect();
+  admin.disconnect();
+});
+
+/** Two limiters on two connections: what two replicas of the worker would be. */
+function twoReplicas(options: Partial<PolitenessOptions>) {
+  const prefix = uniquePrefix('polite');
+  prefixes.push(prefix);
+  const opts: PolitenessOptions = {
+    maxConcurrentPerHost: 2,
+    minDelayMs: 0,
+    leaseMs: 10_000,
+    maxWaitMs: 5_000,
+    ...options,
+  };
+  const make = () => {
+    const r = connectTestRedis();
+    connections.push(r);
+    return { redis: r, limiter: new HostPoliteness(r, keysFor(prefix), opts) };
+  };
+  return { a: make(), b: make(), prefix };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('per-host politeness shared through Redis', () => {
+  it('never lets two replicas hold more than N slots on one host', async () => {
+    const { a, b } = twoReplicas({ maxConcurrentPerHost: 2 });
+    let inFlight = 0;
+    let peak = 0;
+    const task = (limiter: HostPoliteness) =>
+      limiter.withSlot('http://news.example/a', async () => {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        await sleep(40);
+        inFlight--;
+      });
+    await Promise.all(Array.from({ length: 12 }, (_, i) => task(i % 2 ? a.limiter : b.limiter)));
+    expect(peak).toBe(2);
+    // Another host is not held back by this one.
+    const other = await a.limiter.tryAcquire('other.example');
+    expect('lease' in other).toBe(true);
+  });
+
+  it('spaces request starts on one host by the minimum delay, across replicas', async () => {
+    const { a, b } = twoReplicas({ maxConcurrentPerHost: 4, minDelayMs: 150 });
+    const starts: number[] = [];
+    await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        (i % 2 ? a : b).limiter.withSlot('https://slow.example/x', async () => {
+          starts.push(performance.now());
+        }),
+      ),
+    );
+    starts.sort((x, y) => x - y);
+    const gaps = starts.slice(1).map((t, i) => t - starts[i]!);
+    // Redis's clock decides; allow a few ms for the round trip between TIME and our clock.
+    for (const g of gaps) expect(g).toBeGreaterThanOrEqual(140);
+  });
+
+  it('gives up after maxWaitMs with the time to wait, and a crashed holder frees its slot when the lease expires', async () => {
+    const { a, b } = twoReplicas({ maxConcurrentPerHost: 1, leaseMs: 400 });
+    const held = await a.limiter.acquire('crash.example');
+    expect(held.host).toBe('crash.example');
+    // Replica A "crashes": its connection goes away without releasing.
+    a.redis.disconnect();
+    const t0 = Date.now();
+    const err = await b.limiter.acquire('crash.example', 0).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HostBusyError);
+    expect((err as HostBusyError).retryInMs).toBeGreaterThan(0);
+    expect((err as HostBusyError).message).toMatch(/^net: host crash\.example is busy/);
+    const lease = await b.limiter.acquire('crash.example', 2_000);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(300);
+    await b.limiter.release(lease);
+  });
+
+  it('a job whose host is busy is delayed by the worker, not slept on, and runs once a slot frees', async () => {
+    const { a, prefix } = twoReplicas({ maxConcurrentPerHost: 1, maxWaitMs: 50 });
+    const conn = connectTestRedis();
+    connections.push(conn);
+    const queue = new Queue('politeness', { connection: conn, prefix: `${prefix}bull` });
+    const hog = await a.limiter.acquire('busy.example');
+    let runs = 0;
+    const worker = new Worker(
+      'politeness',
+      (job, token) =>
+        delayWhenHostBusy(job, token, () =>
+          a.limiter.withSlot('http://busy.example/page', async () => {
+            runs++;
+            return 'fetched';
+          }),
+        ),
+      { connection: conn.duplicate(), prefix: `${prefix}bull`, concurrency: 1 },
+    );
+    try {
+      const finished = new Promise<string>((resolve, reject) => {
+        worker.on('completed', (_j, r) => resolve(r as string));
+        worker.on('failed', (_j, e) => reject(e));
+      });
+      const job = await queue.add('page', {}, { attempts: 1 });
+      let state = '';
+      for (let i = 0; i < 100 && state !== 'delayed'; i++) {
+        await sleep(20);
+        state = await queue.getJobState(job.id!);
+      }
+      expect(state).toBe('delayed');
+      expect(runs).toBe(0);
+      await a.limiter.release(hog);
+      expect(await finished).toBe('fetched');
+      expect(runs).toBe(1);
+      // One attempt allowed, and still completed: being delayed spent none.
+      const done = await queue.getJob(job.id!);
+      expect(done?.failedReason ?? '').toBe('');
+    } finally {
+      await worker.close();
+      await queue.close();
+    }
+  });
+});

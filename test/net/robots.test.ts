@@ -1,0 +1,129 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { UnrecoverableError } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { FetchError } from '../../src/net/fetch-error.js';
+import { RobotsDisallowedError, robotsAgentToken } from '../../src/net/robots.js';
+import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
+import { ingestArticle } from '../../src/pipeline/ingest-article.js';
+import type { ArticleJob } from '../../src/queues/jobs.js';
+import { getArticle } from '../../src/store/articles.js';
+import { startHttpServer } from '../support/http-server.js';
+import { connectTestRedis, dropPrefix, testRedisUrl, uniquePrefix } from '../support/redis.js';
+
+const redis = connectTestRedis();
+const prefix = uniquePrefix('robots');
+const hits: Record<string, number> = {};
+let robotsStatus = 200;
+let server: Awaited<ReturnType<typeof startHttpServer>>;
+let ctx: PipelineContext;
+let seenAgent = '';
+
+const PAGE = `<html><head><title>Page</title></head><body><article><h1>Titre</h1>${'<p>Le conseil municipal a voté le budget après un long débat sur les écoles et la voirie.</p>'.repeat(12)}</article></body></html>`;
+
+beforeAll(async () => {
+  server = await startHttpServer((req: IncomingMessage, res: ServerResponse) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    hits[path] = (hits[path] ?? 0) + 1;
+    if (path === '/robots.txt') {
+      seenAgent = req.headers['user-agent'] ?? '';
+      res.writeHead(robotsStatus, { 'content-type': 'text/plain' });
+      res.end('User-agent: *\nDisallow: /admin\n\nUser-agent: wiresift\nDisallow: /private/\n');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(PAGE);
+  });
+  const config = loadConfig({
+    env: {
+      REDIS_URL: testRedisUrl(),
+      WIRESIFT_PREFIX: prefix,
+      LOG_LEVEL: 'silent',
+      WIRESIFT_ALLOW_HOSTS: '127.0.0.1',
+    },
+  });
+  config.net.politeness.minDelayMs = 0;
+  ctx = createContext(config, createLogger('silent'));
+});
+
+afterAll(async () => {
+  await ctx.close();
+  await server.close();
+  await dropPrefix(redis, prefix);
+  redis.disconnect();
+});
+
+function articleJob(path: string, summary: string | null): ArticleJob {
+  const url = `${server.url}${path}`;
+  return {
+    articleId: `a-${path.replace(/\W/g, '')}`,
+    url,
+    canonicalUrl: url,
+    feedId: 'f',
+    feedUrl: `${server.url}/rss`,
+    outlet: 'Test',
+    item: { title: 'Titre', published: null, contentHtml: null, summary, author: null },
+  };
+}
+
+describe('robots.txt for article pages', () => {
+  it('matches groups on the product token of the configured user agent', () => {
+    expect(robotsAgentToken(ctx.config.net.userAgent)).toBe('wiresift');
+  });
+
+  it('allows what robots.txt allows and fetches robots.txt once per origin (cached in Redis)', async () => {
+    await ctx.gate.robots.assertAllowed(`${server.url}/news/1`);
+    await ctx.gate.robots.assertAllowed(`${server.url}/admin`); // only disallowed for "*"; our group wins
+    await ctx.gate.robots.assertAllowed(`${server.url}/news/2`);
+    expect(hits['/robots.txt']).toBe(1);
+    expect(seenAgent).toBe(ctx.config.net.userAgent);
+    expect(await redis.ttl(ctx.keys.robots(server.url))).toBeGreaterThan(3600);
+  });
+
+  it('a disallowed page is never requested and fails unrecoverably with the reason', async () => {
+    const err = await ingestArticle(ctx, articleJob('/private/scoop', null), { isLastAttempt: false }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(UnrecoverableError);
+    expect((err as Error).message).toMatch(
+      /^net: robots\.txt of 127\.0\.0\.1:\d+ disallows .*\/private\/scoop for user agent "wiresift"/,
+    );
+    expect(hits['/private/scoop']).toBeUndefined();
+    const stored = await getArticle(redis, ctx.keys, 'a-privatescoop');
+    expect(stored?.status).toBe('failed');
+  });
+
+  it('the feed text still stands in for a disallowed page when it says enough', async () => {
+    const summary = `<p>${'Le conseil municipal a voté le budget après un long débat sur les écoles. '.repeat(8)}</p>`;
+    const r = await ingestArticle(ctx, articleJob('/private/with-summary', summary), {
+      isLastAttempt: false,
+    });
+    expect(r).toMatchObject({ status: 'ok', source: 'feed' });
+    const stored = await getArticle(redis, ctx.keys, 'a-privatewithsummary');
+    expect(stored?.reason).toMatch(/^from feed: net: robots\.txt/);
+    expect(hits['/private/with-summary']).toBeUndefined();
+  });
+
+  it('a missing robots.txt allows everything; an unreadable one is a retryable error, retried after a short TTL', async () => {
+    await redis.del(ctx.keys.robots(server.url));
+    robotsStatus = 404;
+    await ctx.gate.robots.assertAllowed(`${server.url}/private/x`);
+    await redis.del(ctx.keys.robots(server.url));
+    robotsStatus = 503;
+    const err = await ctx.gate.robots.assertAllowed(`${server.url}/news/3`).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FetchError);
+    expect((err as FetchError).retryable).toBe(true);
+    expect((err as Error).message).toMatch(/robots\.txt could not be read/);
+    const ttl = await redis.ttl(ctx.keys.robots(server.url));
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(ctx.config.net.robots.unreachableTtlSeconds);
+    robotsStatus = 200;
+  });
+
+  it('RobotsDisallowedError names the host, URL and agent', () => {
+    expect(new RobotsDisallowedError('https://a.example/x', 'wiresift').message).toBe(
+      'net: robots.txt of a.example disallows https://a.example/x for user agent "wiresift"',
+    );
+  });
+});
