@@ -48,7 +48,7 @@ describe('article furniture', () => {
 
   it('drops a long figure caption even when its class names the article', () => {
     const caption = 'A long caption describing the picture above in detail, '.repeat(5);
-    const html = `<html><body><article><div class="article-main"><figure class="article-img"><img src="x.jpg"><figcaption>${caption}</figcaption></figure>${para(4)}</div></article></body></html>`;
+    const html = `<html><body><article><div class="article-main"><figure class="article-img"><img src="x.jpg"><figcaption class="text-muted">${caption}</figcaption></figure>${para(4)}</div></article></body></html>`;
     const r = extractPage(Buffer.from(html), { boilerplate: [] });
     expect(r.status).toBe('ok');
     expect(r.text).not.toContain('A long caption');
