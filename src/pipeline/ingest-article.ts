@@ -7,6 +7,7 @@ import { safeFetch } from '../net/fetch.js';
 import { FetchError } from '../net/fetch-error.js';
 import type { ArticleJob, ArticleJobResult } from '../queues/jobs.js';
 import { type ArticleRecord, type ArticleSource, getArticle, saveArticle } from '../store/articles.js';
+import { boilerplateDomain, learnedBoilerplate, recordPageLines } from '../store/boilerplate-stats.js';
 import type { PipelineContext } from './context.js';
 
 const HTML_TYPES = /^(text\/html|application\/xhtml\+xml|text\/plain)\b/i;
@@ -28,12 +29,20 @@ function fromFeedItem(ctx: PipelineContext, job: ArticleJob): ExtractedArticle |
   return extracted;
 }
 
+/** Lines this article's domain repeats on many pages (empty when learning is off). */
+async function learnedLinesFor(ctx: PipelineContext, url: string): Promise<string[]> {
+  const cfg = ctx.config.extract.learnedBoilerplate;
+  const domain = boilerplateDomain(url);
+  return cfg.enabled && domain ? learnedBoilerplate(ctx.redis, ctx.keys, domain, cfg) : [];
+}
+
 async function fetchAndExtract(
   ctx: PipelineContext,
   job: ArticleJob,
   isLastAttempt: boolean,
 ): Promise<Outcome> {
   let failure: string;
+  const learned = await learnedLinesFor(ctx, job.url);
   try {
     const res = await safeFetch(job.url, {
       ...ctx.fetchOptions,
@@ -45,6 +54,7 @@ async function fetchAndExtract(
       contentType: res.contentType,
       boilerplate: boilerplatePhrases(ctx.config),
       siteRules: ctx.config.extract.siteRules,
+      learnedBoilerplate: learned,
     });
     if (page.status === 'ok') return { extracted: page, source: 'page', charset: page.charset };
     failure = page.reason ?? `extract: page is ${page.status}`;
@@ -114,6 +124,10 @@ export async function ingestArticle(
     fetchedAt: new Date().toISOString(),
   };
   await saveArticle(ctx.redis, ctx.keys, record, extracted.text, ctx.config.articles.bodyTtlHours * 3600);
+  const learning = ctx.config.extract.learnedBoilerplate;
+  const domain = boilerplateDomain(job.url);
+  if (learning.enabled && domain && source === 'page' && extracted.status === 'ok')
+    await recordPageLines(ctx.redis, ctx.keys, domain, job.articleId, extracted.text, learning);
   if (extracted.status !== 'ok') {
     // Stored so editors and `wiresift` can see why; failed so the dashboard shows it.
     throw new UnrecoverableError(record.reason || `extract: article is ${extracted.status}`);
