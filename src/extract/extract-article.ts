@@ -1,6 +1,6 @@
 import * as cheerio from 'cheerio';
 import type { Element } from 'domhandler';
-import { bylineAgency, creditAgency, datelineAgency, isPhotoCredit } from './agency.js';
+import { bylineAgency, creditAgency, datelineAgency, isPhotoCredit, readDateline } from './agency.js';
 import { bodyText } from './body-text.js';
 import { compileBoilerplate } from './boilerplate.js';
 import { readArticleLd } from './json-ld.js';
@@ -118,6 +118,7 @@ function extractOrThrow(html: string, opts: ExtractOptions, stripped: boolean): 
     updatedAt,
     lang,
     agency,
+    dateline: extracted.paragraphs[0] ? readDateline(extracted.paragraphs[0]) : null,
   };
   const minChars = meta.articleEvidence ? MIN_BODY_CHARS : MIN_UNMARKED_BODY_CHARS;
   if (text.length < minChars) {
