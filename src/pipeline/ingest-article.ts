@@ -42,6 +42,7 @@ async function fetchAndExtract(
   isLastAttempt: boolean,
 ): Promise<Outcome> {
   let failure: string;
+  let pageResult: (ExtractedArticle & { charset: string }) | null = null;
   const learned = await learnedLinesFor(ctx, job.url);
   try {
     const res = await safeFetch(job.url, {
@@ -58,6 +59,7 @@ async function fetchAndExtract(
     });
     if (page.status === 'ok') return { extracted: page, source: 'page', charset: page.charset };
     failure = page.reason ?? `extract: page is ${page.status}`;
+    pageResult = page;
   } catch (err) {
     // A transient failure is retried by BullMQ before the feed's text stands in.
     if (err instanceof FetchError && err.retryable && !isLastAttempt) throw err;
@@ -65,6 +67,13 @@ async function fetchAndExtract(
   }
   const fallback = fromFeedItem(ctx, job);
   if (fallback) return { extracted: fallback, source: 'feed', charset: 'utf-8', failure };
+  // The page was read but holds no article: record its own state ('empty' or 'failed') and reason.
+  if (pageResult)
+    return {
+      extracted: { ...pageResult, title: pageResult.title || job.item.title || null },
+      source: 'page',
+      charset: pageResult.charset,
+    };
   return {
     extracted: {
       status: 'failed',
