@@ -268,8 +268,11 @@ function noiseName(el: Element): { noise: NoiseName; article: boolean } {
   let noise: NoiseName = 'none';
   let article = false;
   const embed = words.some((w) => EMBED_WORDS.has(w));
+  const post = words.includes('tweet');
   for (const w of words) {
     if (embed && SOCIAL_WORDS.has(w)) continue;
+    // A quoted post's wrapper ("article-widget article-tweet") is named for what it holds, not as chrome.
+    if (post && !STRONG_NOISE_WORDS.has(w)) continue;
     if (STRONG_NOISE_WORDS.has(w)) noise = 'strong';
     else if (noise === 'none' && NOISE_WORDS.has(w)) noise = 'weak';
     if (ARTICLE_WORDS.has(w)) article = true;

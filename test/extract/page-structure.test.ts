@@ -46,6 +46,16 @@ describe('article furniture', () => {
     expect(r.text).not.toContain('Share this story');
   });
 
+  it('keeps a tweet in a widget wrapper, drops the caption of an image embed', () => {
+    const html = `<html><body><article>${para(3)}
+      <div class="article-widget article-tweet"><blockquote class="twitter-tweet"><p>Good luck and hope to see you again my friend.</p>— Dele (@dele) November 19, 2019</blockquote></div>
+      <div class="InlineImage-imageEmbed"><div class="InlineImage-imageEmbedCaption">The minister, centre, passes an aircraft during the show</div></div>
+      ${para(2)}</article></body></html>`;
+    const r = extractArticle(html, { boilerplate: [] });
+    expect(r.text).toContain('Good luck and hope to see you again my friend.');
+    expect(r.text).not.toContain('passes an aircraft');
+  });
+
   it('drops a long figure caption even when its class names the article', () => {
     const caption = 'A long caption describing the picture above in detail, '.repeat(5);
     const html = `<html><body><article><div class="article-main"><figure class="article-img"><img src="x.jpg"><figcaption class="text-muted">${caption}</figcaption></figure>${para(4)}</div></article></body></html>`;
