@@ -73,6 +73,13 @@ export const configSchema = z.strictObject({
     boilerplate: z.record(z.string(), z.array(z.string().min(1))),
     siteRules: z.record(z.string(), siteRule),
     feedFallbackMinWords: z.number().int().min(0),
+    learnedBoilerplate: z.strictObject({
+      enabled: z.boolean(),
+      minPages: z.number().int().min(2),
+      maxLinesPerDomain: positiveInt,
+      maxLineChars: positiveInt,
+      ttlDays: positiveInt,
+    }),
   }),
   dedup: z
     .strictObject({

@@ -12,8 +12,12 @@ export type ExtractLine = {
   text: string;
   byline: string | null;
   publishedAt: string | null;
+  updatedAt: string | null;
   lang: string | null;
   agency: string | null;
+  dateline: string | null;
+  /** Charset the page was decoded with. */
+  charset: string | null;
   status: 'ok' | 'empty' | 'failed';
   reason?: string;
 };
@@ -51,8 +55,11 @@ export async function extractFile(input: ExtractInput, config: Config): Promise<
       text: '',
       byline: null,
       publishedAt: null,
+      updatedAt: null,
       lang: null,
       agency: null,
+      dateline: null,
+      charset: null,
       status: 'failed',
       reason: `extract: cannot read ${input.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
     };
@@ -68,8 +75,11 @@ export async function extractFile(input: ExtractInput, config: Config): Promise<
     text: r.text,
     byline: r.byline,
     publishedAt: r.publishedAt,
+    updatedAt: r.updatedAt,
     lang: r.lang,
     agency: r.agency,
+    dateline: r.dateline ?? null,
+    charset: r.charset,
     status: r.status,
     ...(r.reason ? { reason: r.reason } : {}),
   };

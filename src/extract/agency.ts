@@ -118,6 +118,19 @@ export function datelineAgency(firstParagraph: string): string | null {
   return m?.[1] ? canonical(m[1]) : null;
 }
 
+/**
+ * The dateline opening the first paragraph, without its closing dash:
+ * "PARIS, 13 sept 2024 (AFP)". It stays in the text (it is part of the dispatch);
+ * this is the same string, for readers who want place and date apart.
+ */
+export function readDateline(firstParagraph: string): string | null {
+  const m = firstParagraph.match(DATELINE);
+  if (!m?.[1] || !canonical(m[1])) return null;
+  const line = m[0].replace(/\s*[-—–:]\s*$/, '').trim();
+  // A bare "(AFP) -" opening names no place or date: nothing to report beyond the agency.
+  return /^\(/.test(line) ? null : line;
+}
+
 /** Agency named in a byline such as "Ouest Littoral avec AFP" or "By Reuters staff". */
 export function bylineAgency(byline: string): string | null {
   const b = bare(byline.replace(/^(?:par|by)\s+/i, ''));

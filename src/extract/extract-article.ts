@@ -1,13 +1,15 @@
 import * as cheerio from 'cheerio';
 import type { Element } from 'domhandler';
-import { bylineAgency, creditAgency, datelineAgency, isPhotoCredit } from './agency.js';
+import { bylineAgency, creditAgency, datelineAgency, isPhotoCredit, readDateline } from './agency.js';
 import { bodyText } from './body-text.js';
 import { compileBoilerplate } from './boilerplate.js';
 import { readArticleLd } from './json-ld.js';
 import { guessLanguage } from './language.js';
 import { findMainContent } from './main-content.js';
 import { readMetadata, resolveDates } from './metadata.js';
+import { indexPage } from './page-index.js';
 import { siteRuleFor } from './site-rules.js';
+import { stripInert } from './strip-inert.js';
 import { findNoise } from './structural-noise.js';
 import { linearize, type TextBlock } from './text-blocks.js';
 import { normalizeText, wordCount } from './text-normalize.js';
@@ -68,14 +70,19 @@ function articleBodyBlocks(articleBody: string, owner: Element): TextBlock[] {
     .map((text, index) => ({ text, linkChars: 0, outsideLinks: text, owner, heading: false, index }));
 }
 
-function extractOrThrow(html: string, opts: ExtractOptions): ExtractedArticle {
+function extractOrThrow(html: string, opts: ExtractOptions, stripped: boolean): ExtractedArticle {
   if (typeof html !== 'string') throw new Error('html is not a string');
-  let $ = cheerio.load(html, PARSER);
+  const lean = stripped ? html : stripInert(html);
+  let $ = cheerio.load(lean, PARSER);
+  let index = indexPage($.root()[0]!);
   // htmlparser2 builds no <body> for a bare fragment: give it one so every step has a root element.
-  if (!$('body').length) $ = cheerio.load(`<html><body>${html}</body></html>`, PARSER);
-  const ld = readArticleLd($);
-  const meta = readMetadata($, ld);
-  const body = $('body').toArray()[0] as Element | undefined;
+  if (!index.body) {
+    $ = cheerio.load(`<html><body>${lean}</body></html>`, PARSER);
+    index = indexPage($.root()[0]!);
+  }
+  const ld = readArticleLd($, index);
+  const meta = readMetadata($, ld, index);
+  const body = index.body;
   if (!body) return { ...emptyArticle('empty', 'extract: document has no body'), title: meta.title };
 
   const rule = siteRuleFor(opts.url, opts.siteRules);
@@ -111,6 +118,7 @@ function extractOrThrow(html: string, opts: ExtractOptions): ExtractedArticle {
     updatedAt,
     lang,
     agency,
+    dateline: extracted.paragraphs[0] ? readDateline(extracted.paragraphs[0]) : null,
   };
   const minChars = meta.articleEvidence ? MIN_BODY_CHARS : MIN_UNMARKED_BODY_CHARS;
   if (text.length < minChars) {
@@ -139,8 +147,13 @@ function pageCreditAgency(blocks: TextBlock[]): string | null {
  * status 'failed' with an "extract: …" reason; a page without a body is 'empty'.
  */
 export function extractArticle(html: string, opts: ExtractOptions): ExtractedArticle {
+  return extractLean(html, opts, false);
+}
+
+/** extractArticle for callers that already cut scripts, styles and comments out (see strip-inert.ts). */
+export function extractLean(html: string, opts: ExtractOptions, stripped: boolean): ExtractedArticle {
   try {
-    return extractOrThrow(html, opts);
+    return extractOrThrow(html, opts, stripped);
   } catch (err) {
     return emptyArticle('failed', `extract: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -1,5 +1,6 @@
 import { decodeBytes } from '../net/charset.js';
-import { extractArticle } from './extract-article.js';
+import { extractLean } from './extract-article.js';
+import { stripInertBytes } from './strip-inert.js';
 import type { ExtractedArticle, ExtractOptions } from './types.js';
 
 /** Decode fetched bytes (BOM, Content-Type, <meta>, sniffing) and extract the article. */
@@ -9,7 +10,10 @@ export function extractPage(
 ): ExtractedArticle & { charset: string } {
   let decoded: { text: string; charset: string };
   try {
-    decoded = decodeBytes(bytes, { contentType: opts.contentType, kind: 'html' });
+    decoded = decodeBytes(stripInertBytes(bytes, opts.contentType), {
+      contentType: opts.contentType,
+      kind: 'html',
+    });
   } catch (err) {
     return {
       status: 'failed',
@@ -24,5 +28,5 @@ export function extractPage(
       charset: 'unknown',
     };
   }
-  return { ...extractArticle(decoded.text, opts), charset: decoded.charset };
+  return { ...extractLean(decoded.text, opts, true), charset: decoded.charset };
 }

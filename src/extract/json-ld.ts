@@ -1,5 +1,6 @@
 import type { CheerioAPI } from 'cheerio';
 import { textOf } from './dom.js';
+import { indexPage, type PageIndex } from './page-index.js';
 
 /** The fields of a schema.org Article we use, from the page's JSON-LD. */
 export type ArticleLd = {
@@ -71,8 +72,9 @@ function parseLoose(raw: string): unknown {
   }
 }
 
-export function readArticleLd($: CheerioAPI): ArticleLd | null {
-  for (const el of $('script[type="application/ld+json"]').toArray()) {
+export function readArticleLd($: CheerioAPI, index?: PageIndex): ArticleLd | null {
+  const scripts = (index ?? indexPage($.root()[0]!)).jsonLd;
+  for (const el of scripts) {
     const data = parseLoose(el.children.map(textOf).join(''));
     const a = findArticle(data);
     if (!a) continue;

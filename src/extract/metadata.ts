@@ -4,6 +4,7 @@ import { bestDate } from './dates.js';
 import { textOf } from './dom.js';
 import type { ArticleLd } from './json-ld.js';
 import { primaryLanguage } from './language.js';
+import { indexPage, type PageIndex } from './page-index.js';
 import { collapseInline, matchKey, tidyLine, wordCount } from './text-normalize.js';
 
 export type PageMetadata = {
@@ -19,9 +20,9 @@ export type PageMetadata = {
 };
 
 /** `<meta>` content by lowercased name, property, itemprop or http-equiv; the first one wins. */
-function readMetaTags($: CheerioAPI): Map<string, string> {
+function readMetaTags(idx: PageIndex): Map<string, string> {
   const metas = new Map<string, string>();
-  for (const el of $('meta').toArray()) {
+  for (const el of idx.metas) {
     const a = el.attribs;
     const key = (a.property ?? a.name ?? a.itemprop ?? a['http-equiv'])?.trim().toLowerCase();
     const value = a.content?.trim();
@@ -61,8 +62,8 @@ function siteFromDocTitle(docTitle: string | null): string | null {
   return wordCount(tail) <= 5 && wordCount(docTitle.slice(0, last.index)) >= 3 ? tail : null;
 }
 
-function firstText($: CheerioAPI, selector: string): string | null {
-  for (const el of $(selector).toArray()) {
+function firstText(els: Element[]): string | null {
+  for (const el of els) {
     const t = tidyLine(textOf(el));
     if (t) return t;
   }
@@ -70,9 +71,14 @@ function firstText($: CheerioAPI, selector: string): string | null {
 }
 
 /** The headline as the page shows it: og:title, JSON-LD, <h1>, then <title>, without the site name. */
-function readTitle($: CheerioAPI, metas: Map<string, string>, ld: ArticleLd | null, siteName: string | null) {
-  const h1 = firstText($, 'article h1, main h1, h1');
-  const docTitle = firstText($, 'head > title, title');
+function readTitle(
+  idx: PageIndex,
+  metas: Map<string, string>,
+  ld: ArticleLd | null,
+  siteName: string | null,
+) {
+  const h1 = firstText(idx.h1s);
+  const docTitle = firstText(idx.titles);
   // A suffix shared by <title> and og:title is the site name even when og:site_name is missing.
   const site = siteName ?? siteFromDocTitle(docTitle);
   for (const raw of [metas.get('og:title'), metas.get('twitter:title'), ld?.headline, h1, docTitle]) {
@@ -93,7 +99,7 @@ function cleanByline(s: string | null | undefined): string | null {
   return t && t.length <= 200 ? t : null;
 }
 
-function readByline($: CheerioAPI, metas: Map<string, string>, ld: ArticleLd | null): string | null {
+function readByline(idx: PageIndex, metas: Map<string, string>, ld: ArticleLd | null): string | null {
   const fromLd = ld?.authors.length ? ld.authors.join(', ') : null;
   for (const raw of [
     fromLd,
@@ -108,35 +114,28 @@ function readByline($: CheerioAPI, metas: Map<string, string>, ld: ArticleLd | n
     const b = cleanByline(raw);
     if (b) return b;
   }
-  return cleanByline(
-    firstText(
-      $,
-      '[itemprop="author"] [itemprop="name"], [itemprop="author"], [rel="author"], .byline, .author, .auteur, .signature',
-    ),
-  );
+  return cleanByline(firstText(idx.bylines));
 }
 
-function timeDatetimes($: CheerioAPI): string[] {
+function timeDatetimes(idx: PageIndex): string[] {
   const out: string[] = [];
-  const els = $('article time[datetime], main time[datetime], time[datetime]').toArray() as Element[];
-  for (const el of els) if (el.attribs.datetime) out.push(el.attribs.datetime);
+  for (const el of idx.times) if (el.attribs.datetime) out.push(el.attribs.datetime);
   return out;
 }
 
-export function readMetadata($: CheerioAPI, ld: ArticleLd | null): PageMetadata {
-  const metas = readMetaTags($);
+export function readMetadata($: CheerioAPI, ld: ArticleLd | null, index?: PageIndex): PageMetadata {
+  const idx = index ?? indexPage($.root()[0]!);
+  const metas = readMetaTags(idx);
   const siteName = metas.get('og:site_name') ?? null;
-  const htmlLang = $('html').attr('lang') ?? $('html').attr('xml:lang');
+  const htmlLang = idx.html?.attribs.lang ?? idx.html?.attribs['xml:lang'];
   const declaredLang =
     primaryLanguage(htmlLang) ??
     primaryLanguage(metas.get('og:locale')) ??
     primaryLanguage(ld?.inLanguage) ??
     primaryLanguage(metas.get('content-language')) ??
     primaryLanguage(metas.get('dc.language'));
-  const itempropPublished =
-    $('[itemprop="datePublished"]').attr('content') ?? $('[itemprop="datePublished"]').attr('datetime');
-  const itempropModified =
-    $('[itemprop="dateModified"]').attr('content') ?? $('[itemprop="dateModified"]').attr('datetime');
+  const itempropPublished = idx.itempropPublished?.attribs.content ?? idx.itempropPublished?.attribs.datetime;
+  const itempropModified = idx.itempropModified?.attribs.content ?? idx.itempropModified?.attribs.datetime;
   const publishedCandidates = [
     ld?.datePublished,
     metas.get('article:published_time'),
@@ -149,7 +148,7 @@ export function readMetadata($: CheerioAPI, ld: ArticleLd | null): PageMetadata 
     metas.get('date'),
     metas.get('dc.date.issued'),
     metas.get('dc.date'),
-    ...timeDatetimes($),
+    ...timeDatetimes(idx),
   ].filter((x): x is string => !!x);
   const updatedCandidates = [
     ld?.dateModified,
@@ -160,17 +159,13 @@ export function readMetadata($: CheerioAPI, ld: ArticleLd | null): PageMetadata 
   ].filter((x): x is string => !!x);
   const ogType = metas.get('og:type');
   return {
-    title: readTitle($, metas, ld, siteName),
-    byline: readByline($, metas, ld),
+    title: readTitle(idx, metas, ld, siteName),
+    byline: readByline(idx, metas, ld),
     publishedCandidates,
     updatedCandidates,
     declaredLang,
     siteName,
-    articleEvidence:
-      !!ld ||
-      ogType === 'article' ||
-      publishedCandidates.length > 0 ||
-      $('article, [itemprop="articleBody"]').length > 0,
+    articleEvidence: !!ld || ogType === 'article' || publishedCandidates.length > 0 || idx.hasArticleMarkup,
   };
 }
 

@@ -255,17 +255,29 @@ const ARTICLE_WORDS = new Set([
 
 type NoiseName = 'none' | 'weak' | 'strong';
 
+/**
+ * Words of an embedded post quoted in the article ("social-media-embed", "twitter-tweet"):
+ * with them, the sharing words name the quoted network, not a share bar.
+ */
+const EMBED_WORDS = new Set(['embed', 'embedded', 'tweet', 'oembed']);
+const SOCIAL_WORDS = new Set(['social', 'socials', 'share', 'shares', 'sharing']);
+
 function noiseName(el: Element): { noise: NoiseName; article: boolean } {
   const words = hintWords(el);
   if (!words.length) return { noise: 'none', article: false };
   let noise: NoiseName = 'none';
   let article = false;
+  const embed = words.some((w) => EMBED_WORDS.has(w));
+  const post = words.includes('tweet');
   for (const w of words) {
+    if (embed && SOCIAL_WORDS.has(w)) continue;
+    // A quoted post's wrapper ("article-widget article-tweet") is named for what it holds, not as chrome.
+    if (post && !STRONG_NOISE_WORDS.has(w)) continue;
     if (STRONG_NOISE_WORDS.has(w)) noise = 'strong';
     else if (noise === 'none' && NOISE_WORDS.has(w)) noise = 'weak';
     if (ARTICLE_WORDS.has(w)) article = true;
   }
-  if (noise === 'none') {
+  if (noise === 'none' && !embed) {
     const raw = `${el.attribs.class ?? ''} ${el.attribs.id ?? ''}`.toLowerCase();
     if (NOISE_FRAGMENTS.some((f) => raw.includes(f))) noise = 'weak';
   }
@@ -331,7 +343,9 @@ export function findNoise(root: Element, extraDropped: Iterable<Element> = []): 
       const name = noiseName(c);
       const chrome = CHROME_TAGS.has(tag) || (role !== undefined && CHROME_ROLES.has(role)) || isHidden(c);
       let drop = chrome || name.noise !== 'none';
-      if (drop && name.noise !== 'strong' && name.article && plainOf(c) >= 200) drop = false;
+      // A caption is never body text, even when its class says "article-img".
+      const figure = tag === 'figure' || tag === 'figcaption';
+      if (drop && !figure && name.noise !== 'strong' && name.article && plainOf(c) >= 200) drop = false;
       if (drop && holdsThePage(c)) drop = false;
       if (drop && tag !== 'body' && tag !== 'html') {
         dropped.add(c);

@@ -27,4 +27,6 @@ export type ExtractedArticle = {
   lang: string | null;
   /** 'AFP' | 'Reuters' | 'AP' | ... */
   agency: string | null;
+  /** Place, date and credit opening a wire dispatch: "PARIS, 13 sept 2024 (AFP)"; kept in `text` too. */
+  dateline?: string | null;
 };

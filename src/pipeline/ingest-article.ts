@@ -9,6 +9,7 @@ import { politeFetch } from '../net/polite-fetch.js';
 import { articleJobId } from '../queues/job-ids.js';
 import type { ArticleJob, ArticleJobResult } from '../queues/jobs.js';
 import { type ArticleRecord, type ArticleSource, getArticle, saveArticle } from '../store/articles.js';
+import { boilerplateDomain, learnedBoilerplate, recordPageLines } from '../store/boilerplate-stats.js';
 import type { PipelineContext } from './context.js';
 
 const HTML_TYPES = /^(text\/html|application\/xhtml\+xml|text\/plain)\b/i;
@@ -30,12 +31,21 @@ function fromFeedItem(ctx: PipelineContext, job: ArticleJob): ExtractedArticle |
   return extracted;
 }
 
+/** Lines this article's domain repeats on many pages (empty when learning is off). */
+async function learnedLinesFor(ctx: PipelineContext, url: string): Promise<string[]> {
+  const cfg = ctx.config.extract.learnedBoilerplate;
+  const domain = boilerplateDomain(url);
+  return cfg.enabled && domain ? learnedBoilerplate(ctx.redis, ctx.keys, domain, cfg) : [];
+}
+
 async function fetchAndExtract(
   ctx: PipelineContext,
   job: ArticleJob,
   isLastAttempt: boolean,
 ): Promise<Outcome> {
   let failure: string;
+  let pageResult: (ExtractedArticle & { charset: string }) | null = null;
+  const learned = await learnedLinesFor(ctx, job.url);
   try {
     // Per-host politeness and robots.txt; a disallowed page fails here and the feed's text may stand in.
     const res = await politeFetch(
@@ -53,9 +63,11 @@ async function fetchAndExtract(
       contentType: res.contentType,
       boilerplate: boilerplatePhrases(ctx.config),
       siteRules: ctx.config.extract.siteRules,
+      learnedBoilerplate: learned,
     });
     if (page.status === 'ok') return { extracted: page, source: 'page', charset: page.charset };
     failure = page.reason ?? `extract: page is ${page.status}`;
+    pageResult = page;
   } catch (err) {
     if (err instanceof HostBusyError) throw err; // the worker delays the job; no attempt is spent
     // A transient failure is retried by BullMQ before the feed's text stands in.
@@ -64,6 +76,13 @@ async function fetchAndExtract(
   }
   const fallback = fromFeedItem(ctx, job);
   if (fallback) return { extracted: fallback, source: 'feed', charset: 'utf-8', failure };
+  // The page was read but holds no article: record its own state ('empty' or 'failed') and reason.
+  if (pageResult)
+    return {
+      extracted: { ...pageResult, title: pageResult.title || job.item.title || null },
+      source: 'page',
+      charset: pageResult.charset,
+    };
   return {
     extracted: {
       status: 'failed',
@@ -123,6 +142,10 @@ export async function ingestArticle(
     fetchedAt: new Date().toISOString(),
   };
   await saveArticle(ctx.redis, ctx.keys, record, extracted.text, ctx.config.articles.bodyTtlHours * 3600);
+  const learning = ctx.config.extract.learnedBoilerplate;
+  const domain = boilerplateDomain(job.url);
+  if (learning.enabled && domain && source === 'page' && extracted.status === 'ok')
+    await recordPageLines(ctx.redis, ctx.keys, domain, job.articleId, extracted.text, learning);
   if (extracted.status !== 'ok') {
     // Stored so editors and `wiresift` can see why; failed so the dashboard shows it.
     throw new UnrecoverableError(record.reason || `extract: article is ${extracted.status}`);

@@ -51,5 +51,14 @@ export function keysFor(prefix: string) {
     robots: (origin: string) => `${prefix}robots:${origin}`,
     /** HASH: run counters (items, articles stored, failures) for summaries and metrics. */
     stats: `${prefix}stats`,
+    /**
+     * ZSET: body lines seen on pages of one domain (member: the line's match key, score:
+     * distinct pages it was on). At extract.learnedBoilerplate.minPages a line is boilerplate
+     * for that domain. Capped at maxLinesPerDomain (fewest pages evicted first); expires
+     * ttlDays after the domain's last page.
+     */
+    boilerplateLines: (domain: string) => `${prefix}boilerplate:${domain}:lines`,
+    /** STRING: marks a page as counted for its domain, so a retried job never counts it twice; same TTL. */
+    boilerplatePage: (domain: string, pageId: string) => `${prefix}boilerplate:${domain}:page:${pageId}`,
   };
 }

@@ -87,6 +87,40 @@ describe('wiresift CLI', () => {
     expect(missing.reason).toMatch(/cannot read/);
   });
 
+  it('extract prints status and reason for an empty page, dateline, updatedAt and charset for an article', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wiresift-cli-'));
+    const empty = join(dir, 'empty.html');
+    const dispatch = join(dir, 'dispatch.html');
+    await writeFile(
+      empty,
+      '<html><body><nav><a href="/">Accueil</a> <a href="/monde">Monde</a></nav></body></html>',
+    );
+    await writeFile(
+      dispatch,
+      '<html lang="fr"><head><meta property="article:published_time" content="2025-05-02T08:00:00Z">' +
+        '<meta property="article:modified_time" content="2025-05-02T10:30:00Z"></head><body><article>' +
+        "<p>LYON, 2 mai 2025 (AFP) - Un incendie s'est déclaré mardi dans une usine chimique de la banlieue est, selon la préfecture.</p>" +
+        '<p>Les riverains ont été confinés plusieurs heures, le temps que les pompiers maîtrisent les flammes.</p>' +
+        '</article></body></html>',
+    );
+    const r = await runCli(['extract', empty, dispatch]);
+    expect(r.code).toBe(0);
+    const [e, d] = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(e.status).toBe('empty');
+    expect(e.reason).toMatch(/^extract: no article body found/);
+    expect(d).toMatchObject({
+      status: 'ok',
+      dateline: 'LYON, 2 mai 2025 (AFP)',
+      agency: 'AFP',
+      publishedAt: '2025-05-02T08:00:00Z',
+      updatedAt: '2025-05-02T10:30:00Z',
+      charset: 'utf-8',
+    });
+  });
+
   it('extract --list rejects a malformed line by number', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'wiresift-cli-'));
     const list = join(dir, 'list.jsonl');

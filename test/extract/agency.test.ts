@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { bylineAgency, creditAgency, datelineAgency, isCreditLine } from '../../src/extract/agency.js';
+import {
+  bylineAgency,
+  creditAgency,
+  datelineAgency,
+  isCreditLine,
+  readDateline,
+} from '../../src/extract/agency.js';
+import { extractArticle } from '../../src/extract/extract-article.js';
 
 describe('agency credit lines', () => {
   it.each([
@@ -54,6 +61,26 @@ describe('datelines', () => {
     ['(AFP) - Le gouvernement a annoncé…', 'AFP'],
   ])('%s', (p, agency) => {
     expect(datelineAgency(p)).toBe(agency);
+  });
+
+  it.each([
+    ['PARIS, 13 sept 2024 (AFP) - Le gouvernement a annoncé…', 'PARIS, 13 sept 2024 (AFP)'],
+    ['OSLO, March 5 (Reuters) - Shares in…', 'OSLO, March 5 (Reuters)'],
+    ['WASHINGTON (AP) — The Senate voted…', 'WASHINGTON (AP)'],
+    ['(AFP) - Le gouvernement a annoncé…', null],
+    ['La rédaction a contacté le ministère (AFP).', null],
+  ])('dateline of %s', (p, dateline) => {
+    expect(readDateline(p)).toBe(dateline);
+  });
+
+  it('extraction reports the dateline and keeps it in the text', () => {
+    const r = extractArticle(
+      `<html><body><article><p>LYON, 2 mai 2025 (AFP) - Un incendie s'est déclaré mardi dans une usine, a-t-on appris de source préfectorale.</p><p>Les pompiers sont intervenus en nombre, les riverains ont été confinés pendant plusieurs heures.</p></article></body></html>`,
+      { boilerplate: [] },
+    );
+    expect(r.dateline).toBe('LYON, 2 mai 2025 (AFP)');
+    expect(r.agency).toBe('AFP');
+    expect(r.text).toMatch(/^LYON, 2 mai 2025 \(AFP\) - Un incendie/);
   });
 
   it('an agency in parentheses later in the paragraph is not a dateline', () => {

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
+import { ingestArticle } from '../../src/pipeline/ingest-article.js';
+import type { ArticleJob } from '../../src/queues/jobs.js';
+import { getArticle, getArticleBody } from '../../src/store/articles.js';
+import { startHttpServer } from '../support/http-server.js';
+import { connectTestRedis, dropPrefix, testRedisUrl, uniquePrefix } from '../support/redis.js';
+
+const FEED_TEXT =
+  '<p>MARSEILLE, 3 juin 2025 (AFP) - Le port autonome a annoncé mardi la suspension du trafic des ferries vers la Corse après une grève surprise des agents de manœuvre, qui réclament une revalorisation de leurs primes de nuit.</p>' +
+  '<p>Plusieurs centaines de passagers attendaient sur les quais en fin de journée, selon la direction du port, qui espère une reprise mercredi.</p>';
+
+describe('article worker: explicit status and the feed item as fallback', () => {
+  const prefix = uniquePrefix('feed-fallback');
+  const redis = connectTestRedis();
+  let ctx: PipelineContext;
+  let server: Awaited<ReturnType<typeof startHttpServer>>;
+
+  beforeAll(async () => {
+    server = await startHttpServer((req, res) => {
+      if (req.url === '/gone') {
+        res.writeHead(404, { 'content-type': 'text/html' });
+        res.end('<html><body>Not found</body></html>');
+        return;
+      }
+      // A page that is only chrome: extracts empty.
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end('<html><body><nav><a href="/">Accueil</a></nav><p>Connectez-vous.</p></body></html>');
+    });
+    const config = loadConfig({
+      env: {
+        REDIS_URL: testRedisUrl(),
+        WIRESIFT_PREFIX: prefix,
+        WIRESIFT_ALLOW_PRIVATE_NETWORKS: 'true',
+        LOG_LEVEL: 'silent',
+      },
+    });
+    ctx = createContext(config, createLogger('silent'));
+  });
+  afterAll(async () => {
+    await ctx.close();
+    await server.close();
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+  });
+
+  const job = (id: string, path: string, contentHtml: string | null): ArticleJob => ({
+    articleId: id,
+    url: `${server.url}${path}`,
+    canonicalUrl: `${server.url}${path}`,
+    feedId: 'f1',
+    feedUrl: `${server.url}/feed.xml`,
+    outlet: 'Le Port',
+    item: {
+      title: 'Ferries suspendus',
+      published: '2025-06-03T09:00:00Z',
+      contentHtml,
+      summary: null,
+      author: null,
+    },
+  });
+
+  it('a page that cannot be fetched falls back to substantive feed content, recorded as from the feed', async () => {
+    const r = await ingestArticle(ctx, job('a1', '/gone', FEED_TEXT), { isLastAttempt: true });
+    expect(r).toEqual({ status: 'ok', source: 'feed' });
+    const stored = await getArticle(ctx.redis, ctx.keys, 'a1');
+    expect(stored).toMatchObject({ status: 'ok', source: 'feed', agency: 'AFP' });
+    expect(stored?.reason).toMatch(/^from feed: .*404/);
+    expect(await getArticleBody(ctx.redis, ctx.keys, 'a1')).toContain('suspension du trafic des ferries');
+  });
+
+  it('a page that extracts empty falls back to the feed too', async () => {
+    const r = await ingestArticle(ctx, job('a2', '/chrome-only', FEED_TEXT), { isLastAttempt: true });
+    expect(r.source).toBe('feed');
+    expect((await getArticle(ctx.redis, ctx.keys, 'a2'))?.reason).toMatch(
+      /^from feed: extract: no article body/,
+    );
+  });
+
+  it('without substantive feed content the article is stored with its status and reason, and the job fails', async () => {
+    await expect(
+      ingestArticle(ctx, job('a3', '/chrome-only', '<p>Trop court.</p>'), { isLastAttempt: true }),
+    ).rejects.toThrow(/extract: no article body/);
+    const stored = await getArticle(ctx.redis, ctx.keys, 'a3');
+    expect(stored?.status).toBe('empty');
+    expect(stored?.reason).toMatch(/^extract: no article body/);
+    expect(stored?.title).toBe('Ferries suspendus');
+  });
+});

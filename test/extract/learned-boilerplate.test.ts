@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
+import { ingestArticle } from '../../src/pipeline/ingest-article.js';
+import type { ArticleJob } from '../../src/queues/jobs.js';
+import { getArticleBody } from '../../src/store/articles.js';
+import { boilerplateDomain, learnedBoilerplate, recordPageLines } from '../../src/store/boilerplate-stats.js';
+import { keysFor } from '../../src/store/keys.js';
+import { startHttpServer } from '../support/http-server.js';
+import { connectTestRedis, dropPrefix, testRedisUrl, uniquePrefix } from '../support/redis.js';
+
+const PROMO = 'Suivez toute l’actualité de Métropole Info sur Google News et sur WhatsApp';
+const SHARED = 'Le préfet a ordonné l’évacuation des trois quartiers les plus exposés au risque de crue.';
+
+/** An article of its own (n makes every page's text different), the site's promo line under it. */
+function page(n: number, extra = ''): string {
+  return `<!doctype html><html lang="fr"><head><title>Article ${n} - Métropole Info</title></head><body>
+  <article><h1>Titre numéro ${n} de la journée</h1>
+  <p>Premier paragraphe de l'article ${n}, qui raconte une histoire différente des autres, avec des détails précis.</p>
+  <p>Deuxième paragraphe ${n} : les témoins décrivent la scène, la mairie répond, et l'enquête continue demain.</p>
+  ${extra}
+  <p>${PROMO}</p>
+  </article></body></html>`;
+}
+
+const MIN_PAGES = 3;
+
+describe('learned boilerplate, through the article worker on a real Redis and HTTP server', () => {
+  const prefix = uniquePrefix('learned-bp');
+  const redis = connectTestRedis();
+  let ctx: PipelineContext;
+  let server: Awaited<ReturnType<typeof startHttpServer>>;
+
+  beforeAll(async () => {
+    server = await startHttpServer((req, res) => {
+      const n = Number(req.url?.match(/\d+/)?.[0] ?? 0);
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(page(n, req.url?.includes('cluster') ? `<p>${SHARED}</p>` : ''));
+    });
+    const config = loadConfig({
+      env: {
+        REDIS_URL: testRedisUrl(),
+        WIRESIFT_PREFIX: prefix,
+        WIRESIFT_ALLOW_PRIVATE_NETWORKS: 'true',
+        LOG_LEVEL: 'silent',
+      },
+    });
+    config.extract.learnedBoilerplate.minPages = MIN_PAGES;
+    ctx = createContext(config, createLogger('silent'));
+  });
+  afterAll(async () => {
+    await ctx.close();
+    await server.close();
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+  });
+
+  const job = (path: string): ArticleJob => ({
+    articleId: path.replace(/\W/g, ''),
+    url: `${server.url}${path}`,
+    canonicalUrl: `${server.url}${path}`,
+    feedId: 'f1',
+    feedUrl: `${server.url}/feed.xml`,
+    outlet: 'Métropole Info',
+    item: { title: '', published: null, contentHtml: null, summary: null, author: null },
+  });
+  const ingest = async (path: string) => {
+    await ingestArticle(ctx, job(path), { isLastAttempt: true });
+    return (await getArticleBody(ctx.redis, ctx.keys, job(path).articleId)) ?? '';
+  };
+
+  it('a line on N pages of a domain is dropped from page N+1, retries count once', async () => {
+    for (let n = 1; n <= MIN_PAGES; n++) {
+      expect(await ingest(`/a/${n}`)).toContain(PROMO);
+      // A retried job (same article) must not count its page twice.
+      await recordPageLines(ctx.redis, ctx.keys, boilerplateDomain(server.url)!, `a${n}`, PROMO, {
+        ...ctx.config.extract.learnedBoilerplate,
+      });
+    }
+    const next = await ingest(`/a/${MIN_PAGES + 1}`);
+    expect(next).not.toContain('Google News');
+    expect(next).toContain(`Premier paragraphe de l'article ${MIN_PAGES + 1}`);
+  });
+
+  it('an article line shared by two pages of a cluster is not learned from those two pages', async () => {
+    await ingest('/cluster/101');
+    await ingest('/cluster/102');
+    const third = await ingest('/cluster/103');
+    expect(third).toContain(SHARED);
+  });
+});
+
+describe('learned boilerplate counts in Redis', () => {
+  const prefix = uniquePrefix('learned-bp-store');
+  const redis = connectTestRedis();
+  const keys = keysFor(prefix);
+  const cfg = { minPages: 3, maxLinesPerDomain: 50, maxLineChars: 200, ttlDays: 2 };
+  afterAll(async () => {
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+  });
+
+  it('are per domain: a line learned on one domain is not learned on another', async () => {
+    for (let n = 0; n < 3; n++)
+      await recordPageLines(redis, keys, 'a.example', `p${n}`, `Story ${n} text here.\n${PROMO}`, cfg);
+    await recordPageLines(redis, keys, 'b.example', 'q1', `Other story.\n${PROMO}`, cfg);
+    const learnedA = await learnedBoilerplate(redis, keys, 'a.example', cfg);
+    expect(learnedA).toHaveLength(1);
+    expect(learnedA[0]).toMatch(/^suivez toute lactualite/);
+    expect(await learnedBoilerplate(redis, keys, 'b.example', cfg)).toEqual([]);
+  });
+
+  it('stay bounded: a cap on lines per domain, long lines never counted, keys expire', async () => {
+    const long = 'x'.repeat(201);
+    for (let n = 0; n < 80; n++)
+      await recordPageLines(
+        redis,
+        keys,
+        'c.example',
+        `p${n}`,
+        `Unique line number ${n}\n${long}\n${PROMO}`,
+        cfg,
+      );
+    const key = keys.boilerplateLines('c.example');
+    expect(await redis.zcard(key)).toBeLessThanOrEqual(cfg.maxLinesPerDomain);
+    // The line on every page survives eviction of the one-page lines.
+    expect(await redis.zscore(key, (await learnedBoilerplate(redis, keys, 'c.example', cfg))[0]!)).toBe('80');
+    expect(await redis.zscore(key, long)).toBeNull();
+    const ttl = await redis.ttl(key);
+    expect(ttl).toBeGreaterThan(86_400);
+    expect(ttl).toBeLessThanOrEqual(2 * 86_400);
+    expect(await redis.ttl(keys.boilerplatePage('c.example', 'p0'))).toBeGreaterThan(0);
+  });
+
+  it('domain keys come from the host without www.', () => {
+    expect(boilerplateDomain('https://WWW.Example.org/a/b')).toBe('example.org');
+    expect(boilerplateDomain('not a url')).toBeNull();
+  });
+});
