@@ -2,17 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { Minhash } from 'minhash';
 import { loadConfig } from '../config.js';
 import { optimalLshParams } from '../dedup/lsh-params.js';
 import { MinHasher } from '../dedup/minhash.js';
-import { tokenHashesForDedup, tokensForDedup } from '../dedup/normalize.js';
-import { shinglesOfTokenHashes } from '../dedup/shingles.js';
 import { sketchText } from '../dedup/sketch.js';
 import { dedupPolicyFrom } from '../pipeline/context.js';
 import { ClusterIndex } from '../store/cluster-index.js';
 import { keysFor } from '../store/keys.js';
 import { sharedDir } from './shared-data.js';
+import { measureSignatureRatesApart } from './signature-rates.js';
 
 export type DedupBenchResult = {
   docs: number;
@@ -50,39 +48,6 @@ function sampleTexts(): string[] {
     }
     return words.slice(0, WORDS).join(' ');
   });
-}
-
-/** This process's CPU time in ms: unlike wall time, it does not count time other processes take the core. */
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
-
-/**
- * Rates of several passes (per second of this process's CPU time) measured in
- * interleaved rounds, best round each: on a shared machine a burst of load
- * then hits every pass alike instead of skewing the one that ran during it.
- */
-function ratesPerSecond(
-  texts: string[],
-  passes: ((t: string) => unknown)[],
-  rounds = 7,
-  roundMs = 250,
-): number[] {
-  for (const fn of passes) for (let i = 0; i < 20; i++) for (const t of texts) fn(t);
-  const best = passes.map(() => 0);
-  for (let r = 0; r < rounds; r++) {
-    passes.forEach((fn, p) => {
-      let n = 0;
-      const t0 = cpuMs();
-      do {
-        for (const t of texts) fn(t);
-        n += texts.length;
-      } while (cpuMs() - t0 < roundMs);
-      best[p] = Math.max(best[p]!, n / ((cpuMs() - t0) / 1000));
-    });
-  }
-  return best;
 }
 
 async function usedMemory(redis: Redis): Promise<number> {
@@ -137,23 +102,10 @@ export async function benchDedup(
   const hasher = new MinHasher({ numPerm, seed: 1 });
   const texts = sampleTexts();
 
-  progress('bench dedup: tokenise+hash only, wiresift MinHasher, npm minhash (interleaved rounds)');
-  const [tokenizeOnly, ours, pkg] = ratesPerSecond(texts, [
-    (t) => {
-      const { hashes, count } = tokenHashesForDedup(t);
-      return shinglesOfTokenHashes(hashes, count, k);
-    },
-    (t) => sketchText(t, hasher, k),
-    // The package as its README shows it: one Minhash, update() per shingle
-    // string. It gets our normalised tokens and the same word k-shingles, so
-    // the ratio compares the hashing, not the text cleaning.
-    (t) => {
-      const tokens = tokensForDedup(t);
-      const m = new Minhash({ numPerm, seed: 1 });
-      for (let i = 0; i + k <= tokens.length; i++) m.update(tokens.slice(i, i + k).join(' '));
-      return m;
-    },
-  ]) as [number, number, number];
+  progress('bench dedup: tokenise+hash only, wiresift MinHasher, npm minhash (in a worker thread)');
+  // In a worker thread: this process has loaded ioredis, and with it loaded the
+  // npm package measured ~4x slower than alone, which would flatter the ratio.
+  const { tokenizeOnly, ours, pkg } = await measureSignatureRatesApart({ texts, k, numPerm });
 
   progress(`bench dedup: Redis assign over ${articles} articles`);
   const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1 });
