@@ -93,8 +93,10 @@ export class RobotsCache {
         if (err.code === 'bad_content_type') return ALLOW_ALL;
         if (err.code === 'too_large') return ALLOW_ALL;
         if (err.code === 'ssrf_blocked' || err.code === 'bad_scheme') throw err;
+        return UNREACHABLE;
       }
-      return UNREACHABLE;
+      // Not an answer from the site (no politeness slot yet, say): nothing to cache.
+      throw err;
     }
   }
 }

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { FetchError } from '../../src/net/fetch-error.js';
-import { RobotsDisallowedError, robotsAgentToken } from '../../src/net/robots.js';
+import { HostBusyError } from '../../src/net/host-politeness.js';
+import { RobotsCache, RobotsDisallowedError, robotsAgentToken } from '../../src/net/robots.js';
 import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { ingestArticle } from '../../src/pipeline/ingest-article.js';
 import type { ArticleJob } from '../../src/queues/jobs.js';
@@ -119,6 +120,27 @@ describe('robots.txt for article pages', () => {
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(ctx.config.net.robots.unreachableTtlSeconds);
     robotsStatus = 200;
+  });
+
+  it('no politeness slot for robots.txt is not cached as unreachable: the busy error goes up as is', async () => {
+    const origin = 'http://busy.example';
+    let calls = 0;
+    const cache = new RobotsCache(
+      redis,
+      ctx.keys,
+      ctx.config.net.robots,
+      ctx.config.net.userAgent,
+      async () => {
+        calls++;
+        if (calls === 1) throw new HostBusyError('busy.example', 500);
+        return 'User-agent: *\nDisallow: /private/\n';
+      },
+    );
+    await expect(cache.assertAllowed(`${origin}/news/1`)).rejects.toBeInstanceOf(HostBusyError);
+    expect(await redis.exists(ctx.keys.robots(origin))).toBe(0);
+    await cache.assertAllowed(`${origin}/news/1`);
+    await expect(cache.assertAllowed(`${origin}/private/1`)).rejects.toBeInstanceOf(RobotsDisallowedError);
+    expect(calls).toBe(2);
   });
 
   it('RobotsDisallowedError names the host, URL and agent', () => {
