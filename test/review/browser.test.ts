@@ -91,7 +91,8 @@ describe.skipIf(!hasChromium)('review page in Chromium', () => {
 
       await page.goto(`${base}/review`);
       expect(new URL(page.url()).pathname).toBe('/review/login');
-      // keyboard only: the token field has focus
+      // keyboard only: the token field has focus (autofocus may land after "load" on a busy machine)
+      await page.waitForFunction(() => document.activeElement?.getAttribute('name') === 'token');
       await page.keyboard.type(EDITOR_TOKEN);
       await page.keyboard.press('Enter');
       await page.waitForURL(`${base}/review`);
