@@ -5,17 +5,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { boilerplatePhrases, loadConfig } from '../src/config.js';
 import { extractPage } from '../src/extract/extract-page.js';
 
-const BOILERPLATE = [
-  'Back to top',
-  'Read more',
-  'Read also',
-  'Advertisement',
-  'Share',
-  'Sign up for our newsletter',
-  'Accept cookies',
-];
+// The phrases production uses, so the score measures what the worker does.
+const BOILERPLATE = boilerplatePhrases(loadConfig({ env: {} }));
 
 const out = process.argv[2];
 if (!out) {

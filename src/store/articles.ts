@@ -1,29 +1,14 @@
 import type { Redis } from 'ioredis';
+import type { ArticleHash } from './contract-types.js';
 import type { Keys } from './keys.js';
 
-export type ArticleSource = 'page' | 'feed';
+export type ArticleSource = ArticleHash['source'];
 
-/** What an article hash holds (docs/redis.md). Dates are ISO 8601 UTC strings. */
-export type ArticleRecord = {
-  id: string;
-  url: string;
-  canonicalUrl: string;
-  feedId: string;
-  feedUrl: string;
-  outlet: string;
-  title: string;
-  byline: string;
-  publishedAt: string;
-  lang: string;
-  agency: string;
-  status: 'ok' | 'empty' | 'failed';
-  reason: string;
-  source: ArticleSource;
-  charset: string;
-  words: number;
-  fetchedAt: string;
-  cluster: string;
-};
+/**
+ * An article hash as this code reads it: the contract's shape (docs/redis.md),
+ * with `words` as a number and `cluster` '' until dedup placed the article.
+ */
+export type ArticleRecord = Omit<ArticleHash, 'words' | 'cluster'> & { words: number; cluster: string };
 
 const NUMERIC: ReadonlySet<keyof ArticleRecord> = new Set(['words']);
 
