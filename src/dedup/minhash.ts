@@ -12,7 +12,9 @@ const EMPTY = 0xffffffff;
  * permutation of the 32-bit universe), sends it to bin floor(top16(v) * numPerm / 2^16)
  * and keeps the minimum v per bin, but only in bins no earlier round filled.
  * Rounds repeat until every bin is filled: one or two rounds for a 600-word
- * text, more for a short flash. After numPerm random rounds, bin j's last
+ * text, more for a short flash. Round 2 costs no hashing: it takes its bin
+ * from the low 16 bits of round 1's v instead of the top 16 (independent
+ * bits, so an independent bin), keyed by the same v. After numPerm random rounds, bin j's last
  * resort is a round of its own that every shingle enters.
  *
  * Bin j's value is therefore the minimum over the set of a per-shingle key
@@ -50,24 +52,62 @@ export class MinHasher {
     this.filledIn = new Uint16Array(numPerm);
   }
 
-  /** Signature of a set of 32-bit shingle hashes (duplicates are harmless). */
-  signature(shingles: Uint32Array): Uint32Array {
+  /** Signature of a set of 32-bit shingle hashes, shingles[0, n) (duplicates are harmless). */
+  signature(shingles: Uint32Array, n = shingles.length): Uint32Array {
     const m = this.numPerm;
+    const sig = newSignature(m);
+    if (n === 0) return sig.fill(EMPTY);
     // Minima are kept as int32 with the sign bit flipped, so signed comparison
     // is unsigned order and V8 stays on small-integer fast paths (a uint32 above
     // 2^31 would be a heap double).
-    const mins = new Int32Array(m);
-    const n = shingles.length;
-    if (n === 0) return new Uint32Array(m).fill(EMPTY);
+    const mins = new Int32Array(sig.buffer, sig.byteOffset, m);
     const filledIn = this.filledIn;
     filledIn.fill(0);
+    if (hashed.length < n) hashed = new Int32Array(Math.max(n, hashed.length * 2));
+    const vs = hashed;
     let filled = 0;
 
-    for (let round = 1; round <= m && filled < m; round++) {
+    // Round 1: bin from the top 16 bits of v.
+    const seed1 = this.roundSeeds[0]!;
+    for (let i = 0; i < n; i++) {
+      const v = mix(shingles[i]! ^ seed1);
+      vs[i] = v;
+      // bin = floor(top16(v) * m / 2^16): exact integer arithmetic (m <= 2^15)
+      const bin = (((v >>> 16) * m) >>> 16) | 0;
+      const key = v ^ SIGN;
+      if (filledIn[bin] === 0) {
+        filledIn[bin] = 1;
+        filled++;
+        mins[bin] = key;
+      } else if (key < mins[bin]!) {
+        mins[bin] = key;
+      }
+    }
+
+    // Round 2 reuses round 1's hash: its bin comes from the low 16 bits,
+    // independent of the top ones, so no shingle is hashed twice. Only the
+    // few bins round 1 left empty can take a value here.
+    if (filled < m) {
+      for (let i = 0; i < n; i++) {
+        const v = vs[i]!;
+        const bin = (((v & 0xffff) * m) >>> 16) | 0;
+        const at = filledIn[bin]!;
+        if (at === 1) continue;
+        const key = v ^ SIGN;
+        if (at === 0) {
+          filledIn[bin] = 2;
+          filled++;
+          mins[bin] = key;
+        } else if (key < mins[bin]!) {
+          mins[bin] = key;
+        }
+      }
+    }
+
+    for (let round = 3; round <= m && filled < m; round++) {
       const roundSeed = this.roundSeeds[round - 1]!;
       for (let i = 0; i < n; i++) {
         const v = mix(shingles[i]! ^ roundSeed);
-        // bin = floor(top16(v) * m / 2^16): exact integer arithmetic (m <= 2^15)
         const bin = (((v >>> 16) * m) >>> 16) | 0;
         const key = v ^ SIGN;
         const at = filledIn[bin]!;
@@ -94,10 +134,34 @@ export class MinHasher {
       mins[bin] = min;
     }
 
-    const sig = new Uint32Array(mins.buffer);
     for (let bin = 0; bin < m; bin++) sig[bin] = sig[bin]! ^ SIGN_U;
     return sig;
   }
+}
+
+/** Round 1's hash of each shingle, for round 2. Scratch reused between calls. */
+let hashed = new Int32Array(1 << 11);
+
+/**
+ * Signatures are carved out of shared 8 KiB slabs, as Node's Buffer pool
+ * does: a typed array with its own small backing store costs more to allocate
+ * than a whole signature costs to compute. A slab lives as long as any
+ * signature in it.
+ */
+const SLAB_BYTES = 1 << 13;
+let slab = new ArrayBuffer(SLAB_BYTES);
+let slabUsed = 0;
+
+function newSignature(m: number): Uint32Array {
+  const bytes = m * 4;
+  if (bytes > SLAB_BYTES / 8) return new Uint32Array(m);
+  if (slabUsed + bytes > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const sig = new Uint32Array(slab, slabUsed, m);
+  slabUsed += bytes;
+  return sig;
 }
 
 const SIGN = 0x80000000 | 0;

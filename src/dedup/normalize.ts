@@ -9,7 +9,8 @@
  * Policy, in order:
  * 1. Unicode NFKC (fullwidth forms, compatibility spaces, "ﬁ" ligatures).
  * 2. Every apostrophe look-alike (’ ‘ ʼ ` ´ ′) becomes "'".
- * 3. Case fold (toLowerCase, then ß -> ss), ligatures œ -> oe and æ -> ae,
+ * 3. Case fold (toLowerCase, then ß -> ss and the Greek final ς -> σ),
+ *    ligatures œ -> oe and æ -> ae,
  *    then accents folded away (NFD, combining marks dropped).
  * 4. French elisions are dropped together with their apostrophe
  *    (l' d' j' m' n' s' t' c' qu' jusqu' lorsqu' puisqu' quoiqu' presqu'),
@@ -33,64 +34,129 @@ import { fmix32, hashString32 } from './hash32.js';
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 const COMBINING_MARKS = /\p{M}+/gu;
 const APOSTROPHE_LIKE = new Set([0x2019, 0x2018, 0x02bc, 0x0060, 0x00b4, 0x2032, 0x201b]);
-const ELISIONS = new Set(['jusqu', 'lorsqu', 'puisqu', 'quoiqu', 'presqu', 'qu']);
-const SINGLE_LETTER_ELISIONS = 'ldjmnstc';
-const PERCENT_WORDS = ['percent', 'per cent', 'pour cent', 'pourcent'];
 
 const APOS = 39;
 const DOT = 46;
 const COMMA = 44;
 const PERCENT = 37;
 const SPACE = 32;
+const LOWER_P = 112;
+const LOWER_S = 115;
 
 /**
- * What a non-ASCII character (or surrogate pair) of the lower-cased text
- * becomes: NFKC, case fold, accents and marks dropped, ß/œ/æ expanded,
- * apostrophe look-alikes to "'", anything else that is not a letter or digit
- * to a space. Computed once per distinct character, so the hot loop runs no
- * regular expression and the text needs no whole-string NFKC: character by
- * character gives the same result here because accents are dropped anyway
- * (NFKC's only cross-character step is composing them).
+ * What one character (or surrogate pair) becomes: NFKC, case fold, accents
+ * and marks dropped, ß/œ/æ expanded, apostrophe look-alikes to "'", anything
+ * else that is not a letter or digit to a space. Character by character gives
+ * the whole-string result here because accents are dropped anyway (NFKC's only
+ * cross-character step is composing them); the one context rule of lower
+ * casing, the Greek final sigma, is folded away too (ς -> σ, as Unicode case
+ * folding does).
  */
-const foldCache = new Map<string, string>();
-function foldChar(ch: string): string {
-  let hit = foldCache.get(ch);
-  if (hit !== undefined) return hit;
+function foldString(ch: string): string {
   const base = ch.normalize('NFKC').toLowerCase().normalize('NFD').replace(COMBINING_MARKS, '');
-  hit = '';
+  let out = '';
   for (const u of base) {
     const c = u.codePointAt(0)!;
-    if (c < 0x80) hit += u;
-    else if (APOSTROPHE_LIKE.has(c)) hit += "'";
-    else if (c === 0xdf) hit += 'ss';
-    else if (c === 0x153) hit += 'oe';
-    else if (c === 0xe6) hit += 'ae';
-    else hit += LETTER_OR_DIGIT.test(u) ? u : ' ';
+    if (c < 0x80) out += u;
+    else if (APOSTROPHE_LIKE.has(c)) out += "'";
+    else if (c === 0xdf) out += 'ss';
+    else if (c === 0x153) out += 'oe';
+    else if (c === 0xe6) out += 'ae';
+    else if (c === 0x3c2) out += 'σ';
+    else out += LETTER_OR_DIGIT.test(u) ? u : ' ';
   }
-  foldCache.set(ch, hit);
-  return hit;
+  return out;
 }
 
-/** The policy's steps 1-3 (NFKC, apostrophes, case, accents, ligatures) as one string. */
-function fold(text: string): string {
-  // Whole-string lower-casing keeps its context rules (Greek final sigma).
-  const s = text.toLowerCase();
-  // Chunks joined once: a string grown with += is a rope, and charCodeAt on a
-  // rope is many times slower in the tokeniser's loop.
-  const parts: string[] = [];
-  let from = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) continue;
-    parts.push(s.slice(from, i));
-    const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < s.length;
-    parts.push(foldChar(pair ? s.slice(i, i + 2) : s[i]!));
-    if (pair) i++;
-    from = i + 1;
+/**
+ * The fold of each BMP code unit, filled on first sight: one typed-array read
+ * per character in the hot loop, no regular expression, no string method call.
+ * UNSEEN: not computed yet; EXPANDS: the fold is not exactly one code unit
+ * (ß -> "ss", a dropped mark -> "", a surrogate) and lives in `expansions`.
+ */
+const UNSEEN = 0xffff;
+const EXPANDS = 0xfffe;
+const foldTable = new Uint16Array(0x10000).fill(UNSEEN);
+const expansions = new Map<string, Uint16Array>();
+
+function unitsOf(s: string): Uint16Array {
+  const u = new Uint16Array(s.length);
+  for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i);
+  return u;
+}
+
+function learnUnit(c: number): number {
+  const ch = String.fromCharCode(c);
+  const f = foldString(ch);
+  // A high surrogate is folded together with the unit after it (fold()).
+  if (f.length === 1 && !(c >= 0xd800 && c <= 0xdbff)) {
+    foldTable[c] = f.charCodeAt(0);
+  } else {
+    foldTable[c] = EXPANDS;
+    expansions.set(ch, unitsOf(f));
   }
-  if (from === 0) return s;
-  parts.push(s.slice(from));
-  return parts.join('');
+  return foldTable[c]!;
+}
+
+function expansionOf(key: string): Uint16Array {
+  let e = expansions.get(key);
+  if (e === undefined) {
+    e = unitsOf(foldString(key));
+    expansions.set(key, e);
+  }
+  return e;
+}
+
+/**
+ * Scratch, grown as needed and reused: the tokeniser runs on every article and
+ * typed arrays sized to a text live outside the JS heap, costly to allocate.
+ * `raw` receives the text's UTF-16 code units in one native copy (faster than
+ * a charCodeAt per character); `folded` receives the folded text.
+ */
+let raw = Buffer.alloc(1 << 15);
+let rawUnits = new Uint16Array(raw.buffer, raw.byteOffset, raw.length >> 1);
+let folded = new Uint16Array(1 << 14);
+
+/** The policy's steps 1-3 (NFKC, apostrophes, case, accents, ligatures) into `folded`; returns its length. */
+function fold(text: string): number {
+  const n = text.length;
+  if (raw.length < 2 * n) {
+    // Buffer.alloc keeps byteOffset 0, so the Uint16Array view is aligned.
+    raw = Buffer.alloc(Math.max(2 * n, raw.length * 2));
+    rawUnits = new Uint16Array(raw.buffer, raw.byteOffset, raw.length >> 1);
+  }
+  raw.write(text, 0, 'utf16le');
+  const units = rawUnits;
+  if (folded.length < n + 8) folded = new Uint16Array(Math.max(n + 8, folded.length * 2));
+  let buf = folded;
+  let w = 0;
+  for (let i = 0; i < n; i++) {
+    const c = units[i]!;
+    let f = foldTable[c]!;
+    if (f === UNSEEN) f = learnUnit(c);
+    if (f !== EXPANDS) {
+      buf[w++] = f;
+      continue;
+    }
+    const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < n;
+    const e = pair
+      ? expansionOf(String.fromCharCode(c, units[i + 1]!))
+      : expansions.get(String.fromCharCode(c))!;
+    if (pair) i++;
+    // An expansion can outgrow the input (NFKC of U+FDFA is 18 characters).
+    if (w + e.length + (n - i) + 8 > buf.length) {
+      const bigger = new Uint16Array((w + e.length + (n - i) + 8) * 2);
+      bigger.set(buf.subarray(0, w));
+      folded = buf = bigger;
+    }
+    for (let j = 0; j < e.length; j++) buf[w++] = e[j]!;
+  }
+  // Sentinels: look-aheads past the end read a non-word character.
+  buf[w] = SPACE;
+  buf[w + 1] = SPACE;
+  buf[w + 2] = SPACE;
+  buf[w + 3] = SPACE;
+  return w;
 }
 
 function isDigit(c: number): boolean {
@@ -101,9 +167,16 @@ function isAsciiLetter(c: number): boolean {
   return c >= 97 && c <= 122;
 }
 
-/** A letter or digit of the folded text: fold() kept non-ASCII characters only when they are one. */
+/**
+ * Letters and digits of the folded text, as a table: one load instead of three
+ * range tests in the tokeniser's innermost loop. fold() kept non-ASCII
+ * characters only when they are a letter or digit.
+ */
+const WORD_CHAR = new Uint8Array(0x10000).fill(1);
+for (let c = 0; c < 0x80; c++) WORD_CHAR[c] = isDigit(c) || isAsciiLetter(c) ? 1 : 0;
+
 function isWordChar(c: number): boolean {
-  return isDigit(c) || isAsciiLetter(c) || c >= 0x80;
+  return WORD_CHAR[c] === 1;
 }
 
 /** Non-ASCII digits (Arabic-Indic...) count as letters here: number rules are for ASCII digits. */
@@ -111,69 +184,169 @@ function isLetter(c: number): boolean {
   return isAsciiLetter(c) || c >= 0x80;
 }
 
-function isSeparatorSpace(c: number): boolean {
-  return c === SPACE || c === 0xa0 || c === 0x202f || c === 0x2009;
+/** Whitespace that survives fold() (every non-ASCII space became " "). */
+function isFoldedSpace(c: number): boolean {
+  return c === SPACE || (c >= 9 && c <= 13);
 }
 
 /** Exactly three digits at i (and no fourth): what follows a thousands separator. */
-function threeDigitsAt(s: string, i: number): boolean {
-  return (
-    i + 2 < s.length &&
-    isDigit(s.charCodeAt(i)) &&
-    isDigit(s.charCodeAt(i + 1)) &&
-    isDigit(s.charCodeAt(i + 2)) &&
-    !isDigit(s.charCodeAt(i + 3))
-  );
+function threeDigitsAt(s: Uint16Array, i: number): boolean {
+  return isDigit(s[i]!) && isDigit(s[i + 1]!) && isDigit(s[i + 2]!) && !isDigit(s[i + 3]!);
+}
+
+/** Elided words other than the single letters l' d' j' m' n' s' t' c'. */
+const ELISIONS = ['jusqu', 'lorsqu', 'puisqu', 'quoiqu', 'presqu', 'qu'].map(unitsOf);
+const SINGLE_LETTER_ELISIONS = new Set([...'ldjmnstc'].map((c) => c.charCodeAt(0)));
+
+function unitsAt(s: Uint16Array, at: number, word: Uint16Array): boolean {
+  for (let j = 0; j < word.length; j++) if (s[at + j] !== word[j]) return false;
+  return true;
 }
 
 /** True when s[from, apos) is an elision and a letter follows its apostrophe at apos. */
-function isElision(s: string, from: number, apos: number): boolean {
-  if (!isLetter(s.charCodeAt(apos + 1))) return false;
-  if (apos - from === 1) return SINGLE_LETTER_ELISIONS.includes(s[from]!);
-  return ELISIONS.has(s.slice(from, apos));
+function isElision(s: Uint16Array, from: number, apos: number, end: number): boolean {
+  if (apos + 1 >= end || !isLetter(s[apos + 1]!)) return false;
+  const len = apos - from;
+  if (len === 1) return SINGLE_LETTER_ELISIONS.has(s[from]!);
+  for (const e of ELISIONS) if (e.length === len && unitsAt(s, from, e)) return true;
+  return false;
 }
 
+const PERCENT_WORDS = ['percent', 'per cent', 'pour cent', 'pourcent'].map(unitsOf);
+const PERCENT_HEADS = ['per', 'pour'].map(unitsOf);
+const CENT = unitsOf('cent');
+
 /** Length of a spelled-out percent ("per cent", "pour cent", "percent") at i, or 0. */
-function percentWordAt(s: string, i: number): number {
-  if (s.charCodeAt(i) !== 112) return 0; // 'p'
+function percentWordAt(s: Uint16Array, i: number, end: number): number {
+  if (s[i] !== LOWER_P) return 0;
   for (const w of PERCENT_WORDS) {
-    if (s.startsWith(w, i) && !isLetter(s.charCodeAt(i + w.length) || 0)) return w.length;
+    if (i + w.length <= end && unitsAt(s, i, w) && !isLetter(s[i + w.length]!)) return w.length;
   }
-  // "per\scent" / "pour\scent" with another single whitespace character
-  for (const head of ['per', 'pour']) {
+  // "per\tcent" / "pour\ncent": another single whitespace character
+  for (const head of PERCENT_HEADS) {
     const at = i + head.length;
-    if (s.startsWith(head, i) && /\s/.test(s[at] ?? '') && s.startsWith('cent', at + 1)) {
-      if (!isLetter(s.charCodeAt(at + 5) || 0)) return head.length + 5;
+    if (at + 5 <= end && unitsAt(s, i, head) && isFoldedSpace(s[at]!) && unitsAt(s, at + 1, CENT)) {
+      if (!isLetter(s[at + 5]!)) return head.length + 5;
     }
   }
   return 0;
 }
 
-/** Token hashes of a text, as hashString32 gives them (FNV-1a over UTF-16 units, then fmix32). */
+function decodeUnits(s: Uint16Array, from: number, to: number): string {
+  let out = '';
+  for (let i = from; i < to; i += 4096) {
+    out += String.fromCharCode.apply(null, s.subarray(i, Math.min(to, i + 4096)) as unknown as number[]);
+  }
+  return out;
+}
+
+/**
+ * Token hashes of a text, as hashString32 gives them (FNV-1a over UTF-16
+ * units, then fmix32), in hashes[0, count).
+ */
 export type TokenHashes = { hashes: Int32Array; count: number };
+
+/**
+ * Reused between calls: allocating a typed array the size of the text cost
+ * more than a tenth of the whole tokeniser (its memory lives outside the JS
+ * heap). So tokenHashesForDedup's result is only valid until its next call.
+ */
+let hashScratch = new Int32Array(1 << 12);
 
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
 const PERCENT_HASH = hashString32('%') | 0;
+
+/** Where wordAt() left off: the end of the word, its hash, whether it is a token, its text. */
+let wordEnd = 0;
+let wordHash = 0;
+let wordKept = false;
+let wordText = '';
+
+/**
+ * The word starting at `from`, with every rule of the policy: elisions,
+ * possessives, thousands separators, decimal marks, "22percent". The common
+ * case never needs it (see scan); keeping it out of the hot loop lets V8 keep
+ * that loop's variables in registers.
+ */
+function wordAt(s: Uint16Array, from: number, n: number, wantText: boolean): void {
+  let i = from;
+  let h = FNV_OFFSET;
+  let len = 0;
+  let token = '';
+  for (;;) {
+    for (;;) {
+      const d = s[i]!;
+      if (!isWordChar(d)) break;
+      // "22percent": a spelled-out percent right after a digit
+      if (d === LOWER_P && i > 0 && isDigit(s[i - 1]!) && percentWordAt(s, i, n) > 0) break;
+      h = Math.imul(h ^ d, FNV_PRIME);
+      len++;
+      i++;
+    }
+    if (i >= n) break;
+    const d = s[i]!;
+    const prev = s[i - 1]!;
+    // "l'", "qu'", "jusqu'"... before a letter, at the start of a word: dropped
+    if (d === APOS && len <= 6 && len === i - from && token === '' && isElision(s, from, i, n)) {
+      len = 0;
+      break;
+    }
+    if (isDigit(prev)) {
+      // "1 200", "1,200", "1.200", "1'200": a thousands separator, removed
+      if ((d === SPACE || d === COMMA || d === DOT || d === APOS) && threeDigitsAt(s, i + 1)) {
+        if (wantText) token += decodeUnits(s, from, i);
+        from = ++i;
+        continue;
+      }
+      // "6,20" / "6.20": a decimal mark, written "."
+      if ((d === COMMA || d === DOT) && isDigit(s[i + 1]!)) {
+        if (wantText) token += `${decodeUnits(s, from, i)}.`;
+        h = Math.imul(h ^ DOT, FNV_PRIME);
+        len++;
+        from = ++i;
+        continue;
+      }
+    }
+    if (d === APOS && isLetter(prev) && s[i + 1] === LOWER_S && !isWordChar(s[i + 2]!)) {
+      // English possessive "'s", dropped
+      if (wantText) token += decodeUnits(s, from, i);
+      i += 2;
+      from = i;
+    }
+    break;
+  }
+  wordEnd = i;
+  wordKept = len > 0;
+  wordHash = fmix32(h) | 0;
+  wordText = wantText && wordKept ? token + decodeUnits(s, from, i) : '';
+}
 
 /**
  * One pass over the folded text: words split on anything that is not a letter
  * or digit, with elisions, possessives, thousands separators, decimal marks
  * and percent handled as the policy says. Each token is hashed as it is
  * scanned, so the hot path (sketching) never builds token strings; `strings`
- * also collects them, for normalizeForDedup. Plain loops over char codes: the
- * regex chain this replaces cost several times more.
+ * also collects them, for normalizeForDedup. Plain loops over a typed array:
+ * the regex chain this replaced cost several times more.
+ *
+ * Most words are letters followed by a space or punctuation; those are
+ * hashed here. A word that reaches an apostrophe, a digit before a
+ * separator, or a "p" after a digit is handed to wordAt, which starts it over
+ * with every rule.
  */
 function scan(text: string, strings: string[] | null): TokenHashes {
-  const s = fold(text);
-  const n = s.length;
+  const n = fold(text);
+  const s = folded;
+  const wantText = strings !== null;
   // Every token takes at least one character of s.
-  const hashes = new Int32Array(n + 1);
+  if (hashScratch.length < n + 1) hashScratch = new Int32Array(Math.max(n + 1, hashScratch.length * 2));
+  const hashes = hashScratch;
   let count = 0;
   let i = 0;
   while (i < n) {
-    const c = s.charCodeAt(i);
-    if (!isWordChar(c)) {
+    const c = s[i]!;
+    if (WORD_CHAR[c] !== 1) {
       if (c === PERCENT) {
         hashes[count++] = PERCENT_HASH;
         strings?.push('%');
@@ -182,62 +355,38 @@ function scan(text: string, strings: string[] | null): TokenHashes {
       continue;
     }
     // A word starts here (the previous character, if any, is not a letter).
-    const pct = percentWordAt(s, i);
-    if (pct > 0) {
-      hashes[count++] = PERCENT_HASH;
-      strings?.push('%');
-      i += pct;
+    if (c === LOWER_P) {
+      const pct = percentWordAt(s, i, n);
+      if (pct > 0) {
+        hashes[count++] = PERCENT_HASH;
+        strings?.push('%');
+        i += pct;
+        continue;
+      }
+    }
+    const from = i;
+    let h = FNV_OFFSET;
+    let d = c;
+    let prev = 0;
+    // No bounds test: the sentinel space after the text ends every word.
+    do {
+      if (d === LOWER_P && isDigit(prev)) break;
+      h = Math.imul(h ^ d, FNV_PRIME);
+      prev = d;
+      d = s[++i]!;
+    } while (WORD_CHAR[d] === 1);
+    const rare =
+      WORD_CHAR[d] === 1 || d === APOS || (isDigit(prev) && (d === SPACE || d === COMMA || d === DOT));
+    if (!rare) {
+      hashes[count++] = fmix32(h);
+      if (wantText) strings.push(decodeUnits(s, from, i));
       continue;
     }
-    let h = FNV_OFFSET;
-    let len = 0;
-    let token = '';
-    let from = i;
-    for (;;) {
-      while (i < n) {
-        const d = s.charCodeAt(i);
-        if (!isWordChar(d)) break;
-        // "22percent": a spelled-out percent right after a digit
-        if (d === 112 && isDigit(s.charCodeAt(i - 1)) && percentWordAt(s, i) > 0) break;
-        h = Math.imul(h ^ d, FNV_PRIME);
-        len++;
-        i++;
-      }
-      if (i >= n) break;
-      const d = s.charCodeAt(i);
-      const prev = s.charCodeAt(i - 1);
-      // "l'", "qu'", "jusqu'"... before a letter, at the start of a word: dropped
-      if (d === APOS && len <= 6 && len === i - from && token === '' && isElision(s, from, i)) {
-        len = 0;
-        break;
-      }
-      if (isDigit(prev)) {
-        // "1 200", "1,200", "1.200", "1'200": a thousands separator, removed
-        if ((isSeparatorSpace(d) || d === COMMA || d === DOT || d === APOS) && threeDigitsAt(s, i + 1)) {
-          if (strings) token += s.slice(from, i);
-          from = ++i;
-          continue;
-        }
-        // "6,20" / "6.20": a decimal mark, written "."
-        if ((d === COMMA || d === DOT) && isDigit(s.charCodeAt(i + 1))) {
-          if (strings) token += `${s.slice(from, i)}.`;
-          h = Math.imul(h ^ DOT, FNV_PRIME);
-          len++;
-          from = ++i;
-          continue;
-        }
-      }
-      if (d === APOS && isLetter(prev) && s.charCodeAt(i + 1) === 115 && !isWordChar(s.charCodeAt(i + 2))) {
-        // English possessive "'s", dropped
-        if (strings) token += s.slice(from, i);
-        i += 2;
-        from = i;
-      }
-      break;
-    }
-    if (len > 0) {
-      hashes[count++] = fmix32(h);
-      strings?.push(token + s.slice(from, i));
+    wordAt(s, from, n, wantText);
+    i = wordEnd;
+    if (wordKept) {
+      hashes[count++] = wordHash;
+      if (wantText) strings.push(wordText);
     }
   }
   return { hashes, count };
@@ -250,7 +399,10 @@ export function tokensForDedup(text: string): string[] {
   return out;
 }
 
-/** The hashes of tokensForDedup(text), without building the token strings. */
+/**
+ * The hashes of tokensForDedup(text), without building the token strings.
+ * The array is scratch space, overwritten by the next call: use or copy it first.
+ */
 export function tokenHashesForDedup(text: string): TokenHashes {
   return scan(text, null);
 }

@@ -1,11 +1,15 @@
 import type { MinHasher } from './minhash.js';
 import { tokenHashesForDedup } from './normalize.js';
 import type { DocSketch } from './policy.js';
-import { shinglesOfTokenHashes } from './shingles.js';
+import { distinctShingles } from './shingles.js';
 
 /** normalize → token hashes → k-shingle hashes → MinHash signature, with the sizes containment needs. */
 export function sketchText(text: string, hasher: MinHasher, k: number): DocSketch {
   const { hashes, count } = tokenHashesForDedup(text);
-  const shingles = shinglesOfTokenHashes(hashes, count, k);
-  return { signature: hasher.signature(shingles), shingleCount: shingles.length, tokenCount: count };
+  const shingles = distinctShingles(hashes, count, k);
+  return {
+    signature: hasher.signature(shingles.values, shingles.count),
+    shingleCount: shingles.count,
+    tokenCount: count,
+  };
 }

@@ -24,7 +24,7 @@ const SPACES = /\s+/g;
 
 export function referenceNormalize(text: string): string {
   let s = text.normalize('NFKC').replace(APOSTROPHES, "'");
-  s = s.toLowerCase().replace(/ß/g, 'ss').replace(/œ/g, 'oe').replace(/æ/g, 'ae');
+  s = s.toLowerCase().replace(/ς/g, 'σ').replace(/ß/g, 'ss').replace(/œ/g, 'oe').replace(/æ/g, 'ae');
   s = s.normalize('NFD').replace(LATIN_MARKS, '');
   if (ANY_MARK.test(s)) s = s.replace(COMBINING_MARKS, '');
   s = s.replace(ELISION, dropElision).replace(POSSESSIVE, '$1');
