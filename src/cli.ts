@@ -151,6 +151,7 @@ async function dispatch(command: string, rest: string[], v: Values, config: Conf
       }
       const { benchCommand } = await import('./bench/bench-command.js');
       return benchCommand(
+        config,
         rest[0],
         { json: Boolean(v.json), ...(v.articles ? { articles: v.articles as string } : {}) },
         out,

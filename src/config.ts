@@ -90,7 +90,7 @@ export const configSchema = z.strictObject({
       minTokensForContainment: z.number().int().min(0),
       candidateThreshold: share,
       windowHours: positiveInt,
-      lshShards: z.number().int().min(1).max(1_000_000).default(1024),
+      lshShards: z.number().int().min(1).max(1_000_000).default(8192),
     })
     .refine((d) => d.candidateThreshold <= d.jaccardThreshold, {
       message: 'candidateThreshold must not exceed jaccardThreshold (candidates are verified afterwards)',

@@ -1,4 +1,5 @@
 import { UsageError } from '../cli/usage-error.js';
+import type { Config } from '../config.js';
 import { benchDedup } from './dedup-bench.js';
 import { benchExtract } from './extract-bench.js';
 
@@ -6,6 +7,7 @@ const progress = (msg: string) => process.stderr.write(`${msg}\n`);
 
 /** `wiresift bench [extract|dedup] [--json] [--articles N]`: ratios against baselines measured in the same run. */
 export async function benchCommand(
+  config: Config,
   which: string | undefined,
   flags: { json: boolean; articles?: string },
   out: (s: string) => void,
@@ -17,8 +19,8 @@ export async function benchCommand(
   const targets = which ? [which] : ['extract', 'dedup'];
   const results: Record<string, unknown> = {};
   for (const t of targets) {
-    if (t === 'extract') results.extract = await benchExtract(progress);
-    else if (t === 'dedup') results.dedup = await benchDedup(progress, articles);
+    if (t === 'extract') results.extract = await benchExtract(config, progress);
+    else if (t === 'dedup') results.dedup = await benchDedup(config, progress, articles);
     else throw new UsageError(`unknown bench ${JSON.stringify(t)}: use extract or dedup`);
   }
   if (flags.json) out(JSON.stringify(which ? results[which] : results));

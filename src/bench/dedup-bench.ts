@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { loadConfig } from '../config.js';
+import type { Config } from '../config.js';
 import { optimalLshParams } from '../dedup/lsh-params.js';
 import { MinHasher } from '../dedup/minhash.js';
 import { sketchText } from '../dedup/sketch.js';
@@ -93,18 +93,17 @@ function benchArticles(texts: string[], count: number): string[] {
  * round trips per second and bytes per article from INFO memory.
  */
 export async function benchDedup(
+  config: Config,
   progress: (msg: string) => void,
   articles = 2000,
 ): Promise<DedupBenchResult> {
-  const config = loadConfig();
   const k = config.dedup.shingleSize;
   const numPerm = config.dedup.numPerm;
   const hasher = new MinHasher({ numPerm, seed: 1 });
   const texts = sampleTexts();
 
   progress('bench dedup: tokenise+hash only, wiresift MinHasher, npm minhash (in a worker thread)');
-  // In a worker thread: this process has loaded ioredis, and with it loaded the
-  // npm package measured ~4x slower than alone, which would flatter the ratio.
+  // In a worker thread that loads nothing but the code measured.
   const { tokenizeOnly, ours, pkg } = await measureSignatureRatesApart({ texts, k, numPerm });
 
   progress(`bench dedup: Redis assign over ${articles} articles`);

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { boilerplatePhrases, loadConfig } from '../config.js';
+import { boilerplatePhrases, type Config } from '../config.js';
 import { extractPage } from '../extract/extract-page.js';
 import { requireShared } from './shared-data.js';
 
@@ -25,7 +25,10 @@ function pagesPerSec(pages: Buffer[], minMs: number, run: (page: Buffer) => void
  * Our extractor against @mozilla/readability on jsdom (the usual open baseline),
  * over the same public benchmark pages, in the same process and run.
  */
-export async function benchExtract(progress: (msg: string) => void): Promise<ExtractBenchResult> {
+export async function benchExtract(
+  config: Config,
+  progress: (msg: string) => void,
+): Promise<ExtractBenchResult> {
   const dir = join(requireShared('bench extract'), 'bench', 'extraction', 'zyte');
   const pages = readdirSync(dir)
     .filter((f) => f.endsWith('.html'))
@@ -40,7 +43,7 @@ export async function benchExtract(progress: (msg: string) => void): Promise<Ext
     throw new Error('bench: the readability baseline needs the dev dependencies (npm ci without --omit=dev)');
   }
   // The phrases production uses: timing a shorter list would flatter the figure.
-  const BOILERPLATE = boilerplatePhrases(loadConfig());
+  const BOILERPLATE = boilerplatePhrases(config);
   progress(`bench extract: ${pages.length} pages, warming up`);
   for (const p of pages.slice(0, 10)) extractPage(p, { boilerplate: BOILERPLATE });
   progress('bench extract: wiresift');
