@@ -95,7 +95,7 @@ function benchArticles(texts: string[], count: number): string[] {
 export async function benchDedup(
   config: Config,
   progress: (msg: string) => void,
-  articles = 2000,
+  articles = 10_000,
 ): Promise<DedupBenchResult> {
   const k = config.dedup.shingleSize;
   const numPerm = config.dedup.numPerm;

@@ -70,7 +70,7 @@ export class MinHasher {
     // Round 1: bin from the top 16 bits of v.
     const seed1 = this.roundSeeds[0]!;
     for (let i = 0; i < n; i++) {
-      const v = mix(shingles[i]! ^ seed1);
+      const v = lightMix(shingles[i]! ^ seed1);
       vs[i] = v;
       // bin = floor(top16(v) * m / 2^16): exact integer arithmetic (m <= 2^15)
       const bin = (((v >>> 16) * m) >>> 16) | 0;
@@ -166,6 +166,17 @@ function newSignature(m: number): Uint32Array {
 
 const SIGN = 0x80000000 | 0;
 const SIGN_U = 0x80000000;
+
+/**
+ * Round 1's permutation: one multiply and a shift, half of fmix32. Enough here
+ * because shingle hashes arrive already avalanche-mixed (fmix32 in
+ * shingles.ts); the shift carries the well-mixed high bits of the product into
+ * the low ones that round 2 takes its bin from.
+ */
+function lightMix(x: number): number {
+  const h = Math.imul(x, 0x9e3779b1);
+  return h ^ (h >>> 15);
+}
 
 /** fmix32 returning int32 (no >>> 0), for the hot loop. */
 function mix(x: number): number {
