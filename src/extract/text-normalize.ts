@@ -3,9 +3,82 @@ const INVISIBLE = /[\u00AD\u180E\u200B-\u200D\u2060\uFEFF]/g;
 /** Every horizontal space, NBSP and narrow NBSP included (French typography puts them before : ; ! ? and inside « »). */
 const HSPACE = /[\t\f\v \u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]+/g;
 
-/** Collapse a run of inline text: one space between words, no newlines. */
+/** Characters dropped by INVISIBLE. */
+function isInvisible(c: number): boolean {
+  return c === 0xad || c === 0x180e || (c >= 0x200b && c <= 0x200d) || c === 0x2060 || c === 0xfeff;
+}
+
+/** What /\s/ matches (HSPACE is a subset of it). */
+function isSpace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 9 && c <= 13);
+  if (c < 0xa0) return false;
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+/**
+ * Collapse a run of inline text: one space between words, no newlines, no
+ * zero-width characters. One pass over the characters: it runs on every text
+ * node of every page, where three regex passes were a visible share of a
+ * worker's CPU.
+ */
 export function collapseInline(s: string): string {
-  return s.replace(INVISIBLE, '').replace(/\s+/g, ' ').replace(HSPACE, ' ').trim();
+  const n = s.length;
+  let i = 0;
+  let clean = true;
+  // Already collapsed (the common case for short nodes): no copy at all.
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x20) {
+      if (i === 0 || i === n - 1 || s.charCodeAt(i + 1) === 0x20) {
+        clean = false;
+        break;
+      }
+    } else if (isInvisible(c) || isSpace(c)) {
+      clean = false;
+      break;
+    }
+  }
+  if (clean) return s;
+  let out = '';
+  let from = 0;
+  let pendingSpace = false;
+  let started = false;
+  for (i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (isInvisible(c)) {
+      if (from < i) {
+        out += s.slice(from, i);
+        started = true;
+      }
+      from = i + 1;
+      continue;
+    }
+    if (isSpace(c)) {
+      if (from < i) {
+        out += s.slice(from, i);
+        started = true;
+      }
+      from = i + 1;
+      if (started) pendingSpace = true;
+      continue;
+    }
+    if (pendingSpace) {
+      out += ' ';
+      pendingSpace = false;
+    }
+  }
+  if (from < n) out += s.slice(from);
+  return out;
 }
 
 /**
@@ -35,20 +108,81 @@ export function normalizeText(s: string): string {
     .trim();
 }
 
-const NON_ASCII = /[^\x00-\x7f]/;
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+const MARKS = /\p{M}+/gu;
+
+/** Quote marks dropped inside words ("l'AFP" keys as "lafp"): ' ’ ‘ ` ´. */
+function isQuoteMark(c: number): boolean {
+  return c === 39 || c === 0x2019 || c === 0x2018 || c === 96 || c === 0xb4;
+}
+
+/**
+ * What a non-ASCII character (or surrogate pair) contributes to a match key:
+ * NFKD without marks, lower-cased, each resulting character kept when it is a
+ * letter or digit, dropped when it is a quote mark, a word break ('\0') when
+ * it is anything else. Computed once per distinct character.
+ */
+const keyFoldCache = new Map<string, string>();
+function keyFold(ch: string): string {
+  let hit = keyFoldCache.get(ch);
+  if (hit !== undefined) return hit;
+  hit = '';
+  for (const u of ch.normalize('NFKD').replace(MARKS, '').toLowerCase()) {
+    const c = u.codePointAt(0)!;
+    if (isQuoteMark(c)) continue;
+    hit += LETTER_OR_DIGIT.test(u) ? u : '\0';
+  }
+  keyFoldCache.set(ch, hit);
+  return hit;
+}
 
 /**
  * Key for comparing short lines: case, accents, quotes, punctuation and spacing do not
- * matter, so "Source : AFP", "source: AFP" and "SOURCE – AFP" compare equal.
+ * matter, so "Source : AFP", "source: AFP" and "SOURCE – AFP" compare equal. Words are
+ * runs of letters and digits, joined by one space. One pass over the characters (no
+ * regular expression): it runs on every block and line of every page.
  */
 export function matchKey(s: string): string {
-  // ASCII has no accents to fold: skipping NFKD halves the cost on English pages.
-  const folded = NON_ASCII.test(s) ? s.normalize('NFKD').replace(/\p{M}+/gu, '') : s;
-  const words = folded
-    .toLowerCase()
-    .replace(/['’‘`´]/g, '')
-    .match(/[\p{L}\p{N}]+/gu);
-  return words ? words.join(' ') : '';
+  let out = '';
+  let word = '';
+  const flush = () => {
+    if (word === '') return;
+    out = out === '' ? word : `${out} ${word}`;
+    word = '';
+  };
+  let from = -1;
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) {
+      const lower = c >= 65 && c <= 90;
+      if (lower || (c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
+        // Plain ASCII runs are sliced, not built a character at a time.
+        if (lower) {
+          if (from >= 0) word += s.slice(from, i);
+          from = -1;
+          word += String.fromCharCode(c + 32);
+        } else if (from < 0) from = i;
+        continue;
+      }
+      if (from >= 0) word += s.slice(from, i);
+      from = -1;
+      if (c !== 39 && c !== 96) flush();
+      continue;
+    }
+    if (from >= 0) word += s.slice(from, i);
+    from = -1;
+    const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < n;
+    const folded = keyFold(pair ? s.slice(i, i + 2) : s[i]!);
+    if (pair) i++;
+    for (let j = 0; j < folded.length; j++) {
+      if (folded.charCodeAt(j) === 0) flush();
+      else word += folded[j];
+    }
+  }
+  if (from >= 0) word += s.slice(from);
+  flush();
+  return out;
 }
 
 export function wordCount(s: string): number {
