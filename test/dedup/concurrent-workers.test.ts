@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Keys, keysFor } from '../../src/store/keys.js';
+import { outputOf, spawnTsx } from '../support/cli.js';
 import { connectTestRedis, dropPrefix, testRedisUrl, uniquePrefix } from '../support/redis.js';
 import type { WorkerDoc } from './support/assign-worker.js';
 
@@ -29,30 +29,16 @@ function corpusDocs(): WorkerDoc[] {
 async function runWorkers(prefix: string, docsFile: string, seeds: number[]) {
   const redis = connectTestRedis();
   const children = seeds.map((seed) => {
-    const child = spawn(
-      join(repoRoot, 'node_modules', '.bin', 'tsx'),
-      [
-        join(import.meta.dirname, 'support', 'assign-worker.ts'),
-        testRedisUrl(),
-        prefix,
-        docsFile,
-        String(seed),
-      ],
-      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += d;
+    const child = spawnTsx(join(import.meta.dirname, 'support', 'assign-worker.ts'), [
+      testRedisUrl(),
+      prefix,
+      docsFile,
+      String(seed),
+    ]);
+    return outputOf(child).then(({ code, stdout, stderr }) => {
+      if (code !== 0) throw new Error(`worker ${seed} exited ${code}: ${stderr}`);
+      return JSON.parse(stdout) as { assigned: number; conflicts: number };
     });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    return new Promise<{ assigned: number; conflicts: number }>((res, rej) =>
-      child.on('exit', (code) =>
-        code === 0 ? res(JSON.parse(out)) : rej(new Error(`worker ${seed} exited ${code}: ${err}`)),
-      ),
-    );
   });
   await redis.set(`${prefix}go`, '1');
   try {

@@ -1,26 +1,13 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../support/cli.js';
+import { outputOf, repoRoot, spawnTsx } from '../support/cli.js';
 
-function measure(): Promise<{ slowdown: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(repoRoot, 'node_modules', '.bin', 'tsx'), [
-      join(repoRoot, 'test', 'support', 'string-method-speed.ts'),
-    ]);
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    child.on('exit', (code) => {
-      if (code !== 0) reject(new Error(`string-method-speed exited ${code}: ${err}`));
-      else resolve(JSON.parse(out.trim().split('\n').pop()!) as { slowdown: number });
-    });
-  });
+async function measure(): Promise<{ slowdown: number }> {
+  const { code, stdout, stderr } = await outputOf(
+    spawnTsx(join(repoRoot, 'test', 'support', 'string-method-speed.ts')),
+  );
+  if (code !== 0) throw new Error(`string-method-speed exited ${code}: ${stderr}`);
+  return JSON.parse(stdout.trim().split('\n').pop()!) as { slowdown: number };
 }
 
 describe('the runtime our dependencies leave us', () => {

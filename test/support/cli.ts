@@ -3,24 +3,24 @@ import { join, resolve } from 'node:path';
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 
-/** Spawns the CLI from source with tsx. */
-export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(
-    join(repoRoot, 'node_modules', '.bin', 'tsx'),
-    [join(repoRoot, 'test', 'support', 'cli-entry.ts'), ...args],
-    {
-      cwd: repoRoot,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+/** Runs a TypeScript file from source with tsx in a child process. */
+export function spawnTsx(file: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): ChildProcess {
+  return spawn(join(repoRoot, 'node_modules', '.bin', 'tsx'), [file, ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
-export async function runCli(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
+/** Spawns the CLI from source with tsx. */
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+  return spawnTsx(join(repoRoot, 'test', 'support', 'cli-entry.ts'), args, env);
+}
+
+/** Everything a child wrote, once it has exited. */
+export function outputOf(
+  child: ChildProcess,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawnCli(args, env);
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (d) => {
@@ -29,6 +29,12 @@ export async function runCli(
   child.stderr?.on('data', (d) => {
     stderr += d;
   });
-  const code = await new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
-  return { code, stdout, stderr };
+  return new Promise((res) => child.on('exit', (code) => res({ code, stdout, stderr })));
+}
+
+export function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return outputOf(spawnCli(args, env));
 }
