@@ -1,25 +1,11 @@
 import type { Redis } from 'ioredis';
 import { type ArticleRecord, getArticles } from './articles.js';
+import type { ApiCluster, ApiClusterMember } from './contract-types.js';
 import type { Keys } from './keys.js';
 
-export type ClusterMember = {
-  id: string;
-  url: string;
-  title: string;
-  outlet: string;
-  publishedAt: string;
-  lang: string;
-  agency: string;
-};
-
-export type ClusterView = {
-  id: string;
-  size: number;
-  createdAt: string;
-  updatedAt: string;
-  representative: { id: string; url: string; title: string } | null;
-  members: ClusterMember[];
-};
+/** The API's shapes are the read model's: one definition (contract-types.ts). */
+export type ClusterMember = ApiClusterMember;
+export type ClusterView = ApiCluster;
 
 function toMember(a: ArticleRecord): ClusterMember {
   return {

@@ -100,15 +100,18 @@ export type ApiCluster = {
   createdAt: string;
   updatedAt: string;
   representative: { id: string; url: string; title: string } | null;
-  members: {
-    id: string;
-    url: string;
-    title: string;
-    outlet: string;
-    publishedAt: string;
-    lang: string;
-    agency: string;
-  }[];
+  members: ApiClusterMember[];
+};
+
+/** One member of an ApiCluster: what editors and downstream services see of an article. */
+export type ApiClusterMember = {
+  id: string;
+  url: string;
+  title: string;
+  outlet: string;
+  publishedAt: string;
+  lang: string;
+  agency: string;
 };
 
 /** HTTP API: `GET /api/clusters` page. `next` is the `since` cursor for the following page (since mode). */
