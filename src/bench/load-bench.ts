@@ -51,6 +51,35 @@ async function dropKeys(redis: Redis, pattern: string): Promise<void> {
   } while (cursor !== '0');
 }
 
+/** A key's family: its name after the prefix with every id-like segment as '*' ("article:*:body"). */
+export function keyFamily(key: string, prefix: string): string {
+  const segments = key.slice(prefix.length).split(':');
+  return segments.map((seg, i) => (i > 0 && (/\d/.test(seg) || seg.length > 12) ? '*' : seg)).join(':');
+}
+
+/** MEMORY USAGE of every key under the prefix, summed per key family. */
+async function memoryByFamily(redis: Redis, prefix: string): Promise<Record<string, { keys: number; bytes: number }>> {
+  const out: Record<string, { keys: number; bytes: number }> = {};
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    if (!keys.length) continue;
+    const pipe = redis.pipeline();
+    for (const k of keys) pipe.memory('USAGE', k);
+    const replies = (await pipe.exec()) ?? [];
+    keys.forEach((k, i) => {
+      const bytes = Number(replies[i]?.[1] ?? 0);
+      const f = keyFamily(k, prefix);
+      const entry = out[f] ?? { keys: 0, bytes: 0 };
+      entry.keys++;
+      entry.bytes += bytes;
+      out[f] = entry;
+    });
+  } while (cursor !== '0');
+  return out;
+}
+
 type CorpusChild = {
   url: string;
   feedPaths: string[];
@@ -175,6 +204,7 @@ export async function loadBench(config: Config, opts: { articles: number; feeds:
     await dropKeys(ctx.redis, `${prefix}bull:*`);
     const storeMemory = await infoNumber(ctx.redis, 'memory', 'used_memory');
     const n = clustered;
+    const families = await memoryByFamily(ctx.redis, prefix);
     const clusters = await ctx.redis.zcard(ctx.keys.clustersByUpdate);
     const servedBytes = await corpus.bytes();
     const nodeCpuMs = (cpu.user + cpu.system) / 1000;
@@ -195,6 +225,12 @@ export async function loadBench(config: Config, opts: { articles: number; feeds:
       redisBytesPerArticle: {
         store: Math.round((storeMemory - before.memory) / n),
         withJobHistory: Math.round((after.memory - before.memory) / n),
+        // MEMORY USAGE per key family (estimates; their sum is close to `store`), largest first.
+        byKeyFamily: Object.fromEntries(
+          Object.entries(families)
+            .sort((a, b) => b[1].bytes - a[1].bytes)
+            .map(([f, v]) => [f, { keys: v.keys, bytesPerArticle: Math.round(v.bytes / n) }]),
+        ),
       },
       cpuMsPerArticle: {
         worker: Math.round((nodeCpuMs / n) * 100) / 100,
