@@ -58,7 +58,10 @@ export function keyFamily(key: string, prefix: string): string {
 }
 
 /** MEMORY USAGE of every key under the prefix, summed per key family. */
-async function memoryByFamily(redis: Redis, prefix: string): Promise<Record<string, { keys: number; bytes: number }>> {
+async function memoryByFamily(
+  redis: Redis,
+  prefix: string,
+): Promise<Record<string, { keys: number; bytes: number }>> {
   const out: Record<string, { keys: number; bytes: number }> = {};
   let cursor = '0';
   do {

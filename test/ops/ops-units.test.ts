@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
+import { keyFamily } from '../../src/bench/load-bench.js';
 import { createProgress } from '../../src/cli/progress.js';
 import { loadConfig } from '../../src/config.js';
 import { fetchOutcomeLabel } from '../../src/http/metrics.js';
@@ -155,5 +156,17 @@ describe('ops routes', () => {
     expect(ready.statusCode).toBe(200);
     expect(ready.json()).toMatchObject({ ok: true, redis: 'up', reasons: [] });
     await app.close();
+  });
+});
+
+describe('keyFamily (bench load memory split)', () => {
+  it('groups keys by name with id-like segments as *', () => {
+    const p = 'wiresift-bench:ab12:';
+    expect(keyFamily(`${p}article:0123456789abcdef:body`, p)).toBe('article:*:body');
+    expect(keyFamily(`${p}article:0123456789abcdef`, p)).toBe('article:*');
+    expect(keyFamily(`${p}lsh:shard:812`, p)).toBe('lsh:shard:*');
+    expect(keyFamily(`${p}cluster:c12:members`, p)).toBe('cluster:*:members');
+    expect(keyFamily(`${p}lsh:ref-seq`, p)).toBe('lsh:ref-seq');
+    expect(keyFamily(`${p}events`, p)).toBe('events');
   });
 });
