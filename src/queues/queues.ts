@@ -41,10 +41,18 @@ export function createQueues(connection: Redis, config: Config): Queues {
   };
 }
 
-/** Jobs not yet finished, across every queue: 0 means the pipeline is drained. */
+/**
+ * Jobs not yet finished, across every queue: 0 means the pipeline is drained.
+ * A running daemon's job schedulers (same prefix) always keep one delayed
+ * "next poll" per feed in the feeds queue; those are not pending work, or
+ * `run --once` beside a daemon would never end.
+ */
 export async function pendingJobs(queues: Queues): Promise<number> {
   const counts = await Promise.all(
     queues.all.map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')),
   );
-  return counts.reduce((sum, c) => sum + Object.values(c).reduce((a, b) => a + b, 0), 0);
+  const total = counts.reduce((sum, c) => sum + Object.values(c).reduce((a, b) => a + b, 0), 0);
+  if (!counts[queues.all.indexOf(queues.feeds)]?.delayed) return total;
+  const delayed = await queues.feeds.getDelayed(0, -1);
+  return total - delayed.filter((j) => j?.repeatJobKey).length;
 }

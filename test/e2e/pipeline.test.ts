@@ -6,7 +6,10 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOnce } from '../../src/cli/run.js';
 import { loadConfig } from '../../src/config.js';
+import { feedIdFor } from '../../src/feeds/feed-id.js';
 import { createLogger } from '../../src/log.js';
+import { syncFeedSchedules } from '../../src/pipeline/schedule-feeds.js';
+import { createQueues } from '../../src/queues/queues.js';
 import { listClusters } from '../../src/store/cluster-read.js';
 import { keysFor } from '../../src/store/keys.js';
 import { connectTestRedis, dropPrefix, testRedisUrl, uniquePrefix } from '../support/redis.js';
@@ -101,6 +104,40 @@ describe('pipeline end to end: feeds → articles → clusters in Redis', () => 
     });
     expect(summary).toMatchObject({ articlesStored: 0, clusters: 3, failures: 0 });
   });
+
+  it("finishes beside a daemon's feed schedules in the same prefix", async () => {
+    const config = configFor(prefix);
+    const redis = connectTestRedis();
+    const queues = createQueues(redis, config);
+    try {
+      // What a running scheduler leaves: one delayed "next poll" per feed, an hour away.
+      const feedUrl = `${server.url}/feeds/scheduled-by-daemon.xml`;
+      await syncFeedSchedules(queues.feeds, [
+        { feedId: feedIdFor(feedUrl), url: feedUrl, intervalSeconds: 3600, origin: 'list' },
+      ]);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(await queues.feeds.getJobCountByTypes('delayed', 'waiting')).toBeGreaterThan(0);
+      const dir = await mkdtemp(join(tmpdir(), 'wiresift-e2e-'));
+      const list = join(dir, 'feeds.txt');
+      await writeFile(
+        list,
+        readFileSync(join(fixtures, 'feeds.txt'), 'utf8').replaceAll('{{BASE}}', server.url),
+      );
+      const started = Date.now();
+      const summary = await runOnce(config, createLogger('silent'), {
+        role: 'all',
+        once: true,
+        feedsList: list,
+      });
+      expect(summary).toMatchObject({ articlesStored: 0, clusters: 3 });
+      expect(Date.now() - started).toBeLessThan(20_000);
+      expect(await queues.feeds.getJobSchedulersCount()).toBe(1);
+    } finally {
+      await queues.feeds.removeJobScheduler(feedIdFor(`${server.url}/feeds/scheduled-by-daemon.xml`));
+      await queues.close();
+      redis.disconnect();
+    }
+  }, 30_000);
 });
 
 describe.skipIf(!existsSync(join(sharedCorpus, 'dev', 'truth.json')))(
