@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Keys } from './keys.js';
+import { REPRESENTATIVE_LUA } from './lua/representative-lua.js';
 
 /**
  * Editors' decisions on clusters: split, merge, set representative, mark
@@ -76,6 +77,7 @@ local new_id = ''
 local function cluster_key(id) return ARGV[5] .. id .. ARGV[6] end
 local function members_key(id) return ARGV[7] .. id .. ARGV[8] end
 local function article_key(id) return ARGV[9] .. id .. ARGV[10] end
+${REPRESENTATIVE_LUA}
 
 local probe = cjson.decode(raw)
 for _, g in ipairs(probe.guards) do
@@ -132,7 +134,8 @@ for _, id in ipairs(plan.touch) do
   local rep = redis.call('HGET', cluster_key(id), 'editorRepresentative')
   if not rep or rep == '' or not redis.call('ZSCORE', mk, rep) then
     if rep then redis.call('HDEL', cluster_key(id), 'editorRepresentative') end
-    rep = redis.call('ZRANGE', mk, 0, 0)[1] or ''
+    local best = rep_best_of(mk)
+    rep = best and best.id or ''
   end
   redis.call('HSET', cluster_key(id), 'size', redis.call('ZCARD', mk), 'updatedAt', now, 'representative', rep)
   redis.call('ZADD', KEYS[2], now, id)

@@ -82,6 +82,21 @@ describe('review actions in Redis', () => {
     expect(await redis.zscore(ctx.keys.clusterMembers(original), after!)).not.toBeNull();
   });
 
+  it('after a split the representative follows the clustering policy: earliest agency copy first', async () => {
+    const story = budgetStory();
+    // An outlet's own uncredited copy published before a credited one.
+    await seedArticles(ctx, [
+      { ...story[1]!, id: 'b1', outlet: 'Le Local', publishedAt: '2026-03-01T10:30:00.000Z', agency: '' },
+      { ...story[1]!, id: 'b2', outlet: 'Le Régional', publishedAt: '2026-03-01T13:00:00.000Z' },
+    ]);
+    const original = (await clusterOf('a1'))!;
+    expect(await clusterOf('b1')).toBe(original);
+    expect(await redis.hget(ctx.keys.cluster(original), 'representative')).toBe('a1');
+    for (const id of ['a1', 'a2', 'a3']) await actions.split(original, id, 'alice');
+    // Left: b1 (10:30, no credit) and b2 (13:00, AFP): the credited copy represents it.
+    expect(await redis.hget(ctx.keys.cluster(original), 'representative')).toBe('b2');
+  });
+
   it('without the split, re-running dedup rejoins the article (the control)', async () => {
     const original = await clusterOf('a3');
     const again = await rerunDedup(ctx, 'a3', budgetStory()[2]!.body, budgetStory()[2]!.publishedAt);

@@ -36,6 +36,8 @@ export type SeedArticle = {
   body: string;
   publishedAt: string;
   lang?: string;
+  /** Wire credit; 'AFP' unless given ('' for an outlet's own copy). */
+  agency?: string;
 };
 
 /** Stores articles and clusters them with the real ClusterIndex, as the dedup worker does. */
@@ -52,7 +54,7 @@ export async function seedArticles(ctx: PipelineContext, articles: SeedArticle[]
       byline: '',
       publishedAt: a.publishedAt,
       lang: a.lang ?? 'fr',
-      agency: 'AFP',
+      agency: a.agency ?? 'AFP',
       status: 'ok',
       reason: '',
       source: 'page',

@@ -16,6 +16,7 @@
  * single source. With a hash-tagged prefix every such key shares the slot of
  * the declared KEYS.
  */
+import { REPRESENTATIVE_LUA } from './representative-lua.js';
 
 const COMMON = `
 local function ref_bytes(ref)
@@ -218,20 +219,13 @@ for i = 24, #ARGV do
 end
 table.sort(clusters, function(a, b) return a.seq < b.seq end)
 
--- Representative: the earliest agency copy, else the most complete (most
--- tokens, then earliest). A total order, so the best of the old
--- representative(s) and the newcomer is the best of the whole cluster.
+-- Representative (REPRESENTATIVE_LUA): a total order, so the best of the
+-- old representative(s) and the newcomer is the best of the whole cluster.
+${REPRESENTATIVE_LUA}
 local function rank(id, cid)
-  local f = redis.call('HMGET', article_key(id), 'agency', 'tokens')
-  local at = tonumber(redis.call('ZSCORE', members_key(cid), id)) or 0
-  return {id = id, agency = (f[1] or '') ~= '', tokens = tonumber(f[2]) or 0, at = at}
+  return rep_rank(id, tonumber(redis.call('ZSCORE', members_key(cid), id)) or 0)
 end
-local function better(a, b)
-  if a.agency ~= b.agency then return a.agency end
-  if not a.agency and a.tokens ~= b.tokens then return a.tokens > b.tokens end
-  if a.at ~= b.at then return a.at < b.at end
-  return a.id < b.id
-end
+local better = rep_better
 
 local function emit(kind, cid, merged_from, rep)
   redis.call('XADD', KEYS[4], 'MAXLEN', '~', maxlen, '*', 'type', kind, 'clusterId', cid,
