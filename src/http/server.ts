@@ -6,7 +6,8 @@ import { reviewPlugin } from './review/plugin.js';
 
 /** The web role: ops routes, the read API, the review page and the queue dashboard. */
 export async function buildServer(ctx: PipelineContext): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, disableRequestLogging: true });
+  // No fastify logger: requests are not logged (tokens travel in headers and cookies).
+  const app = Fastify({ logger: false });
   registerOpsRoutes(app, ctx);
 
   // The read API and the editors' page each carry their own auth, encapsulated.
@@ -18,7 +19,8 @@ export async function buildServer(ctx: PipelineContext): Promise<FastifyInstance
 
 /** Ops routes alone, for processes that run queue roles without the web role (HEALTHCHECK, scrapes). */
 export async function buildOpsServer(ctx: PipelineContext): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, disableRequestLogging: true });
+  // No fastify logger: requests are not logged (tokens travel in headers and cookies).
+  const app = Fastify({ logger: false });
   registerOpsRoutes(app, ctx);
   return app;
 }
