@@ -103,6 +103,8 @@ export const configSchema = z.strictObject({
     editorTokens: z.array(z.string().min(16, 'tokens must have at least 16 characters')),
     apiTokens: z.array(z.string().min(16, 'tokens must have at least 16 characters')),
     sessionHours: positiveInt,
+    signInMaxFailures: positiveInt,
+    signInWindowMinutes: positiveInt,
   }),
   ops: z
     .strictObject({

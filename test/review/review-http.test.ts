@@ -88,6 +88,31 @@ describe('review page over HTTP', () => {
     expect(action.statusCode).toBe(401);
   });
 
+  it('an address that keeps guessing is refused for a while, even with the right token', async () => {
+    const config = reviewConfig(prefix);
+    config.review.signInMaxFailures = 3;
+    const limitedCtx = createContext(config, createLogger('silent'));
+    const limited = await buildServer(limitedCtx);
+    try {
+      for (let i = 0; i < 3; i++)
+        expect((await signIn(limited, `guess-${i}-0123456789abcdef`)).status).toBe(401);
+      const blocked = await signIn(limited);
+      expect(blocked.status).toBe(429);
+      expect(blocked.jar.wiresift_review).toBeUndefined();
+      const keys = await redis.keys(`${prefix}review:signin-failures:*`);
+      expect(keys).toHaveLength(1);
+      const ttl = await redis.ttl(keys[0]!);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(15 * 60);
+      // The window ends: the right token works again.
+      await redis.del(keys[0]!);
+      expect((await signIn(limited)).status).toBe(303);
+    } finally {
+      await limited.close();
+      await limitedCtx.close();
+    }
+  });
+
   it('a wrong token is refused; an API token is not an editor token', async () => {
     expect((await signIn(app, 'wrong-token-0123456789abcdef')).status).toBe(401);
     const api = await signIn(app, API_TOKEN);

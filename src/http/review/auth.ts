@@ -110,6 +110,6 @@ export function sameOrigin(req: FastifyRequest): boolean {
   }
 }
 
-export function deny(reply: FastifyReply, status: 401 | 403, message: string) {
+export function deny(reply: FastifyReply, status: 401 | 403 | 429, message: string) {
   return reply.code(status).header('cache-control', 'no-store').send({ error: message });
 }

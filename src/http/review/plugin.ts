@@ -23,6 +23,7 @@ import { readClusterDetail } from './cluster-detail.js';
 import { type ListFilters, listClusterRows } from './cluster-list.js';
 import { REVIEW_CSP } from './html.js';
 import { clusterPage, listPage, loginPage } from './pages.js';
+import { SignInLimiter } from './sign-in-limit.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -46,6 +47,10 @@ export async function reviewPlugin(app: FastifyInstance, opts: { ctx: PipelineCo
   const editors = parseTokens(config.review.editorTokens, 'editor');
   const ttl = config.review.sessionHours * 3600;
   const sessions = new SessionStore(ctx.redis, ctx.keys, ttl);
+  const limiter = new SignInLimiter(ctx.redis, ctx.keys, {
+    maxFailures: config.review.signInMaxFailures,
+    windowSeconds: config.review.signInWindowMinutes * 60,
+  });
   const actions = new ReviewActions(ctx.redis, ctx.keys, { eventsMaxLen: config.events.maxLen });
 
   await app.register(fastifyCookie);
@@ -98,8 +103,19 @@ export async function reviewPlugin(app: FastifyInstance, opts: { ctx: PipelineCo
     const given = str(body._csrf);
     if (!expected || !given || !sameSecret(given, expected))
       return deny(reply, 403, 'review: missing or wrong CSRF token; reload the sign-in page');
+    const wait = await limiter.blockedFor(req.ip);
+    if (wait > 0) {
+      ctx.log.warn({ ip: req.ip }, 'review: sign-in refused, too many failures');
+      reply.header('retry-after', String(wait));
+      return deny(
+        reply,
+        429,
+        `review: too many failed sign-ins from this address; try again in ${Math.ceil(wait / 60)} min`,
+      );
+    }
     const who = matchToken(str(body.token), editors);
     if (!who) {
+      await limiter.recordFailure(req.ip);
       ctx.log.warn({ ip: req.ip }, 'review: failed sign-in');
       const csrf = randomBytes(24).toString('base64url');
       reply.setCookie(LOGIN_CSRF_COOKIE, csrf, cookieOptions(req, 3600));
