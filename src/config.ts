@@ -56,6 +56,7 @@ export const configSchema = z.strictObject({
         enabled: z.boolean(),
         ttlSeconds: positiveInt,
         unreachableTtlSeconds: positiveInt,
+        memoSeconds: z.number().int().min(0),
       }),
     })
     .refine((n) => n.politeness.leaseMs > n.timeoutMs, {
@@ -79,6 +80,7 @@ export const configSchema = z.strictObject({
       maxLinesPerDomain: positiveInt,
       maxLineChars: positiveInt,
       ttlDays: positiveInt,
+      memoSeconds: z.number().int().min(0),
     }),
   }),
   dedup: z

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import robotsParserModule from 'robots-parser';
+import { ExpiringMemo } from '../store/expiring-memo.js';
 import type { Keys } from '../store/keys.js';
 import { type FetchOptions, safeFetch } from './fetch.js';
 import { FetchError } from './fetch-error.js';
@@ -10,6 +11,8 @@ export type RobotsOptions = {
   ttlSeconds: number;
   /** After robots.txt could not be read (5xx, timeout), how long before trying again. */
   unreachableTtlSeconds: number;
+  /** How long one worker reuses a parsed robots.txt before reading Redis again (0: never). */
+  memoSeconds?: number;
 };
 
 // The package is CommonJS (module.exports = fn) but its typings declare an ES default export.
@@ -40,42 +43,58 @@ export function robotsAgentToken(userAgent: string): string {
 
 export type RobotsFetch = (robotsUrl: string) => Promise<string>;
 
+function unreachable(robotsUrl: string): FetchError {
+  return new FetchError(
+    'network',
+    robotsUrl,
+    'robots.txt could not be read; the page is not fetched until it can',
+  );
+}
+
 /**
  * robots.txt per origin, cached in Redis so replicas share one copy and a
  * site is asked once per TTL. A missing file allows everything; one that
  * cannot be read makes the check fail retryably rather than guess.
  */
+type ParsedRobots = { text: string; robots: ReturnType<typeof robotsParser> | null };
+
 export class RobotsCache {
+  /**
+   * Each origin's robots.txt, parsed, for a minute: every page of a site
+   * otherwise paid a Redis read and a parse of the whole file.
+   */
+  private readonly parsed: ExpiringMemo<ParsedRobots>;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
     private readonly options: RobotsOptions,
     private readonly userAgent: string,
     private readonly fetchRobots: RobotsFetch,
-  ) {}
+  ) {
+    this.parsed = new ExpiringMemo((options.memoSeconds ?? 60) * 1000);
+  }
 
   /** Throws RobotsDisallowedError when disallowed, a retryable FetchError when robots.txt is unreadable. */
   async assertAllowed(url: string): Promise<void> {
     if (!this.options.enabled) return;
     const origin = new URL(url).origin;
     const robotsUrl = `${origin}/robots.txt`;
-    const key = this.keys.robots(origin);
-    let text = await this.redis.get(key);
-    if (text === null) {
-      text = await this.load(robotsUrl);
-      const ttl = text === UNREACHABLE ? this.options.unreachableTtlSeconds : this.options.ttlSeconds;
-      await this.redis.set(key, text, 'EX', ttl);
-    }
-    if (text === UNREACHABLE) {
-      throw new FetchError(
-        'network',
-        robotsUrl,
-        'robots.txt could not be read; the page is not fetched until it can',
-      );
-    }
-    if (text === ALLOW_ALL) return;
+    const { text, robots } = await this.parsed.getOrLoad(origin, async () => {
+      const key = this.keys.robots(origin);
+      let text = await this.redis.get(key);
+      if (text === null) {
+        text = await this.load(robotsUrl);
+        const ttl = text === UNREACHABLE ? this.options.unreachableTtlSeconds : this.options.ttlSeconds;
+        await this.redis.set(key, text, 'EX', ttl);
+      }
+      // An unreachable file is not memoised: its short Redis TTL decides when to try again.
+      if (text === UNREACHABLE) throw unreachable(robotsUrl);
+      return { text, robots: text === ALLOW_ALL ? null : robotsParser(robotsUrl, text) };
+    });
+    if (text === ALLOW_ALL || !robots) return;
     const agent = robotsAgentToken(this.userAgent);
-    if (robotsParser(robotsUrl, text).isDisallowed(url, agent) === true) {
+    if (robots.isDisallowed(url, agent) === true) {
       throw new RobotsDisallowedError(url, agent);
     }
   }

@@ -1,13 +1,13 @@
 import { UnrecoverableError } from 'bullmq';
 import { sketchText } from '../dedup/sketch.js';
 import type { DedupJob, DedupJobResult } from '../queues/jobs.js';
-import { getArticle, getArticleBody } from '../store/articles.js';
+import { getArticleBody, getArticleFields } from '../store/articles.js';
 import type { PipelineContext } from './context.js';
 
 /** Sketch the stored body and place the article in its cluster (one atomic step in Redis). */
 export async function clusterArticle(ctx: PipelineContext, job: DedupJob): Promise<DedupJobResult> {
   const [article, body] = await Promise.all([
-    getArticle(ctx.redis, ctx.keys, job.articleId),
+    getArticleFields(ctx.redis, ctx.keys, job.articleId, ['publishedAt', 'fetchedAt']),
     getArticleBody(ctx.redis, ctx.keys, job.articleId),
   ]);
   if (!article) throw new UnrecoverableError(`dedup: article ${job.articleId} is not stored`);

@@ -8,6 +8,7 @@ import type { FetchOptions } from '../net/fetch.js';
 import { createNetGate, type NetGate } from '../net/polite-fetch.js';
 import { createQueues, type Queues } from '../queues/queues.js';
 import { ClusterIndex } from '../store/cluster-index.js';
+import { ExpiringMemo } from '../store/expiring-memo.js';
 import { type Keys, keysFor } from '../store/keys.js';
 
 /** Everything a job handler needs, built once per process from the config. */
@@ -23,6 +24,8 @@ export type PipelineContext = {
   gate: NetGate;
   hasher: MinHasher;
   clusterIndex: ClusterIndex;
+  /** Each domain's learned boilerplate lines, briefly, so pages of one site share one Redis read. */
+  learnedLines: ExpiringMemo<string[]>;
   close(): Promise<void>;
 };
 
@@ -79,6 +82,7 @@ export function createContext(config: Config, log: Logger): PipelineContext {
     gate: createNetGate(redis, keys, fetchOptions, config.net),
     hasher: new MinHasher({ numPerm: config.dedup.numPerm, seed: 1 }),
     clusterIndex,
+    learnedLines: new ExpiringMemo(config.extract.learnedBoilerplate.memoSeconds * 1000),
     close: async () => {
       await queues.close();
       await redis.quit().catch(() => redis.disconnect());

@@ -8,7 +8,7 @@ import { HostBusyError } from '../net/host-politeness.js';
 import { politeFetch } from '../net/polite-fetch.js';
 import { articleJobId } from '../queues/job-ids.js';
 import type { ArticleJob, ArticleJobResult } from '../queues/jobs.js';
-import { type ArticleRecord, type ArticleSource, getArticle, saveArticle } from '../store/articles.js';
+import { type ArticleRecord, type ArticleSource, getArticleFields, saveArticle } from '../store/articles.js';
 import { boilerplateDomain, learnedBoilerplate, recordPageLines } from '../store/boilerplate-stats.js';
 import type { PipelineContext } from './context.js';
 
@@ -35,7 +35,8 @@ function fromFeedItem(ctx: PipelineContext, job: ArticleJob): ExtractedArticle |
 async function learnedLinesFor(ctx: PipelineContext, url: string): Promise<string[]> {
   const cfg = ctx.config.extract.learnedBoilerplate;
   const domain = boilerplateDomain(url);
-  return cfg.enabled && domain ? learnedBoilerplate(ctx.redis, ctx.keys, domain, cfg) : [];
+  if (!cfg.enabled || !domain) return [];
+  return ctx.learnedLines.getOrLoad(domain, () => learnedBoilerplate(ctx.redis, ctx.keys, domain, cfg));
 }
 
 async function fetchAndExtract(
@@ -111,7 +112,7 @@ export async function ingestArticle(
   job: ArticleJob,
   attempt: { isLastAttempt: boolean },
 ): Promise<ArticleJobResult> {
-  const existing = await getArticle(ctx.redis, ctx.keys, job.articleId);
+  const existing = await getArticleFields(ctx.redis, ctx.keys, job.articleId, ['status', 'source']);
   if (existing?.status === 'ok') {
     await enqueueDedup(ctx, job.articleId);
     return { status: 'ok', source: existing.source, skipped: true };

@@ -25,6 +25,26 @@ function fromHash(hash: Record<string, string>): ArticleRecord | null {
   return { cluster: '', ...out } as ArticleRecord;
 }
 
+/**
+ * Some fields of an article hash, or null when the article is not stored:
+ * the hot paths need two or three of its ~20 fields.
+ */
+export async function getArticleFields<K extends keyof ArticleRecord>(
+  redis: Redis,
+  keys: Keys,
+  id: string,
+  fields: K[],
+): Promise<Pick<ArticleRecord, K> | null> {
+  const values = await redis.hmget(keys.article(id), ...fields);
+  if (values.every((v) => v === null)) return null;
+  const out: Record<string, unknown> = {};
+  fields.forEach((f, i) => {
+    const v = values[i] ?? '';
+    out[f] = NUMERIC.has(f) ? Number(v) : v;
+  });
+  return out as Pick<ArticleRecord, K>;
+}
+
 /** True when this URL was already taken in by some feed (exact dedup across feeds). */
 export async function isKnownUrl(redis: Redis, keys: Keys, articleId: string): Promise<boolean> {
   return (await redis.exists(keys.urlIndex(articleId), keys.article(articleId))) > 0;

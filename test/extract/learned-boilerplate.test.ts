@@ -47,6 +47,8 @@ describe('learned boilerplate, through the article worker on a real Redis and HT
       },
     });
     config.extract.learnedBoilerplate.minPages = MIN_PAGES;
+    // Page N+1 must see what pages 1..N taught at once.
+    config.extract.learnedBoilerplate.memoSeconds = 0;
     ctx = createContext(config, createLogger('silent'));
   });
   afterAll(async () => {

@@ -45,6 +45,8 @@ beforeAll(async () => {
     },
   });
   config.net.politeness.minDelayMs = 0;
+  // These tests rewrite robots.txt between checks: every check reads Redis.
+  config.net.robots.memoSeconds = 0;
   ctx = createContext(config, createLogger('silent'));
 });
 
@@ -141,6 +143,27 @@ describe('robots.txt for article pages', () => {
     await cache.assertAllowed(`${origin}/news/1`);
     await expect(cache.assertAllowed(`${origin}/private/1`)).rejects.toBeInstanceOf(RobotsDisallowedError);
     expect(calls).toBe(2);
+  });
+
+  it('a worker reuses a parsed robots.txt for memoSeconds without reading Redis', async () => {
+    const origin = 'http://memo.example';
+    let calls = 0;
+    const cache = new RobotsCache(
+      redis,
+      ctx.keys,
+      { ...ctx.config.net.robots, memoSeconds: 60 },
+      ctx.config.net.userAgent,
+      async () => {
+        calls++;
+        return 'User-agent: *\nDisallow: /private/\n';
+      },
+    );
+    await cache.assertAllowed(`${origin}/news/1`);
+    await redis.del(ctx.keys.robots(origin));
+    await cache.assertAllowed(`${origin}/news/2`);
+    await expect(cache.assertAllowed(`${origin}/private/1`)).rejects.toBeInstanceOf(RobotsDisallowedError);
+    expect(calls).toBe(1);
+    expect(await redis.exists(ctx.keys.robots(origin))).toBe(0);
   });
 
   it('RobotsDisallowedError names the host, URL and agent', () => {
