@@ -19,6 +19,8 @@ const STAMP =
 const READING_TIME =
   /^(?:(?:temps de )?lecture|reading time|read time)?\s*:?\s*\d{1,2}\s*min(?:utes?|\.)?(?:\s*(?:read|de lecture))?\.?$/iu;
 
+const SENTENCE_END = /[.!?…"”»)]$/;
+
 export type BodyContext = { boilerplate: BoilerplateMatcher; title: string | null; byline: string | null };
 
 export function bodyText(blocks: TextBlock[], ctx: BodyContext): BodyText {
@@ -49,11 +51,23 @@ export function bodyText(blocks: TextBlock[], ctx: BodyContext): BodyText {
     }
     if (!keptLines.length) continue;
     // Link lists (related stories, tag clouds) are not text, however long.
-    if (b.linkChars > len * 0.5) continue;
+    if (b.linkChars > len * 0.5 && !linkedSentence(b)) continue;
     kept.push({ text: keptLines.join('\n'), heading: b.heading });
   }
 
   // A heading is only content when text follows it.
   while (kept.length && kept[kept.length - 1]!.heading) kept.pop();
   return { paragraphs: kept.map((k) => k.text), creditedAgencies };
+}
+
+/**
+ * A sentence that links a few of its words ("X faces <a>a charge of …</a>.") is text,
+ * however much of it the link covers; a link list or a "follow us on A, B, C and D"
+ * line has many links and little prose between them.
+ */
+function linkedSentence(b: TextBlock): boolean {
+  if (b.links > 3) return false;
+  let words = 0;
+  for (const w of b.outsideLinks.split(/\s+/)) if (/[\p{L}\p{N}]/u.test(w)) words++;
+  return words >= 3 * Math.max(1, b.links) && SENTENCE_END.test(b.text);
 }

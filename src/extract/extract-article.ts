@@ -67,7 +67,15 @@ function articleBodyBlocks(articleBody: string, owner: Element): TextBlock[] {
   return parts
     .map((text) => text.trim())
     .filter(Boolean)
-    .map((text, index) => ({ text, linkChars: 0, outsideLinks: text, owner, heading: false, index }));
+    .map((text, index) => ({
+      text,
+      linkChars: 0,
+      outsideLinks: text,
+      owner,
+      heading: false,
+      index,
+      links: 0,
+    }));
 }
 
 function extractOrThrow(html: string, opts: ExtractOptions, stripped: boolean): ExtractedArticle {

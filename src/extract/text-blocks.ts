@@ -20,9 +20,18 @@ export type TextBlock = {
   heading: boolean;
   /** Position in document order. */
   index: number;
+  /** Links with text in the block. */
+  links: number;
 };
 
-type Acc = { owner: Element; text: string; outside: string; linkChars: number; pendingBr: boolean };
+type Acc = {
+  owner: Element;
+  text: string;
+  outside: string;
+  linkChars: number;
+  links: number;
+  pendingBr: boolean;
+};
 
 export function linearize(root: Element, skip: Set<Element>): TextBlock[] {
   const blocks: TextBlock[] = [];
@@ -31,6 +40,7 @@ export function linearize(root: Element, skip: Set<Element>): TextBlock[] {
     if (!/\S/.test(acc.text)) {
       acc.text = acc.outside = '';
       acc.linkChars = 0;
+      acc.links = 0;
       return;
     }
     const text = acc.text.split('\n').map(collapseInline).filter(Boolean).join('\n');
@@ -42,10 +52,12 @@ export function linearize(root: Element, skip: Set<Element>): TextBlock[] {
         owner: acc.owner,
         heading: HEADING_TAGS.has(acc.owner.name),
         index: blocks.length,
+        links: acc.links,
       });
     }
     acc.text = acc.outside = '';
     acc.linkChars = 0;
+    acc.links = 0;
     acc.pendingBr = false;
   };
 
@@ -72,16 +84,17 @@ export function linearize(root: Element, skip: Set<Element>): TextBlock[] {
       }
       if (BLOCK_TAGS.has(tag)) {
         flush(acc);
-        const inner: Acc = { owner: c, text: '', outside: '', linkChars: 0, pendingBr: false };
+        const inner: Acc = { owner: c, text: '', outside: '', linkChars: 0, links: 0, pendingBr: false };
         walk(c, inner, inLink || tag === 'a');
         flush(inner);
         continue;
       }
+      if (tag === 'a' && !inLink) acc.links++;
       walk(c, acc, inLink || tag === 'a');
     }
   };
 
-  const acc: Acc = { owner: root, text: '', outside: '', linkChars: 0, pendingBr: false };
+  const acc: Acc = { owner: root, text: '', outside: '', linkChars: 0, links: 0, pendingBr: false };
   walk(root, acc, false);
   flush(acc);
   return blocks;

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { extractArticle } from '../../src/extract/extract-article.js';
+
+const para = (n: number, from = 1) =>
+  Array.from(
+    { length: n },
+    (_, i) =>
+      `<p>Paragraph ${i + from} of the story, with enough words, commas, and detail to read as real article text.</p>`,
+  ).join('');
+
+const extract = (body: string) =>
+  extractArticle(`<html><body>${body}</body></html>`, { boilerplate: ['Read more'] }).text;
+
+describe('links inside the text', () => {
+  it('keeps a sentence most of which is one link, and a list item led by a linked headline', () => {
+    const text = extract(`<article>${para(3)}
+      <p>The council now faces <a href="/x">a formal complaint over the way it ran the tender</a>.</p>
+      <ol><li><strong><a href="/y">The mayor resigned after a week of protests over the new tax on boats</a>.</strong> He will stay on until May.</li></ol>
+      ${para(2, 4)}</article>`);
+    expect(text).toContain('The council now faces a formal complaint over the way it ran the tender.');
+    expect(text).toContain('The mayor resigned after a week of protests');
+  });
+
+  it('still drops link lists and follow-us lines', () => {
+    const text = extract(`<article>${para(3)}
+      <p><a href="/a">Another story about the harbour</a></p>
+      <p>Follow us on <a href="/f">Facebook</a>, <a href="/t">Twitter</a>, <a href="/i">Instagram</a> and <a href="/y">YouTube</a>.</p>
+      <p>Read more: <a href="/b">Why the harbour is closed on Sundays this winter</a></p>
+      ${para(2, 4)}</article>`);
+    expect(text).not.toContain('Another story');
+    expect(text).not.toContain('Follow us');
+    expect(text).not.toContain('closed on Sundays');
+  });
+});
