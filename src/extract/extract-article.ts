@@ -11,6 +11,7 @@ import { indexPage } from './page-index.js';
 import { siteRuleFor } from './site-rules.js';
 import { stripInert } from './strip-inert.js';
 import { findNoise } from './structural-noise.js';
+import { findTeaserCards, outsideCards } from './teasers.js';
 import { linearize, type TextBlock } from './text-blocks.js';
 import { normalizeText, wordCount } from './text-normalize.js';
 import type { ExtractedArticle, ExtractOptions } from './types.js';
@@ -97,9 +98,10 @@ function extractOrThrow(html: string, opts: ExtractOptions, stripped: boolean): 
   const removed = (rule?.remove ?? []).flatMap((sel) => selectAll($, sel));
   const noise = findNoise(body, removed);
   const pageBlocks = linearize(body, noise);
+  const articleBlocks = outsideCards(pageBlocks, findTeaserCards(pageBlocks, body), body);
   const mainBlocks =
     siteRuleBlocks($, rule?.body, removed) ??
-    findMainContent(pageBlocks, body, ld?.articleBody ?? null).blocks;
+    findMainContent(articleBlocks, body, ld?.articleBody ?? null).blocks;
 
   const boilerplate = compileBoilerplate(opts.boilerplate, opts.learnedBoilerplate);
   const ctx = { boilerplate, title: meta.title, byline: meta.byline };

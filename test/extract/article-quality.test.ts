@@ -32,3 +32,26 @@ describe('links inside the text', () => {
     expect(text).not.toContain('closed on Sundays');
   });
 });
+
+describe('teaser cards', () => {
+  const card = (i: number) =>
+    `<div class="card"><a href="/s${i}"><img src="x.jpg"></a><h3><a href="/s${i}">Other headline number ${i} of the site</a></h3>` +
+    `<p>Excerpt ${i}: a short summary of another story, written to read like the first lines of an article.</p><span>2 days ago</span></div>`;
+
+  it('drops a grid of linked headlines with excerpts, even when the story is short', () => {
+    const text = extract(`<main><h1>Title</h1>
+      <p>A short story of two paragraphs, with enough words, commas, and detail to be the article here.</p>
+      <p>The second paragraph of that short story, which ends the article before the teaser grid.</p>
+      <div class="grid">${[1, 2, 3, 4, 5, 6].map(card).join('')}</div></main>`);
+    expect(text).toContain('A short story of two paragraphs');
+    expect(text).not.toContain('Excerpt');
+  });
+
+  it('keeps sections led by a linked subheading, and a single teaser box is left to the other rules', () => {
+    const section = (i: number) =>
+      `<div class="section"><h2><a href="#s${i}">Section ${i} of the guide</a></h2>${para(4, i * 10)}</div>`;
+    const text = extract(`<article>${section(1)}${section(2)}${section(3)}</article>`);
+    expect(text).toContain('Paragraph 10 of the story');
+    expect(text).toContain('Paragraph 33 of the story');
+  });
+});
