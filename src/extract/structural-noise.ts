@@ -331,7 +331,11 @@ export function findNoise(root: Element, extraDropped: Iterable<Element> = []): 
     return n >= 300 && n > total * 0.5;
   };
 
-  const visit = (el: Element) => {
+  const visit = (el: Element, inArticle: boolean) => {
+    // Per the HTML spec, articles nested in an article are its comments or related entries;
+    // several side by side are a list of them, never the story's own text.
+    let nested = 0;
+    if (inArticle) for (const c of el.children) if (isElement(c) && c.name === 'article') nested++;
     for (const c of el.children) {
       if (!isElement(c) || dropped.has(c)) continue;
       const tag = c.name;
@@ -346,14 +350,15 @@ export function findNoise(root: Element, extraDropped: Iterable<Element> = []): 
       // A caption is never body text, even when its class says "article-img".
       const figure = tag === 'figure' || tag === 'figcaption';
       if (drop && !figure && name.noise !== 'strong' && name.article && plainOf(c) >= 200) drop = false;
+      if (tag === 'article' && nested >= 2) drop = true;
       if (drop && holdsThePage(c)) drop = false;
       if (drop && tag !== 'body' && tag !== 'html') {
         dropped.add(c);
         continue;
       }
-      visit(c);
+      visit(c, inArticle || tag === 'article');
     }
   };
-  visit(root);
+  visit(root, false);
   return dropped;
 }

@@ -55,3 +55,20 @@ describe('teaser cards', () => {
     expect(text).toContain('Paragraph 33 of the story');
   });
 });
+
+describe('articles nested in the article', () => {
+  it('drops a list of other posts nested in a post (the HTML spec use of nested <article>)', () => {
+    const post = (i: number) =>
+      `<article class="post"><p>Another post ${i}, quoted whole on this page: long enough, with commas, to read as text.</p></article>`;
+    const text =
+      extract(`<article class="post"><h1>Title</h1><p>The one post of this page, which is short, but is the story.</p></article>
+      <article class="post"><h3>You may also like</h3>${[1, 2, 3, 4, 5].map(post).join('')}</article>`);
+    expect(text).toContain('The one post of this page');
+    expect(text).not.toContain('Another post');
+  });
+
+  it('keeps a single article wrapped in another one', () => {
+    const text = extract(`<article><article class="body">${para(3)}</article></article>`);
+    expect(text).toContain('Paragraph 3 of the story');
+  });
+});
