@@ -20,6 +20,15 @@ const READING_TIME =
   /^(?:(?:temps de )?lecture|reading time|read time)?\s*:?\s*\d{1,2}\s*min(?:utes?|\.)?(?:\s*(?:read|de lecture))?\.?$/iu;
 
 const SENTENCE_END = /[.!?…"”»)]$/;
+const MONTHS = 'jan|feb|f[eé]v|mar|apr|avr|may|mai|jun|juin|jul|juil|aug|ao[uû]t|sep|oct|nov|dec|d[eé]c';
+const DATE = new RegExp(
+  `\\d{1,4}[./-]\\d{1,2}[./-]\\d{2,4}|\\b\\d{1,2}[:h]\\d{2}\\b|\\b(?:${MONTHS})[a-zéû]*\\.?\\s+\\d{1,2}\\b|\\b\\d{1,2}(?:er)?\\s+(?:${MONTHS})`,
+  'iu',
+);
+
+function isLeadingStamp(text: string): boolean {
+  return text.length <= 100 && !/[.!?]$/.test(text) && DATE.test(text);
+}
 
 export type BodyContext = { boilerplate: BoilerplateMatcher; title: string | null; byline: string | null };
 
@@ -55,6 +64,13 @@ export function bodyText(blocks: TextBlock[], ctx: BodyContext): BodyText {
     kept.push({ text: keptLines.join('\n'), heading: b.heading });
   }
 
+  // Dates on the lines above the text are the page's stamp ("By Jane Doe - 11/18/19 11:04 PM"),
+  // however the site words it; a story never opens on a date without a sentence.
+  for (let i = 0; i < 2 && i < kept.length; ) {
+    const k = kept[i]!;
+    if (!k.heading && isLeadingStamp(k.text)) kept.splice(i, 1);
+    else i++;
+  }
   // A heading is only content when text follows it.
   while (kept.length && kept[kept.length - 1]!.heading) kept.pop();
   return { paragraphs: kept.map((k) => k.text), creditedAgencies };

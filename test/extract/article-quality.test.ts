@@ -72,3 +72,23 @@ describe('articles nested in the article', () => {
     expect(text).toContain('Paragraph 3 of the story');
   });
 });
+
+describe('publication stamps above the text', () => {
+  it('drops a leading date line however it is worded, keeps dated sentences and datelines', () => {
+    for (const stamp of [
+      'By Jane Doe - 11/18/19 11:04 PM EST',
+      'lundi 22 janvier 2018 à 10h13',
+      '2016.12.01 | Rédaction',
+      'October 06, 2018',
+    ]) {
+      const text = extract(`<article><div class="meta">${stamp}</div>${para(3)}</article>`);
+      expect(text.startsWith('Paragraph 1'), stamp).toBe(true);
+    }
+    const dated = extract(`<article><p>On 11/18/19 the council met.</p>${para(3)}</article>`);
+    expect(dated.startsWith('On 11/18/19 the council met.')).toBe(true);
+    const dateline = extract(
+      `<article><p>PARIS, 12 janvier 2024 (AFP) - Le ministre a annoncé lundi une réforme du code du travail.</p>${para(3)}</article>`,
+    );
+    expect(dateline.startsWith('PARIS, 12 janvier 2024 (AFP)')).toBe(true);
+  });
+});
