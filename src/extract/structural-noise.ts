@@ -5,7 +5,7 @@
  * document itself is never mutated or re-parsed.
  */
 import type { AnyNode, Element } from 'domhandler';
-import { hintWords, isElement } from './dom.js';
+import { hintWords, isAncestorOf, isElement } from './dom.js';
 
 /** Never text, whatever their size. */
 const NOISE_TAGS = new Set([
@@ -331,11 +331,23 @@ export function findNoise(root: Element, extraDropped: Iterable<Element> = []): 
     return n >= 300 && n > total * 0.5;
   };
 
-  const visit = (el: Element, inArticle: boolean) => {
+  // Articles that hold text of their own, for telling a list of related posts (the story is
+  // another article) from a live blog's entries (the story is the list).
+  const textArticles: Element[] = [];
+  for (const [el, size] of sizes) if (el.name === 'article' && size.plain >= 200) textArticles.push(el);
+
+  const visit = (el: Element, outer: Element | null) => {
     // Per the HTML spec, articles nested in an article are its comments or related entries;
-    // several side by side are a list of them, never the story's own text.
+    // several side by side, with the story in an article of its own, are a list of other posts.
     let nested = 0;
-    if (inArticle) for (const c of el.children) if (isElement(c) && c.name === 'article') nested++;
+    if (outer && textArticles.length > 1) {
+      for (const c of el.children) if (isElement(c) && c.name === 'article') nested++;
+      if (
+        nested >= 2 &&
+        !textArticles.some((a) => a !== outer && !isAncestorOf(a, outer) && !isAncestorOf(outer, a))
+      )
+        nested = 0;
+    }
     for (const c of el.children) {
       if (!isElement(c) || dropped.has(c)) continue;
       const tag = c.name;
@@ -356,9 +368,9 @@ export function findNoise(root: Element, extraDropped: Iterable<Element> = []): 
         dropped.add(c);
         continue;
       }
-      visit(c, inArticle || tag === 'article');
+      visit(c, tag === 'article' ? c : outer);
     }
   };
-  visit(root, false);
+  visit(root, null);
   return dropped;
 }

@@ -61,10 +61,20 @@ describe('articles nested in the article', () => {
     const post = (i: number) =>
       `<article class="post"><p>Another post ${i}, quoted whole on this page: long enough, with commas, to read as text.</p></article>`;
     const text =
-      extract(`<article class="post"><h1>Title</h1><p>The one post of this page, which is short, but is the story.</p></article>
+      extract(`<article class="post"><h1>Title</h1><p>The one post of this page, which is short, but is the story.</p>${para(2)}</article>
       <article class="post"><h3>You may also like</h3>${[1, 2, 3, 4, 5].map(post).join('')}</article>`);
     expect(text).toContain('The one post of this page');
     expect(text).not.toContain('Another post');
+  });
+
+  it("keeps a live blog's entries: nested articles with no other story on the page", () => {
+    const entry = (i: number) =>
+      `<article class="entry"><p>Entry ${i} of the live coverage, long enough, with commas, to read as real text.</p></article>`;
+    const text = extract(
+      `<article><h1>Live</h1><p>What we know so far.</p>${[1, 2, 3, 4].map(entry).join('')}</article>`,
+    );
+    expect(text).toContain('Entry 1 of the live coverage');
+    expect(text).toContain('Entry 4 of the live coverage');
   });
 
   it('keeps a single article wrapped in another one', () => {
