@@ -11,7 +11,7 @@ import { indexPage } from './page-index.js';
 import { siteRuleFor } from './site-rules.js';
 import { stripInert } from './strip-inert.js';
 import { findNoise } from './structural-noise.js';
-import { findTeaserCards, outsideCards } from './teasers.js';
+import { withoutTeasers } from './teasers.js';
 import { linearize, type TextBlock } from './text-blocks.js';
 import { normalizeText, wordCount } from './text-normalize.js';
 import type { ExtractedArticle, ExtractOptions } from './types.js';
@@ -98,7 +98,7 @@ function extractOrThrow(html: string, opts: ExtractOptions, stripped: boolean): 
   const removed = (rule?.remove ?? []).flatMap((sel) => selectAll($, sel));
   const noise = findNoise(body, removed);
   const pageBlocks = linearize(body, noise);
-  const articleBlocks = outsideCards(pageBlocks, findTeaserCards(pageBlocks, body), body);
+  const articleBlocks = withoutTeasers(pageBlocks, body);
   const mainBlocks =
     siteRuleBlocks($, rule?.body, removed) ??
     findMainContent(articleBlocks, body, ld?.articleBody ?? null).blocks;

@@ -60,12 +60,24 @@ function contains(anc: Element, node: Element): boolean {
   return false;
 }
 
-/** The blocks outside every card. */
-export function outsideCards(blocks: TextBlock[], cards: Set<Element>, root: Element): TextBlock[] {
+/**
+ * The blocks outside every teaser card. When the cards hold more text than the rest of
+ * the page, the page is the list (a round-up whose items are boxed), and nothing is cut.
+ */
+export function withoutTeasers(blocks: TextBlock[], root: Element): TextBlock[] {
+  const cards = findTeaserCards(blocks, root);
   if (!cards.size) return blocks;
-  return blocks.filter((b) => {
+  let cardText = 0;
+  let restText = 0;
+  const kept = blocks.filter((b) => {
+    const plain = b.text.length - b.linkChars;
     for (let e: Element | null = b.owner; e; e = e === root ? null : parentElement(e))
-      if (cards.has(e)) return false;
+      if (cards.has(e)) {
+        cardText += plain;
+        return false;
+      }
+    restText += plain;
     return true;
   });
+  return cardText < restText ? kept : blocks;
 }

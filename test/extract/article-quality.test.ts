@@ -38,13 +38,23 @@ describe('teaser cards', () => {
     `<div class="card"><a href="/s${i}"><img src="x.jpg"></a><h3><a href="/s${i}">Other headline number ${i} of the site</a></h3>` +
     `<p>Excerpt ${i}: a short summary of another story, written to read like the first lines of an article.</p><span>2 days ago</span></div>`;
 
-  it('drops a grid of linked headlines with excerpts, even when the story is short', () => {
+  it('drops a grid of linked headlines with excerpts that would join the story', () => {
+    // Without the card rule, the grid's excerpts read like text and join the story.
     const text = extract(`<main><h1>Title</h1>
-      <p>A short story of two paragraphs, with enough words, commas, and detail to be the article here.</p>
-      <p>The second paragraph of that short story, which ends the article before the teaser grid.</p>
-      <div class="grid">${[1, 2, 3, 4, 5, 6].map(card).join('')}</div></main>`);
-    expect(text).toContain('A short story of two paragraphs');
+      <p>A short story of four paragraphs, with enough words, commas, and detail to be the article here.</p>
+      <p>The second paragraph of that short story, which goes on about the harbour and its boats.</p>
+      <p>The third paragraph, on the new tax, the mayor, and the council that voted for it.</p>
+      <p>The fourth paragraph, which ends the article before the teaser grid comes.</p>
+      <div class="grid">${[1, 2, 3].map(card).join('')}</div></main>`);
+    expect(text).toContain('A short story of four paragraphs');
     expect(text).not.toContain('Excerpt');
+  });
+
+  it('keeps a round-up whose items are boxed like cards, when they are most of the page', () => {
+    const text = extract(`<article><h1>Ten deals</h1><p>Our picks of the week.</p>
+      <div class="items">${[1, 2, 3, 4, 5, 6].map(card).join('')}</div></article>`);
+    expect(text).toContain('Excerpt 1');
+    expect(text).toContain('Excerpt 6');
   });
 
   it('keeps sections led by a linked subheading, and a single teaser box is left to the other rules', () => {
