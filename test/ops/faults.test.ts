@@ -190,7 +190,8 @@ describe('ops faults (real processes, real Redis)', { timeout: 90_000 }, () => {
       'web listening',
       () => /"url":"(http:[^"]+)","msg":"web listening"/.exec(run.output())?.[1],
     );
-    expect(run.output()).toContain('wiresift running');
+    // Logged just after the web server: it may still be on its way from the child.
+    await waitFor('wiresift running', () => run.output().includes('wiresift running') || undefined);
 
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${url}/readyz`);
