@@ -3,7 +3,7 @@
  * boilerplate, agency credits and sign-offs, the headline and byline repeated in the
  * body, publication stamps and headings left with nothing under them.
  */
-import { creditAgency, isCreditLine } from './agency.js';
+import { creditAgency, datelineAgency, isCreditLine } from './agency.js';
 import type { BoilerplateMatcher } from './boilerplate.js';
 import type { TextBlock } from './text-blocks.js';
 import { matchKey } from './text-normalize.js';
@@ -26,8 +26,14 @@ const DATE = new RegExp(
   'iu',
 );
 
+/**
+ * A wire dateline on its own line ("TOULOUSE, 13 sept 2024 (AFP) -") also has a date
+ * and no sentence, but it opens the dispatch: it names an agency, or ends with the
+ * dash or colon that leads into the text.
+ */
 function isLeadingStamp(text: string): boolean {
-  return text.length <= 100 && !/[.!?]$/.test(text) && DATE.test(text);
+  if (text.length > 100 || /[.!?]$/.test(text) || !DATE.test(text)) return false;
+  return !/[-—–:]$/.test(text) && datelineAgency(text) === null;
 }
 
 export type BodyContext = { boilerplate: BoilerplateMatcher; title: string | null; byline: string | null };

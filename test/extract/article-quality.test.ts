@@ -111,4 +111,26 @@ describe('publication stamps above the text', () => {
     );
     expect(dateline.startsWith('PARIS, 12 janvier 2024 (AFP)')).toBe(true);
   });
+
+  it('keeps a wire dateline that stands alone in the first paragraph, and reports it', () => {
+    for (const line of [
+      'TOULOUSE, 13 sept 2024 (AFP) -',
+      'OSLO, March 5 (Reuters) -',
+      'NANTES, 2 mai 2025 -',
+    ]) {
+      const r = extractArticle(
+        `<html lang="fr"><body><article><p>${line}</p>${para(3)}</article></body></html>`,
+        {
+          boilerplate: [],
+        },
+      );
+      expect(r.text.startsWith(line), line).toBe(true);
+    }
+    const r = extractArticle(
+      `<html lang="fr"><body><article><p>TOULOUSE, 13 sept 2024 (AFP) -</p>${para(3)}</article></body></html>`,
+      { boilerplate: [] },
+    );
+    expect(r.dateline).toBe('TOULOUSE, 13 sept 2024 (AFP)');
+    expect(r.agency).toBe('AFP');
+  });
 });
