@@ -10,9 +10,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOnce } from '../../src/cli/run.js';
-import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
-import { connectTestRedis, dropPrefix, testRedisUrl, uniquePrefix } from '../support/redis.js';
+import { connectTestRedis, dropPrefix, testConfig, uniquePrefix } from '../support/redis.js';
 import { serveFolder } from '../support/static-server.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
@@ -56,15 +55,10 @@ describe('the Redis contract of docs/redis.md, read with raw commands', () => {
       list,
       readFileSync(join(fixtures, 'feeds.txt'), 'utf8').replaceAll('{{BASE}}', server.url),
     );
-    const config = loadConfig({
-      env: {
-        REDIS_URL: testRedisUrl(),
-        WIRESIFT_PREFIX: P,
-        WIRESIFT_ALLOW_PRIVATE_NETWORKS: 'true',
-        WIRESIFT_HOST_MAX_CONCURRENCY: '16',
-        WIRESIFT_HOST_MIN_DELAY_MS: '0',
-        LOG_LEVEL: 'silent',
-      },
+    const config = testConfig(P, {
+      WIRESIFT_ALLOW_PRIVATE_NETWORKS: 'true',
+      WIRESIFT_HOST_MAX_CONCURRENCY: '16',
+      WIRESIFT_HOST_MIN_DELAY_MS: '0',
     });
     const summary = await runOnce(config, createLogger('silent'), {
       role: 'all',

@@ -5,14 +5,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOnce } from '../../src/cli/run.js';
-import { loadConfig } from '../../src/config.js';
 import { feedIdFor } from '../../src/feeds/feed-id.js';
 import { createLogger } from '../../src/log.js';
 import { syncFeedSchedules } from '../../src/pipeline/schedule-feeds.js';
 import { createQueues } from '../../src/queues/queues.js';
 import { listClusters } from '../../src/store/cluster-read.js';
 import { keysFor } from '../../src/store/keys.js';
-import { connectTestRedis, dropPrefix, testRedisUrl, uniquePrefix } from '../support/redis.js';
+import { connectTestRedis, dropPrefix, testConfig, uniquePrefix } from '../support/redis.js';
 import { serveFolder } from '../support/static-server.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
@@ -20,13 +19,8 @@ const fixtures = join(repoRoot, 'test', 'fixtures', 'e2e');
 const sharedCorpus = resolve(repoRoot, '..', 'shared', 'corpus');
 
 function configFor(prefix: string) {
-  const config = loadConfig({
-    env: {
-      REDIS_URL: testRedisUrl(),
-      WIRESIFT_PREFIX: prefix,
-      WIRESIFT_ALLOW_PRIVATE_NETWORKS: 'true',
-      LOG_LEVEL: 'silent',
-    },
+  const config = testConfig(prefix, {
+    WIRESIFT_ALLOW_PRIVATE_NETWORKS: 'true',
   });
   // Every fixture outlet is the one loopback host here: per-host politeness would serialise the run.
   config.net.politeness = { ...config.net.politeness, maxConcurrentPerHost: 16, minDelayMs: 0 };

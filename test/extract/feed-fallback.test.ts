@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { ingestArticle } from '../../src/pipeline/ingest-article.js';
 import type { ArticleJob } from '../../src/queues/jobs.js';
 import { getArticle, getArticleBody } from '../../src/store/articles.js';
 import { startHttpServer } from '../support/http-server.js';
-import { connectTestRedis, dropPrefix, testRedisUrl, uniquePrefix } from '../support/redis.js';
+import { connectTestRedis, dropPrefix, testConfig, uniquePrefix } from '../support/redis.js';
 
 const FEED_TEXT =
   '<p>MARSEILLE, 3 juin 2025 (AFP) - Le port autonome a annoncé mardi la suspension du trafic des ferries vers la Corse après une grève surprise des agents de manœuvre, qui réclament une revalorisation de leurs primes de nuit.</p>' +
@@ -29,13 +28,8 @@ describe('article worker: explicit status and the feed item as fallback', () => 
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end('<html><body><nav><a href="/">Accueil</a></nav><p>Connectez-vous.</p></body></html>');
     });
-    const config = loadConfig({
-      env: {
-        REDIS_URL: testRedisUrl(),
-        WIRESIFT_PREFIX: prefix,
-        WIRESIFT_ALLOW_PRIVATE_NETWORKS: 'true',
-        LOG_LEVEL: 'silent',
-      },
+    const config = testConfig(prefix, {
+      WIRESIFT_ALLOW_PRIVATE_NETWORKS: 'true',
     });
     ctx = createContext(config, createLogger('silent'));
   });

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { ingestArticle } from '../../src/pipeline/ingest-article.js';
@@ -8,7 +7,7 @@ import { getArticleBody } from '../../src/store/articles.js';
 import { boilerplateDomain, learnedBoilerplate, recordPageLines } from '../../src/store/boilerplate-stats.js';
 import { keysFor } from '../../src/store/keys.js';
 import { startHttpServer } from '../support/http-server.js';
-import { connectTestRedis, dropPrefix, testRedisUrl, uniquePrefix } from '../support/redis.js';
+import { connectTestRedis, dropPrefix, testConfig, uniquePrefix } from '../support/redis.js';
 
 const PROMO = 'Suivez toute l’actualité de Métropole Info sur Google News et sur WhatsApp';
 const SHARED = 'Le préfet a ordonné l’évacuation des trois quartiers les plus exposés au risque de crue.';
@@ -38,13 +37,8 @@ describe('learned boilerplate, through the article worker on a real Redis and HT
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end(page(n, req.url?.includes('cluster') ? `<p>${SHARED}</p>` : ''));
     });
-    const config = loadConfig({
-      env: {
-        REDIS_URL: testRedisUrl(),
-        WIRESIFT_PREFIX: prefix,
-        WIRESIFT_ALLOW_PRIVATE_NETWORKS: 'true',
-        LOG_LEVEL: 'silent',
-      },
+    const config = testConfig(prefix, {
+      WIRESIFT_ALLOW_PRIVATE_NETWORKS: 'true',
     });
     config.extract.learnedBoilerplate.minPages = MIN_PAGES;
     // Page N+1 must see what pages 1..N taught at once.

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import { feedIdFor } from '../../src/feeds/feed-id.js';
 import { createMetrics } from '../../src/http/metrics.js';
 import { createLogger } from '../../src/log.js';
@@ -9,7 +8,7 @@ import { addFeed } from '../../src/pipeline/feed-registry.js';
 import { failureDelayMs, pollFeed } from '../../src/pipeline/poll-feed.js';
 import { feedHealth, readFeedState } from '../../src/store/feed-state.js';
 import { startHttpServer } from '../support/http-server.js';
-import { connectTestRedis, dropPrefix, testRedisUrl, uniquePrefix } from '../support/redis.js';
+import { connectTestRedis, dropPrefix, testConfig, uniquePrefix } from '../support/redis.js';
 
 type Route = (req: IncomingMessage, res: ServerResponse) => void;
 const routes: Record<string, Route> = {};
@@ -31,13 +30,8 @@ beforeAll(async () => {
     res.writeHead(404);
     res.end();
   });
-  const config = loadConfig({
-    env: {
-      REDIS_URL: testRedisUrl(),
-      WIRESIFT_PREFIX: prefix,
-      LOG_LEVEL: 'silent',
-      WIRESIFT_ALLOW_HOSTS: '127.0.0.1',
-    },
+  const config = testConfig(prefix, {
+    WIRESIFT_ALLOW_HOSTS: '127.0.0.1',
   });
   config.net.politeness.minDelayMs = 0;
   config.feeds = [];

@@ -1,13 +1,12 @@
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import type { FeedJob, FeedJobResult } from '../../src/queues/jobs.js';
 import { readFeedState } from '../../src/store/feed-state.js';
 import { startFeedsWorker } from '../../workers/feeds.js';
 import { startHttpServer } from '../support/http-server.js';
-import { connectTestRedis, dropPrefix, testRedisUrl, uniquePrefix } from '../support/redis.js';
+import { connectTestRedis, dropPrefix, testConfig, uniquePrefix } from '../support/redis.js';
 import { buildCases, goodFeed, type HostileCase } from './cases.js';
 
 const GOOD_FEEDS = 40;
@@ -38,15 +37,10 @@ describe('hostile feeds through the real feeds worker', () => {
       res.writeHead(404);
       res.end();
     });
-    const config = loadConfig({
-      env: {
-        REDIS_URL: testRedisUrl(),
-        WIRESIFT_PREFIX: prefix,
-        LOG_LEVEL: 'silent',
-        // The private-address guard stays on: only the test server's own host is let through.
-        WIRESIFT_ALLOW_PRIVATE_NETWORKS: 'false',
-        WIRESIFT_ALLOW_HOSTS: '127.0.0.1',
-      },
+    const config = testConfig(prefix, {
+      // The private-address guard stays on: only the test server's own host is let through.
+      WIRESIFT_ALLOW_PRIVATE_NETWORKS: 'false',
+      WIRESIFT_ALLOW_HOSTS: '127.0.0.1',
     });
     config.net.timeoutMs = 1500;
     // One loopback host serves every feed here; the limiter is exercised, not made the bottleneck.

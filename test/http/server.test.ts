@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import { buildServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/log.js';
 import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { saveArticle } from '../../src/store/articles.js';
-import { connectTestRedis, dropPrefix, testRedisUrl, uniquePrefix } from '../support/redis.js';
+import { connectTestRedis, dropPrefix, testConfig, uniquePrefix } from '../support/redis.js';
 
 const READ_TOKEN = 'read-token-0123456789abcdef';
 const auth = { authorization: `Bearer ${READ_TOKEN}` };
@@ -16,13 +15,8 @@ describe('web role: ops routes and read API', () => {
   let app: Awaited<ReturnType<typeof buildServer>>;
 
   beforeAll(async () => {
-    const config = loadConfig({
-      env: {
-        REDIS_URL: testRedisUrl(),
-        WIRESIFT_PREFIX: prefix,
-        LOG_LEVEL: 'silent',
-        WIRESIFT_API_TOKENS: READ_TOKEN,
-      },
+    const config = testConfig(prefix, {
+      WIRESIFT_API_TOKENS: READ_TOKEN,
     });
     ctx = createContext(config, createLogger('silent'));
     app = await buildServer(ctx);

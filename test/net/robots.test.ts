@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { UnrecoverableError } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { FetchError } from '../../src/net/fetch-error.js';
 import { HostBusyError } from '../../src/net/host-politeness.js';
@@ -11,7 +10,7 @@ import { ingestArticle } from '../../src/pipeline/ingest-article.js';
 import type { ArticleJob } from '../../src/queues/jobs.js';
 import { getArticle } from '../../src/store/articles.js';
 import { startHttpServer } from '../support/http-server.js';
-import { connectTestRedis, dropPrefix, testRedisUrl, uniquePrefix } from '../support/redis.js';
+import { connectTestRedis, dropPrefix, testConfig, uniquePrefix } from '../support/redis.js';
 
 const redis = connectTestRedis();
 const prefix = uniquePrefix('robots');
@@ -36,13 +35,8 @@ beforeAll(async () => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(PAGE);
   });
-  const config = loadConfig({
-    env: {
-      REDIS_URL: testRedisUrl(),
-      WIRESIFT_PREFIX: prefix,
-      LOG_LEVEL: 'silent',
-      WIRESIFT_ALLOW_HOSTS: '127.0.0.1',
-    },
+  const config = testConfig(prefix, {
+    WIRESIFT_ALLOW_HOSTS: '127.0.0.1',
   });
   config.net.politeness.minDelayMs = 0;
   // These tests rewrite robots.txt between checks: every check reads Redis.

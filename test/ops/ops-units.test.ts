@@ -2,13 +2,12 @@ import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { keyFamily } from '../../src/bench/load-bench.js';
 import { createProgress } from '../../src/cli/progress.js';
-import { loadConfig } from '../../src/config.js';
 import { fetchOutcomeLabel } from '../../src/http/metrics.js';
 import { buildOpsServer } from '../../src/http/server.js';
 import { createLogger, formatPretty, loggerOptions, redactUrl } from '../../src/log.js';
 import { backoffMs } from '../../src/ops/redis-startup.js';
 import { createContext } from '../../src/pipeline/context.js';
-import { testRedisUrl, uniquePrefix } from '../support/redis.js';
+import { testConfig, uniquePrefix } from '../support/redis.js';
 
 describe('start-up backoff', () => {
   it('doubles from the minimum up to the cap, with bounded jitter', () => {
@@ -129,13 +128,8 @@ describe('progress display', () => {
 
 describe('ops routes', () => {
   const ctx = createContext(
-    loadConfig({
-      env: {
-        REDIS_URL: testRedisUrl(),
-        WIRESIFT_PREFIX: uniquePrefix('ops'),
-        LOG_LEVEL: 'silent',
-        WIRESIFT_METRICS_TOKEN: 'sesame',
-      },
+    testConfig(uniquePrefix('ops'), {
+      WIRESIFT_METRICS_TOKEN: 'sesame',
     }),
     createLogger('silent'),
   );

@@ -1,22 +1,16 @@
 import type { Config } from '../../src/config.js';
-import { loadConfig } from '../../src/config.js';
 import { sketchText } from '../../src/dedup/sketch.js';
 import type { PipelineContext } from '../../src/pipeline/context.js';
 import { type ArticleRecord, saveArticle } from '../../src/store/articles.js';
-import { testRedisUrl } from '../support/redis.js';
+import { testConfig } from '../support/redis.js';
 
 export const EDITOR_TOKEN = 'ed-token-0123456789abcdef';
 export const API_TOKEN = 'api-token-0123456789abcdef';
 
 export function reviewConfig(prefix: string): Config {
-  return loadConfig({
-    env: {
-      REDIS_URL: testRedisUrl(),
-      WIRESIFT_PREFIX: prefix,
-      LOG_LEVEL: 'silent',
-      WIRESIFT_EDITOR_TOKENS: `alice:${EDITOR_TOKEN}`,
-      WIRESIFT_API_TOKENS: API_TOKEN,
-    },
+  return testConfig(prefix, {
+    WIRESIFT_EDITOR_TOKENS: `alice:${EDITOR_TOKEN}`,
+    WIRESIFT_API_TOKENS: API_TOKEN,
   });
 }
 
