@@ -29,6 +29,7 @@ import { MinHasher } from '../src/dedup/minhash.js';
 import { isSameStory } from '../src/dedup/policy.js';
 import { sketchText } from '../src/dedup/sketch.js';
 import { ClusterIndex } from '../src/store/cluster-index.js';
+import { dropKeys, forEachKeyBatch } from '../src/store/key-scan.js';
 import { keysFor } from '../src/store/keys.js';
 
 type TruthPage = { cluster: string; body: string; published: string };
@@ -121,13 +122,10 @@ async function main(): Promise<void> {
       `verified directly among candidates: ${verified}/${candidates} = ${(verified / candidates).toFixed(4)} (the rest join through other copies)`,
     );
 
-    let cursor = '0';
     const all: string[] = [];
-    do {
-      const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
+    await forEachKeyBatch(redis, `${prefix}*`, (batch) => {
       all.push(...batch);
-    } while (cursor !== '0');
+    });
     const usage = async (match: (k: string) => boolean) => {
       let bytes = 0;
       let count = 0;
@@ -163,12 +161,7 @@ async function main(): Promise<void> {
       `  assign throughput: ${((n / elapsed) * 1000).toFixed(0)} articles/s sequential (${(elapsed / n).toFixed(2)} ms each)`,
     );
   } finally {
-    let cursor = '0';
-    do {
-      const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (batch.length) await redis.unlink(...batch);
-    } while (cursor !== '0');
+    await dropKeys(redis, `${prefix}*`);
     redis.disconnect();
     rmSync(workDir, { recursive: true, force: true });
   }

@@ -8,6 +8,7 @@ import { MinHasher } from '../dedup/minhash.js';
 import { sketchText } from '../dedup/sketch.js';
 import { dedupPolicyFrom } from '../pipeline/context.js';
 import { ClusterIndex } from '../store/cluster-index.js';
+import { dropKeys } from '../store/key-scan.js';
 import { keysFor } from '../store/keys.js';
 import { sharedDir } from './shared-data.js';
 import { measureSignatureRatesApart } from './signature-rates.js';
@@ -135,12 +136,7 @@ export async function benchDedup(
     // Only the index, signature and cluster metadata: no article bodies are written here.
     bytesPerArticle = ((await usedMemory(redis)) - before) / articles;
   } finally {
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (found.length) await redis.unlink(...found);
-    } while (cursor !== '0');
+    await dropKeys(redis, `${prefix}*`);
     redis.disconnect();
   }
   const r1 = (x: number) => Math.round(x * 10) / 10;

@@ -12,6 +12,7 @@ import { feedIdFor } from '../feeds/feed-id.js';
 import { createLogger } from '../log.js';
 import { createContext } from '../pipeline/context.js';
 import { enqueueFeedsOnce } from '../pipeline/schedule-feeds.js';
+import { dropKeys, forEachKeyBatch } from '../store/key-scan.js';
 
 type Stage = 'feeds' | 'articles' | 'dedup';
 
@@ -42,15 +43,6 @@ async function redisCpuSeconds(redis: Redis): Promise<number> {
   return (await infoNumber(redis, 'cpu', 'used_cpu_user')) + (await infoNumber(redis, 'cpu', 'used_cpu_sys'));
 }
 
-async function dropKeys(redis: Redis, pattern: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.unlink(...keys);
-  } while (cursor !== '0');
-}
-
 /** A key's family: its name after the prefix with every id-like segment as '*' ("article:*:body"). */
 export function keyFamily(key: string, prefix: string): string {
   const segments = key.slice(prefix.length).split(':');
@@ -63,11 +55,7 @@ async function memoryByFamily(
   prefix: string,
 ): Promise<Record<string, { keys: number; bytes: number }>> {
   const out: Record<string, { keys: number; bytes: number }> = {};
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (!keys.length) continue;
+  await forEachKeyBatch(redis, `${prefix}*`, async (keys) => {
     const pipe = redis.pipeline();
     for (const k of keys) pipe.memory('USAGE', k);
     const replies = (await pipe.exec()) ?? [];
@@ -79,7 +67,7 @@ async function memoryByFamily(
       entry.bytes += bytes;
       out[f] = entry;
     });
-  } while (cursor !== '0');
+  });
   return out;
 }
 

@@ -5,6 +5,7 @@ import { optimalLshParams } from '../../src/dedup/lsh-params.js';
 import { MinHasher } from '../../src/dedup/minhash.js';
 import { sketchText } from '../../src/dedup/sketch.js';
 import { ClusterIndex } from '../../src/store/cluster-index.js';
+import { forEachKeyBatch } from '../../src/store/key-scan.js';
 import { type Keys, keysFor } from '../../src/store/keys.js';
 import { connectTestRedis, dropPrefix, uniquePrefix } from '../support/redis.js';
 
@@ -157,13 +158,10 @@ async function expectConsistent(redis: Redis, keys: Keys, ids: string[]): Promis
 /** Everything under the prefix except TTLs, for before/after comparisons. */
 async function snapshot(redis: Redis, prefix: string): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
-  let cursor = '0';
   const keys: string[] = [];
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', '500');
-    cursor = next;
+  await forEachKeyBatch(redis, `${prefix}*`, (batch) => {
     keys.push(...batch);
-  } while (cursor !== '0');
+  });
   for (const key of keys.sort()) {
     const type = await redis.type(key);
     if (type === 'string') out[key] = (await redis.getBuffer(key))?.toString('hex');

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { type Config, loadConfig } from '../../src/config.js';
+import { dropKeys } from '../../src/store/key-scan.js';
 
 export function testRedisUrl(): string {
   return inject('redisUrl');
@@ -28,10 +29,5 @@ export function connectTestRedis(): Redis {
 
 /** Deletes only the keys under the prefix a test created. */
 export async function dropPrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length) await redis.unlink(...keys);
-  } while (cursor !== '0');
+  await dropKeys(redis, `${prefix}*`);
 }
