@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { ingestArticle } from '../../src/pipeline/ingest-article.js';
-import type { ArticleJob } from '../../src/queues/jobs.js';
 import { getArticle, getArticleBody } from '../../src/store/articles.js';
+import { articleJobAt } from '../support/article-job.js';
 import { startHttpServer } from '../support/http-server.js';
 import { connectTestRedis, dropPrefix, testConfig, uniquePrefix } from '../support/redis.js';
 
@@ -40,21 +40,12 @@ describe('article worker: explicit status and the feed item as fallback', () => 
     redis.disconnect();
   });
 
-  const job = (id: string, path: string, contentHtml: string | null): ArticleJob => ({
-    articleId: id,
-    url: `${server.url}${path}`,
-    canonicalUrl: `${server.url}${path}`,
-    feedId: 'f1',
-    feedUrl: `${server.url}/feed.xml`,
-    outlet: 'Le Port',
-    item: {
-      title: 'Ferries suspendus',
-      published: '2025-06-03T09:00:00Z',
-      contentHtml,
-      summary: null,
-      author: null,
-    },
-  });
+  const job = (id: string, path: string, contentHtml: string | null) =>
+    articleJobAt(server.url, path, {
+      articleId: id,
+      outlet: 'Le Port',
+      item: { title: 'Ferries suspendus', published: '2025-06-03T09:00:00Z', contentHtml },
+    });
 
   it('a page that cannot be fetched falls back to substantive feed content, recorded as from the feed', async () => {
     const r = await ingestArticle(ctx, job('a1', '/gone', FEED_TEXT), { isLastAttempt: true });

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { ingestArticle } from '../../src/pipeline/ingest-article.js';
-import type { ArticleJob } from '../../src/queues/jobs.js';
 import { getArticleBody } from '../../src/store/articles.js';
 import { boilerplateDomain, learnedBoilerplate, recordPageLines } from '../../src/store/boilerplate-stats.js';
 import { keysFor } from '../../src/store/keys.js';
+import { articleJobAt } from '../support/article-job.js';
 import { startHttpServer } from '../support/http-server.js';
 import { connectTestRedis, dropPrefix, testConfig, uniquePrefix } from '../support/redis.js';
 
@@ -52,15 +52,7 @@ describe('learned boilerplate, through the article worker on a real Redis and HT
     redis.disconnect();
   });
 
-  const job = (path: string): ArticleJob => ({
-    articleId: path.replace(/\W/g, ''),
-    url: `${server.url}${path}`,
-    canonicalUrl: `${server.url}${path}`,
-    feedId: 'f1',
-    feedUrl: `${server.url}/feed.xml`,
-    outlet: 'Métropole Info',
-    item: { title: '', published: null, contentHtml: null, summary: null, author: null },
-  });
+  const job = (path: string) => articleJobAt(server.url, path, { outlet: 'Métropole Info' });
   const ingest = async (path: string) => {
     await ingestArticle(ctx, job(path), { isLastAttempt: true });
     return (await getArticleBody(ctx.redis, ctx.keys, job(path).articleId)) ?? '';

@@ -7,8 +7,8 @@ import { HostBusyError } from '../../src/net/host-politeness.js';
 import { RobotsCache, RobotsDisallowedError, robotsAgentToken } from '../../src/net/robots.js';
 import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { ingestArticle } from '../../src/pipeline/ingest-article.js';
-import type { ArticleJob } from '../../src/queues/jobs.js';
 import { getArticle } from '../../src/store/articles.js';
+import { articleJobAt } from '../support/article-job.js';
 import { startHttpServer } from '../support/http-server.js';
 import { connectTestRedis, dropPrefix, testConfig, uniquePrefix } from '../support/redis.js';
 
@@ -51,17 +51,11 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-function articleJob(path: string, summary: string | null): ArticleJob {
-  const url = `${server.url}${path}`;
-  return {
+function articleJob(path: string, summary: string | null) {
+  return articleJobAt(server.url, path, {
     articleId: `a-${path.replace(/\W/g, '')}`,
-    url,
-    canonicalUrl: url,
-    feedId: 'f',
-    feedUrl: `${server.url}/rss`,
-    outlet: 'Test',
-    item: { title: 'Titre', published: null, contentHtml: null, summary, author: null },
-  };
+    item: { title: 'Titre', summary },
+  });
 }
 
 describe('robots.txt for article pages', () => {
