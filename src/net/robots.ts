@@ -12,7 +12,7 @@ export type RobotsOptions = {
   /** After robots.txt could not be read (5xx, timeout), how long before trying again. */
   unreachableTtlSeconds: number;
   /** How long one worker reuses a parsed robots.txt before reading Redis again (0: never). */
-  memoSeconds?: number;
+  memoSeconds: number;
 };
 
 // The package is CommonJS (module.exports = fn) but its typings declare an ES default export.
@@ -72,7 +72,7 @@ export class RobotsCache {
     private readonly userAgent: string,
     private readonly fetchRobots: RobotsFetch,
   ) {
-    this.parsed = new ExpiringMemo((options.memoSeconds ?? 60) * 1000);
+    this.parsed = new ExpiringMemo(options.memoSeconds * 1000);
   }
 
   /** Throws RobotsDisallowedError when disallowed, a retryable FetchError when robots.txt is unreadable. */
