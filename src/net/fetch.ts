@@ -190,17 +190,7 @@ function isStaleSocketError(err: unknown): boolean {
   return code === 'ECONNRESET' || code === 'EPIPE';
 }
 
-async function requestOnce(target: URL, opts: FetchOptions, deadline: Deadline): Promise<Hop> {
-  try {
-    return await requestOnSocket(target, opts, deadline);
-  } catch (err) {
-    const stale = (err as { staleSocket?: boolean }).staleSocket === true;
-    if (!stale || deadline.signal.aborted) throw err;
-    return requestOnSocket(target, opts, deadline);
-  }
-}
-
-function requestOnSocket(target: URL, opts: FetchOptions, deadline: Deadline): Promise<Hop> {
+function requestOnce(target: URL, opts: FetchOptions, deadline: Deadline, retryStale = true): Promise<Hop> {
   const url = target.href;
   assertLiteralHostAllowed(url, target.hostname, opts.policy);
   const lookup = guardedLookup(url, target.hostname, opts.policy);
@@ -208,11 +198,17 @@ function requestOnSocket(target: URL, opts: FetchOptions, deadline: Deadline): P
   return new Promise<Hop>((resolve, reject) => {
     let responded = false;
     const fail = (err: unknown) => {
-      const fe = toFetchError(err, url, deadline, opts.timeoutMs);
-      if (!responded && req.reusedSocket && isStaleSocketError(err)) {
-        Object.assign(fe, { staleSocket: true });
+      if (
+        retryStale &&
+        !responded &&
+        req.reusedSocket &&
+        isStaleSocketError(err) &&
+        !deadline.signal.aborted
+      ) {
+        resolve(requestOnce(target, opts, deadline, false));
+        return;
       }
-      reject(fe);
+      reject(toFetchError(err, url, deadline, opts.timeoutMs));
     };
     const req = transport.request(target, {
       method: 'GET',
