@@ -6,6 +6,7 @@ import { buildServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/log.js';
 import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { budgetStory, EDITOR_TOKEN, reviewConfig, seedArticles } from '../review/seed.js';
+import { sessionCookie, signInOver } from '../review/sign-in-http.js';
 import { articleJobAt } from '../support/article-job.js';
 import { connectTestRedis, dropPrefix, uniquePrefix } from '../support/redis.js';
 import { pathSpellings, type RawResponse, rawRequest } from './raw-request.js';
@@ -143,22 +144,7 @@ describe('auth does not depend on how the path is spelled', () => {
   });
 
   it('signed in, the canonical path is served and a non-canonical one is still refused', async () => {
-    const form = await rawRequest(base, '/review/login');
-    const loginCsrf = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!;
-    const cookie = [form.headers['set-cookie'] ?? []]
-      .flat()
-      .map((c) => c.split(';')[0]!)
-      .join('; ');
-    const signIn = await rawRequest(base, '/review/login', {
-      method: 'POST',
-      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ _csrf: loginCsrf, token: EDITOR_TOKEN }).toString(),
-    });
-    expect(signIn.status).toBe(303);
-    const session = [signIn.headers['set-cookie'] ?? []]
-      .flat()
-      .map((c) => c.split(';')[0]!)
-      .find((c) => c.startsWith('wiresift_review='))!;
+    const session = sessionCookie(await signInOver(base, EDITOR_TOKEN));
     const queues = routes.find((r) => r.path === '/review/queues/api/queues')!;
     const ok = await send(base, queues, queues.path, { cookie: session });
     expect(ok.status).toBe(200);

@@ -9,6 +9,7 @@ import { createLogger } from '../../src/log.js';
 import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { connectTestRedis, dropPrefix, uniquePrefix } from '../support/redis.js';
 import { EDITOR_TOKEN, reviewConfig } from './seed.js';
+import { sessionCookie, signInOver } from './sign-in-http.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -34,28 +35,11 @@ describe('queue dashboard', () => {
     if (profile) await rm(profile, { recursive: true, force: true });
   });
 
-  const signedIn = async () => {
-    const form = await fetch(`${base}/review/login`);
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
-    const res = await fetch(`${base}/review/login`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: {
-        cookie: form.headers
-          .getSetCookie()
-          .map((c) => c.split(';')[0])
-          .join('; '),
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: new URLSearchParams({ _csrf: csrf, token: EDITOR_TOKEN }).toString(),
-    });
-    await res.arrayBuffer();
-    return res.headers.getSetCookie().find((c) => c.startsWith('wiresift_review='))!;
-  };
+  const signedIn = async () => sessionCookie(await signInOver(base, EDITOR_TOKEN));
 
   it('is served with its own CSP and references nothing on another origin', async () => {
     const session = await signedIn();
-    const res = await fetch(`${base}/review/queues/`, { headers: { cookie: session.split(';')[0]! } });
+    const res = await fetch(`${base}/review/queues/`, { headers: { cookie: session } });
     expect(res.status).toBe(200);
     const csp = res.headers.get('content-security-policy')!;
     expect(csp).toContain("default-src 'none'");
@@ -74,7 +58,7 @@ describe('queue dashboard', () => {
       timeout: 120_000,
     },
     async () => {
-      const session = (await signedIn()).split(';')[0]!.split('=');
+      const session = (await signedIn()).split('=');
       const { chromium } = await import('playwright-core');
       profile = await mkdtemp(join(tmpdir(), 'wiresift-chromium-'));
       const browser = await chromium.launchPersistentContext(profile, {

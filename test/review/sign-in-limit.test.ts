@@ -7,6 +7,9 @@ import { createLogger } from '../../src/log.js';
 import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { connectTestRedis, dropPrefix, uniquePrefix } from '../support/redis.js';
 import { API_TOKEN, EDITOR_TOKEN, reviewConfig } from './seed.js';
+import { loginForm, signInOver } from './sign-in-http.js';
+
+type Form = Awaited<ReturnType<typeof loginForm>>;
 
 type Server = { base: string; prefix: string; ctx: PipelineContext; app: FastifyInstance };
 
@@ -35,35 +38,8 @@ afterEach(async () => {
 });
 afterAll(() => redis.disconnect());
 
-const cookiesOf = (res: Response) =>
-  res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0]!)
-    .join('; ');
-
-/** The sign-in form's CSRF cookie and field, fetched once and reusable for many posts. */
-async function loginForm(s: Server, headers: Record<string, string> = {}) {
-  const res = await fetch(`${s.base}/review/login`, { headers });
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await res.text())![1]!;
-  return { csrf, cookie: cookiesOf(res) };
-}
-
-async function signIn(
-  s: Server,
-  token: string,
-  headers: Record<string, string> = {},
-  form?: { csrf: string; cookie: string },
-) {
-  const f = form ?? (await loginForm(s, headers));
-  const res = await fetch(`${s.base}/review/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { ...headers, cookie: f.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ _csrf: f.csrf, token }).toString(),
-  });
-  await res.arrayBuffer();
-  return res;
-}
+const signIn = (s: Server, token: string, headers: Record<string, string> = {}, form?: Form) =>
+  signInOver(s.base, token, headers, form);
 
 async function api(s: Server, token: string, headers: Record<string, string> = {}) {
   const res = await fetch(`${s.base}/api/clusters`, {
@@ -104,7 +80,7 @@ describe('sign-in limits on every token check', () => {
   it('200 concurrent wrong tokens: exactly the limit are answered 401, the rest 429', async () => {
     const s = await serve(); // signInMaxFailures 20, the default
     const limit = s.ctx.config.review.signInMaxFailures;
-    const form = await loginForm(s);
+    const form = await loginForm(s.base);
     const logins = await Promise.all(
       Array.from({ length: 200 }, (_, i) => signIn(s, `guess-${i}-0123456789abcdef`, {}, form)),
     );
