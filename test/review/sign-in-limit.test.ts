@@ -151,7 +151,7 @@ describe('sign-in limits on every token check', () => {
     expect((await signIn(s, EDITOR_TOKEN, { 'x-forwarded-for': '203.0.113.1' })).status).toBe(303);
   });
 
-  it('behind a trusted TLS proxy the session cookie is Secure; an untrusted X-Forwarded-Proto is ignored', async () => {
+  it('behind a trusted TLS proxy the session cookie is Secure and Origin is judged against the forwarded host; untrusted X-Forwarded-* are ignored', async () => {
     const proxied = await serve((c) => {
       c.http.trustProxy = ['127.0.0.1'];
     });
@@ -162,11 +162,18 @@ describe('sign-in limits on every token check', () => {
     expect(session).toMatch(/;\s*Secure/i);
     expect(session).toMatch(/;\s*HttpOnly/i);
 
+    // a proxy that rewrites Host: the browser's Origin matches the forwarded host
+    const viaProxy = { ...tls, 'x-forwarded-host': 'review.example', origin: 'https://review.example' };
+    expect((await signIn(proxied, EDITOR_TOKEN, viaProxy)).status).toBe(303);
+    const forged = { ...viaProxy, origin: 'https://evil.example' };
+    expect((await signIn(proxied, EDITOR_TOKEN, forged)).status).toBe(403);
+
     const direct = await serve();
     const plain = await signIn(direct, EDITOR_TOKEN, tls);
     expect(plain.status).toBe(303);
     const cookie = plain.headers.getSetCookie().find((c) => c.startsWith('wiresift_review='))!;
     expect(cookie).not.toMatch(/Secure/i);
+    expect((await signIn(direct, EDITOR_TOKEN, viaProxy)).status).toBe(403);
   });
 });
 

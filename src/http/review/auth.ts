@@ -99,12 +99,14 @@ export function cookieOptions(req: FastifyRequest, maxAgeSeconds: number) {
 /**
  * A cross-site form post carries a foreign Origin; browsers send Origin on
  * every POST, so a mismatch is refused before the CSRF token is even checked.
+ * The host is the one the browser used: behind a trusted proxy (http.trustProxy)
+ * fastify's req.host reads X-Forwarded-Host, which a cross-site form cannot set.
  */
 export function sameOrigin(req: FastifyRequest): boolean {
   const origin = req.headers.origin;
   if (!origin || origin === 'null') return origin === undefined;
   try {
-    return new URL(origin).host === req.headers.host;
+    return new URL(origin).host === req.host;
   } catch {
     return false;
   }
