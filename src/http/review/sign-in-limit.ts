@@ -38,9 +38,9 @@ export function signInLimits(config: Config): FailureLimits {
  * is therefore the token space, not the lockout: tokens are at least 16
  * characters (config refuses shorter) and should be random (`openssl rand
  * -base64 24` ≈ 144 bits; at 10^5 guesses/s that is beyond any lifetime).
- * What the limiter buys: past the limit, wrong tokens are answered by a cheap
- * 429 with Retry-After, counted once, logged, and a client that stops at the
- * first 429 (every honest client and most scanners) stops after `maxPerGroup`.
+ * So the lockout is an alarm and a brake for clients that heed 429 (each
+ * refusal is logged with its scope; an honest misconfigured client stops after
+ * `maxPerGroup`), not a wall; and it costs an editor nothing.
  */
 export class TokenGate {
   private readonly failures: SignInFailures;
