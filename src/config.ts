@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ipaddr from 'ipaddr.js';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
@@ -18,6 +19,20 @@ const feed = z.strictObject({
 const positiveInt = z.number().int().positive();
 const share = z.number().min(0).max(1);
 
+/** fastify's trustProxy: off, every hop, a hop count, or the proxies' addresses/CIDRs (proxy-addr names too). */
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const trustProxySetting = z.union([
+  z.boolean(),
+  z.number().int().min(1).max(20),
+  z
+    .array(
+      z.string().refine((v) => PROXY_NAMES.has(v) || ipaddr.isValid(v) || ipaddr.isValidCIDR(v), {
+        message: 'must be an IP address, a CIDR (10.0.0.0/8) or loopback | linklocal | uniquelocal',
+      }),
+    )
+    .min(1),
+]);
+
 export const configSchema = z.strictObject({
   redis: z.strictObject({
     url: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://'),
@@ -26,7 +41,11 @@ export const configSchema = z.strictObject({
   log: z.strictObject({
     level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
   }),
-  http: z.strictObject({ port: z.number().int().min(0).max(65535), host: z.string().min(1) }),
+  http: z.strictObject({
+    port: z.number().int().min(0).max(65535),
+    host: z.string().min(1),
+    trustProxy: trustProxySetting,
+  }),
   feeds: z.array(feed),
   schedule: z
     .strictObject({
@@ -100,14 +119,21 @@ export const configSchema = z.strictObject({
     }),
   events: z.strictObject({ maxLen: positiveInt }),
   articles: z.strictObject({ bodyTtlHours: positiveInt }),
-  review: z.strictObject({
-    // "name:token" or a bare token; short tokens are guessable.
-    editorTokens: z.array(z.string().min(16, 'tokens must have at least 16 characters')),
-    apiTokens: z.array(z.string().min(16, 'tokens must have at least 16 characters')),
-    sessionHours: positiveInt,
-    signInMaxFailures: positiveInt,
-    signInWindowMinutes: positiveInt,
-  }),
+  review: z
+    .strictObject({
+      // "name:token" or a bare token; short tokens are guessable.
+      editorTokens: z.array(z.string().min(16, 'tokens must have at least 16 characters')),
+      apiTokens: z.array(z.string().min(16, 'tokens must have at least 16 characters')),
+      sessionHours: positiveInt,
+      signInMaxFailures: positiveInt,
+      signInMaxFailuresGlobal: positiveInt,
+      signInWindowMinutes: positiveInt,
+    })
+    .refine((r) => r.signInMaxFailuresGlobal >= r.signInMaxFailures, {
+      message:
+        'signInMaxFailuresGlobal must not be below signInMaxFailures (the ceiling covers every address)',
+      path: ['signInMaxFailuresGlobal'],
+    }),
   ops: z
     .strictObject({
       redisRetryMinMs: positiveInt,
@@ -156,6 +182,20 @@ function parsePort(name: string, value: string): number {
   return n;
 }
 
+/**
+ * true | false | a hop count | a comma-separated list of addresses/CIDRs (the
+ * schema judges the list). "1" is one hop, as in Express, not "true".
+ */
+function parseTrustProxy(value: string): boolean | number | string[] {
+  if (/^(true|yes|on)$/i.test(value)) return true;
+  if (/^(false|no|off|0)$/i.test(value)) return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
 /** 12-factor: the environment wins over the file. */
 type RawSection = Record<string, unknown>;
 
@@ -170,6 +210,7 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
   if (env.LOG_LEVEL) section('log').level = env.LOG_LEVEL;
   if (env.PORT) section('http').port = parsePort('PORT', env.PORT);
   if (env.HOST) section('http').host = env.HOST;
+  if (env.WIRESIFT_TRUST_PROXY) section('http').trustProxy = parseTrustProxy(env.WIRESIFT_TRUST_PROXY);
   if (env.WIRESIFT_ALLOW_PRIVATE_NETWORKS)
     section('net').allowPrivateNetworks = parseBool(
       'WIRESIFT_ALLOW_PRIVATE_NETWORKS',
