@@ -33,6 +33,27 @@ const trustProxySetting = z.union([
     .min(1),
 ]);
 
+/** "name:token" or a bare token: the name (when given) and the secret part. */
+export function tokenEntry(entry: string): { name: string | null; token: string } {
+  const m = /^([A-Za-z0-9_.@-]{1,40}):(.+)$/.exec(entry);
+  return m ? { name: m[1]!, token: m[2]! } : { name: null, token: entry };
+}
+
+// A right token always signs in, even from an address locked out for wrong guesses (so one
+// guesser cannot lock every editor out): what stops guessing is then the token's own
+// strength, so weak ones are refused. Bits are estimated as length × log2(distinct
+// characters), which a random token reaches easily and a repeated pattern does not.
+const MIN_TOKEN_BITS = 64;
+const strongToken = z.string().superRefine((entry, ctx) => {
+  const { token } = tokenEntry(entry);
+  const bits = token.length * Math.log2(Math.max(1, new Set(token).size));
+  if (token.length < 16 || bits < MIN_TOKEN_BITS)
+    ctx.addIssue({
+      code: 'custom',
+      message: `token too weak (${token.length} characters, ~${Math.floor(bits)} bits; at least 16 characters and ${MIN_TOKEN_BITS} bits): generate one with \`openssl rand -base64 24\``,
+    });
+});
+
 export const configSchema = z.strictObject({
   redis: z.strictObject({
     url: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://'),
@@ -121,9 +142,9 @@ export const configSchema = z.strictObject({
   articles: z.strictObject({ bodyTtlHours: positiveInt }),
   review: z
     .strictObject({
-      // "name:token" or a bare token; short tokens are guessable.
-      editorTokens: z.array(z.string().min(16, 'tokens must have at least 16 characters')),
-      apiTokens: z.array(z.string().min(16, 'tokens must have at least 16 characters')),
+      // "name:token" or a bare token; weak tokens are guessable.
+      editorTokens: z.array(strongToken),
+      apiTokens: z.array(strongToken),
       sessionHours: positiveInt,
       signInMaxFailures: positiveInt,
       signInMaxFailuresGlobal: positiveInt,

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
+import { tokenEntry } from '../../config.js';
 import type { Keys } from '../../store/keys.js';
 import { reviewKeys } from '../../store/review-actions.js';
 
@@ -21,9 +22,8 @@ function sha256(value: string): Buffer {
  */
 export function parseTokens(entries: string[], kind: Principal['kind']): TokenEntry[] {
   return entries.map((entry) => {
-    const m = /^([A-Za-z0-9_.@-]{1,40}):(.+)$/.exec(entry);
-    const token = m ? m[2]! : entry;
-    const name = m ? m[1]! : `${kind}-${sha256(token).toString('hex').slice(0, 6)}`;
+    const { name: given, token } = tokenEntry(entry);
+    const name = given ?? `${kind}-${sha256(token).toString('hex').slice(0, 6)}`;
     return { name, kind, digest: sha256(token) };
   });
 }
