@@ -1,6 +1,7 @@
 import * as cheerio from 'cheerio';
 import Parser from 'rss-parser';
 import { blankInvalidAtomDates, repairEntities, stripDoctype, xhtmlToHtmlConstructs } from './xml-repair.js';
+import { attributesOf, findRootElement, localName, type RootElement, startTagEnd } from './xml-scan.js';
 
 export type FeedItem = {
   title: string;
@@ -58,21 +59,16 @@ const ITEM_FIELDS: [string, string, { keepArray: boolean }][] = [
   ['content', 'rawContent', { keepArray: true }],
 ];
 
-function detectFormat(xml: string): ParsedFeed['format'] {
-  const head = xml
-    .slice(0, 64 * 1024)
-    .replace(/^\uFEFF/, '')
-    .replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE(?:[^[>]|\[[\s\S]*?\])*>/gi, '');
-  const root = head.match(/<([A-Za-z_][\w:.-]*)/)?.[1];
+function detectFormat(root: RootElement | null): ParsedFeed['format'] {
   if (!root) throw new FeedParseError('no root element found, not an XML feed');
-  const local = (root.split(':').pop() ?? root).toLowerCase();
+  const local = localName(root.name);
   if (local === 'rss') return 'rss';
   if (local === 'feed') return 'atom';
   if (local === 'rdf') return 'rdf';
-  if (local === 'html' || /^\s*<!DOCTYPE\s+html/i.test(xml.slice(0, 1024).replace(/^\uFEFF/, ''))) {
+  if (local === 'html' || root.doctype?.toLowerCase() === 'html') {
     throw new FeedParseError('this resource is an HTML page, not a feed');
   }
-  throw new FeedParseError(`root element <${root}> is not RSS, Atom or RDF`);
+  throw new FeedParseError(`root element <${root.name}> is not RSS, Atom or RDF`);
 }
 
 function decodeXmlAttr(value: string): string {
@@ -84,9 +80,11 @@ function decodeXmlAttr(value: string): string {
     .replace(/&amp;/g, '&');
 }
 
-function rootXmlBase(xml: string): string | undefined {
-  const m = xml.match(/<(?:[\w.-]+:)?(?:rss|feed|RDF)\b[^>]*?\sxml:base\s*=\s*(["'])(.*?)\1/);
-  return m?.[2] ? decodeXmlAttr(m[2]) : undefined;
+function rootXmlBase(xml: string, root: RootElement): string | undefined {
+  const end = startTagEnd(xml, root.start);
+  if (end < 0) return undefined;
+  const base = attributesOf(xml.slice(root.start, end + 1)).find((a) => a.name === 'xml:base')?.value;
+  return base ? decodeXmlAttr(base) : undefined;
 }
 
 function textOf(node: unknown): string {
@@ -216,9 +214,10 @@ async function parseWithRepairs(xml: string): Promise<Parser.Output<RawItem>> {
  */
 export async function parseFeed(xml: string, feedUrl: string): Promise<ParsedFeed> {
   if (!URL.canParse(feedUrl)) throw new FeedParseError(`invalid feed URL ${JSON.stringify(feedUrl)}`);
-  const format = detectFormat(xml);
+  const root = findRootElement(xml);
+  const format = detectFormat(root);
   const raw = await parseWithRepairs(xml);
-  const base = withBase({ 'xml:base': rootXmlBase(xml) ?? '' }, feedUrl);
+  const base = withBase({ 'xml:base': (root && rootXmlBase(xml, root)) ?? '' }, feedUrl);
   const seen = new Set<string>();
   const items: FeedItem[] = [];
   for (const rawItem of raw.items ?? []) {
