@@ -28,6 +28,12 @@ export const configSchema = z.strictObject({
   }),
   http: z.strictObject({ port: z.number().int().min(0).max(65535), host: z.string().min(1) }),
   feeds: z.array(feed),
+  feedLimits: z.strictObject({
+    parseTimeoutMs: z.number().int().min(100),
+    parseMaxHeapMb: z.number().int().min(16),
+    parseThreads: z.number().int().min(0),
+    maxItemsPerPoll: positiveInt,
+  }),
   schedule: z
     .strictObject({
       pollIntervalSeconds: z.number().int().min(10),

@@ -46,6 +46,9 @@ describe('hostile feeds through the real feeds worker', () => {
     // One loopback host serves every feed here; the limiter is exercised, not made the bottleneck.
     config.net.politeness = { maxConcurrentPerHost: 24, minDelayMs: 0, leaseMs: 10_000, maxWaitMs: 10_000 };
     config.queues.concurrency.feeds = 24;
+    // Fewer parsing threads than feed jobs: each thread started from source transpiles its modules
+    // (seconds of CPU on two shared cores), and the pool must hold up with jobs waiting for one.
+    config.feedLimits.parseThreads = 6;
     ctx = createContext(config, createLogger('silent'));
   });
 
