@@ -198,12 +198,18 @@ async function parseWithRepairs(xml: string): Promise<Parser.Output<RawItem>> {
   try {
     return await parser().parseString(cleaned);
   } catch (firstError) {
-    // Only repair when strict parsing fails: valid XML must come through untouched.
-    try {
-      return await parser().parseString(repairEntities(cleaned));
-    } catch {
+    const malformed = () => {
       const reason = firstError instanceof Error ? firstError.message : String(firstError);
-      throw new FeedParseError(`malformed feed XML: ${reason.split('\n')[0]}`, { cause: firstError });
+      return new FeedParseError(`malformed feed XML: ${reason.split('\n')[0]}`, { cause: firstError });
+    };
+    // Only repair when strict parsing fails: valid XML must come through untouched. A repair that
+    // changes nothing would fail the same way, at the cost of a second parse.
+    const repaired = repairEntities(cleaned);
+    if (repaired === cleaned) throw malformed();
+    try {
+      return await parser().parseString(repaired);
+    } catch {
+      throw malformed();
     }
   }
 }

@@ -80,6 +80,7 @@ export class FeedParsePool {
   private readonly threads = new Set<ParserThread>();
   private readonly waiting: Task[] = [];
   private nextId = 1;
+  private started = 0;
   private closed = false;
 
   constructor(readonly limits: ParseLimits = DEFAULT_PARSE_LIMITS) {}
@@ -107,6 +108,11 @@ export class FeedParsePool {
   /** Threads alive now (busy or idle). */
   get size(): number {
     return this.threads.size;
+  }
+
+  /** Threads started over the pool's life: stays low while threads are reused. */
+  get threadsStarted(): number {
+    return this.started;
   }
 
   /** Terminates every thread; parses still running or waiting fail. */
@@ -138,6 +144,7 @@ export class FeedParsePool {
       timer: undefined,
     };
     this.threads.add(thread);
+    this.started++;
     thread.worker.on('message', (msg: ParseReply) => this.onMessage(thread, msg));
     thread.worker.on('error', (err: Error & { code?: string }) => {
       const reason =
