@@ -200,7 +200,8 @@ export class FeedParsePool {
     if (msg.kind === 'done') task.resolve({ ...msg.feed, items: task.items, cut: msg.cut });
     else if (msg.name === 'FeedParseError')
       task.reject(new FeedParseError(msg.message.replace(/^feeds: /, '')));
-    else task.reject(new Error(msg.message));
+    // Anything else (a stack overflow on deep nesting, a library's own error) is still this stage's.
+    else task.reject(new FeedParseError(`parser failed: ${msg.name}: ${msg.message}`));
     this.dispatch();
   }
 

@@ -24,6 +24,17 @@ function repeat(unit: string, times: number): string {
   return unit.repeat(Math.floor(times));
 }
 
+/** `a0="" a1="" …`, about `bytes` long. */
+function distinctAttributes(bytes: number): string {
+  const parts: string[] = [];
+  for (let k = 0, size = 0; size < bytes; k++) {
+    const attr = `a${k}="" `;
+    parts.push(attr);
+    size += attr.length;
+  }
+  return parts.join('');
+}
+
 export type Attack = {
   id: string;
   /** What the feed must end as: a read feed (`ok`, with its items) or a clear parse failure. */
@@ -127,7 +138,7 @@ export const ATTACKS: Attack[] = [
     expect: 'ok',
     contentType: 'application/rss+xml',
     body: (b, n = MB) =>
-      `<rss version="2.0" ${Array.from({ length: n / 10 }, (_, k) => `a${k}="" `).join('')}xml:base="${b}/base/">` +
+      `<rss version="2.0" ${distinctAttributes(n)}xml:base="${b}/base/">` +
       `<channel><title>F</title>${items('', 2)}</channel></rss>`,
   },
   {
