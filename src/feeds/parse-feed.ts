@@ -101,10 +101,47 @@ function textOf(node: unknown): string {
   return '';
 }
 
+/**
+ * Markup removed by one forward scan, text kept: a DOM built for this
+ * overflowed the stack on a title nested 10,000 tags deep, failing the feed.
+ * Only a `<` that opens a tag (letter, `/`, `!`, `?`) starts markup.
+ */
+function stripTags(html: string): string {
+  const out: string[] = [];
+  let noMoreClose = false;
+  let i = 0;
+  for (;;) {
+    const lt = html.indexOf('<', i);
+    if (lt < 0) break;
+    let end = -1;
+    if (html.startsWith('<!--', lt)) {
+      const close = html.indexOf('-->', lt + 4);
+      end = close < 0 ? html.length : close + 3;
+    } else if (!noMoreClose && /[A-Za-z/!?]/.test(html.charAt(lt + 1))) {
+      const close = html.indexOf('>', lt + 1);
+      noMoreClose = close < 0;
+      end = close + 1;
+    }
+    if (end <= 0) {
+      out.push(html.slice(i, lt + 1));
+      i = lt + 1;
+      continue;
+    }
+    out.push(html.slice(i, lt));
+    i = end;
+  }
+  out.push(html.slice(i));
+  return out.join('');
+}
+
 /** Titles are often HTML, sometimes double-escaped: reduce them to plain text. */
 function plainText(value: unknown): string {
   const raw = textOf(value);
-  const text = /[<&]/.test(raw) ? cheerio.load(raw, null, false).text() : raw;
+  const stripped = raw.includes('<') ? stripTags(raw) : raw;
+  // What is left is text: cheerio only decodes its entities (a flat text node, however long).
+  const text = stripped.includes('&')
+    ? cheerio.load(stripped.replace(/</g, '&lt;'), null, false).text()
+    : stripped;
   return text.replace(/\s+/g, ' ').trim();
 }
 

@@ -33,6 +33,20 @@ describe('feeds that attacked the pre-parse regexes parse in linear time (issue 
   });
 });
 
+describe('item titles are reduced to text without a DOM', () => {
+  it('a title of HTML nested 100,000 tags deep reads as its text', { timeout: 60_000 }, async () => {
+    const pool = new FeedParsePool({ timeoutMs: BOUND_MS, maxHeapMb: 512, threads: 1 });
+    try {
+      const deep = `${'&lt;b&gt;'.repeat(100_000)}Fin &amp;amp; suite${'&lt;/b&gt;'.repeat(100_000)}`;
+      const xml = rss(BASE, '').replace('<title>Brève 0</title>', `<title>${deep}</title>`);
+      const feed = await pool.parse(Buffer.from(xml), 'application/rss+xml', `${BASE}/rss`);
+      expect(feed.items.map((i) => i.title)).toEqual(['Fin & suite', 'Brève 1']);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
 describe('the DOCTYPE strip honours the internal subset', () => {
   it('a ] or > inside an entity value, comment or PI does not end the DOCTYPE', () => {
     const doc = `<!DOCTYPE rss [<!ENTITY x "a]b>c"><!-- ] > --><?pi ]>?><!ENTITY y 'd]'>]><rss/>`;
