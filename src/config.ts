@@ -68,6 +68,12 @@ export const configSchema = z.strictObject({
     trustProxy: trustProxySetting,
   }),
   feeds: z.array(feed),
+  feedLimits: z.strictObject({
+    parseTimeoutMs: z.number().int().min(100),
+    parseMaxHeapMb: z.number().int().min(16),
+    parseThreads: z.number().int().min(0),
+    maxItemsPerPoll: positiveInt,
+  }),
   schedule: z
     .strictObject({
       pollIntervalSeconds: z.number().int().min(10),
