@@ -8,7 +8,9 @@ import ipaddr from 'ipaddr.js';
  * IPv4 address. Anything unparseable shares one group, so it fails closed.
  */
 export function addressGroup(ip: string | undefined): string {
-  const bare = (ip ?? '').replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  const unbracketed = (ip ?? '').replace(/^\[|\]$/g, '');
+  const zone = unbracketed.indexOf('%');
+  const bare = zone < 0 ? unbracketed : unbracketed.slice(0, zone);
   if (!ipaddr.isValid(bare)) return 'unparseable';
   const addr = ipaddr.process(bare);
   if (addr.kind() === 'ipv4') return addr.toString();
