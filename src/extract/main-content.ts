@@ -199,13 +199,17 @@ export function findMainContent(blocks: TextBlock[], root: Element, articleBody:
     }
     lastScore = ps;
   }
-  // An only child says nothing: its parent is the container.
-  for (let p = parentElement(top); p && p !== root && textChildren(p, stats) === 1; p = parentElement(p))
-    top = p;
+  // An only child says nothing: its parent is the container. Nothing above the root counts:
+  // a bare page's text sits directly under <body>, and <html> holds no block of its own.
+  if (top !== root)
+    for (let p = parentElement(top); p && textChildren(p, stats) === 1; p = parentElement(p)) {
+      top = p;
+      if (p === root) break;
+    }
   topScore = finalScore.get(top) ?? topScore;
 
   const containers = [top];
-  const parent = parentElement(top);
+  const parent = top === root ? null : parentElement(top);
   if (parent) {
     const siblingThreshold = Math.max(10, topScore * 0.2);
     const topClass = top.attribs.class ?? '';
