@@ -27,3 +27,40 @@ describe('bare pages', () => {
     expect(r.text).toContain(c);
   });
 });
+
+describe('prompts to the reader inside the body', () => {
+  const story =
+    'Un incendie a détruit samedi un entrepôt de pneus à Valcourt, a indiqué la préfecture, qui demande aux riverains de fermer leurs fenêtres.';
+  const storyEn =
+    'A fire destroyed a tyre warehouse in Valcourt on Saturday, the prefecture said, asking residents nearby to keep their windows shut.';
+
+  it('drops the outlet asking its reader to follow, send or reload, in French and English', () => {
+    const fr = extractArticle(
+      `<html><body><article><p>${story}</p><p>Vous aimez nos dépêches ? Pour ne rien manquer, activez les alertes de l'application et choisissez vos sujets.</p>
+      <p>Un témoin ? Envoyez-nous vos photos par la rubrique « Contact » du site : notre rédaction vous répondra.</p>
+      <p>Cet article est mis à jour. Rechargez la page pour lire la suite.</p></article></body></html>`,
+      opts,
+    );
+    expect(fr.text).toBe(story);
+    const en = extractArticle(
+      `<html><body><article><p>${storyEn}</p><p><strong>Enjoyed this?</strong> Follow The Valcourt Gazette online and get our app for alerts.</p>
+      <p>Got a story? Our newsroom would love to hear from you: send us your pictures and we will reply.</p>
+      <p>Like our briefs? Turn on notifications in the app.</p></article></body></html>`,
+      opts,
+    );
+    expect(en.text).toBe(storyEn);
+  });
+
+  it('keeps a quoted appeal, a rhetorical question and prose that says "us"', () => {
+    const keep = [
+      'Police said: "Anyone who saw the car should contact us on the number below, please, as soon as they can."',
+      'But if you are asking whether the plan can get us there, the answer is not yet clear to anyone involved.',
+      'Monitoring tells us when the system is broken, and what is about to break, so a human can look at it.',
+    ];
+    const r = extractArticle(
+      `<html><body><article><p>${storyEn}</p>${keep.map((p) => `<p>${p}</p>`).join('')}</article></body></html>`,
+      opts,
+    );
+    for (const p of keep) expect(r.text).toContain(p);
+  });
+});
