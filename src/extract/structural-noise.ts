@@ -5,7 +5,8 @@
  * document itself is never mutated or re-parsed.
  */
 import type { AnyNode, Element } from 'domhandler';
-import { hintWords, isAncestorOf, isElement } from './dom.js';
+import { HEADING_TAGS, hintWords, isAncestorOf, isElement, textOf } from './dom.js';
+import { matchKey } from './text-normalize.js';
 
 /** Never text, whatever their size. */
 const NOISE_TAGS = new Set([
@@ -170,7 +171,7 @@ const NOISE_WORDS = new Set([
   'alert',
 ]);
 
-/** Class fragments met glued to other words ("socialShareBar", "newsletterbox", "sr-only"). */
+/** Noise words met glued to another word ("newsletterbox", "footersocial"). */
 const NOISE_FRAGMENTS = [
   'share',
   'social',
@@ -184,11 +185,23 @@ const NOISE_FRAGMENTS = [
   'outbrain',
   'taboola',
   'disqus',
-  'sr-only',
-  'screen-reader',
-  'visually-hidden',
-  'visuallyhidden',
 ];
+
+/**
+ * A word that starts with a noise word glued to another one, or ends with one. A word
+ * that only extends it by a letter or two is another word: "shared" is not "share".
+ */
+function gluedNoise(word: string): boolean {
+  for (const f of NOISE_FRAGMENTS) {
+    if (word.length <= f.length) continue;
+    if (word.startsWith(f) && (word.length - f.length >= 3 || word.endsWith('s'))) return true;
+    if (word.endsWith(f) && word.length - f.length >= 3) return true;
+  }
+  return false;
+}
+
+/** Screen-reader-only classes, whole hyphenated names. */
+const HIDDEN_CLASSES = ['sr-only', 'screen-reader', 'visually-hidden', 'visuallyhidden'];
 
 /**
  * Words that are never used for an article wrapper, unlike "sidebar", "hidden" or
@@ -262,8 +275,41 @@ type NoiseName = 'none' | 'weak' | 'strong';
 const EMBED_WORDS = new Set(['embed', 'embedded', 'tweet', 'oembed']);
 const SOCIAL_WORDS = new Set(['social', 'socials', 'share', 'shares', 'sharing']);
 
+/** The first element child, past whitespace. */
+function firstChildElement(el: Element): Element | null {
+  for (const c of el.children) {
+    if (isElement(c)) return c;
+    if (c.type === 'text' && c.data.trim()) return null;
+  }
+  return null;
+}
+
+/**
+ * A section id made from its own heading ("sharing-with-a-single-developer" over "Sharing
+ * with a single developer", as Sphinx, Markdown and wiki renderers write them) names the
+ * text, not a part of the page: its words are not class hints.
+ */
+function idIsHeadingSlug(el: Element): boolean {
+  const id = el.attribs.id;
+  if (!id || !id.includes('-')) return false;
+  const first = firstChildElement(el);
+  if (!first || !HEADING_TAGS.has(first.name)) return false;
+  const slug = id
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean)
+    .join(' ');
+  return slug.includes(' ') && slug === matchKey(textOf(first));
+}
+
+function classHints(el: Element): string[] {
+  if (!idIsHeadingSlug(el)) return hintWords(el);
+  const { id: _slug, ...attribs } = el.attribs;
+  return hintWords({ ...el, attribs } as Element);
+}
+
 function noiseName(el: Element): { noise: NoiseName; article: boolean } {
-  const words = hintWords(el);
+  const words = classHints(el);
   if (!words.length) return { noise: 'none', article: false };
   let noise: NoiseName = 'none';
   let article = false;
@@ -277,9 +323,10 @@ function noiseName(el: Element): { noise: NoiseName; article: boolean } {
     else if (noise === 'none' && NOISE_WORDS.has(w)) noise = 'weak';
     if (ARTICLE_WORDS.has(w)) article = true;
   }
+  if (noise === 'none' && !embed && words.some(gluedNoise)) noise = 'weak';
   if (noise === 'none' && !embed) {
-    const raw = `${el.attribs.class ?? ''} ${el.attribs.id ?? ''}`.toLowerCase();
-    if (NOISE_FRAGMENTS.some((f) => raw.includes(f))) noise = 'weak';
+    const cls = (el.attribs.class ?? '').toLowerCase();
+    if (HIDDEN_CLASSES.some((c) => cls.includes(c))) noise = 'weak';
   }
   return { noise, article };
 }

@@ -64,3 +64,21 @@ describe('prompts to the reader inside the body', () => {
     for (const p of keep) expect(r.text).toContain(p);
   });
 });
+
+describe('class and id names: words, not substrings', () => {
+  it('keeps sections whose ids are slugs of their headings, and "shared" is not "share"', () => {
+    const [a, b, c, d] = sentences('history', 4);
+    const html = `<html><body><div class="content"><h1>Shared mutable history</h1><p>${a}</p>
+      <div class="section" id="sharing-with-one-developer"><h2>Sharing with one developer</h2><p>${b}</p><p>${a}</p></div>
+      <div class="section" id="social-coding-with-reviews"><h2>Social coding with reviews</h2><p>${c}</p><p>${b}</p></div>
+      <div class="section shared-history"><p>${d}</p><p>${c}</p></div>
+      <div class="sharebar"><p>Share this page with everyone you know on every network.</p></div>
+      <div class="newsletterbox"><p>Get the weekly letter in your inbox every Monday morning.</p></div>
+      </div></body></html>`;
+    const r = extractArticle(html, opts);
+    for (const s of [a, b, c, d]) expect(r.text).toContain(s);
+    expect(r.text).toContain('Sharing with one developer');
+    expect(r.text).not.toContain('Share this page');
+    expect(r.text).not.toContain('weekly letter');
+  });
+});
