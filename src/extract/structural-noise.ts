@@ -291,7 +291,7 @@ function firstChildElement(el: Element): Element | null {
  */
 function idIsHeadingSlug(el: Element): boolean {
   const id = el.attribs.id;
-  if (!id || !id.includes('-')) return false;
+  if (!id?.includes('-')) return false;
   const first = firstChildElement(el);
   if (!first || !HEADING_TAGS.has(first.name)) return false;
   const slug = id
