@@ -64,6 +64,8 @@ const NEGATIVE_WORDS = new Set([
 ]);
 
 const MIN_BLOCK_CHARS = 25;
+/** Text an element needs for its tag and class names to count in full. */
+const NAMED_TEXT_CHARS = 250;
 
 function parentElement(e: Element): Element | null {
   const p = e.parent;
@@ -161,7 +163,11 @@ export function findMainContent(blocks: TextBlock[], root: Element, articleBody:
     let e: Element | null =
       blocksPerOwner.get(b.owner) === 1 && b.owner !== root ? parentElement(b.owner) : b.owner;
     for (let level = 0; e && level < 5; level++, e = e === root ? null : parentElement(e)) {
-      const base = scores.get(e) ?? tagWeight(e) + classWeight(e);
+      // A name says little about an element with little text: the settings menu of a video
+      // player named "options-main" is not the article.
+      const base =
+        scores.get(e) ??
+        (tagWeight(e) + classWeight(e)) * Math.min(1, (stats.get(e)?.chars ?? 0) / NAMED_TEXT_CHARS);
       scores.set(e, base + score / (level === 0 ? 1 : level === 1 ? 2 : level * 3));
     }
   }

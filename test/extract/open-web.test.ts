@@ -82,3 +82,17 @@ describe('class and id names: words, not substrings', () => {
     expect(r.text).not.toContain('weekly letter');
   });
 });
+
+describe('the container holds the text, whatever the names around', () => {
+  it('a widget named "main" with a line of text does not beat the article', () => {
+    const paras = sentences('launch', 3)
+      .map((s) => `<p>${s}</p>`)
+      .join('');
+    const html = `<html><body>
+      <div class="player"><div class="player-options-main"><div>Captions will look like this, in white</div></div></div>
+      <div class="stream">${paras}</div></body></html>`;
+    const r = extractArticle(html, opts);
+    expect(r.text).toContain('launch note number 3');
+    expect(r.text).not.toContain('Captions will look');
+  });
+});
