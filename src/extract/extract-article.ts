@@ -90,7 +90,7 @@ function extractOrThrow(html: string, opts: ExtractOptions, stripped: boolean): 
     index = indexPage($.root()[0]!);
   }
   const ld = readArticleLd($, index);
-  const meta = readMetadata($, ld, index);
+  const meta = readMetadata($, ld, index, opts.url);
   const body = index.body;
   if (!body) return { ...emptyArticle('empty', 'extract: document has no body'), title: meta.title };
 

@@ -96,3 +96,37 @@ describe('the container holds the text, whatever the names around', () => {
     expect(r.text).not.toContain('Captions will look');
   });
 });
+
+describe('old table and <font> layouts', () => {
+  const wire =
+    'TOULOUSE, 13 sept 2024 (AFP) - Les pompiers ont maîtrisé vendredi un incendie qui avait détruit dans la nuit un entrepôt de palettes, sans faire de blessé, a indiqué la préfecture.';
+  const next =
+    'Le feu, parti vers deux heures du matin, a mobilisé une soixantaine de pompiers, et les riverains ont été invités à garder leurs fenêtres fermées à cause des fumées.';
+  const page = (cell: string) =>
+    `<html><head><title>La Gazette des Causses – Un entrepôt détruit par le feu</title></head><body><table><tr>
+      <td><a href="/">Accueil</a><br><a href="/region">Région</a></td><td>${cell}</td></tr></table></body></html>`;
+  const url = 'http://www.lagazettedescausses.example/article-42.html';
+
+  it('the title with the site name first, and an agency stamp, do not open the body; the wire dateline does', () => {
+    const r = extractArticle(
+      page(
+        `<font size="2"><b>Un entrepôt détruit par le feu</b><br>Publié le 13/09/2024 à 10h12 – La rédaction avec AFP<br>${wire}<br><br>${next}</font>`,
+      ),
+      { ...opts, url },
+    );
+    expect(r.title).toBe('Un entrepôt détruit par le feu');
+    expect(r.text).toBe(`${wire}\n\n${next}`);
+    expect(r.agency).toBe('AFP');
+  });
+
+  it('a stamp crediting the agency gives the agency when no dateline does', () => {
+    const r = extractArticle(
+      page(
+        `<font size="4">Un entrepôt détruit par le feu</font><br><font size="1">13/09/2024 - 10:12 - Par la rédaction (avec AFP)</font><p>${next}</p><p>${next}</p>`,
+      ),
+      opts,
+    );
+    expect(r.text).toBe(`${next}\n\n${next}`);
+    expect(r.agency).toBe('AFP');
+  });
+});
