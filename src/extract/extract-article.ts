@@ -3,6 +3,7 @@ import type { Element } from 'domhandler';
 import { bylineAgency, creditAgency, datelineAgency, isPhotoCredit, readDateline } from './agency.js';
 import { bodyText } from './body-text.js';
 import { compileBoilerplate } from './boilerplate.js';
+import { failedArticle } from './failed-article.js';
 import { readArticleLd } from './json-ld.js';
 import { guessLanguage } from './language.js';
 import { findMainContent } from './main-content.js';
@@ -26,20 +27,6 @@ const PARSER: cheerio.CheerioOptions = { xml: { xmlMode: false, decodeEntities: 
 const MIN_BODY_CHARS = 80;
 /** Without any article markup, a page needs this much text to count as an article. */
 const MIN_UNMARKED_BODY_CHARS = 250;
-
-function emptyArticle(status: ExtractedArticle['status'], reason: string): ExtractedArticle {
-  return {
-    status,
-    reason,
-    title: null,
-    text: '',
-    byline: null,
-    publishedAt: null,
-    updatedAt: null,
-    lang: null,
-    agency: null,
-  };
-}
 
 function selectAll($: cheerio.CheerioAPI, selector: string): Element[] {
   try {
@@ -79,6 +66,20 @@ function articleBodyBlocks(articleBody: string, owner: Element): TextBlock[] {
     }));
 }
 
+/** Page text this many times shorter than the articleBody it declares is a caption or a teaser of it. */
+const STATE_BODY_RATIO = 3;
+
+/**
+ * The article lives in the page's script state (JSON-LD articleBody) when the visible
+ * HTML holds nothing, or only a caption or teaser several times shorter than it: apps
+ * that render the story in the browser ship the HTML of a shell.
+ */
+function shipsArticleInState(paragraphs: string[], articleBody: string): boolean {
+  if (!paragraphs.length) return articleBody.length >= MIN_BODY_CHARS;
+  const visible = wordCount(paragraphs.join(' '));
+  return articleBody.length >= MIN_UNMARKED_BODY_CHARS && visible * STATE_BODY_RATIO < wordCount(articleBody);
+}
+
 function extractOrThrow(html: string, opts: ExtractOptions, stripped: boolean): ExtractedArticle {
   if (typeof html !== 'string') throw new Error('html is not a string');
   const lean = stripped ? html : stripInert(html);
@@ -92,7 +93,7 @@ function extractOrThrow(html: string, opts: ExtractOptions, stripped: boolean): 
   const ld = readArticleLd($, index);
   const meta = readMetadata($, ld, index, opts.url);
   const body = index.body;
-  if (!body) return { ...emptyArticle('empty', 'extract: document has no body'), title: meta.title };
+  if (!body) return { ...failedArticle('extract: document has no body', 'empty'), title: meta.title };
 
   const rule = siteRuleFor(opts.url, opts.siteRules);
   const removed = (rule?.remove ?? []).flatMap((sel) => selectAll($, sel));
@@ -106,8 +107,9 @@ function extractOrThrow(html: string, opts: ExtractOptions, stripped: boolean): 
   const boilerplate = compileBoilerplate(opts.boilerplate, opts.learnedBoilerplate);
   const ctx = { boilerplate, title: meta.title, byline: meta.byline };
   let extracted = bodyText(mainBlocks, ctx);
-  if (!extracted.paragraphs.length && ld?.articleBody && ld.articleBody.length >= MIN_BODY_CHARS) {
-    extracted = bodyText(articleBodyBlocks(ld.articleBody, body), ctx);
+  if (ld?.articleBody && shipsArticleInState(extracted.paragraphs, ld.articleBody)) {
+    const fromState = bodyText(articleBodyBlocks(ld.articleBody, body), ctx);
+    if (fromState.paragraphs.length) extracted = fromState;
   }
   const text = normalizeText(extracted.paragraphs.join('\n\n'));
 
@@ -165,6 +167,6 @@ export function extractLean(html: string, opts: ExtractOptions, stripped: boolea
   try {
     return extractOrThrow(html, opts, stripped);
   } catch (err) {
-    return emptyArticle('failed', `extract: ${err instanceof Error ? err.message : String(err)}`);
+    return failedArticle(`extract: ${err instanceof Error ? err.message : String(err)}`);
   }
 }

@@ -130,3 +130,28 @@ describe('old table and <font> layouts', () => {
     expect(r.agency).toBe('AFP');
   });
 });
+
+describe('article in script state', () => {
+  it('uses the JSON-LD articleBody when the visible HTML holds only a caption of it', () => {
+    const body = sentences('council', 8);
+    const ld = JSON.stringify({
+      '@type': 'NewsArticle',
+      headline: 'Council votes',
+      articleBody: body.join('\n\n'),
+    });
+    const html = `<html><head><script type="application/ld+json">${ld}</script></head><body><div id="root">
+      <div class="hero"><p>The council chamber on Tuesday evening, before the vote on the new budget plan.</p></div>
+      </div></body></html>`;
+    const r = extractArticle(html, opts);
+    expect(r.text.split('\n\n')).toEqual(body);
+  });
+
+  it('keeps the visible article when it is there, even if the articleBody is longer', () => {
+    const body = sentences('council', 8);
+    const ld = JSON.stringify({ '@type': 'NewsArticle', articleBody: [...body, ...body].join('\n\n') });
+    const html = `<html><head><script type="application/ld+json">${ld}</script></head><body><article>${body
+      .map((p) => `<p>${p}</p>`)
+      .join('')}</article></body></html>`;
+    expect(extractArticle(html, opts).text.split('\n\n')).toEqual(body);
+  });
+});
