@@ -7,61 +7,9 @@
  */
 import type { Element } from 'domhandler';
 import { hintWords } from './dom.js';
+import { NEGATIVE_WORDS, POSITIVE_WORDS } from './hint-words.js';
 import type { TextBlock } from './text-blocks.js';
 import { matchKey } from './text-normalize.js';
-
-const POSITIVE_WORDS = new Set([
-  'article',
-  'articlebody',
-  'body',
-  'content',
-  'contenu',
-  'corps',
-  'entry',
-  'main',
-  'post',
-  'text',
-  'texte',
-  'txt',
-  'story',
-  'blog',
-  'chapo',
-  'chapeau',
-  'hentry',
-  'prose',
-  'page',
-]);
-
-const NEGATIVE_WORDS = new Set([
-  'comment',
-  'comments',
-  'footer',
-  'sidebar',
-  'related',
-  'share',
-  'social',
-  'meta',
-  'promo',
-  'sponsor',
-  'ad',
-  'ads',
-  'widget',
-  'tags',
-  'banner',
-  'masthead',
-  'shopping',
-  'nav',
-  'menu',
-  'hidden',
-  'caption',
-  'byline',
-  'author',
-  'teaser',
-  'aside',
-  'rail',
-  'card',
-  'list',
-]);
 
 const MIN_BLOCK_CHARS = 25;
 /** Text an element needs for its tag and class names to count in full. */

@@ -6,6 +6,7 @@
  */
 import type { AnyNode, Element } from 'domhandler';
 import { HEADING_TAGS, hintWords, isAncestorOf, isElement, textOf } from './dom.js';
+import { ARTICLE_WORDS, NOISE_WORDS, STRONG_NOISE_WORDS } from './hint-words.js';
 import { matchKey } from './text-normalize.js';
 
 /** Never text, whatever their size. */
@@ -60,117 +61,6 @@ const CHROME_ROLES = new Set([
   'button',
 ]);
 
-/** Whole words of class/id that name non-article parts, English and French. */
-const NOISE_WORDS = new Set([
-  // sharing and social
-  'share',
-  'shares',
-  'sharing',
-  'sharebar',
-  'social',
-  'socials',
-  'partage',
-  'partager',
-  'reseaux',
-  // newsletters, subscriptions, paywall prompts
-  'newsletter',
-  'newsletters',
-  'subscribe',
-  'subscription',
-  'signup',
-  'abonnement',
-  'abonnez',
-  'inscription',
-  'popin',
-  'popup',
-  'modal',
-  'overlay',
-  // cookies and consent
-  'cookie',
-  'cookies',
-  'consent',
-  'gdpr',
-  'cmp',
-  'rgpd',
-  // related / recommended links
-  'related',
-  'recommended',
-  'recommendations',
-  'recirc',
-  'trending',
-  'popular',
-  'most',
-  'more',
-  'outbrain',
-  'taboola',
-  'lire',
-  'aussi',
-  'meme',
-  'sujet',
-  'readmore',
-  'teaser',
-  'teasers',
-  // advertising and promotion
-  'ad',
-  'ads',
-  'adv',
-  'advert',
-  'adverts',
-  'advertisement',
-  'advertising',
-  'adslot',
-  'dfp',
-  'pub',
-  'publicite',
-  'sponsor',
-  'sponsored',
-  'promo',
-  'promotion',
-  'marketing',
-  // comments
-  'comment',
-  'comments',
-  'commentaire',
-  'commentaires',
-  'disqus',
-  'reactions',
-  // navigation and page chrome
-  'breadcrumb',
-  'breadcrumbs',
-  'ariane',
-  'sidebar',
-  'footer',
-  'nav',
-  'navbar',
-  'navigation',
-  'menu',
-  'masthead',
-  'header',
-  'toolbar',
-  'tools',
-  'outils',
-  'print',
-  'pagination',
-  'pager',
-  'skip',
-  // article furniture that is not body text
-  'byline',
-  'author',
-  'auteur',
-  'signature',
-  'caption',
-  'legende',
-  'tags',
-  'keywords',
-  'hidden',
-  'hide',
-  'invisible',
-  'widget',
-  'banner',
-  'bandeau',
-  'alert',
-]);
-
 /** Noise words met glued to another word ("newsletterbox", "footersocial"). */
 const NOISE_FRAGMENTS = [
   'share',
@@ -202,69 +92,6 @@ function gluedNoise(word: string): boolean {
 
 /** Screen-reader-only classes, whole hyphenated names. */
 const HIDDEN_CLASSES = ['sr-only', 'screen-reader', 'visually-hidden', 'visuallyhidden'];
-
-/**
- * Words that are never used for an article wrapper, unlike "sidebar", "hidden" or
- * "author", which also show up in wrapper names ("has-sidebar", "author-jane-doe").
- */
-const STRONG_NOISE_WORDS = new Set([
-  'share',
-  'shares',
-  'sharing',
-  'sharebar',
-  'social',
-  'socials',
-  'partage',
-  'partager',
-  'newsletter',
-  'newsletters',
-  'cookie',
-  'cookies',
-  'consent',
-  'gdpr',
-  'cmp',
-  'rgpd',
-  'related',
-  'recommended',
-  'outbrain',
-  'taboola',
-  'comment',
-  'comments',
-  'commentaire',
-  'commentaires',
-  'disqus',
-  'breadcrumb',
-  'breadcrumbs',
-  'ariane',
-  'ad',
-  'ads',
-  'advert',
-  'advertisement',
-  'advertising',
-  'dfp',
-  'pub',
-  'publicite',
-  'sponsor',
-  'sponsored',
-  'promo',
-]);
-
-/** Words that name the article itself: with them, a weak noise word is a modifier ("article modal-enabled"). */
-const ARTICLE_WORDS = new Set([
-  'article',
-  'articlebody',
-  'body',
-  'content',
-  'contenu',
-  'corps',
-  'entry',
-  'main',
-  'post',
-  'story',
-  'text',
-  'texte',
-  'txt',
-]);
 
 type NoiseName = 'none' | 'weak' | 'strong';
 
