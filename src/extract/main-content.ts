@@ -12,6 +12,8 @@ import type { TextBlock } from './text-blocks.js';
 import { matchKey } from './text-normalize.js';
 
 const MIN_BLOCK_CHARS = 25;
+/** Text a sibling of the chosen container's own class needs to be a part of the article. */
+const SIBLING_PART_CHARS = 200;
 /** Text an element needs for its tag and class names to count in full. */
 const NAMED_TEXT_CHARS = 250;
 
@@ -176,9 +178,14 @@ export function findMainContent(blocks: TextBlock[], root: Element, articleBody:
         containers.push(sib);
         continue;
       }
+      const sameClass = !!topClass && sib.attribs.class === topClass;
       let s = finalScore.get(sib) ?? -Infinity;
-      if (topClass && sib.attribs.class === topClass) s += topScore * 0.2;
-      if (s >= siblingThreshold) {
+      if (sameClass) s += topScore * 0.2;
+      // A part of the article built like the chosen one, with its paragraphs nested too deep
+      // for their scores to reach it, is told by its text.
+      const sibStats = stats.get(sib);
+      const prose = sameClass && !!sibStats && sibStats.chars >= SIBLING_PART_CHARS && linkDensity(sib) < 0.3;
+      if (s >= siblingThreshold || prose) {
         containers.push(sib);
         continue;
       }

@@ -155,3 +155,18 @@ describe('article in script state', () => {
     expect(extractArticle(html, opts).text.split('\n\n')).toEqual(body);
   });
 });
+
+describe('an article split over sibling parts', () => {
+  it('keeps a part built like the chosen one even when its paragraphs sit too deep to score it', () => {
+    const deep = (ps: string[]) =>
+      `<div class="part"><div><div><div><section><div><div>${ps.map((p) => `<p>${p}</p>`).join('')}</div></div></section></div></div></div></div>`;
+    const first = sentences('opening', 2);
+    const second = sentences('middle', 8);
+    const html = `<html><body><div class="wrap"><div class="head"><p>Posted in the science section of the site, with its editors, and more.</p></div>
+      ${deep(first)}<figure><figcaption>A picture of the lab</figcaption></figure>
+      <div class="part">${second.map((p) => `<p>${p}</p>`).join('')}</div></div>
+      <div class="extra"><p>Another text block of the page, with a comma, that is not the article.</p></div></body></html>`;
+    const r = extractArticle(html, opts);
+    for (const p of [...first, ...second]) expect(r.text).toContain(p);
+  });
+});
