@@ -158,6 +158,41 @@ function noiseName(el: Element): { noise: NoiseName; article: boolean } {
   return { noise, article };
 }
 
+/** The first non-blank text under an element, depth first. */
+function firstTextOf(node: AnyNode, depth = 0): string | null {
+  if (node.type === 'text') return node.data.trim() || null;
+  if (!isElement(node) || depth > 6 || NOISE_TAGS.has(node.name)) return null;
+  for (const c of node.children) {
+    const t = firstTextOf(c, depth + 1);
+    if (t) return t;
+  }
+  return null;
+}
+
+const GALLERY_COUNTER = /^(\d{1,3})\s*(?:\/|of|sur|von|de)\s*(\d{1,3})$/i;
+/** Fewer counted items than this is a pair of pictures, not a gallery. */
+const MIN_GALLERY_ITEMS = 3;
+
+/**
+ * A photo gallery: a list whose items open on a counter of one series ("1/50", "2 of 50").
+ * Its items are captions, which are never body text, and a gallery of other stories
+ * inside the article body would otherwise outweigh the article.
+ */
+function isGallery(list: Element): boolean {
+  let items = 0;
+  let counted = 0;
+  let series: string | null = null;
+  for (const c of list.children) {
+    if (!isElement(c)) continue;
+    items++;
+    const m = firstTextOf(c)?.match(GALLERY_COUNTER);
+    if (!m || (series !== null && m[2] !== series)) continue;
+    series = m[2]!;
+    counted++;
+  }
+  return counted >= MIN_GALLERY_ITEMS && counted >= items * 0.8;
+}
+
 function isHidden(el: Element): boolean {
   const a = el.attribs;
   if (a.hidden !== undefined || a['aria-hidden'] === 'true') return true;
@@ -238,6 +273,8 @@ export function findNoise(root: Element, extraDropped: Iterable<Element> = []): 
       if (drop && !figure && name.noise !== 'strong' && name.article && plainOf(c) >= 200) drop = false;
       if (tag === 'article' && nested >= 2) drop = true;
       if (drop && holdsThePage(c)) drop = false;
+      // Captions however many: a gallery is dropped even when it outweighs the story.
+      if ((tag === 'ul' || tag === 'ol') && isGallery(c)) drop = true;
       if (drop && tag !== 'body' && tag !== 'html') {
         dropped.add(c);
         continue;

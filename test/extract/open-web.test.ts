@@ -170,3 +170,18 @@ describe('an article split over sibling parts', () => {
     for (const p of [...first, ...second]) expect(r.text).toContain(p);
   });
 });
+
+describe('photo galleries', () => {
+  it('drops a gallery of other stories inside the body, even when it outweighs the story', () => {
+    const story = sentences('hotel', 3);
+    const legends = Array.from(
+      { length: 12 },
+      (_, i) =>
+        `<li><h2><span class="counter">${i + 1}/12</span> Story number ${i + 1}</h2><p>A caption about another story entirely, number ${i + 1}, with its own long description of what the picture shows.</p><p class="credits">AGENCY</p></li>`,
+    ).join('');
+    const html = `<html><body><article><div class="text-wrapper">${story.map((p) => `<p>${p}</p>`).join('')}
+      <div class="gallery"><ul class="legends">${legends}</ul></div></div></article></body></html>`;
+    const r = extractArticle(html, opts);
+    expect(r.text.split('\n\n')).toEqual(story);
+  });
+});
