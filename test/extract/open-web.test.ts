@@ -185,3 +185,20 @@ describe('photo galleries', () => {
     expect(r.text.split('\n\n')).toEqual(story);
   });
 });
+
+describe('teaser cards', () => {
+  it('a table whose rows link their first cell is data of the article, not a grid of cards', () => {
+    const rows = ['Farm game', 'Map viewer', 'Voice reader', 'Photo editor']
+      .map(
+        (app, i) =>
+          `<tr><td><a href="/apps/${i}">${app} for phones</a></td><td>${20 + i}.4 MB, down ${40 + i}% since the last release of the app</td></tr>`,
+      )
+      .join('');
+    const [a, b] = sentences('size', 2);
+    const html = `<html><body><article><p>${a}</p><table>${rows}</table><p>${b}</p></article>
+      <div class="extra"><p>${sentences('other', 3).join(' ')}</p></div></body></html>`;
+    const r = extractArticle(html, opts);
+    expect(r.text).toContain('22.4 MB, down 42%');
+    expect(r.text).toContain('23.4 MB, down 43%');
+  });
+});
