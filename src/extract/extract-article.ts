@@ -9,6 +9,7 @@ import { guessLanguage } from './language.js';
 import { findMainContent } from './main-content.js';
 import { readMetadata, resolveDates } from './metadata.js';
 import { indexPage } from './page-index.js';
+import { readStateBody, stateScriptOf } from './script-state.js';
 import { siteRuleFor } from './site-rules.js';
 import { stripInert } from './strip-inert.js';
 import { findNoise } from './structural-noise.js';
@@ -80,7 +81,21 @@ function shipsArticleInState(paragraphs: string[], articleBody: string): boolean
   return articleBody.length >= MIN_UNMARKED_BODY_CHARS && visible * STATE_BODY_RATIO < wordCount(articleBody);
 }
 
-function extractOrThrow(html: string, opts: ExtractOptions, stripped: boolean): ExtractedArticle {
+/** Page text this long is an article in its own right: the app state is not read. */
+const MAX_SHELL_CHARS = 2000;
+
+function visibleIsShort(paragraphs: string[]): boolean {
+  let n = 0;
+  for (const p of paragraphs) n += p.length;
+  return n < MAX_SHELL_CHARS;
+}
+
+function extractOrThrow(
+  html: string,
+  opts: ExtractOptions,
+  stripped: boolean,
+  stateScript: string | null,
+): ExtractedArticle {
   if (typeof html !== 'string') throw new Error('html is not a string');
   const lean = stripped ? html : stripInert(html);
   let $ = cheerio.load(lean, PARSER);
@@ -107,8 +122,11 @@ function extractOrThrow(html: string, opts: ExtractOptions, stripped: boolean): 
   const boilerplate = compileBoilerplate(opts.boilerplate, opts.learnedBoilerplate);
   const ctx = { boilerplate, title: meta.title, byline: meta.byline };
   let extracted = bodyText(mainBlocks, ctx);
-  if (ld?.articleBody && shipsArticleInState(extracted.paragraphs, ld.articleBody)) {
-    const fromState = bodyText(articleBodyBlocks(ld.articleBody, body), ctx);
+  const state = stateScript ?? (stripped ? null : stateScriptOf(html));
+  const stateBody =
+    ld?.articleBody ?? (state && visibleIsShort(extracted.paragraphs) ? readStateBody(state) : null);
+  if (stateBody && shipsArticleInState(extracted.paragraphs, stateBody)) {
+    const fromState = bodyText(articleBodyBlocks(stateBody, body), ctx);
     if (fromState.paragraphs.length) extracted = fromState;
   }
   const text = normalizeText(extracted.paragraphs.join('\n\n'));
@@ -159,13 +177,21 @@ function pageCreditAgency(blocks: TextBlock[]): string | null {
  * status 'failed' with an "extract: …" reason; a page without a body is 'empty'.
  */
 export function extractArticle(html: string, opts: ExtractOptions): ExtractedArticle {
-  return extractLean(html, opts, false);
+  return extractLean(html, opts, false, null);
 }
 
-/** extractArticle for callers that already cut scripts, styles and comments out (see strip-inert.ts). */
-export function extractLean(html: string, opts: ExtractOptions, stripped: boolean): ExtractedArticle {
+/**
+ * extractArticle for callers that already cut scripts, styles and comments out (see
+ * strip-inert.ts); they pass the app-state script they read before cutting (script-state.ts).
+ */
+export function extractLean(
+  html: string,
+  opts: ExtractOptions,
+  stripped: boolean,
+  stateScript: string | null,
+): ExtractedArticle {
   try {
-    return extractOrThrow(html, opts, stripped);
+    return extractOrThrow(html, opts, stripped, stateScript);
   } catch (err) {
     return failedArticle(`extract: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -1,6 +1,7 @@
 import { decodeBytes } from '../net/charset.js';
 import { extractLean } from './extract-article.js';
 import { failedArticle } from './failed-article.js';
+import { stateScriptOfBytes } from './script-state.js';
 import { stripInertBytes } from './strip-inert.js';
 import type { ExtractedArticle, ExtractOptions } from './types.js';
 
@@ -21,5 +22,5 @@ export function extractPage(
       charset: 'unknown',
     };
   }
-  return { ...extractLean(decoded.text, opts, true), charset: decoded.charset };
+  return { ...extractLean(decoded.text, opts, true, stateScriptOfBytes(bytes)), charset: decoded.charset };
 }

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { extractArticle } from '../../src/extract/extract-article.js';
+import { extractPage } from '../../src/extract/extract-page.js';
 
 const opts = { boilerplate: [] };
 const sentences = (topic: string, n: number) =>
@@ -200,5 +201,30 @@ describe('teaser cards', () => {
     const r = extractArticle(html, opts);
     expect(r.text).toContain('22.4 MB, down 42%');
     expect(r.text).toContain('23.4 MB, down 43%');
+  });
+});
+
+describe('article in app state', () => {
+  const story = sentences('harbour', 7);
+  const nextPage = (state: unknown) =>
+    `<html><head><title>Harbour works</title></head><body><div id="__next"><figure><img src="a.jpg"><figcaption>The harbour at dawn</figcaption></figure>
+      <p>Work on the harbour wall starts on Monday and should last the whole summer season.</p></div>
+      <script id="__NEXT_DATA__" type="application/json">${JSON.stringify(state)}</script></body></html>`;
+
+  it('reads the story from __NEXT_DATA__ when the visible HTML has only a caption and a teaser', () => {
+    const state = {
+      props: {
+        pageProps: { article: { title: 'Harbour works', body: story.map((p) => `<p>${p}</p>`).join('') } },
+      },
+    };
+    const fromHtml = extractArticle(nextPage(state), opts);
+    expect(fromHtml.text.split('\n\n')).toEqual(story);
+    const fromBytes = extractPage(Buffer.from(nextPage(state), 'utf8'), opts);
+    expect(fromBytes.text.split('\n\n')).toEqual(story);
+  });
+
+  it('leaves a page alone whose state holds no story', () => {
+    const r = extractArticle(nextPage({ props: { pageProps: { menu: ['Home', 'News'] } } }), opts);
+    expect(r.text).not.toContain('harbour note');
   });
 });
