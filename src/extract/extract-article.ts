@@ -3,6 +3,7 @@ import type { Element } from 'domhandler';
 import { bylineAgency, creditAgency, datelineAgency, isPhotoCredit, readDateline } from './agency.js';
 import { bodyText } from './body-text.js';
 import { compileBoilerplate } from './boilerplate.js';
+import { isAncestorOf } from './dom.js';
 import { failedArticle } from './failed-article.js';
 import { readArticleLd } from './json-ld.js';
 import { guessLanguage } from './language.js';
@@ -12,7 +13,7 @@ import { indexPage } from './page-index.js';
 import { readStateBody, stateScriptOf } from './script-state.js';
 import { siteRuleFor } from './site-rules.js';
 import { stripInert } from './strip-inert.js';
-import { findNoise } from './structural-noise.js';
+import { findNoise, type NoiseRecheck } from './structural-noise.js';
 import { withoutTeasers } from './teasers.js';
 import { linearize, type TextBlock } from './text-blocks.js';
 import { normalizeText, wordCount } from './text-normalize.js';
@@ -90,6 +91,37 @@ function visibleIsShort(paragraphs: string[]): boolean {
   return n < MAX_SHELL_CHARS;
 }
 
+/**
+ * The main content's blocks. A class word never removes the article on its own: when an
+ * element dropped on its name holds about as much text as what was found, the search runs
+ * again with that element kept, and its answer wins if the article it picks is inside it
+ * ("category-no-newsletter-rss", "o-section--has-ads", a Blogger "widget", an ASP.NET form).
+ */
+function mainContent(
+  body: Element,
+  pageBlocks: TextBlock[],
+  articleBody: string | null,
+  removed: Element[],
+  recheck: NoiseRecheck,
+): { pageBlocks: TextBlock[]; blocks: TextBlock[] } {
+  const first = findMainContent(withoutTeasers(pageBlocks, body), body, articleBody);
+  let chars = 0;
+  for (const b of first.blocks) chars += b.text.length;
+  const suspect = recheck.suspects
+    .filter((s) => s.plain * RECHECK_RATIO >= chars)
+    .sort((a, b) => b.plain - a.plain)[0];
+  if (suspect) {
+    const again = linearize(body, findNoise(body, removed, { keep: suspect.el, suspects: [] }));
+    const second = findMainContent(withoutTeasers(again, body), body, articleBody);
+    const inside = second.containers.some((c) => c === suspect.el || isAncestorOf(suspect.el, c));
+    if (inside) return { pageBlocks: again, blocks: second.blocks };
+  }
+  return { pageBlocks, blocks: first.blocks };
+}
+
+/** A dropped element with half the text of what was found, or more, may hold the article. */
+const RECHECK_RATIO = 2;
+
 function extractOrThrow(
   html: string,
   opts: ExtractOptions,
@@ -112,12 +144,14 @@ function extractOrThrow(
 
   const rule = siteRuleFor(opts.url, opts.siteRules);
   const removed = (rule?.remove ?? []).flatMap((sel) => selectAll($, sel));
-  const noise = findNoise(body, removed);
-  const pageBlocks = linearize(body, noise);
-  const articleBlocks = withoutTeasers(pageBlocks, body);
-  const mainBlocks =
-    siteRuleBlocks($, rule?.body, removed) ??
-    findMainContent(articleBlocks, body, ld?.articleBody ?? null).blocks;
+  const recheck: NoiseRecheck = { suspects: [] };
+  let pageBlocks = linearize(body, findNoise(body, removed, recheck));
+  let mainBlocks = siteRuleBlocks($, rule?.body, removed);
+  if (!mainBlocks) {
+    const found = mainContent(body, pageBlocks, ld?.articleBody ?? null, removed, recheck);
+    pageBlocks = found.pageBlocks;
+    mainBlocks = found.blocks;
+  }
 
   const boilerplate = compileBoilerplate(opts.boilerplate, opts.learnedBoilerplate);
   const ctx = { boilerplate, title: meta.title, byline: meta.byline };

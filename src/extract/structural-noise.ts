@@ -223,6 +223,23 @@ function measureText(node: AnyNode, inLink: boolean, sizes: Map<Element, Size>):
   return size;
 }
 
+/** Chrome tags some sites wrap the whole page or article in (ASP.NET forms, article headers). */
+const WRAPPER_TAGS = new Set(['form', 'header']);
+/** Less plain text than this, a dropped element is a box, never the article. */
+const RECHECK_PLAIN_CHARS = 300;
+/** A comment thread is never the article, however long. */
+const COMMENT_WORDS = new Set(['comment', 'comments', 'commentaire', 'commentaires', 'disqus', 'reactions']);
+
+function hintsAny(el: Element, words: Set<string>): boolean {
+  return hintWords(el).some((w) => words.has(w));
+}
+
+/**
+ * A second look at what a class name dropped: `suspects` collects the elements dropped
+ * on a name alone that hold much text, `keep` spares one of them on the next pass.
+ */
+export type NoiseRecheck = { keep?: Element; suspects: Array<{ el: Element; plain: number }> };
+
 /**
  * Elements to skip under `root`. Chrome tags, hidden flags and noise names do not drop
  * an element that holds most of the page's plain text: such names on a wrapper
@@ -230,7 +247,11 @@ function measureText(node: AnyNode, inLink: boolean, sizes: Map<Element, Size>):
  * weak noise word next to an article word ("article-body pagination-first") does not
  * drop a text-bearing element either.
  */
-export function findNoise(root: Element, extraDropped: Iterable<Element> = []): Set<Element> {
+export function findNoise(
+  root: Element,
+  extraDropped: Iterable<Element> = [],
+  recheck?: NoiseRecheck,
+): Set<Element> {
   const sizes = new Map<Element, Size>();
   const total = measureText(root, false, sizes).plain;
   const dropped = new Set<Element>(extraDropped);
@@ -271,11 +292,21 @@ export function findNoise(root: Element, extraDropped: Iterable<Element> = []): 
       // A caption is never body text, even when its class says "article-img".
       const figure = tag === 'figure' || tag === 'figcaption';
       if (drop && !figure && name.noise !== 'strong' && name.article && plainOf(c) >= 200) drop = false;
+      // Dropped for what its name or wrapping tag says, not for what it holds.
+      let named = drop && !figure && (name.noise !== 'none' || WRAPPER_TAGS.has(tag));
       if (tag === 'article' && nested >= 2) drop = true;
       if (drop && holdsThePage(c)) drop = false;
       // Captions however many: a gallery is dropped even when it outweighs the story.
       if ((tag === 'ul' || tag === 'ol') && isGallery(c)) drop = true;
+      if (tag === 'article' && nested >= 2) named = false;
+      if ((tag === 'ul' || tag === 'ol') && isGallery(c)) named = false;
+      if (drop && recheck?.keep === c) drop = false;
       if (drop && tag !== 'body' && tag !== 'html') {
+        // Dropped on a name (or as a wrapping <form>/<header>) with much text of its own: the
+        // article may be inside, which the container search can tell (see recheck).
+        if (recheck && named && (!chrome || WRAPPER_TAGS.has(tag)) && plainOf(c) >= RECHECK_PLAIN_CHARS) {
+          if (!hintsAny(c, COMMENT_WORDS)) recheck.suspects.push({ el: c, plain: plainOf(c) });
+        }
         dropped.add(c);
         continue;
       }

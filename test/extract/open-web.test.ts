@@ -228,3 +228,31 @@ describe('article in app state', () => {
     expect(r.text).not.toContain('harbour note');
   });
 });
+
+describe('a class name alone never removes the article', () => {
+  it('keeps the article whose wrapper names a newsletter, ads or a widget, when it is where the text is', () => {
+    const story = sentences('story', 4);
+    const other = sentences('other', 6).join(' ');
+    for (const wrapper of [
+      '<div class="post category-no-newsletter-rss">',
+      '<div class="widget Blog" id="Blog1">',
+      '<div class="cmp-text">',
+    ]) {
+      const html = `<html><body>${wrapper}${story.map((p) => `<p>${p}</p>`).join('')}</div>
+        <div class="extra"><p>${other}</p></div></body></html>`;
+      const r = extractArticle(html, opts);
+      for (const p of story) expect(r.text, wrapper).toContain(p);
+    }
+  });
+
+  it('still drops a newsletter box and a comment thread beside the article', () => {
+    const story = sentences('story', 5);
+    const html = `<html><body><article>${story.map((p) => `<p>${p}</p>`).join('')}</article>
+      <div class="newsletter-box"><p>${sentences('letter', 2).join(' ')}</p></div>
+      <section class="comments">${sentences('comment', 6)
+        .map((p) => `<p>${p}</p>`)
+        .join('')}</section></body></html>`;
+    const r = extractArticle(html, opts);
+    expect(r.text.split('\n\n')).toEqual(story);
+  });
+});
