@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { requireShared } from '../src/bench/shared-data.js';
 import { boilerplatePhrases, loadConfig } from '../src/config.js';
 import { extractPage } from '../src/extract/extract-page.js';
 
@@ -18,15 +19,9 @@ const args = process.argv.slice(2);
 const worstAt = args.indexOf('--worst');
 const worst = worstAt >= 0 ? Number(args.splice(worstAt, 2)[1]) : 10;
 const out = path.resolve(args[0] ?? path.join(os.tmpdir(), 'pred-readability-pages.json'));
-/** The shared data sits beside the checkout (../shared), or beside the folder of worktrees. */
-function defaultDir(): string {
-  for (let d = path.resolve(import.meta.dirname, '..'); d !== path.dirname(d); d = path.dirname(d)) {
-    const candidate = path.join(d, 'shared', 'bench', 'extraction', 'readability-pages');
-    if (fs.existsSync(candidate)) return candidate;
-  }
-  throw new Error('bench: readability-pages not found beside the checkout; pass its folder');
-}
-const dir = path.resolve(args[1] ?? defaultDir());
+const dir = path.resolve(
+  args[1] ?? path.join(requireShared('readability pages'), 'bench', 'extraction', 'readability-pages'),
+);
 const scorer = path.join(path.dirname(dir), 'token-f1.mjs');
 
 // The phrases production uses, so the score measures what the worker does.
