@@ -131,6 +131,17 @@ export function readDateline(firstParagraph: string): string | null {
   return /^\(/.test(line) ? null : line;
 }
 
+const STAMP_CREDIT = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])(?:avec|with|source\s*:|sources\s*:|selon|via)\s*(?:l'|l’|the\s+)?(${AG})(?![\p{L}\p{N}])`,
+  'iu',
+);
+
+/** The agency a page stamp credits: "Publié le 13/09/2024 – La rédaction avec AFP". */
+export function stampAgency(line: string): string | null {
+  const m = line.length <= 200 ? line.match(STAMP_CREDIT) : null;
+  return m?.[1] ? canonical(m[1]) : null;
+}
+
 /** Agency named in a byline such as "Ouest Littoral avec AFP" or "By Reuters staff". */
 export function bylineAgency(byline: string): string | null {
   const b = bare(byline.replace(/^(?:par|by)\s+/i, ''));

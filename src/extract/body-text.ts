@@ -3,8 +3,9 @@
  * boilerplate, agency credits and sign-offs, the headline and byline repeated in the
  * body, publication stamps and headings left with nothing under them.
  */
-import { creditAgency, datelineAgency, isCreditLine } from './agency.js';
+import { creditAgency, datelineAgency, isCreditLine, stampAgency } from './agency.js';
 import type { BoilerplateMatcher } from './boilerplate.js';
+import { isReaderPrompt } from './reader-prompts.js';
 import type { TextBlock } from './text-blocks.js';
 import { matchKey } from './text-normalize.js';
 
@@ -15,7 +16,7 @@ export type BodyText = {
 };
 
 const STAMP =
-  /^(?:published|updated|posted|last updated|publié|publiée|mis à jour|modifié|actualisé)\b.{0,70}\d.{0,30}$/iu;
+  /^(?:published|updated|posted|last updated|publié|publiée|mis à jour|mis en ligne|modifié|actualisé)(?![\p{L}\p{N}]).{0,70}\d.{0,30}$/iu;
 const READING_TIME =
   /^(?:(?:temps de )?lecture|reading time|read time)?\s*:?\s*\d{1,2}\s*min(?:utes?|\.)?(?:\s*(?:read|de lecture))?\.?$/iu;
 
@@ -36,10 +37,38 @@ function isLeadingStamp(text: string): boolean {
   return !/[-—–:]$/.test(text) && datelineAgency(text) === null;
 }
 
+const TITLE_PARTS = /\s+(?:[|–—·•-]|::)\s+/;
+
+/**
+ * Keys of the lines that repeat the headline: the title, and the title without its first
+ * or last part when a site name the metadata could not tell apart is left on it
+ * ("Le Courrier – Headline" over a cell opening on "Headline").
+ */
+function headlineKeys(title: string | null): Set<string> {
+  const keys = new Set<string>();
+  if (!title) return keys;
+  keys.add(matchKey(title));
+  const parts = title.split(TITLE_PARTS);
+  if (parts.length > 1) {
+    for (const rest of [parts.slice(1), parts.slice(0, -1)]) {
+      const key = matchKey(rest.join(' '));
+      if (key.split(' ').length >= 3) keys.add(key);
+    }
+  }
+  keys.delete('');
+  return keys;
+}
+
+/** A stamp that credits an agency ("… – La rédaction avec AFP") says who wrote the text. */
+function creditStamp(line: string, agencies: string[]): void {
+  const agency = stampAgency(line);
+  if (agency) agencies.push(agency);
+}
+
 export type BodyContext = { boilerplate: BoilerplateMatcher; title: string | null; byline: string | null };
 
 export function bodyText(blocks: TextBlock[], ctx: BodyContext): BodyText {
-  const titleKey = ctx.title ? matchKey(ctx.title) : '';
+  const titleKeys = headlineKeys(ctx.title);
   const bylineKey = ctx.byline ? matchKey(ctx.byline) : '';
   const creditedAgencies: string[] = [];
   const kept: Array<{ text: string; heading: boolean }> = [];
@@ -57,9 +86,12 @@ export function bodyText(blocks: TextBlock[], ctx: BodyContext): BodyText {
       }
       if (ctx.boilerplate.isBoilerplate(line, lines.length === 1 ? b.outsideLinks : undefined)) continue;
       if (isCreditLine(line)) continue;
-      if (line.length <= 120 && (STAMP.test(line) || READING_TIME.test(line))) continue;
+      if (line.length <= 120 && (STAMP.test(line) || READING_TIME.test(line))) {
+        creditStamp(line, creditedAgencies);
+        continue;
+      }
       const key = matchKey(line);
-      if (titleKey && key === titleKey) continue;
+      if (titleKeys.has(key)) continue;
       if (bylineKey && (key === bylineKey || key === `by ${bylineKey}` || key === `par ${bylineKey}`))
         continue;
       keptLines.push(line);
@@ -74,8 +106,15 @@ export function bodyText(blocks: TextBlock[], ctx: BodyContext): BodyText {
   // however the site words it; a story never opens on a date without a sentence.
   for (let i = 0; i < 2 && i < kept.length; ) {
     const k = kept[i]!;
-    if (!k.heading && isLeadingStamp(k.text)) kept.splice(i, 1);
-    else i++;
+    if (!k.heading && isLeadingStamp(k.text)) {
+      creditStamp(k.text, creditedAgencies);
+      kept.splice(i, 1);
+    } else i++;
+  }
+  // Past the opening paragraph, a prompt to the reader about the outlet is the template's.
+  for (let i = kept.length - 1; i >= 1; i--) {
+    const k = kept[i]!;
+    if (!k.heading && isReaderPrompt(k.text)) kept.splice(i, 1);
   }
   // A heading is only content when text follows it.
   while (kept.length && kept[kept.length - 1]!.heading) kept.pop();

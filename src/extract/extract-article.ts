@@ -3,14 +3,17 @@ import type { Element } from 'domhandler';
 import { bylineAgency, creditAgency, datelineAgency, isPhotoCredit, readDateline } from './agency.js';
 import { bodyText } from './body-text.js';
 import { compileBoilerplate } from './boilerplate.js';
+import { isAncestorOf } from './dom.js';
+import { failedArticle } from './failed-article.js';
 import { readArticleLd } from './json-ld.js';
 import { guessLanguage } from './language.js';
 import { findMainContent } from './main-content.js';
 import { readMetadata, resolveDates } from './metadata.js';
 import { indexPage } from './page-index.js';
+import { readStateBody, stateScriptOf } from './script-state.js';
 import { siteRuleFor } from './site-rules.js';
 import { stripInert } from './strip-inert.js';
-import { findNoise } from './structural-noise.js';
+import { findNoise, type NoiseRecheck } from './structural-noise.js';
 import { withoutTeasers } from './teasers.js';
 import { linearize, type TextBlock } from './text-blocks.js';
 import { normalizeText, wordCount } from './text-normalize.js';
@@ -26,20 +29,6 @@ const PARSER: cheerio.CheerioOptions = { xml: { xmlMode: false, decodeEntities: 
 const MIN_BODY_CHARS = 80;
 /** Without any article markup, a page needs this much text to count as an article. */
 const MIN_UNMARKED_BODY_CHARS = 250;
-
-function emptyArticle(status: ExtractedArticle['status'], reason: string): ExtractedArticle {
-  return {
-    status,
-    reason,
-    title: null,
-    text: '',
-    byline: null,
-    publishedAt: null,
-    updatedAt: null,
-    lang: null,
-    agency: null,
-  };
-}
 
 function selectAll($: cheerio.CheerioAPI, selector: string): Element[] {
   try {
@@ -79,7 +68,66 @@ function articleBodyBlocks(articleBody: string, owner: Element): TextBlock[] {
     }));
 }
 
-function extractOrThrow(html: string, opts: ExtractOptions, stripped: boolean): ExtractedArticle {
+/** Page text this many times shorter than the articleBody it declares is a caption or a teaser of it. */
+const STATE_BODY_RATIO = 3;
+
+/**
+ * The article lives in the page's script state (JSON-LD articleBody) when the visible
+ * HTML holds nothing, or only a caption or teaser several times shorter than it: apps
+ * that render the story in the browser ship the HTML of a shell.
+ */
+function shipsArticleInState(paragraphs: string[], articleBody: string): boolean {
+  if (!paragraphs.length) return articleBody.length >= MIN_BODY_CHARS;
+  const visible = wordCount(paragraphs.join(' '));
+  return articleBody.length >= MIN_UNMARKED_BODY_CHARS && visible * STATE_BODY_RATIO < wordCount(articleBody);
+}
+
+/** Page text this long is an article in its own right: the app state is not read. */
+const MAX_SHELL_CHARS = 2000;
+
+function visibleIsShort(paragraphs: string[]): boolean {
+  let n = 0;
+  for (const p of paragraphs) n += p.length;
+  return n < MAX_SHELL_CHARS;
+}
+
+/**
+ * The main content's blocks. A class word never removes the article on its own: when an
+ * element dropped on its name holds about as much text as what was found, the search runs
+ * again with that element kept, and its answer wins if the article it picks is inside it
+ * ("category-no-newsletter-rss", "o-section--has-ads", a Blogger "widget", an ASP.NET form).
+ */
+function mainContent(
+  body: Element,
+  pageBlocks: TextBlock[],
+  articleBody: string | null,
+  removed: Element[],
+  recheck: NoiseRecheck,
+): { pageBlocks: TextBlock[]; blocks: TextBlock[] } {
+  const first = findMainContent(withoutTeasers(pageBlocks, body), body, articleBody);
+  let chars = 0;
+  for (const b of first.blocks) chars += b.text.length;
+  const suspect = recheck.suspects
+    .filter((s) => s.plain * RECHECK_RATIO >= chars)
+    .sort((a, b) => b.plain - a.plain)[0];
+  if (suspect) {
+    const again = linearize(body, findNoise(body, removed, { keep: suspect.el, suspects: [] }));
+    const second = findMainContent(withoutTeasers(again, body), body, articleBody);
+    const inside = second.containers.some((c) => c === suspect.el || isAncestorOf(suspect.el, c));
+    if (inside) return { pageBlocks: again, blocks: second.blocks };
+  }
+  return { pageBlocks, blocks: first.blocks };
+}
+
+/** A dropped element with half the text of what was found, or more, may hold the article. */
+const RECHECK_RATIO = 2;
+
+function extractOrThrow(
+  html: string,
+  opts: ExtractOptions,
+  stripped: boolean,
+  stateScript: string | null,
+): ExtractedArticle {
   if (typeof html !== 'string') throw new Error('html is not a string');
   const lean = stripped ? html : stripInert(html);
   let $ = cheerio.load(lean, PARSER);
@@ -90,24 +138,30 @@ function extractOrThrow(html: string, opts: ExtractOptions, stripped: boolean): 
     index = indexPage($.root()[0]!);
   }
   const ld = readArticleLd($, index);
-  const meta = readMetadata($, ld, index);
+  const meta = readMetadata($, ld, index, opts.url);
   const body = index.body;
-  if (!body) return { ...emptyArticle('empty', 'extract: document has no body'), title: meta.title };
+  if (!body) return { ...failedArticle('extract: document has no body', 'empty'), title: meta.title };
 
   const rule = siteRuleFor(opts.url, opts.siteRules);
   const removed = (rule?.remove ?? []).flatMap((sel) => selectAll($, sel));
-  const noise = findNoise(body, removed);
-  const pageBlocks = linearize(body, noise);
-  const articleBlocks = withoutTeasers(pageBlocks, body);
-  const mainBlocks =
-    siteRuleBlocks($, rule?.body, removed) ??
-    findMainContent(articleBlocks, body, ld?.articleBody ?? null).blocks;
+  const recheck: NoiseRecheck = { suspects: [] };
+  let pageBlocks = linearize(body, findNoise(body, removed, recheck));
+  let mainBlocks = siteRuleBlocks($, rule?.body, removed);
+  if (!mainBlocks) {
+    const found = mainContent(body, pageBlocks, ld?.articleBody ?? null, removed, recheck);
+    pageBlocks = found.pageBlocks;
+    mainBlocks = found.blocks;
+  }
 
   const boilerplate = compileBoilerplate(opts.boilerplate, opts.learnedBoilerplate);
   const ctx = { boilerplate, title: meta.title, byline: meta.byline };
   let extracted = bodyText(mainBlocks, ctx);
-  if (!extracted.paragraphs.length && ld?.articleBody && ld.articleBody.length >= MIN_BODY_CHARS) {
-    extracted = bodyText(articleBodyBlocks(ld.articleBody, body), ctx);
+  const state = stateScript ?? (stripped ? null : stateScriptOf(html));
+  const stateBody =
+    ld?.articleBody ?? (state && visibleIsShort(extracted.paragraphs) ? readStateBody(state) : null);
+  if (stateBody && shipsArticleInState(extracted.paragraphs, stateBody)) {
+    const fromState = bodyText(articleBodyBlocks(stateBody, body), ctx);
+    if (fromState.paragraphs.length) extracted = fromState;
   }
   const text = normalizeText(extracted.paragraphs.join('\n\n'));
 
@@ -157,14 +211,22 @@ function pageCreditAgency(blocks: TextBlock[]): string | null {
  * status 'failed' with an "extract: …" reason; a page without a body is 'empty'.
  */
 export function extractArticle(html: string, opts: ExtractOptions): ExtractedArticle {
-  return extractLean(html, opts, false);
+  return extractLean(html, opts, false, null);
 }
 
-/** extractArticle for callers that already cut scripts, styles and comments out (see strip-inert.ts). */
-export function extractLean(html: string, opts: ExtractOptions, stripped: boolean): ExtractedArticle {
+/**
+ * extractArticle for callers that already cut scripts, styles and comments out (see
+ * strip-inert.ts); they pass the app-state script they read before cutting (script-state.ts).
+ */
+export function extractLean(
+  html: string,
+  opts: ExtractOptions,
+  stripped: boolean,
+  stateScript: string | null,
+): ExtractedArticle {
   try {
-    return extractOrThrow(html, opts, stripped);
+    return extractOrThrow(html, opts, stripped, stateScript);
   } catch (err) {
-    return emptyArticle('failed', `extract: ${err instanceof Error ? err.message : String(err)}`);
+    return failedArticle(`extract: ${err instanceof Error ? err.message : String(err)}`);
   }
 }

@@ -1,5 +1,7 @@
 import { decodeBytes } from '../net/charset.js';
 import { extractLean } from './extract-article.js';
+import { failedArticle } from './failed-article.js';
+import { stateScriptOfBytes } from './script-state.js';
 import { stripInertBytes } from './strip-inert.js';
 import type { ExtractedArticle, ExtractOptions } from './types.js';
 
@@ -16,17 +18,9 @@ export function extractPage(
     });
   } catch (err) {
     return {
-      status: 'failed',
-      reason: `extract: cannot decode page: ${err instanceof Error ? err.message : String(err)}`,
-      title: null,
-      text: '',
-      byline: null,
-      publishedAt: null,
-      updatedAt: null,
-      lang: null,
-      agency: null,
+      ...failedArticle(`extract: cannot decode page: ${err instanceof Error ? err.message : String(err)}`),
       charset: 'unknown',
     };
   }
-  return { ...extractLean(decoded.text, opts, true), charset: decoded.charset };
+  return { ...extractLean(decoded.text, opts, true, stateScriptOfBytes(bytes)), charset: decoded.charset };
 }

@@ -7,63 +7,15 @@
  */
 import type { Element } from 'domhandler';
 import { hintWords } from './dom.js';
+import { NEGATIVE_WORDS, POSITIVE_WORDS } from './hint-words.js';
 import type { TextBlock } from './text-blocks.js';
 import { matchKey } from './text-normalize.js';
 
-const POSITIVE_WORDS = new Set([
-  'article',
-  'articlebody',
-  'body',
-  'content',
-  'contenu',
-  'corps',
-  'entry',
-  'main',
-  'post',
-  'text',
-  'texte',
-  'txt',
-  'story',
-  'blog',
-  'chapo',
-  'chapeau',
-  'hentry',
-  'prose',
-  'page',
-]);
-
-const NEGATIVE_WORDS = new Set([
-  'comment',
-  'comments',
-  'footer',
-  'sidebar',
-  'related',
-  'share',
-  'social',
-  'meta',
-  'promo',
-  'sponsor',
-  'ad',
-  'ads',
-  'widget',
-  'tags',
-  'banner',
-  'masthead',
-  'shopping',
-  'nav',
-  'menu',
-  'hidden',
-  'caption',
-  'byline',
-  'author',
-  'teaser',
-  'aside',
-  'rail',
-  'card',
-  'list',
-]);
-
 const MIN_BLOCK_CHARS = 25;
+/** Text a sibling of the chosen container's own class needs to be a part of the article. */
+const SIBLING_PART_CHARS = 200;
+/** Text an element needs for its tag and class names to count in full. */
+const NAMED_TEXT_CHARS = 250;
 
 function parentElement(e: Element): Element | null {
   const p = e.parent;
@@ -161,7 +113,11 @@ export function findMainContent(blocks: TextBlock[], root: Element, articleBody:
     let e: Element | null =
       blocksPerOwner.get(b.owner) === 1 && b.owner !== root ? parentElement(b.owner) : b.owner;
     for (let level = 0; e && level < 5; level++, e = e === root ? null : parentElement(e)) {
-      const base = scores.get(e) ?? tagWeight(e) + classWeight(e);
+      // A name says little about an element with little text: the settings menu of a video
+      // player named "options-main" is not the article.
+      const base =
+        scores.get(e) ??
+        (tagWeight(e) + classWeight(e)) * Math.min(1, (stats.get(e)?.chars ?? 0) / NAMED_TEXT_CHARS);
       scores.set(e, base + score / (level === 0 ? 1 : level === 1 ? 2 : level * 3));
     }
   }
@@ -199,13 +155,17 @@ export function findMainContent(blocks: TextBlock[], root: Element, articleBody:
     }
     lastScore = ps;
   }
-  // An only child says nothing: its parent is the container.
-  for (let p = parentElement(top); p && p !== root && textChildren(p, stats) === 1; p = parentElement(p))
-    top = p;
+  // An only child says nothing: its parent is the container. Nothing above the root counts:
+  // a bare page's text sits directly under <body>, and <html> holds no block of its own.
+  if (top !== root)
+    for (let p = parentElement(top); p && textChildren(p, stats) === 1; p = parentElement(p)) {
+      top = p;
+      if (p === root) break;
+    }
   topScore = finalScore.get(top) ?? topScore;
 
   const containers = [top];
-  const parent = parentElement(top);
+  const parent = top === root ? null : parentElement(top);
   if (parent) {
     const siblingThreshold = Math.max(10, topScore * 0.2);
     const topClass = top.attribs.class ?? '';
@@ -218,9 +178,14 @@ export function findMainContent(blocks: TextBlock[], root: Element, articleBody:
         containers.push(sib);
         continue;
       }
+      const sameClass = !!topClass && sib.attribs.class === topClass;
       let s = finalScore.get(sib) ?? -Infinity;
-      if (topClass && sib.attribs.class === topClass) s += topScore * 0.2;
-      if (s >= siblingThreshold) {
+      if (sameClass) s += topScore * 0.2;
+      // A part of the article built like the chosen one, with its paragraphs nested too deep
+      // for their scores to reach it, is told by its text.
+      const sibStats = stats.get(sib);
+      const prose = sameClass && !!sibStats && sibStats.chars >= SIBLING_PART_CHARS && linkDensity(sib) < 0.3;
+      if (s >= siblingThreshold || prose) {
         containers.push(sib);
         continue;
       }

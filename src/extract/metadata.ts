@@ -62,6 +62,32 @@ function siteFromDocTitle(docTitle: string | null): string | null {
   return wordCount(tail) <= 5 && wordCount(docTitle.slice(0, last.index)) >= 3 ? tail : null;
 }
 
+/**
+ * A first or last <title> segment that spells the page's host name is the site name
+ * ("Le Courrier du Midi – Headline" on lecourrierdumidi.fr), on old pages that declare
+ * no og:site_name and put the name first.
+ */
+function siteFromHost(docTitle: string | null, url: string | undefined): string | null {
+  if (!docTitle || !url) return null;
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return null;
+  }
+  const labels = host.replace(/^www\d*\./, '').split('.');
+  const seps = [...docTitle.matchAll(TITLE_SEPARATORS)];
+  if (!seps.length) return null;
+  const first = docTitle.slice(0, seps[0]!.index).trim();
+  const last = seps[seps.length - 1]!;
+  const tail = docTitle.slice(last.index + last[0].length).trim();
+  for (const seg of [first, tail]) {
+    const glued = matchKey(seg).replace(/ /g, '');
+    if (glued.length >= 4 && labels.some((l) => l.replace(/-/g, '') === glued)) return seg;
+  }
+  return null;
+}
+
 function firstText(els: Element[]): string | null {
   for (const el of els) {
     const t = tidyLine(textOf(el));
@@ -76,11 +102,12 @@ function readTitle(
   metas: Map<string, string>,
   ld: ArticleLd | null,
   siteName: string | null,
+  url: string | undefined,
 ) {
   const h1 = firstText(idx.h1s);
   const docTitle = firstText(idx.titles);
   // A suffix shared by <title> and og:title is the site name even when og:site_name is missing.
-  const site = siteName ?? siteFromDocTitle(docTitle);
+  const site = siteName ?? siteFromHost(docTitle, url) ?? siteFromDocTitle(docTitle);
   for (const raw of [metas.get('og:title'), metas.get('twitter:title'), ld?.headline, h1, docTitle]) {
     if (!raw) continue;
     const t = stripSiteName(raw, site);
@@ -123,7 +150,12 @@ function timeDatetimes(idx: PageIndex): string[] {
   return out;
 }
 
-export function readMetadata($: CheerioAPI, ld: ArticleLd | null, index?: PageIndex): PageMetadata {
+export function readMetadata(
+  $: CheerioAPI,
+  ld: ArticleLd | null,
+  index?: PageIndex,
+  url?: string,
+): PageMetadata {
   const idx = index ?? indexPage($.root()[0]!);
   const metas = readMetaTags(idx);
   const siteName = metas.get('og:site_name') ?? null;
@@ -159,7 +191,7 @@ export function readMetadata($: CheerioAPI, ld: ArticleLd | null, index?: PageIn
   ].filter((x): x is string => !!x);
   const ogType = metas.get('og:type');
   return {
-    title: readTitle(idx, metas, ld, siteName),
+    title: readTitle(idx, metas, ld, siteName, url),
     byline: readByline(idx, metas, ld),
     publishedCandidates,
     updatedCandidates,

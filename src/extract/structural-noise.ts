@@ -5,7 +5,9 @@
  * document itself is never mutated or re-parsed.
  */
 import type { AnyNode, Element } from 'domhandler';
-import { hintWords, isAncestorOf, isElement } from './dom.js';
+import { HEADING_TAGS, hintWords, isAncestorOf, isElement, textOf } from './dom.js';
+import { ARTICLE_WORDS, NOISE_WORDS, STRONG_NOISE_WORDS } from './hint-words.js';
+import { matchKey } from './text-normalize.js';
 
 /** Never text, whatever their size. */
 const NOISE_TAGS = new Set([
@@ -59,118 +61,7 @@ const CHROME_ROLES = new Set([
   'button',
 ]);
 
-/** Whole words of class/id that name non-article parts, English and French. */
-const NOISE_WORDS = new Set([
-  // sharing and social
-  'share',
-  'shares',
-  'sharing',
-  'sharebar',
-  'social',
-  'socials',
-  'partage',
-  'partager',
-  'reseaux',
-  // newsletters, subscriptions, paywall prompts
-  'newsletter',
-  'newsletters',
-  'subscribe',
-  'subscription',
-  'signup',
-  'abonnement',
-  'abonnez',
-  'inscription',
-  'popin',
-  'popup',
-  'modal',
-  'overlay',
-  // cookies and consent
-  'cookie',
-  'cookies',
-  'consent',
-  'gdpr',
-  'cmp',
-  'rgpd',
-  // related / recommended links
-  'related',
-  'recommended',
-  'recommendations',
-  'recirc',
-  'trending',
-  'popular',
-  'most',
-  'more',
-  'outbrain',
-  'taboola',
-  'lire',
-  'aussi',
-  'meme',
-  'sujet',
-  'readmore',
-  'teaser',
-  'teasers',
-  // advertising and promotion
-  'ad',
-  'ads',
-  'adv',
-  'advert',
-  'adverts',
-  'advertisement',
-  'advertising',
-  'adslot',
-  'dfp',
-  'pub',
-  'publicite',
-  'sponsor',
-  'sponsored',
-  'promo',
-  'promotion',
-  'marketing',
-  // comments
-  'comment',
-  'comments',
-  'commentaire',
-  'commentaires',
-  'disqus',
-  'reactions',
-  // navigation and page chrome
-  'breadcrumb',
-  'breadcrumbs',
-  'ariane',
-  'sidebar',
-  'footer',
-  'nav',
-  'navbar',
-  'navigation',
-  'menu',
-  'masthead',
-  'header',
-  'toolbar',
-  'tools',
-  'outils',
-  'print',
-  'pagination',
-  'pager',
-  'skip',
-  // article furniture that is not body text
-  'byline',
-  'author',
-  'auteur',
-  'signature',
-  'caption',
-  'legende',
-  'tags',
-  'keywords',
-  'hidden',
-  'hide',
-  'invisible',
-  'widget',
-  'banner',
-  'bandeau',
-  'alert',
-]);
-
-/** Class fragments met glued to other words ("socialShareBar", "newsletterbox", "sr-only"). */
+/** Noise words met glued to another word ("newsletterbox", "footersocial"). */
 const NOISE_FRAGMENTS = [
   'share',
   'social',
@@ -184,74 +75,23 @@ const NOISE_FRAGMENTS = [
   'outbrain',
   'taboola',
   'disqus',
-  'sr-only',
-  'screen-reader',
-  'visually-hidden',
-  'visuallyhidden',
 ];
 
 /**
- * Words that are never used for an article wrapper, unlike "sidebar", "hidden" or
- * "author", which also show up in wrapper names ("has-sidebar", "author-jane-doe").
+ * A word that starts with a noise word glued to another one, or ends with one. A word
+ * that only extends it by a letter or two is another word: "shared" is not "share".
  */
-const STRONG_NOISE_WORDS = new Set([
-  'share',
-  'shares',
-  'sharing',
-  'sharebar',
-  'social',
-  'socials',
-  'partage',
-  'partager',
-  'newsletter',
-  'newsletters',
-  'cookie',
-  'cookies',
-  'consent',
-  'gdpr',
-  'cmp',
-  'rgpd',
-  'related',
-  'recommended',
-  'outbrain',
-  'taboola',
-  'comment',
-  'comments',
-  'commentaire',
-  'commentaires',
-  'disqus',
-  'breadcrumb',
-  'breadcrumbs',
-  'ariane',
-  'ad',
-  'ads',
-  'advert',
-  'advertisement',
-  'advertising',
-  'dfp',
-  'pub',
-  'publicite',
-  'sponsor',
-  'sponsored',
-  'promo',
-]);
+function gluedNoise(word: string): boolean {
+  for (const f of NOISE_FRAGMENTS) {
+    if (word.length <= f.length) continue;
+    if (word.startsWith(f) && (word.length - f.length >= 3 || word.endsWith('s'))) return true;
+    if (word.endsWith(f) && word.length - f.length >= 3) return true;
+  }
+  return false;
+}
 
-/** Words that name the article itself: with them, a weak noise word is a modifier ("article modal-enabled"). */
-const ARTICLE_WORDS = new Set([
-  'article',
-  'articlebody',
-  'body',
-  'content',
-  'contenu',
-  'corps',
-  'entry',
-  'main',
-  'post',
-  'story',
-  'text',
-  'texte',
-  'txt',
-]);
+/** Screen-reader-only classes, whole hyphenated names. */
+const HIDDEN_CLASSES = ['sr-only', 'screen-reader', 'visually-hidden', 'visuallyhidden'];
 
 type NoiseName = 'none' | 'weak' | 'strong';
 
@@ -262,8 +102,41 @@ type NoiseName = 'none' | 'weak' | 'strong';
 const EMBED_WORDS = new Set(['embed', 'embedded', 'tweet', 'oembed']);
 const SOCIAL_WORDS = new Set(['social', 'socials', 'share', 'shares', 'sharing']);
 
+/** The first element child, past whitespace. */
+function firstChildElement(el: Element): Element | null {
+  for (const c of el.children) {
+    if (isElement(c)) return c;
+    if (c.type === 'text' && c.data.trim()) return null;
+  }
+  return null;
+}
+
+/**
+ * A section id made from its own heading ("sharing-with-a-single-developer" over "Sharing
+ * with a single developer", as Sphinx, Markdown and wiki renderers write them) names the
+ * text, not a part of the page: its words are not class hints.
+ */
+function idIsHeadingSlug(el: Element): boolean {
+  const id = el.attribs.id;
+  if (!id?.includes('-')) return false;
+  const first = firstChildElement(el);
+  if (!first || !HEADING_TAGS.has(first.name)) return false;
+  const slug = id
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean)
+    .join(' ');
+  return slug.includes(' ') && slug === matchKey(textOf(first));
+}
+
+function classHints(el: Element): string[] {
+  if (!idIsHeadingSlug(el)) return hintWords(el);
+  const { id: _slug, ...attribs } = el.attribs;
+  return hintWords({ ...el, attribs } as Element);
+}
+
 function noiseName(el: Element): { noise: NoiseName; article: boolean } {
-  const words = hintWords(el);
+  const words = classHints(el);
   if (!words.length) return { noise: 'none', article: false };
   let noise: NoiseName = 'none';
   let article = false;
@@ -277,11 +150,47 @@ function noiseName(el: Element): { noise: NoiseName; article: boolean } {
     else if (noise === 'none' && NOISE_WORDS.has(w)) noise = 'weak';
     if (ARTICLE_WORDS.has(w)) article = true;
   }
+  if (noise === 'none' && !embed && words.some(gluedNoise)) noise = 'weak';
   if (noise === 'none' && !embed) {
-    const raw = `${el.attribs.class ?? ''} ${el.attribs.id ?? ''}`.toLowerCase();
-    if (NOISE_FRAGMENTS.some((f) => raw.includes(f))) noise = 'weak';
+    const cls = (el.attribs.class ?? '').toLowerCase();
+    if (HIDDEN_CLASSES.some((c) => cls.includes(c))) noise = 'weak';
   }
   return { noise, article };
+}
+
+/** The first non-blank text under an element, depth first. */
+function firstTextOf(node: AnyNode, depth = 0): string | null {
+  if (node.type === 'text') return node.data.trim() || null;
+  if (!isElement(node) || depth > 6 || NOISE_TAGS.has(node.name)) return null;
+  for (const c of node.children) {
+    const t = firstTextOf(c, depth + 1);
+    if (t) return t;
+  }
+  return null;
+}
+
+const GALLERY_COUNTER = /^(\d{1,3})\s*(?:\/|of|sur|von|de)\s*(\d{1,3})$/i;
+/** Fewer counted items than this is a pair of pictures, not a gallery. */
+const MIN_GALLERY_ITEMS = 3;
+
+/**
+ * A photo gallery: a list whose items open on a counter of one series ("1/50", "2 of 50").
+ * Its items are captions, which are never body text, and a gallery of other stories
+ * inside the article body would otherwise outweigh the article.
+ */
+function isGallery(list: Element): boolean {
+  let items = 0;
+  let counted = 0;
+  let series: string | null = null;
+  for (const c of list.children) {
+    if (!isElement(c)) continue;
+    items++;
+    const m = firstTextOf(c)?.match(GALLERY_COUNTER);
+    if (!m || (series !== null && m[2] !== series)) continue;
+    series = m[2]!;
+    counted++;
+  }
+  return counted >= MIN_GALLERY_ITEMS && counted >= items * 0.8;
 }
 
 function isHidden(el: Element): boolean {
@@ -314,6 +223,23 @@ function measureText(node: AnyNode, inLink: boolean, sizes: Map<Element, Size>):
   return size;
 }
 
+/** Chrome tags some sites wrap the whole page or article in (ASP.NET forms, article headers). */
+const WRAPPER_TAGS = new Set(['form', 'header']);
+/** Less plain text than this, a dropped element is a box, never the article. */
+const RECHECK_PLAIN_CHARS = 300;
+/** A comment thread is never the article, however long. */
+const COMMENT_WORDS = new Set(['comment', 'comments', 'commentaire', 'commentaires', 'disqus', 'reactions']);
+
+function hintsAny(el: Element, words: Set<string>): boolean {
+  return hintWords(el).some((w) => words.has(w));
+}
+
+/**
+ * A second look at what a class name dropped: `suspects` collects the elements dropped
+ * on a name alone that hold much text, `keep` spares one of them on the next pass.
+ */
+export type NoiseRecheck = { keep?: Element; suspects: Array<{ el: Element; plain: number }> };
+
 /**
  * Elements to skip under `root`. Chrome tags, hidden flags and noise names do not drop
  * an element that holds most of the page's plain text: such names on a wrapper
@@ -321,7 +247,11 @@ function measureText(node: AnyNode, inLink: boolean, sizes: Map<Element, Size>):
  * weak noise word next to an article word ("article-body pagination-first") does not
  * drop a text-bearing element either.
  */
-export function findNoise(root: Element, extraDropped: Iterable<Element> = []): Set<Element> {
+export function findNoise(
+  root: Element,
+  extraDropped: Iterable<Element> = [],
+  recheck?: NoiseRecheck,
+): Set<Element> {
   const sizes = new Map<Element, Size>();
   const total = measureText(root, false, sizes).plain;
   const dropped = new Set<Element>(extraDropped);
@@ -362,9 +292,21 @@ export function findNoise(root: Element, extraDropped: Iterable<Element> = []): 
       // A caption is never body text, even when its class says "article-img".
       const figure = tag === 'figure' || tag === 'figcaption';
       if (drop && !figure && name.noise !== 'strong' && name.article && plainOf(c) >= 200) drop = false;
+      // Dropped for what its name or wrapping tag says, not for what it holds.
+      let named = drop && !figure && (name.noise !== 'none' || WRAPPER_TAGS.has(tag));
       if (tag === 'article' && nested >= 2) drop = true;
       if (drop && holdsThePage(c)) drop = false;
+      // Captions however many: a gallery is dropped even when it outweighs the story.
+      if ((tag === 'ul' || tag === 'ol') && isGallery(c)) drop = true;
+      if (tag === 'article' && nested >= 2) named = false;
+      if ((tag === 'ul' || tag === 'ol') && isGallery(c)) named = false;
+      if (drop && recheck?.keep === c) drop = false;
       if (drop && tag !== 'body' && tag !== 'html') {
+        // Dropped on a name (or as a wrapping <form>/<header>) with much text of its own: the
+        // article may be inside, which the container search can tell (see recheck).
+        if (recheck && named && (!chrome || WRAPPER_TAGS.has(tag)) && plainOf(c) >= RECHECK_PLAIN_CHARS) {
+          if (!hintsAny(c, COMMENT_WORDS)) recheck.suspects.push({ el: c, plain: plainOf(c) });
+        }
         dropped.add(c);
         continue;
       }

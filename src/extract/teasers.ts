@@ -15,6 +15,8 @@ const MAX_EXCERPT_CHARS = 400;
 const CARD_EXTRA_CHARS = 80;
 /** One card is a box; a grid repeats. */
 const MIN_CARDS = 3;
+/** A row that links its first cell is table data (a list of films, of apps), not a card. */
+const TABLE_PARTS = new Set(['table', 'thead', 'tbody', 'tfoot', 'tr', 'td', 'th']);
 
 function parentElement(e: Element): Element | null {
   const p = e.parent;
@@ -39,7 +41,7 @@ export function findTeaserCards(blocks: TextBlock[], root: Element): Set<Element
     // The card is the smallest element holding both.
     let card: Element | null = excerpt.owner;
     while (card && card !== root && !contains(card, head.owner)) card = parentElement(card);
-    if (!card || card === root) continue;
+    if (!card || card === root || TABLE_PARTS.has(card.name)) continue;
     // Blocks are in document order, so the card's are the run around the pair.
     let extra = 0;
     for (let j = i - 1; j >= 0 && extra <= CARD_EXTRA_CHARS && contains(card, blocks[j]!.owner); j--)

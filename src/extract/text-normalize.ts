@@ -1,11 +1,25 @@
-/** Zero-width and formatting characters that only break matching and tokenising. */
-const INVISIBLE = /[\u00AD\u180E\u200B-\u200D\u2060\uFEFF]/g;
+/**
+ * Zero-width and formatting characters that only break matching and tokenising: soft
+ * hyphens, zero-width spaces and joiners, direction marks and bidi embeddings/isolates,
+ * invisible operators. Dropped everywhere (text, lines, match keys), never a word break.
+ */
+const INVISIBLE = /[\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
 /** Every horizontal space, NBSP and narrow NBSP included (French typography puts them before : ; ! ? and inside « »). */
 const HSPACE = /[\t\f\v \u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]+/g;
 
 /** Characters dropped by INVISIBLE. */
 function isInvisible(c: number): boolean {
-  return c === 0xad || c === 0x180e || (c >= 0x200b && c <= 0x200d) || c === 0x2060 || c === 0xfeff;
+  if (c < 0xad) return false;
+  return (
+    c === 0xad ||
+    c === 0x61c ||
+    c === 0x180e ||
+    (c >= 0x200b && c <= 0x200f) ||
+    (c >= 0x202a && c <= 0x202e) ||
+    (c >= 0x2060 && c <= 0x2064) ||
+    (c >= 0x2066 && c <= 0x2069) ||
+    c === 0xfeff
+  );
 }
 
 /** What /\s/ matches (HSPACE is a subset of it). */
@@ -172,6 +186,8 @@ export function matchKey(s: string): string {
     }
     if (from >= 0) word += s.slice(from, i);
     from = -1;
+    // "Vladi\u00ADmir" keys as "vladimir", as the text reads once INVISIBLE is dropped.
+    if (isInvisible(c)) continue;
     const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < n;
     const folded = keyFold(pair ? s.slice(i, i + 2) : s[i]!);
     if (pair) i++;

@@ -73,3 +73,42 @@ describe('charset: BOM, then HTTP header, then <meta>, else UTF-8 when valid', (
     expectClean(extractPage(bytes, opts), 'windows-1252');
   });
 });
+
+describe('charset: the bytes win over a declaration they contradict', () => {
+  const ZH = '研究人员周五表示，这款新的计算机能够利用自己的记忆学习新知识，并回答复杂的问题。';
+  const zhPage = (head: string) =>
+    `<!doctype html><html><head>${head}<title>新的计算机</title></head><body><article><p>${ZH}</p><p>${ZH}</p><p>${ZH}</p></article></body></html>`;
+
+  it('valid UTF-8 declared gb2312 is UTF-8; real gb2312 bytes stay gb2312', () => {
+    const head = '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">';
+    const utf8 = extractPage(Buffer.from(zhPage(head), 'utf8'), opts);
+    expect(utf8.charset).toBe('utf-8');
+    expect(utf8.text).toContain(ZH);
+    const gb = extractPage(iconv.encode(zhPage(head), 'gb2312'), opts);
+    expect(gb.charset).toBe('gb2312');
+    expect(gb.text).toContain(ZH);
+  });
+
+  it('one truncated UTF-8 sequence costs one character, not the page', () => {
+    const good = Buffer.from(page('<meta charset="utf-8">'), 'utf8');
+    const at = good.indexOf(Buffer.from('préfet de', 'utf8'));
+    // "é" cut to its first byte, as a CMS truncating a string by bytes leaves it.
+    const bytes = Buffer.concat([good.subarray(0, at + 2), good.subarray(at + 3)]);
+    const r = extractPage(bytes, opts);
+    expect(r.charset).toBe('utf-8');
+    expect(r.text).toContain('pr\ufffdfet de la Côte-d’Or');
+    expect(r.text).toContain(BODY);
+    expect(r.text).not.toMatch(/Ã|â€/);
+  });
+
+  it('a windows-1252 page with a stray valid UTF-8 pair is still windows-1252', () => {
+    const bytes = Buffer.concat([iconv.encode(page(), 'windows-1252'), Buffer.from('<p>Ã©</p>', 'utf8')]);
+    expectClean(extractPage(bytes, opts), 'windows-1252');
+  });
+
+  it('<meta charset=utf-16> on ASCII-compatible bytes means UTF-8 (HTML standard)', () => {
+    expectClean(extractPage(Buffer.from(page('<meta charset="utf-16">'), 'utf8'), opts), 'utf-8');
+    const header = { ...opts, contentType: 'text/html; charset=utf-16' };
+    expectClean(extractPage(Buffer.from(page(), 'utf8'), header), 'utf-8');
+  });
+});

@@ -5,7 +5,7 @@
  * character, so a capital sigma is always σ (whole-string lower-casing made it
  * ς at a word's end); keys only need to be consistent.
  */
-const INVISIBLE = /[\u00AD\u180E\u200B-\u200D\u2060\uFEFF]/g;
+const INVISIBLE = /[\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
 const HSPACE = /[\t\f\v \u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]+/g;
 
 export function referenceCollapseInline(s: string): string {
@@ -14,7 +14,8 @@ export function referenceCollapseInline(s: string): string {
 
 const NON_ASCII = /[^\x00-\x7f]/;
 
-export function referenceMatchKey(s: string): string {
+export function referenceMatchKey(raw: string): string {
+  const s = raw.replace(INVISIBLE, '');
   const folded = NON_ASCII.test(s) ? s.normalize('NFKD').replace(/\p{M}+/gu, '') : s;
   const words = [...folded]
     .map((c) => c.toLowerCase())

@@ -11,6 +11,7 @@ const TRICKY = [
   'SOURCE – AFP',
   "L'État d’urgence, qu’il « oui » ; l´AFP l`AFP Ｌ＇ＡＦＰ",
   'a\u200bb c\u00ad d\ufeff \u200b e',
+  'Vladi\u00admir \u200eשלום\u200f \u202bعربي\u202c \u2066iso\u2069 a\u2062b',
   'ﬁn ＡＢＣ Straße œuvre İstanbul ø łódź Ελλάδα ΣΟΦΟΣ Москва 東京 😀 x² 𝐀𝐁',
   'e\u0301te \u0301 Ĳssel ŉ ½ 1…2',
   'tab\there\nnew\r\nline\u2028sep\u3000wide\u202fnarrow',
@@ -46,5 +47,11 @@ describe('single-pass text normalisation', () => {
     expect(matchKey("L'AFP")).toBe('lafp');
     expect(matchKey('À lire aussi')).toBe('a lire aussi');
     expect(collapseInline('  Avec\u00a0 AFP \u200b ')).toBe('Avec AFP');
+  });
+
+  it('invisible characters are dropped alike in text and keys, never a word break', () => {
+    expect(collapseInline('Vladi\u00admir Pu\u200etin')).toBe('Vladimir Putin');
+    expect(matchKey('Vladi\u00admir Pu\u200etin')).toBe('vladimir putin');
+    expect(matchKey('\u2066Lire aussi\u2069 :')).toBe('lire aussi');
   });
 });

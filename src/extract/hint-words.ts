@@ -1,0 +1,158 @@
+/**
+ * The words of class and id names that say what an element is, defined once for the two
+ * readers of them: the noise filter (structural-noise.ts) drops what a noise word names,
+ * and the container search (main-content.ts) weighs candidates up by article words and
+ * down by noise words. Whole words only (see hintWords in dom.ts).
+ */
+
+/** Words that name the article itself ("article-body", "story__text", "post-content"). */
+export const ARTICLE_WORDS = new Set([
+  'article',
+  'articlebody',
+  'body',
+  'content',
+  'contenu',
+  'corps',
+  'entry',
+  'main',
+  'post',
+  'story',
+  'text',
+  'texte',
+  'txt',
+]);
+
+/** Article words, and names that go with article text without naming it ("blog", "prose", "chapo"). */
+export const POSITIVE_WORDS = new Set([
+  ...ARTICLE_WORDS,
+  'blog',
+  'chapo',
+  'chapeau',
+  'hentry',
+  'prose',
+  'page',
+]);
+
+/**
+ * Words that are never used for an article wrapper, unlike "sidebar", "hidden" or
+ * "author", which also show up in wrapper names ("has-sidebar", "author-jane-doe").
+ */
+export const STRONG_NOISE_WORDS = new Set([
+  'share',
+  'shares',
+  'sharing',
+  'sharebar',
+  'social',
+  'socials',
+  'partage',
+  'partager',
+  'newsletter',
+  'newsletters',
+  'cookie',
+  'cookies',
+  'consent',
+  'gdpr',
+  'cmp',
+  'rgpd',
+  'related',
+  'recommended',
+  'outbrain',
+  'taboola',
+  'comment',
+  'comments',
+  'commentaire',
+  'commentaires',
+  'disqus',
+  'breadcrumb',
+  'breadcrumbs',
+  'ariane',
+  'ad',
+  'ads',
+  'advert',
+  'advertisement',
+  'advertising',
+  'dfp',
+  'pub',
+  'publicite',
+  'sponsor',
+  'sponsored',
+  'promo',
+]);
+
+/** Whole words of class/id that name non-article parts, English and French (the strong ones included). */
+export const NOISE_WORDS = new Set([
+  ...STRONG_NOISE_WORDS,
+  // sharing and social
+  'reseaux',
+  // newsletters, subscriptions, paywall prompts
+  'subscribe',
+  'subscription',
+  'signup',
+  'abonnement',
+  'abonnez',
+  'inscription',
+  'popin',
+  'popup',
+  'modal',
+  'overlay',
+  // related / recommended links
+  'recommendations',
+  'recirc',
+  'trending',
+  'popular',
+  'most',
+  'more',
+  'lire',
+  'aussi',
+  'meme',
+  'sujet',
+  'readmore',
+  'teaser',
+  'teasers',
+  // advertising and promotion
+  'adv',
+  'adverts',
+  'adslot',
+  'promotion',
+  'marketing',
+  // comments
+  'reactions',
+  // navigation and page chrome
+  'sidebar',
+  'footer',
+  'nav',
+  'navbar',
+  'navigation',
+  'menu',
+  'masthead',
+  'header',
+  'toolbar',
+  'tools',
+  'outils',
+  'print',
+  'pagination',
+  'pager',
+  'skip',
+  // article furniture that is not body text
+  'byline',
+  'author',
+  'auteur',
+  'signature',
+  'caption',
+  'legende',
+  'tags',
+  'keywords',
+  'hidden',
+  'hide',
+  'invisible',
+  'widget',
+  'banner',
+  'bandeau',
+  'alert',
+]);
+
+/**
+ * Noise words, and layout names that only weigh a candidate down: "card", "list" or "rail"
+ * around text is seldom the article, but not reason enough to drop it.
+ */
+export const NEGATIVE_WORDS = new Set([...NOISE_WORDS, 'meta', 'shopping', 'aside', 'rail', 'card', 'list']);

@@ -1,0 +1,258 @@
+/**
+ * Failure classes of extraction on real pages it was not tuned on (issue 12): each test
+ * is a small self-written page of one class, and fails without the rule that fixes it.
+ */
+import { describe, expect, it } from 'vitest';
+import { extractArticle } from '../../src/extract/extract-article.js';
+import { extractPage } from '../../src/extract/extract-page.js';
+
+const opts = { boilerplate: [] };
+const sentences = (topic: string, n: number) =>
+  Array.from(
+    { length: n },
+    (_, i) =>
+      `The ${topic} note number ${i + 1} explains, in plain words and with some detail, how the thing works and why.`,
+  );
+
+describe('bare pages', () => {
+  it('keeps text that sits directly under <body> (specs, docs, old sites)', () => {
+    const [a, b, c] = sentences('protocol', 3);
+    const html = `<html><head><title>A protocol draft</title></head><body>
+      <span>[Docs] [txt|pdf]</span>
+      <pre>${a}\n${b}</pre>
+      ${c}<br>${a}<br><br>${b}
+      </body></html>`;
+    const r = extractArticle(html, opts);
+    expect(r.status).toBe('ok');
+    expect(r.text).toContain(a);
+    expect(r.text).toContain(c);
+  });
+});
+
+describe('prompts to the reader inside the body', () => {
+  const story =
+    'Un incendie a détruit samedi un entrepôt de pneus à Valcourt, a indiqué la préfecture, qui demande aux riverains de fermer leurs fenêtres.';
+  const storyEn =
+    'A fire destroyed a tyre warehouse in Valcourt on Saturday, the prefecture said, asking residents nearby to keep their windows shut.';
+
+  it('drops the outlet asking its reader to follow, send or reload, in French and English', () => {
+    const fr = extractArticle(
+      `<html><body><article><p>${story}</p><p>Vous aimez nos dépêches ? Pour ne rien manquer, activez les alertes de l'application et choisissez vos sujets.</p>
+      <p>Un témoin ? Envoyez-nous vos photos par la rubrique « Contact » du site : notre rédaction vous répondra.</p>
+      <p>Cet article est mis à jour. Rechargez la page pour lire la suite.</p></article></body></html>`,
+      opts,
+    );
+    expect(fr.text).toBe(story);
+    const en = extractArticle(
+      `<html><body><article><p>${storyEn}</p><p><strong>Enjoyed this?</strong> Follow The Valcourt Gazette online and get our app for alerts.</p>
+      <p>Got a story? Our newsroom would love to hear from you: send us your pictures and we will reply.</p>
+      <p>Like our briefs? Turn on notifications in the app.</p></article></body></html>`,
+      opts,
+    );
+    expect(en.text).toBe(storyEn);
+  });
+
+  it('keeps a quoted appeal, a rhetorical question and prose that says "us"', () => {
+    const keep = [
+      'Police said: "Anyone who saw the car should contact us on the number below, please, as soon as they can."',
+      'But if you are asking whether the plan can get us there, the answer is not yet clear to anyone involved.',
+      'Monitoring tells us when the system is broken, and what is about to break, so a human can look at it.',
+    ];
+    const r = extractArticle(
+      `<html><body><article><p>${storyEn}</p>${keep.map((p) => `<p>${p}</p>`).join('')}</article></body></html>`,
+      opts,
+    );
+    for (const p of keep) expect(r.text).toContain(p);
+  });
+});
+
+describe('class and id names: words, not substrings', () => {
+  it('keeps sections whose ids are slugs of their headings, and "shared" is not "share"', () => {
+    const [a, b, c, d] = sentences('history', 4);
+    const html = `<html><body><div class="content"><h1>Shared mutable history</h1><p>${a}</p>
+      <div class="section" id="sharing-with-one-developer"><h2>Sharing with one developer</h2><p>${b}</p><p>${a}</p></div>
+      <div class="section" id="social-coding-with-reviews"><h2>Social coding with reviews</h2><p>${c}</p><p>${b}</p></div>
+      <div class="section shared-history"><p>${d}</p><p>${c}</p></div>
+      <div class="sharebar"><p>Share this page with everyone you know on every network.</p></div>
+      <div class="newsletterbox"><p>Get the weekly letter in your inbox every Monday morning.</p></div>
+      </div></body></html>`;
+    const r = extractArticle(html, opts);
+    for (const s of [a, b, c, d]) expect(r.text).toContain(s);
+    expect(r.text).toContain('Sharing with one developer');
+    expect(r.text).not.toContain('Share this page');
+    expect(r.text).not.toContain('weekly letter');
+  });
+});
+
+describe('the container holds the text, whatever the names around', () => {
+  it('a widget named "main" with a line of text does not beat the article', () => {
+    const paras = sentences('launch', 3)
+      .map((s) => `<p>${s}</p>`)
+      .join('');
+    const html = `<html><body>
+      <div class="player"><div class="player-options-main"><div>Captions will look like this, in white</div></div></div>
+      <div class="stream">${paras}</div></body></html>`;
+    const r = extractArticle(html, opts);
+    expect(r.text).toContain('launch note number 3');
+    expect(r.text).not.toContain('Captions will look');
+  });
+});
+
+describe('old table and <font> layouts', () => {
+  const wire =
+    'TOULOUSE, 13 sept 2024 (AFP) - Les pompiers ont maîtrisé vendredi un incendie qui avait détruit dans la nuit un entrepôt de palettes, sans faire de blessé, a indiqué la préfecture.';
+  const next =
+    'Le feu, parti vers deux heures du matin, a mobilisé une soixantaine de pompiers, et les riverains ont été invités à garder leurs fenêtres fermées à cause des fumées.';
+  const page = (cell: string) =>
+    `<html><head><title>La Gazette des Causses – Un entrepôt détruit par le feu</title></head><body><table><tr>
+      <td><a href="/">Accueil</a><br><a href="/region">Région</a></td><td>${cell}</td></tr></table></body></html>`;
+  const url = 'http://www.lagazettedescausses.example/article-42.html';
+
+  it('the title with the site name first, and an agency stamp, do not open the body; the wire dateline does', () => {
+    const r = extractArticle(
+      page(
+        `<font size="2"><b>Un entrepôt détruit par le feu</b><br>Publié le 13/09/2024 à 10h12 – La rédaction avec AFP<br>${wire}<br><br>${next}</font>`,
+      ),
+      { ...opts, url },
+    );
+    expect(r.title).toBe('Un entrepôt détruit par le feu');
+    expect(r.text).toBe(`${wire}\n\n${next}`);
+    expect(r.agency).toBe('AFP');
+  });
+
+  it('a stamp crediting the agency gives the agency when no dateline does', () => {
+    const r = extractArticle(
+      page(
+        `<font size="4">Un entrepôt détruit par le feu</font><br><font size="1">13/09/2024 - 10:12 - Par la rédaction (avec AFP)</font><p>${next}</p><p>${next}</p>`,
+      ),
+      opts,
+    );
+    expect(r.text).toBe(`${next}\n\n${next}`);
+    expect(r.agency).toBe('AFP');
+  });
+});
+
+describe('article in script state', () => {
+  it('uses the JSON-LD articleBody when the visible HTML holds only a caption of it', () => {
+    const body = sentences('council', 8);
+    const ld = JSON.stringify({
+      '@type': 'NewsArticle',
+      headline: 'Council votes',
+      articleBody: body.join('\n\n'),
+    });
+    const html = `<html><head><script type="application/ld+json">${ld}</script></head><body><div id="root">
+      <div class="hero"><p>The council chamber on Tuesday evening, before the vote on the new budget plan.</p></div>
+      </div></body></html>`;
+    const r = extractArticle(html, opts);
+    expect(r.text.split('\n\n')).toEqual(body);
+  });
+
+  it('keeps the visible article when it is there, even if the articleBody is longer', () => {
+    const body = sentences('council', 8);
+    const ld = JSON.stringify({ '@type': 'NewsArticle', articleBody: [...body, ...body].join('\n\n') });
+    const html = `<html><head><script type="application/ld+json">${ld}</script></head><body><article>${body
+      .map((p) => `<p>${p}</p>`)
+      .join('')}</article></body></html>`;
+    expect(extractArticle(html, opts).text.split('\n\n')).toEqual(body);
+  });
+});
+
+describe('an article split over sibling parts', () => {
+  it('keeps a part built like the chosen one even when its paragraphs sit too deep to score it', () => {
+    const deep = (ps: string[]) =>
+      `<div class="part"><div><div><div><section><div><div>${ps.map((p) => `<p>${p}</p>`).join('')}</div></div></section></div></div></div></div>`;
+    const first = sentences('opening', 2);
+    const second = sentences('middle', 8);
+    const html = `<html><body><div class="wrap"><div class="head"><p>Posted in the science section of the site, with its editors, and more.</p></div>
+      ${deep(first)}<figure><figcaption>A picture of the lab</figcaption></figure>
+      <div class="part">${second.map((p) => `<p>${p}</p>`).join('')}</div></div>
+      <div class="extra"><p>Another text block of the page, with a comma, that is not the article.</p></div></body></html>`;
+    const r = extractArticle(html, opts);
+    for (const p of [...first, ...second]) expect(r.text).toContain(p);
+  });
+});
+
+describe('photo galleries', () => {
+  it('drops a gallery of other stories inside the body, even when it outweighs the story', () => {
+    const story = sentences('hotel', 3);
+    const legends = Array.from(
+      { length: 12 },
+      (_, i) =>
+        `<li><h2><span class="counter">${i + 1}/12</span> Story number ${i + 1}</h2><p>A caption about another story entirely, number ${i + 1}, with its own long description of what the picture shows.</p><p class="credits">AGENCY</p></li>`,
+    ).join('');
+    const html = `<html><body><article><div class="text-wrapper">${story.map((p) => `<p>${p}</p>`).join('')}
+      <div class="gallery"><ul class="legends">${legends}</ul></div></div></article></body></html>`;
+    const r = extractArticle(html, opts);
+    expect(r.text.split('\n\n')).toEqual(story);
+  });
+});
+
+describe('teaser cards', () => {
+  it('a table whose rows link their first cell is data of the article, not a grid of cards', () => {
+    const rows = ['Farm game', 'Map viewer', 'Voice reader', 'Photo editor']
+      .map(
+        (app, i) =>
+          `<tr><td><a href="/apps/${i}">${app} for phones</a></td><td>${20 + i}.4 MB, down ${40 + i}% since the last release of the app</td></tr>`,
+      )
+      .join('');
+    const [a, b] = sentences('size', 2);
+    const html = `<html><body><article><p>${a}</p><table>${rows}</table><p>${b}</p></article>
+      <div class="extra"><p>${sentences('other', 3).join(' ')}</p></div></body></html>`;
+    const r = extractArticle(html, opts);
+    expect(r.text).toContain('22.4 MB, down 42%');
+    expect(r.text).toContain('23.4 MB, down 43%');
+  });
+});
+
+describe('article in app state', () => {
+  const story = sentences('harbour', 7);
+  const nextPage = (state: unknown) =>
+    `<html><head><title>Harbour works</title></head><body><div id="__next"><figure><img src="a.jpg"><figcaption>The harbour at dawn</figcaption></figure>
+      <p>Work on the harbour wall starts on Monday and should last the whole summer season.</p></div>
+      <script id="__NEXT_DATA__" type="application/json">${JSON.stringify(state)}</script></body></html>`;
+
+  it('reads the story from __NEXT_DATA__ when the visible HTML has only a caption and a teaser', () => {
+    const state = {
+      props: {
+        pageProps: { article: { title: 'Harbour works', body: story.map((p) => `<p>${p}</p>`).join('') } },
+      },
+    };
+    const fromHtml = extractArticle(nextPage(state), opts);
+    expect(fromHtml.text.split('\n\n')).toEqual(story);
+    const fromBytes = extractPage(Buffer.from(nextPage(state), 'utf8'), opts);
+    expect(fromBytes.text.split('\n\n')).toEqual(story);
+  });
+
+  it('leaves a page alone whose state holds no story', () => {
+    const r = extractArticle(nextPage({ props: { pageProps: { menu: ['Home', 'News'] } } }), opts);
+    expect(r.text).not.toContain('harbour note');
+  });
+});
+
+describe('a class name alone never removes the article', () => {
+  it('keeps the article whose wrapper names a newsletter, ads or a widget, when it is where the text is', () => {
+    const story = sentences('story', 4);
+    const other = sentences('other', 6).join(' ');
+    for (const wrapper of [
+      '<div class="post category-no-newsletter-rss">',
+      '<div class="widget Blog" id="Blog1">',
+      '<div class="cmp-text">',
+    ]) {
+      const html = `<html><body>${wrapper}${story.map((p) => `<p>${p}</p>`).join('')}</div>
+        <div class="extra"><p>${other}</p></div></body></html>`;
+      const r = extractArticle(html, opts);
+      for (const p of story) expect(r.text, wrapper).toContain(p);
+    }
+  });
+
+  it('still drops a newsletter box and a comment thread beside the article', () => {
+    const story = sentences('story', 5);
+    const html = `<html><body><article>${story.map((p) => `<p>${p}</p>`).join('')}</article>
+      <div class="newsletter-box"><p>${sentences('letter', 2).join(' ')}</p></div>
+      <section class="comments">${sentences('comment', 6)
+        .map((p) => `<p>${p}</p>`)
+        .join('')}</section></body></html>`;
+    const r = extractArticle(html, opts);
+    expect(r.text.split('\n\n')).toEqual(story);
+  });
+});
