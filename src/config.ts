@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ipaddr from 'ipaddr.js';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
@@ -16,6 +17,16 @@ const feed = z.strictObject({
 });
 
 const positiveInt = z.number().int().positive();
+
+function isCidr(v: string): boolean {
+  try {
+    if (v.includes('/')) ipaddr.parseCIDR(v);
+    else ipaddr.parse(v);
+    return true;
+  } catch {
+    return false;
+  }
+}
 const share = z.number().min(0).max(1);
 
 export const configSchema = z.strictObject({
@@ -117,6 +128,9 @@ export const configSchema = z.strictObject({
       jobLockMs: z.number().int().min(1000),
       metricsToken: z.string(),
       logFormat: z.enum(['auto', 'json', 'pretty']),
+      // Redis faults, lost work and /metrics access (issue 18).
+      reconcileIntervalSeconds: z.number().int().min(0),
+      metricsAllowedNetworks: z.array(z.string().refine(isCidr, 'must be an address or CIDR range')),
     })
     .refine((o) => o.redisRetryMinMs <= o.redisRetryMaxMs, {
       message: 'redisRetryMinMs must not exceed redisRetryMaxMs',
@@ -184,6 +198,8 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
   if (env.WIRESIFT_API_TOKENS) section('review').apiTokens = list(env.WIRESIFT_API_TOKENS);
   if (env.WIRESIFT_SHUTDOWN_GRACE_MS) section('ops').shutdownGraceMs = Number(env.WIRESIFT_SHUTDOWN_GRACE_MS);
   if (env.WIRESIFT_METRICS_TOKEN) section('ops').metricsToken = env.WIRESIFT_METRICS_TOKEN;
+  if (env.WIRESIFT_METRICS_ALLOWED_NETWORKS)
+    section('ops').metricsAllowedNetworks = list(env.WIRESIFT_METRICS_ALLOWED_NETWORKS);
   if (env.LOG_FORMAT) section('ops').logFormat = env.LOG_FORMAT;
   const politeness = (): RawSection => {
     const net = section('net');

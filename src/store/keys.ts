@@ -49,6 +49,8 @@ export function keysFor(prefix: string) {
     hostNextAt: (host: string) => `${prefix}host:${host}:next`,
     /** STRING: robots.txt of one origin as fetched (capped), or a marker; expires after net.robots.ttlSeconds. */
     robots: (origin: string) => `${prefix}robots:${origin}`,
+    /** STRING: a short-lived write (PX) that proves Redis takes writes again after an OOM/MISCONF episode. */
+    writeProbe: `${prefix}ops:write-probe`,
     /** HASH: run counters (items, articles stored, failures) for summaries and metrics. */
     stats: `${prefix}stats`,
     /**
