@@ -153,6 +153,52 @@ describe('ops routes', () => {
   });
 });
 
+describe('/metrics without a token', () => {
+  const made: Array<ReturnType<typeof createContext>> = [];
+  const server = async (env: Record<string, string> = {}) => {
+    const ctx = createContext(testConfig(uniquePrefix('metrics'), env), createLogger('silent'));
+    made.push(ctx);
+    return buildOpsServer(ctx);
+  };
+  afterAll(async () => {
+    for (const c of made) await c.close();
+  });
+
+  it('answers loopback only by default; another address gets 403 naming the two settings', async () => {
+    const app = await server();
+    for (const remoteAddress of ['127.0.0.1', '::1', '::ffff:127.0.0.1'])
+      expect((await app.inject({ url: '/metrics', remoteAddress })).statusCode, remoteAddress).toBe(200);
+    for (const remoteAddress of ['10.0.0.5', '192.168.1.9', '2001:db8::1', '::ffff:10.0.0.5']) {
+      const r = await app.inject({ url: '/metrics', remoteAddress });
+      expect(r.statusCode, remoteAddress).toBe(403);
+      expect(r.json().error).toMatch(/WIRESIFT_METRICS_TOKEN.*WIRESIFT_METRICS_ALLOWED_NETWORKS/);
+    }
+    // A forwarded header is the client's word, not its address.
+    const forged = await app.inject({
+      url: '/metrics',
+      remoteAddress: '10.0.0.5',
+      headers: { 'x-forwarded-for': '127.0.0.1' },
+    });
+    expect(forged.statusCode).toBe(403);
+    await app.close();
+  });
+
+  it('answers the listed networks', async () => {
+    const app = await server({ WIRESIFT_METRICS_ALLOWED_NETWORKS: '10.0.0.0/8, 2001:db8::/32' });
+    expect((await app.inject({ url: '/metrics', remoteAddress: '10.1.2.3' })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/metrics', remoteAddress: '::ffff:10.1.2.3' })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/metrics', remoteAddress: '2001:db8::7' })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/metrics', remoteAddress: '127.0.0.1' })).statusCode).toBe(403);
+    await app.close();
+  });
+
+  it('refuses a network that is not an address or range, naming the key', () => {
+    expect(() =>
+      testConfig(uniquePrefix('metrics'), { WIRESIFT_METRICS_ALLOWED_NETWORKS: '10.0.0.0/99' }),
+    ).toThrow(/metricsAllowedNetworks/);
+  });
+});
+
 describe('keyFamily (bench load memory split)', () => {
   it('groups keys by name with id-like segments as *', () => {
     const p = 'wiresift-bench:ab12:';
