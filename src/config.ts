@@ -63,6 +63,8 @@ export const configSchema = z.strictObject({
         leaseMs: positiveInt,
         maxWaitMs: z.number().int().min(0),
       }),
+      // The deployment's egress as a whole, beside the per-host limits (issue 18).
+      outbound: z.strictObject({ maxConcurrent: z.number().int().min(0) }),
       robots: z.strictObject({
         enabled: z.boolean(),
         ttlSeconds: positiveInt,
@@ -210,6 +212,11 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
   if (env.WIRESIFT_HOST_MAX_CONCURRENCY)
     politeness().maxConcurrentPerHost = Number(env.WIRESIFT_HOST_MAX_CONCURRENCY);
   if (env.WIRESIFT_HOST_MIN_DELAY_MS) politeness().minDelayMs = Number(env.WIRESIFT_HOST_MIN_DELAY_MS);
+  if (env.WIRESIFT_OUTBOUND_MAX_CONCURRENCY) {
+    const net = section('net');
+    if (net.outbound === null || typeof net.outbound !== 'object' || Array.isArray(net.outbound)) net.outbound = {};
+    (net.outbound as RawSection).maxConcurrent = Number(env.WIRESIFT_OUTBOUND_MAX_CONCURRENCY);
+  }
   if (env.WIRESIFT_ALLOW_HOSTS)
     section('net').allowHosts = env.WIRESIFT_ALLOW_HOSTS.split(',')
       .map((s) => s.trim())
