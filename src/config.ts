@@ -214,7 +214,8 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
   if (env.WIRESIFT_HOST_MIN_DELAY_MS) politeness().minDelayMs = Number(env.WIRESIFT_HOST_MIN_DELAY_MS);
   if (env.WIRESIFT_OUTBOUND_MAX_CONCURRENCY) {
     const net = section('net');
-    if (net.outbound === null || typeof net.outbound !== 'object' || Array.isArray(net.outbound)) net.outbound = {};
+    if (net.outbound === null || typeof net.outbound !== 'object' || Array.isArray(net.outbound))
+      net.outbound = {};
     (net.outbound as RawSection).maxConcurrent = Number(env.WIRESIFT_OUTBOUND_MAX_CONCURRENCY);
   }
   if (env.WIRESIFT_ALLOW_HOSTS)

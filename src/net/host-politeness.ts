@@ -149,7 +149,11 @@ export class HostPoliteness {
 
   /** Waits up to maxWaitMs for a slot, then gives up with HostBusyError. */
   async acquire(host: string, maxWaitMs = this.options.maxWaitMs): Promise<HostLease> {
-    return this.waitFor(() => this.tryAcquire(host), maxWaitMs, (waitMs) => new HostBusyError(host, waitMs));
+    return this.waitFor(
+      () => this.tryAcquire(host),
+      maxWaitMs,
+      (waitMs) => new HostBusyError(host, waitMs),
+    );
   }
 
   /** Waits up to maxWaitMs for an outbound slot, then gives up with HostBusyError. */

@@ -39,11 +39,15 @@ function globEscape(s: string): string {
 async function requeue<T>(
   queue: Queue<T>,
   jobId: string,
+  stillMissing: () => Promise<boolean>,
   fallback: () => T,
   dryRun: boolean,
-): Promise<'in-flight' | 'requeued' | 'rebuilt'> {
+): Promise<'in-flight' | 'done' | 'requeued' | 'rebuilt'> {
   const state = await queue.getJobState(jobId);
   if (IN_FLIGHT.has(state)) return 'in-flight';
+  // A job writes its result before it completes: read after its state, the result is seen if it
+  // finished since the scan read (beside running workers, that race is every other minute).
+  if (!(await stillMissing())) return 'done';
   const old = state === 'unknown' ? undefined : ((await queue.getJob(jobId)) as Job<T> | undefined);
   const data = old?.data ?? fallback();
   if (!dryRun) {
@@ -97,9 +101,11 @@ export async function reconcile(
       const outcome = await requeue<ArticleJob>(
         queues.articles,
         articleJobId(articleId),
+        async () => !(await redis.exists(keys.article(articleId))),
         () => rebuiltArticleJob(articleId, canonicalUrl),
         dryRun,
       );
+      if (outcome === 'done') continue;
       if (outcome === 'in-flight') {
         report.inFlight++;
         continue;
@@ -126,8 +132,15 @@ export async function reconcile(
       if (status !== 'ok' || cluster) continue;
       const id = ids[i]!;
       const outcome = res[2 * i + 1]?.[1]
-        ? await requeue<DedupJob>(queues.dedup, articleJobId(id), () => ({ articleId: id }), dryRun)
+        ? await requeue<DedupJob>(
+            queues.dedup,
+            articleJobId(id),
+            async () => !(await redis.hget(keys.article(id), 'cluster')),
+            () => ({ articleId: id }),
+            dryRun,
+          )
         : 'expired';
+      if (outcome === 'done') continue;
       if (outcome === 'in-flight') {
         report.inFlight++;
         continue;

@@ -57,8 +57,8 @@ function start(args: string[], env: NodeJS.ProcessEnv): Proc {
   return p;
 }
 
-async function privateRedis(): Promise<PrivateRedis> {
-  const r = await PrivateRedis.create();
+async function privateRedis(opts: { aof?: boolean } = {}): Promise<PrivateRedis> {
+  const r = await PrivateRedis.create(opts);
   redises.push(r);
   await r.start();
   return r;
@@ -109,6 +109,7 @@ beforeAll(async () => {
       '  redisRetryMinMs: 200',
       '  redisRetryMaxMs: 1000',
       '  shutdownGraceMs: 3000',
+      '  reconcileIntervalSeconds: 1',
       '',
     ].join('\n'),
   );
@@ -125,6 +126,7 @@ describe('Redis faults mid-run (real processes, real Redis)', { timeout: 120_000
   it('a memory-full period loses nothing: jobs wait without spending attempts, one log line each way', async () => {
     const redis = await privateRedis();
     const client = new Redis(redis.url);
+    client.on('error', () => undefined);
     const prefix = 'oom:';
     const keys = keysFor(prefix);
     const run = start(
@@ -169,6 +171,7 @@ describe('Redis faults mid-run (real processes, real Redis)', { timeout: 120_000
   it('a rerun re-enqueues what a lost period left seen but unstored; work lost for good exits non-zero', async () => {
     const redis = await privateRedis();
     const client = new Redis(redis.url);
+    client.on('error', () => undefined);
     const prefix = 'lost:';
     const keys = keysFor(prefix);
     // What a memory-full period left behind before the fix: URLs marked seen, no article stored,
@@ -245,7 +248,8 @@ describe('Redis faults mid-run (real processes, real Redis)', { timeout: 120_000
   });
 
   it('Redis stopped under a daemon: /readyz 503 with the reason and /metrics 200 within a second, JSON logs, one line per state change', async () => {
-    const redis = await privateRedis();
+    // AOF on: Redis comes back with its data, as a restarted production Redis does.
+    const redis = await privateRedis({ aof: true });
     const client = new Redis(redis.url, { maxRetriesPerRequest: null });
     client.on('error', () => undefined);
     const prefix = 'down:';
@@ -297,6 +301,26 @@ describe('Redis faults mid-run (real processes, real Redis)', { timeout: 120_000
     const errors = outage.map((l) => JSON.parse(l) as LogLine).filter((l) => l.level >= 50);
     expect(errors.length, JSON.stringify(errors)).toBeLessThanOrEqual(3);
     expect(errors[0]?.msg).toMatch(/^redis: unreachable \(.*\); jobs are waiting$/);
+
+    // The scheduler's periodic reconcile (every second here) stores again what a fault left seen but unstored.
+    const keys = keysFor(prefix);
+    await waitFor(
+      'every article stored',
+      async () => (await client.zcard(keys.articlesByTime)) === ARTICLES || undefined,
+      60_000,
+    ).catch(async (err: Error) => {
+      const stored = await client.zcard(keys.articlesByTime);
+      const warnings = logLines(run).filter((l) => l.level >= 40);
+      throw new Error(`${err.message}: ${stored} stored; ${JSON.stringify(warnings).slice(0, 3000)}`);
+    });
+    const [lost] = await client.zrange(keys.articlesByTime, 0, 0);
+    await client.del(keys.article(lost!), keys.articleBody(lost!));
+    await client.zrem(keys.articlesByTime, lost!);
+    await waitFor(
+      'the lost article stored again',
+      async () => (await client.exists(keys.article(lost!))) || undefined,
+    );
+    expect(run.output()).toContain('reconcile re-enqueued unfinished work');
 
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
