@@ -7,7 +7,7 @@ import { forEachKeyBatch } from '../store/key-scan.js';
 export type ReconcileReport = {
   /** URL index entries read (URLs some feed listed). */
   seenUrls: number;
-  /** Article records read. */
+  /** Article records read: those first seen inside the dedup window (dedup.windowHours). */
   articles: number;
   /** Seen URLs with no stored article and no job on its way. */
   missingArticle: number;
@@ -64,8 +64,9 @@ async function requeue<T>(
  * again with the same job ids. After a Redis outage or memory-full period
  * (jobs that failed for good, a crash between writes) this is what makes
  * "nothing lost" true; it is idempotent, cheap when nothing is missing (one
- * SCAN of the URL index, one ZSCAN of the articles, pipelined reads), and
- * safe beside running workers (jobs on their way are left alone).
+ * SCAN for the URL index, whose keys expire with the bodies, and the articles
+ * of the dedup window, with pipelined reads), and safe beside running workers
+ * (jobs on their way are left alone).
  */
 export async function reconcile(
   ctx: PipelineContext,
@@ -115,11 +116,14 @@ export async function reconcile(
       if (outcome === 'rebuilt') report.rebuilt++;
     }
   });
-  let cursor = '0';
-  do {
-    const [next, flat] = await redis.zscan(keys.articlesByTime, cursor, 'COUNT', 1000);
-    cursor = next;
-    const ids = flat.filter((_, i) => i % 2 === 0);
+  // Only articles inside the dedup window: older ones no longer join anything, and the
+  // articles set keeps every article ever stored. New ones score highest, so ranks from the
+  // window's start stay put while the scan walks them.
+  const since = Date.now() - ctx.config.dedup.windowHours * 3600 * 1000;
+  const BATCH = 1000;
+  for (let rank = await redis.zcount(keys.articlesByTime, '-inf', `(${since}`); ; rank += BATCH) {
+    const ids = await redis.zrange(keys.articlesByTime, rank, rank + BATCH - 1);
+    if (!ids.length) break;
     report.articles += ids.length;
     const pipe = redis.pipeline();
     for (const id of ids) {
@@ -149,7 +153,7 @@ export async function reconcile(
       if (outcome === 'expired') report.bodyExpired++;
       else if (!dryRun) report.reenqueued.dedup++;
     }
-  } while (cursor !== '0');
+  }
   return report;
 }
 

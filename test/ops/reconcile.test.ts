@@ -61,6 +61,14 @@ describe('reconcile', () => {
     for (const id of ['clustered', 'unclustered', 'expired'])
       await saveArticle(redis, keys, stored(id), 'a b c', 3600);
     await redis.hset(keys.article('clustered'), 'cluster', 'c1');
+    // First seen before the dedup window: nothing left to join, and not read at all.
+    await saveArticle(
+      redis,
+      keys,
+      { ...stored('ancient'), fetchedAt: '2020-01-01T00:00:00Z' },
+      'a b c',
+      3600,
+    );
     await redis.del(keys.articleBody('expired'));
 
     const first = await reconcile(ctx);
@@ -81,6 +89,7 @@ describe('reconcile', () => {
     const rebuilt = await queues.articles.getJob(articleJobId('gone'));
     expect(rebuilt!.data).toMatchObject({ articleId: 'gone', url: `${base}/gone`, outlet: 'news.example' });
     expect(await queues.dedup.getJobState(articleJobId('unclustered'))).toBe('waiting');
+    expect(await queues.dedup.getJobState(articleJobId('ancient'))).toBe('unknown');
 
     // Idempotent: everything is on its way now.
     const second = await reconcile(ctx);
