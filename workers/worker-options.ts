@@ -1,5 +1,6 @@
 import { DelayedError, type Job, UnrecoverableError, Worker, type WorkerOptions } from 'bullmq';
 import { fetchOutcomeLabel, jobMetrics } from '../src/http/metrics.js';
+import { createLogThrottle, messageKind } from '../src/log.js';
 import { describeInfraCause } from '../src/ops/infra-errors.js';
 import { trackWorker } from '../src/ops/readiness.js';
 import type { PipelineContext } from '../src/pipeline/context.js';
@@ -105,6 +106,7 @@ export function startWorker<T, R>(
         return await handler(job, jobCtx, token);
       } catch (err) {
         const delayed = token ? await delayForInfra(ctx, queue, job, token, err) : null;
+        if (delayed) holdWhileFailing();
         throw delayed ?? err;
       } finally {
         stop();
@@ -121,6 +123,21 @@ export function startWorker<T, R>(
     },
   );
   const untrack = trackWorker(worker);
+  // BullMQ retries a failed job fetch at once on a reply error (OOM, MISCONF…): ~800 fetches a
+  // second per worker against a Redis that refuses them. So this worker stops fetching until
+  // a write succeeds again; jobs already running finish or are delayed as usual.
+  const throttle = createLogThrottle();
+  let pausedForInfra = false;
+  let closing = false;
+  const holdWhileFailing = () => {
+    if (pausedForInfra || closing || ctx.redisHealth.state().ok) return;
+    pausedForInfra = true;
+    void worker.pause(true).catch(() => undefined);
+    void ctx.redisHealth.writable(24 * 3600 * 1000).then(() => {
+      pausedForInfra = false;
+      if (!closing) void worker.resume();
+    });
+  };
   worker.on('completed', () => jobMetrics.processed.inc({ queue }));
   worker.on('failed', (job, err) => {
     const final = isFinalFailure(job, err);
@@ -130,20 +147,27 @@ export function startWorker<T, R>(
       'job failed',
     );
   });
-  // Connection and command errors of the worker's own loop: one line per outage, not per retry.
+  // Connection and command errors of the worker's own loop: one line per outage, not per retry;
+  // other errors during an outage (locks it could not renew) are its symptoms, counted in its end
+  // line; the rest at most once per kind per 10 s (one incident repeats per job).
   worker.on('error', (err) => {
-    if (!ctx.redisHealth.report(err, `worker:${queue}`))
-      ctx.log.error({ queue, err: err.message }, 'worker error');
+    if (ctx.redisHealth.report(err, `worker:${queue}`)) holdWhileFailing();
+    else if (!ctx.redisHealth.absorb(`worker:${queue}`))
+      throttle(messageKind(err.message), (suppressed) =>
+        ctx.log.error({ queue, err: err.message, ...(suppressed ? { suppressed } : {}) }, 'worker error'),
+      );
   });
   const close = worker.close.bind(worker);
   return Object.assign(worker, {
     close: async () => {
+      closing = true;
       untrack();
       await close();
       await connection.quit().catch(() => connection.disconnect());
     },
     // close() may already be waiting on the active jobs, and BullMQ then ignores a later close(true).
     forceClose: async () => {
+      closing = true;
       untrack();
       connection.disconnect();
     },

@@ -2,6 +2,8 @@ import type { Logger } from '../log.js';
 import { describeInfraCause, type InfraCause, infraCause } from './infra-errors.js';
 import { backoffMs } from './redis-startup.js';
 
+const PROBE_MAX_MS = 2_000;
+
 export type RedisHealthState =
   | { ok: true }
   | { ok: false; cause: InfraCause; reason: string; sinceMs: number; failures: number };
@@ -30,6 +32,8 @@ export class RedisHealth {
   private sinceMs = 0;
   private failures = 0;
   private suppressed = 0;
+  /** Failures of this episode per source (job:articles, worker:feeds, store…), told at its end. */
+  private bySource = new Map<string, number>();
   private probing = false;
   /** Probes run in this episode: the backoff grows with the episode, not with how many jobs hit it. */
   private attempt = 0;
@@ -47,6 +51,7 @@ export class RedisHealth {
     const cause = infraCause(err);
     if (!cause) return null;
     this.failures++;
+    this.bySource.set(source, (this.bySource.get(source) ?? 0) + 1);
     if (!this.cause || this.cause.kind !== cause.kind) {
       const first = !this.cause;
       this.cause = cause;
@@ -60,6 +65,19 @@ export class RedisHealth {
     }
     this.startProbing();
     return cause;
+  }
+
+  /**
+   * Counts an error that is not itself an infrastructure error when an episode
+   * is on (a lock that could not be renewed while Redis is away): a symptom of
+   * the episode, told in its end line. False when no episode is on.
+   */
+  absorb(source: string): boolean {
+    if (!this.cause) return false;
+    this.suppressed++;
+    const key = `${source}:symptom`;
+    this.bySource.set(key, (this.bySource.get(key) ?? 0) + 1);
+    return true;
   }
 
   state(): RedisHealthState {
@@ -107,10 +125,10 @@ export class RedisHealth {
     this.attempt = 0;
     const next = () => {
       if (this.closed) return;
-      this.timer = setTimeout(
-        () => void tick(),
-        backoffMs(++this.attempt, this.opts.retryMinMs, this.opts.retryMaxMs),
-      );
+      // The probe is one small SET: it keeps to a short cadence so the end of an episode is
+      // seen within PROBE_MAX_MS, while the jobs' own delays grow to retryMaxMs.
+      const wait = backoffMs(++this.attempt, this.opts.retryMinMs, this.opts.retryMaxMs);
+      this.timer = setTimeout(() => void tick(), Math.min(wait, PROBE_MAX_MS));
       this.timer.unref();
     };
     const tick = async () => {
@@ -136,9 +154,11 @@ export class RedisHealth {
         downMs: Date.now() - this.sinceMs,
         failures: this.failures,
         suppressed: this.suppressed,
+        bySource: Object.fromEntries(this.bySource),
       },
       'redis: writes succeed again',
     );
+    this.bySource.clear();
     this.cause = null;
     this.failures = 0;
     this.attempt = 0;

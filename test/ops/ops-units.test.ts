@@ -4,7 +4,14 @@ import { keyFamily } from '../../src/bench/load-bench.js';
 import { createProgress } from '../../src/cli/progress.js';
 import { fetchOutcomeLabel } from '../../src/http/metrics.js';
 import { buildOpsServer } from '../../src/http/server.js';
-import { createLogger, formatPretty, loggerOptions, redactUrl } from '../../src/log.js';
+import {
+  createLogger,
+  createLogThrottle,
+  formatPretty,
+  loggerOptions,
+  messageKind,
+  redactUrl,
+} from '../../src/log.js';
 import { backoffMs } from '../../src/ops/redis-startup.js';
 import { createContext } from '../../src/pipeline/context.js';
 import { testConfig, uniquePrefix } from '../support/redis.js';
@@ -150,6 +157,25 @@ describe('ops routes', () => {
     expect(ready.statusCode).toBe(200);
     expect(ready.json()).toMatchObject({ ok: true, redis: 'up', reasons: [] });
     await app.close();
+  });
+});
+
+describe('log throttle', () => {
+  it('logs one line per kind per window and carries the count of the repeats', () => {
+    let t = 0;
+    const throttle = createLogThrottle(10_000, () => t);
+    const logged: Array<[string, number]> = [];
+    const say = (msg: string) => throttle(messageKind(msg), (n) => logged.push([msg, n]));
+    for (const id of ['a-1f2e3d4c5b6a7980', 'a-0000000000000001', 'a-abcdef0123456789'])
+      say(`Missing key for job ${id}. moveToFinished`);
+    say('could not renew lock for job a-1f2e3d4c5b6a7980');
+    t = 10_001;
+    say('Missing key for job a-9. moveToFinished');
+    expect(logged).toEqual([
+      ['Missing key for job a-1f2e3d4c5b6a7980. moveToFinished', 0],
+      ['could not renew lock for job a-1f2e3d4c5b6a7980', 0],
+      ['Missing key for job a-9. moveToFinished', 2],
+    ]);
   });
 });
 

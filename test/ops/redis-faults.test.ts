@@ -82,10 +82,10 @@ function nonJsonLines(p: Proc, allowed: RegExp): string[] {
     .filter((l) => l.trim() && !l.startsWith('{') && !allowed.test(l));
 }
 
-/** Redis refuses every write that needs memory from now on (noeviction). */
+/** Redis refuses every write that needs memory from now on (noeviction), with room for frees to not end it. */
 async function fillMemory(client: Redis): Promise<void> {
   const used = Number(/used_memory:(\d+)/.exec(await client.info('memory'))?.[1]);
-  await client.config('SET', 'maxmemory', String(Math.max(1, used - 256 * 1024)));
+  await client.config('SET', 'maxmemory', String(Math.max(1, Math.floor(used / 2))));
 }
 
 async function timed(url: string): Promise<{ status: number; ms: number; body: string }> {
@@ -313,6 +313,15 @@ describe('Redis faults mid-run (real processes, real Redis)', { timeout: 120_000
       const warnings = logLines(run).filter((l) => l.level >= 40);
       throw new Error(`${err.message}: ${stored} stored; ${JSON.stringify(warnings).slice(0, 3000)}`);
     });
+    // Idle first: a job the outage left stalled must not re-store the article behind our back.
+    const queues = ['articles', 'dedup'].map(
+      (n) => new Queue(n, { connection: client, prefix: `${prefix}bull` }),
+    );
+    await waitFor('articles and dedup queues idle', async () => {
+      const counts = await Promise.all(queues.map((q) => q.getJobCounts('waiting', 'active', 'delayed')));
+      return counts.every((c) => Object.values(c).every((n) => n === 0)) || undefined;
+    });
+    for (const q of queues) await q.close();
     const [lost] = await client.zrange(keys.articlesByTime, 0, 0);
     await client.del(keys.article(lost!), keys.articleBody(lost!));
     await client.zrem(keys.articlesByTime, lost!);
@@ -320,7 +329,11 @@ describe('Redis faults mid-run (real processes, real Redis)', { timeout: 120_000
       'the lost article stored again',
       async () => (await client.exists(keys.article(lost!))) || undefined,
     );
-    expect(run.output()).toContain('reconcile re-enqueued unfinished work');
+    // Logged once the whole pass is done, which can be after the re-enqueued job stored it.
+    await waitFor(
+      'the reconcile line',
+      () => run.output().includes('reconcile re-enqueued unfinished work') || undefined,
+    );
 
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);

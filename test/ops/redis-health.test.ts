@@ -21,7 +21,7 @@ async function refused<T>(p: Promise<T>): Promise<Error> {
 
 async function fillMemory(): Promise<void> {
   const used = Number(/used_memory:(\d+)/.exec(await client.info('memory'))?.[1]);
-  await client.config('SET', 'maxmemory', String(Math.max(1, used - 256 * 1024)));
+  await client.config('SET', 'maxmemory', String(Math.max(1, Math.floor(used / 2))));
 }
 
 function capture() {
@@ -125,6 +125,8 @@ describe('RedisHealth', () => {
         expect(health.report(err, 'job:articles')).toMatchObject({ kind: 'oom' });
       }
       expect(health.report(new Error('extract: page is empty'), 'job:articles')).toBeNull();
+      // A lock lost while Redis refuses writes is a symptom: counted, not logged.
+      expect(health.absorb('worker:articles')).toBe(true);
       const during = health.state();
       expect(during.ok).toBe(false);
       // The jobs' 200 failures and the probe's own.
@@ -139,6 +141,7 @@ describe('RedisHealth', () => {
       health.close();
     }
     expect(health.state()).toEqual({ ok: true });
+    expect(health.absorb('worker:articles')).toBe(false);
     expect(lines.map((l) => l.msg)).toEqual([
       "redis: out of memory (OOM command not allowed when used memory > 'maxmemory'.); jobs are waiting",
       'redis: writes succeed again',
@@ -148,7 +151,8 @@ describe('RedisHealth', () => {
       failures: expect.any(Number),
       suppressed: expect.any(Number),
     });
-    expect(lines[1]!.suppressed as number).toBeGreaterThanOrEqual(199);
+    expect(lines[1]!.suppressed as number).toBeGreaterThanOrEqual(200);
+    expect(lines[1]!.bySource).toMatchObject({ 'job:articles': 200, 'worker:articles:symptom': 1 });
   });
 
   it('backs off exponentially as an episode lasts', async () => {
