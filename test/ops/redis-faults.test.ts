@@ -159,7 +159,11 @@ describe('Redis faults mid-run (real processes, real Redis)', { timeout: 120_000
     expect(oom.length, JSON.stringify(oom)).toBeGreaterThanOrEqual(1);
     expect(oom.length, JSON.stringify(oom)).toBeLessThanOrEqual(4);
     expect(oom[0]!.msg).toMatch(/^redis: out of memory \(OOM command not allowed.*\); jobs are waiting$/);
-    expect(lines.some((l) => l.msg === 'redis: writes succeed again')).toBe(true);
+    const recovered = lines.find((l) => l.msg === 'redis: writes succeed again');
+    expect(recovered).toBeDefined();
+    // Failures absorbed in the whole episode: BullMQ alone retried each worker's job fetch at once,
+    // tens of thousands of refused commands in a few seconds, until the workers held off.
+    expect(recovered!.failures as number, JSON.stringify(recovered)).toBeLessThan(1_000);
     expect(
       lines.filter((l) => l.level >= 40).length,
       JSON.stringify(lines.filter((l) => l.level >= 40)),
