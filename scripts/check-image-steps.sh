@@ -31,6 +31,21 @@ done
 
 # COPY lines per stage: "stage<TAB>args".
 copies=$(awk '/^FROM /{stage++} /^COPY /{sub(/^COPY +/, ""); print stage "\t" $0}' Dockerfile)
+
+# .dockerignore is an allowlist: every path a COPY takes from the context must be let in,
+# and nothing heavy (node_modules, dist, .git) may be.
+[ -f .dockerignore ] || fail "no .dockerignore: docker build would send node_modules and .git as context"
+grep -qxF '*' .dockerignore || fail ".dockerignore must start from '*' (an allowlist)"
+while IFS=$'\t' read -r _ args; do
+  read -r -a words <<<"$args"
+  [[ ${words[0]} == --from=* ]] && continue
+  for src in "${words[@]:0:${#words[@]}-1}"; do
+    grep -qxF "!${src%/}" .dockerignore || fail ".dockerignore does not let in '$src' (COPY needs it)"
+  done
+done <<<"$copies"
+for heavy in node_modules dist .git; do
+  ! grep -qxF "!$heavy" .dockerignore || fail ".dockerignore lets in $heavy"
+done
 copy_into() { # dest-root stage
   local root=$1 stage=$2
   while IFS=$'\t' read -r s args; do

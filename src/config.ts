@@ -29,6 +29,41 @@ function isCidr(v: string): boolean {
 }
 const share = z.number().min(0).max(1);
 
+/** fastify's trustProxy: off, every hop, a hop count, or the proxies' addresses/CIDRs (proxy-addr names too). */
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const trustProxySetting = z.union([
+  z.boolean(),
+  z.number().int().min(1).max(20),
+  z
+    .array(
+      z.string().refine((v) => PROXY_NAMES.has(v) || ipaddr.isValid(v) || ipaddr.isValidCIDR(v), {
+        message: 'must be an IP address, a CIDR (10.0.0.0/8) or loopback | linklocal | uniquelocal',
+      }),
+    )
+    .min(1),
+]);
+
+/** "name:token" or a bare token: the name (when given) and the secret part. */
+export function tokenEntry(entry: string): { name: string | null; token: string } {
+  const m = /^([A-Za-z0-9_.@-]{1,40}):(.+)$/.exec(entry);
+  return m ? { name: m[1]!, token: m[2]! } : { name: null, token: entry };
+}
+
+// A right token always signs in, even from an address locked out for wrong guesses (so one
+// guesser cannot lock every editor out): what stops guessing is then the token's own
+// strength, so weak ones are refused. Bits are estimated as length × log2(distinct
+// characters), which a random token reaches easily and a repeated pattern does not.
+const MIN_TOKEN_BITS = 64;
+const strongToken = z.string().superRefine((entry, ctx) => {
+  const { token } = tokenEntry(entry);
+  const bits = token.length * Math.log2(Math.max(1, new Set(token).size));
+  if (token.length < 16 || bits < MIN_TOKEN_BITS)
+    ctx.addIssue({
+      code: 'custom',
+      message: `token too weak (${token.length} characters, ~${Math.floor(bits)} bits; at least 16 characters and ${MIN_TOKEN_BITS} bits): generate one with \`openssl rand -base64 24\``,
+    });
+});
+
 export const configSchema = z.strictObject({
   redis: z.strictObject({
     url: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://'),
@@ -37,8 +72,18 @@ export const configSchema = z.strictObject({
   log: z.strictObject({
     level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
   }),
-  http: z.strictObject({ port: z.number().int().min(0).max(65535), host: z.string().min(1) }),
+  http: z.strictObject({
+    port: z.number().int().min(0).max(65535),
+    host: z.string().min(1),
+    trustProxy: trustProxySetting,
+  }),
   feeds: z.array(feed),
+  feedLimits: z.strictObject({
+    parseTimeoutMs: z.number().int().min(100),
+    parseMaxHeapMb: z.number().int().min(16),
+    parseThreads: z.number().int().min(0),
+    maxItemsPerPoll: positiveInt,
+  }),
   schedule: z
     .strictObject({
       pollIntervalSeconds: z.number().int().min(10),
@@ -113,14 +158,21 @@ export const configSchema = z.strictObject({
     }),
   events: z.strictObject({ maxLen: positiveInt }),
   articles: z.strictObject({ bodyTtlHours: positiveInt }),
-  review: z.strictObject({
-    // "name:token" or a bare token; short tokens are guessable.
-    editorTokens: z.array(z.string().min(16, 'tokens must have at least 16 characters')),
-    apiTokens: z.array(z.string().min(16, 'tokens must have at least 16 characters')),
-    sessionHours: positiveInt,
-    signInMaxFailures: positiveInt,
-    signInWindowMinutes: positiveInt,
-  }),
+  review: z
+    .strictObject({
+      // "name:token" or a bare token; weak tokens are guessable.
+      editorTokens: z.array(strongToken),
+      apiTokens: z.array(strongToken),
+      sessionHours: positiveInt,
+      signInMaxFailures: positiveInt,
+      signInMaxFailuresGlobal: positiveInt,
+      signInWindowMinutes: positiveInt,
+    })
+    .refine((r) => r.signInMaxFailuresGlobal >= r.signInMaxFailures, {
+      message:
+        'signInMaxFailuresGlobal must not be below signInMaxFailures (the ceiling covers every address)',
+      path: ['signInMaxFailuresGlobal'],
+    }),
   ops: z
     .strictObject({
       redisRetryMinMs: positiveInt,
@@ -172,6 +224,20 @@ function parsePort(name: string, value: string): number {
   return n;
 }
 
+/**
+ * true | false | a hop count | a comma-separated list of addresses/CIDRs (the
+ * schema judges the list). "1" is one hop, as in Express, not "true".
+ */
+function parseTrustProxy(value: string): boolean | number | string[] {
+  if (/^(true|yes|on)$/i.test(value)) return true;
+  if (/^(false|no|off|0)$/i.test(value)) return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
 /** 12-factor: the environment wins over the file. */
 type RawSection = Record<string, unknown>;
 
@@ -186,6 +252,7 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
   if (env.LOG_LEVEL) section('log').level = env.LOG_LEVEL;
   if (env.PORT) section('http').port = parsePort('PORT', env.PORT);
   if (env.HOST) section('http').host = env.HOST;
+  if (env.WIRESIFT_TRUST_PROXY) section('http').trustProxy = parseTrustProxy(env.WIRESIFT_TRUST_PROXY);
   if (env.WIRESIFT_ALLOW_PRIVATE_NETWORKS)
     section('net').allowPrivateNetworks = parseBool(
       'WIRESIFT_ALLOW_PRIVATE_NETWORKS',

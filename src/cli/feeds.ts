@@ -1,46 +1,65 @@
-import { readFile } from 'node:fs/promises';
 import type { Config } from '../config.js';
 import { readFeedList, toOpml } from '../feeds/feed-list.js';
 import { fetchAndParseFeed } from '../feeds/load-feed.js';
-import { parseFeed } from '../feeds/parse-feed.js';
-import { decodeBytes } from '../net/charset.js';
+import { type CappedFeed, FeedParsePool, parseLimitsFrom } from '../feeds/parse-pool.js';
+import { safeFetch } from '../net/fetch.js';
 import { connectRedis, fetchOptionsFrom } from '../pipeline/context.js';
 import { activeFeeds, addFeed, removeFeed } from '../pipeline/feed-registry.js';
 import { feedHealth, readFeedState } from '../store/feed-state.js';
 import { keysFor } from '../store/keys.js';
+import { readFileCapped } from './read-file-capped.js';
 import { UsageError } from './usage-error.js';
 
 export type FeedCheck = {
   ok: boolean;
   title: string | null;
   items: Array<{ title: string; link: string; guid: string; published: string | null }>;
+  /** Items beyond feedLimits.maxItemsPerPoll, dropped as a poll would. */
+  cut: number;
   error: string | null;
 };
 
-/** Fetch (or read) and parse one feed exactly as the worker does. */
+function fileUrl(path: string): string {
+  return new URL(`file://${path.startsWith('/') ? '' : `${process.cwd()}/`}${path}`).href;
+}
+
+/** Fetch (or read) and parse one feed exactly as the worker does, within the same caps. */
 export async function checkFeed(target: string, config: Config): Promise<FeedCheck> {
+  const pool = new FeedParsePool({ ...parseLimitsFrom(config), threads: 1 });
+  const maxItems = config.feedLimits.maxItemsPerPoll;
   try {
-    let feed: Awaited<ReturnType<typeof parseFeed>> | null;
+    let feed: CappedFeed | null;
     if (/^https?:\/\//i.test(target)) {
-      feed = (await fetchAndParseFeed(target, fetchOptionsFrom(config))).feed;
+      feed = (await fetchAndParseFeed(target, fetchOptionsFrom(config), safeFetch, { pool, maxItems })).feed;
     } else {
-      const bytes = await readFile(target);
-      const { text } = decodeBytes(bytes, { kind: 'xml' });
-      feed = await parseFeed(
-        text,
-        new URL(`file://${target.startsWith('/') ? '' : `${process.cwd()}/`}${target}`).href,
-      );
+      const bytes = await readFileCapped(target, config.net.maxBodyBytes, 'feeds');
+      feed = await pool.parse(bytes, undefined, fileUrl(target), { maxItems });
     }
     if (!feed)
-      return { ok: false, title: null, items: [], error: 'feeds: not modified (304) with no cached copy' };
+      return {
+        ok: false,
+        title: null,
+        items: [],
+        cut: 0,
+        error: 'feeds: not modified (304) with no cached copy',
+      };
     return {
       ok: true,
       title: feed.title,
       items: feed.items.map((i) => ({ title: i.title, link: i.link, guid: i.guid, published: i.published })),
+      cut: feed.cut,
       error: null,
     };
   } catch (err) {
-    return { ok: false, title: null, items: [], error: err instanceof Error ? err.message : String(err) };
+    return {
+      ok: false,
+      title: null,
+      items: [],
+      cut: 0,
+      error: err instanceof Error ? err.message : String(err),
+    };
+  } finally {
+    await pool.close();
   }
 }
 
@@ -57,7 +76,10 @@ export async function feedsCommand(
     const r = await checkFeed(target, config);
     if (flags.json) out(JSON.stringify(r));
     else if (r.ok) {
-      out(`${r.title} — ${r.items.length} items`);
+      out(
+        `${r.title} — ${r.items.length} items` +
+          (r.cut ? ` (${r.cut} more cut: feedLimits.maxItemsPerPoll keeps the newest)` : ''),
+      );
       for (const i of r.items) out(`  ${i.published ?? '(no date)'}  ${i.title}\n    ${i.link}`);
     } else out(`feed fails: ${r.error}`);
     return r.ok ? 0 : 1;

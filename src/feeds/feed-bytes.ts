@@ -1,12 +1,15 @@
 import { decodeBytes } from '../net/charset.js';
 import { FeedParseError, type ParsedFeed, parseFeed } from './parse-feed.js';
+import { findRootElement, localName } from './xml-scan.js';
+
+const FEED_ROOTS = new Set(['rss', 'feed', 'rdf']);
 
 function looksLikeHtml(contentType: string | undefined, text: string): boolean {
-  if (contentType && /^\s*text\/html/i.test(contentType)) {
-    // Some servers label real feeds text/html; the root element decides.
-    return !/^\s*(?:<\?xml[\s\S]*?\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<(?:[\w.-]+:)?(?:rss|feed|RDF)\b/.test(text);
-  }
-  return /^\s*(?:<!--[\s\S]*?-->\s*)*<(?:!DOCTYPE\s+html|html[\s>])/i.test(text);
+  const root = findRootElement(text);
+  // Some servers label real feeds text/html; the root element decides.
+  if (contentType && /^\s*text\/html/i.test(contentType))
+    return !(root && FEED_ROOTS.has(localName(root.name)));
+  return root?.doctype?.toLowerCase() === 'html' || (root !== null && localName(root.name) === 'html');
 }
 
 /** Bytes as served → decoded text → parsed feed, against the URL the feed actually lives at. */

@@ -53,13 +53,20 @@ export function parseOpml(xml: string): FeedRef[] {
  * A feed list is either OPML or plain text with one URL per line; `#` starts a
  * comment (at line start, or after whitespace so URL fragments survive).
  */
+/** A line up to its comment: a `#` that opens the line or follows whitespace (one forward scan). */
+function withoutComment(line: string): string {
+  for (let i = line.indexOf('#'); i >= 0; i = line.indexOf('#', i + 1))
+    if (i === 0 || /\s/.test(line[i - 1]!)) return line.slice(0, i);
+  return line;
+}
+
 export function parseFeedList(text: string): FeedRef[] {
   const body = text.replace(/^\uFEFF/, '');
   if (body.trimStart().startsWith('<')) return parseOpml(body);
   const feeds: FeedRef[] = [];
   const seen = new Set<string>();
   body.split(/\r?\n/).forEach((line, index) => {
-    const url = line.replace(/(^|\s)#.*$/, '').trim();
+    const url = withoutComment(line).trim();
     if (!url) return;
     if (!isHttpUrl(url)) {
       throw new Error(`feeds: line ${index + 1}: not an http(s) URL: ${JSON.stringify(url)}`);

@@ -1,11 +1,10 @@
 import { maxAgeSeconds } from '../net/cache-control.js';
 import { type FetchOptions, type FetchResponse, safeFetch } from '../net/fetch.js';
-import type { ParsedFeed } from './parse-feed.js';
-import { parseFeedBytes } from './parse-off-thread.js';
+import { type CappedFeed, type FeedParsePool, sharedFeedParsePool } from './parse-pool.js';
 
 export type LoadedFeed = {
   notModified: boolean;
-  feed: ParsedFeed | null;
+  feed: CappedFeed | null;
   etag?: string;
   lastModified?: string;
   /** Cache-Control max-age of the response (200 or 304), when it gave one. */
@@ -15,6 +14,9 @@ export type LoadedFeed = {
 
 /** How the bytes are got: safeFetch by default, the worker's politeness gate in the pipeline. */
 export type FeedFetcher = (url: string, opts: FetchOptions) => Promise<FetchResponse>;
+
+/** Where the bytes are parsed (the process-wide pool by default) and how many items one poll keeps. */
+export type FeedParsing = { pool?: FeedParsePool; maxItems?: number };
 
 const FEED_ACCEPT =
   'application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5';
@@ -36,6 +38,7 @@ export async function fetchAndParseFeed(
   url: string,
   opts: FetchOptions,
   fetcher: FeedFetcher = safeFetch,
+  parsing: FeedParsing = {},
 ): Promise<LoadedFeed> {
   const res = await fetcher(url, {
     ...opts,
@@ -49,6 +52,12 @@ export async function fetchAndParseFeed(
   const maxAge = maxAgeSeconds(res.headers['cache-control']);
   if (maxAge !== undefined) validators.maxAgeSeconds = maxAge;
   if (res.notModified) return { notModified: true, feed: null, finalUrl: res.url, ...validators };
-  const feed = await parseFeedBytes(res.body, res.contentType, res.url);
+  const pool = parsing.pool ?? sharedFeedParsePool();
+  const feed = await pool.parse(
+    res.body,
+    res.contentType,
+    res.url,
+    parsing.maxItems === undefined ? {} : { maxItems: parsing.maxItems },
+  );
   return { notModified: false, feed, finalUrl: res.url, ...validators };
 }

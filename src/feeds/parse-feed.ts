@@ -1,6 +1,7 @@
 import * as cheerio from 'cheerio';
 import Parser from 'rss-parser';
 import { blankInvalidAtomDates, repairEntities, stripDoctype, xhtmlToHtmlConstructs } from './xml-repair.js';
+import { attributesOf, findRootElement, localName, type RootElement, startTagEnd } from './xml-scan.js';
 
 export type FeedItem = {
   title: string;
@@ -58,21 +59,16 @@ const ITEM_FIELDS: [string, string, { keepArray: boolean }][] = [
   ['content', 'rawContent', { keepArray: true }],
 ];
 
-function detectFormat(xml: string): ParsedFeed['format'] {
-  const head = xml
-    .slice(0, 64 * 1024)
-    .replace(/^\uFEFF/, '')
-    .replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE(?:[^[>]|\[[\s\S]*?\])*>/gi, '');
-  const root = head.match(/<([A-Za-z_][\w:.-]*)/)?.[1];
+function detectFormat(root: RootElement | null): ParsedFeed['format'] {
   if (!root) throw new FeedParseError('no root element found, not an XML feed');
-  const local = (root.split(':').pop() ?? root).toLowerCase();
+  const local = localName(root.name);
   if (local === 'rss') return 'rss';
   if (local === 'feed') return 'atom';
   if (local === 'rdf') return 'rdf';
-  if (local === 'html' || /^\s*<!DOCTYPE\s+html/i.test(xml.slice(0, 1024).replace(/^\uFEFF/, ''))) {
+  if (local === 'html' || root.doctype?.toLowerCase() === 'html') {
     throw new FeedParseError('this resource is an HTML page, not a feed');
   }
-  throw new FeedParseError(`root element <${root}> is not RSS, Atom or RDF`);
+  throw new FeedParseError(`root element <${root.name}> is not RSS, Atom or RDF`);
 }
 
 function decodeXmlAttr(value: string): string {
@@ -84,9 +80,11 @@ function decodeXmlAttr(value: string): string {
     .replace(/&amp;/g, '&');
 }
 
-function rootXmlBase(xml: string): string | undefined {
-  const m = xml.match(/<(?:[\w.-]+:)?(?:rss|feed|RDF)\b[^>]*?\sxml:base\s*=\s*(["'])(.*?)\1/);
-  return m?.[2] ? decodeXmlAttr(m[2]) : undefined;
+function rootXmlBase(xml: string, root: RootElement): string | undefined {
+  const end = startTagEnd(xml, root.start);
+  if (end < 0) return undefined;
+  const base = attributesOf(xml.slice(root.start, end + 1)).find((a) => a.name === 'xml:base')?.value;
+  return base ? decodeXmlAttr(base) : undefined;
 }
 
 function textOf(node: unknown): string {
@@ -103,10 +101,47 @@ function textOf(node: unknown): string {
   return '';
 }
 
+/**
+ * Markup removed by one forward scan, text kept: a DOM built for this
+ * overflowed the stack on a title nested 10,000 tags deep, failing the feed.
+ * Only a `<` that opens a tag (letter, `/`, `!`, `?`) starts markup.
+ */
+function stripTags(html: string): string {
+  const out: string[] = [];
+  let noMoreClose = false;
+  let i = 0;
+  for (;;) {
+    const lt = html.indexOf('<', i);
+    if (lt < 0) break;
+    let end = -1;
+    if (html.startsWith('<!--', lt)) {
+      const close = html.indexOf('-->', lt + 4);
+      end = close < 0 ? html.length : close + 3;
+    } else if (!noMoreClose && /[A-Za-z/!?]/.test(html.charAt(lt + 1))) {
+      const close = html.indexOf('>', lt + 1);
+      noMoreClose = close < 0;
+      end = close + 1;
+    }
+    if (end <= 0) {
+      out.push(html.slice(i, lt + 1));
+      i = lt + 1;
+      continue;
+    }
+    out.push(html.slice(i, lt));
+    i = end;
+  }
+  out.push(html.slice(i));
+  return out.join('');
+}
+
 /** Titles are often HTML, sometimes double-escaped: reduce them to plain text. */
 function plainText(value: unknown): string {
   const raw = textOf(value);
-  const text = /[<&]/.test(raw) ? cheerio.load(raw, null, false).text() : raw;
+  const stripped = raw.includes('<') ? stripTags(raw) : raw;
+  // What is left is text: cheerio only decodes its entities (a flat text node, however long).
+  const text = stripped.includes('&')
+    ? cheerio.load(stripped.replace(/</g, '&lt;'), null, false).text()
+    : stripped;
   return text.replace(/\s+/g, ' ').trim();
 }
 
@@ -200,12 +235,18 @@ async function parseWithRepairs(xml: string): Promise<Parser.Output<RawItem>> {
   try {
     return await parser().parseString(cleaned);
   } catch (firstError) {
-    // Only repair when strict parsing fails: valid XML must come through untouched.
-    try {
-      return await parser().parseString(repairEntities(cleaned));
-    } catch {
+    const malformed = () => {
       const reason = firstError instanceof Error ? firstError.message : String(firstError);
-      throw new FeedParseError(`malformed feed XML: ${reason.split('\n')[0]}`, { cause: firstError });
+      return new FeedParseError(`malformed feed XML: ${reason.split('\n')[0]}`, { cause: firstError });
+    };
+    // Only repair when strict parsing fails: valid XML must come through untouched. A repair that
+    // changes nothing would fail the same way, at the cost of a second parse.
+    const repaired = repairEntities(cleaned);
+    if (repaired === cleaned) throw malformed();
+    try {
+      return await parser().parseString(repaired);
+    } catch {
+      throw malformed();
     }
   }
 }
@@ -216,9 +257,10 @@ async function parseWithRepairs(xml: string): Promise<Parser.Output<RawItem>> {
  */
 export async function parseFeed(xml: string, feedUrl: string): Promise<ParsedFeed> {
   if (!URL.canParse(feedUrl)) throw new FeedParseError(`invalid feed URL ${JSON.stringify(feedUrl)}`);
-  const format = detectFormat(xml);
+  const root = findRootElement(xml);
+  const format = detectFormat(root);
   const raw = await parseWithRepairs(xml);
-  const base = withBase({ 'xml:base': rootXmlBase(xml) ?? '' }, feedUrl);
+  const base = withBase({ 'xml:base': (root && rootXmlBase(xml, root)) ?? '' }, feedUrl);
   const seen = new Set<string>();
   const items: FeedItem[] = [];
   for (const rawItem of raw.items ?? []) {

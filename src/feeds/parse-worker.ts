@@ -1,9 +1,17 @@
 import { parentPort } from 'node:worker_threads';
 import { feedFromBytes } from './feed-bytes.js';
+import { capItems } from './item-cap.js';
 import type { FeedItem, ParsedFeed } from './parse-feed.js';
 
-/** Worker thread side of parse-off-thread.ts: one feed per message. */
-export type ParseRequest = { body: Uint8Array; contentType: string | undefined; url: string };
+/** Worker thread side of parse-pool.ts: one feed per message, one at a time, the thread reused. */
+export type ParseRequest = {
+  id: number;
+  body: Uint8Array;
+  contentType: string | undefined;
+  url: string;
+  /** Applied here, so items beyond the cap never cross back to the main thread. */
+  maxItems?: number;
+};
 
 /**
  * The answer goes back in batches: one message with 70 000 items takes the
@@ -11,29 +19,37 @@ export type ParseRequest = { body: Uint8Array; contentType: string | undefined; 
  * stall this thread exists to avoid. Batches interleave with other work.
  */
 export type ParseReply =
-  | { kind: 'items'; items: FeedItem[] }
-  | { kind: 'done'; feed: Omit<ParsedFeed, 'items'> }
-  | { kind: 'error'; name: string; message: string };
+  | { kind: 'ready' }
+  | { kind: 'items'; id: number; items: FeedItem[] }
+  | { kind: 'done'; id: number; feed: Omit<ParsedFeed, 'items'>; cut: number }
+  | { kind: 'error'; id: number; name: string; message: string };
 
 export const ITEMS_PER_MESSAGE = 500;
 
-parentPort?.on('message', (req: ParseRequest) => {
-  const port = parentPort;
-  if (!port) return;
-  feedFromBytes(req.body, req.contentType, req.url).then(
-    ({ items, ...feed }) => {
-      for (let i = 0; i < items.length; i += ITEMS_PER_MESSAGE)
+const port = parentPort;
+if (port) {
+  port.on('message', (req: ParseRequest) => {
+    feedFromBytes(req.body, req.contentType, req.url).then(
+      ({ items: all, ...feed }) => {
+        const { items, cut } =
+          req.maxItems === undefined ? { items: all, cut: 0 } : capItems(all, req.maxItems);
+        for (let i = 0; i < items.length; i += ITEMS_PER_MESSAGE)
+          port.postMessage({
+            kind: 'items',
+            id: req.id,
+            items: items.slice(i, i + ITEMS_PER_MESSAGE),
+          } satisfies ParseReply);
+        port.postMessage({ kind: 'done', id: req.id, feed, cut } satisfies ParseReply);
+      },
+      (err: unknown) =>
         port.postMessage({
-          kind: 'items',
-          items: items.slice(i, i + ITEMS_PER_MESSAGE),
-        } satisfies ParseReply);
-      port.postMessage({ kind: 'done', feed } satisfies ParseReply);
-    },
-    (err: unknown) =>
-      port.postMessage({
-        kind: 'error',
-        name: err instanceof Error ? err.name : 'Error',
-        message: err instanceof Error ? err.message : String(err),
-      } satisfies ParseReply),
-  );
-});
+          kind: 'error',
+          id: req.id,
+          name: err instanceof Error ? err.name : 'Error',
+          message: err instanceof Error ? err.message : String(err),
+        } satisfies ParseReply),
+    );
+  });
+  // Modules are loaded by now: the parse deadline starts from here, not from the thread's start-up.
+  port.postMessage({ kind: 'ready' } satisfies ParseReply);
+}

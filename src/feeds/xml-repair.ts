@@ -1,3 +1,5 @@
+import { attributesOf, doctypeEnd, isDoctypeAt, localName, nameAt, startTagEnd } from './xml-scan.js';
+
 /**
  * Feeds in the wild are often not well-formed XML, and the strict parser under
  * rss-parser rejects a whole feed for one stray `&` or one HTML entity. These
@@ -69,12 +71,39 @@ const HTML_ENTITIES = new Map<string, number>([
 const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
 
 /**
- * Removes the DOCTYPE with its internal subset: entities it declares are never
- * expanded (no billion laughs) and external ones never fetched (no XXE). A
- * reference to such an entity is then repaired into literal text.
+ * Removes every DOCTYPE with its internal subset: entities it declares are
+ * never expanded (no billion laughs) and external ones never fetched (no XXE).
+ * A reference to such an entity is then repaired into literal text. CDATA
+ * sections and comments are left alone; a DOCTYPE that never closes is left
+ * for the parser to reject.
  */
 export function stripDoctype(xml: string): string {
-  return xml.replace(/<!DOCTYPE(?:[^[>]|\[[\s\S]*?\])*>/gi, '');
+  const out: string[] = [];
+  let copied = 0;
+  let i = 0;
+  for (;;) {
+    const at = xml.indexOf('<!', i);
+    if (at < 0) break;
+    let next: number;
+    if (xml.startsWith('<![CDATA[', at)) next = pastNext(xml, ']]>', at + 9);
+    else if (xml.startsWith('<!--', at)) next = pastNext(xml, '-->', at + 4);
+    else if (isDoctypeAt(xml, at)) {
+      next = doctypeEnd(xml, at);
+      if (next >= 0) {
+        out.push(xml.slice(copied, at));
+        copied = next;
+      }
+    } else next = at + 2;
+    if (next < 0) break;
+    i = next;
+  }
+  out.push(xml.slice(copied));
+  return out.join('');
+}
+
+function pastNext(text: string, terminator: string, from: number): number {
+  const at = text.indexOf(terminator, from);
+  return at < 0 ? -1 : at + terminator.length;
 }
 
 // Control characters XML 1.0 forbids; some CMSes paste them in from word processors.
@@ -97,13 +126,20 @@ function repairOutsideCdata(text: string): string {
 /**
  * Escapes bare `&`, turns HTML entities into character references and drops
  * forbidden control characters — everywhere except inside CDATA sections, whose
- * content is already literal.
+ * content is already literal (an unterminated one runs to the end).
  */
 export function repairEntities(xml: string): string {
-  return xml
-    .split(/(<!\[CDATA\[[\s\S]*?\]\]>)/)
-    .map((part, i) => (i % 2 === 1 ? part : repairOutsideCdata(part)))
-    .join('');
+  const out: string[] = [];
+  let i = 0;
+  while (i < xml.length) {
+    const open = xml.indexOf('<![CDATA[', i);
+    if (open < 0) break;
+    const close = pastNext(xml, ']]>', open + 9);
+    out.push(repairOutsideCdata(xml.slice(i, open)), xml.slice(open, close < 0 ? xml.length : close));
+    i = close < 0 ? xml.length : close;
+  }
+  out.push(repairOutsideCdata(xml.slice(i)));
+  return out.join('');
 }
 
 /**
@@ -116,20 +152,62 @@ export function blankInvalidAtomDates(xml: string): string {
   );
 }
 
+const TEXT_CONSTRUCTS = new Set(['title', 'subtitle', 'summary', 'content', 'rights']);
+
+function escapeMarkup(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** The children of a wrapping `<div>` (Atom wants one around xhtml content), else the text as is. */
+function unwrapDiv(inner: string): string {
+  const open = inner.startsWith('<') ? nameAt(inner, 1) : undefined;
+  if (!open || localName(open) !== 'div') return inner;
+  const openEnd = startTagEnd(inner, 0);
+  const close = inner.lastIndexOf('</');
+  if (openEnd < 0 || close <= openEnd || inner.slice(close + 2, -1) !== open || !inner.endsWith('>'))
+    return inner;
+  return inner.slice(openEnd + 1, close);
+}
+
 /**
  * xml2js keeps an element's text apart from its child elements, so Atom
  * type="xhtml" constructs come out with their words out of order. Turning them
  * into type="html" (markup escaped, wrapper div dropped) keeps the text intact.
+ * One forward pass: a construct whose closing tag never comes is left as is,
+ * and later ones of that name are not searched again.
  */
 export function xhtmlToHtmlConstructs(xml: string): string {
-  return xml.replace(
-    /<(title|subtitle|summary|content|rights)(\s[^>]*?)\btype\s*=\s*(["'])xhtml\3([^>]*)>([\s\S]*?)<\/\1>/g,
-    (_match, tag: string, before: string, _q: string, after: string, inner: string) => {
-      const unwrapped = inner
-        .trim()
-        .replace(/^<(?:[\w.-]+:)?div\b[^>]*>([\s\S]*)<\/(?:[\w.-]+:)?div>$/, '$1');
-      const escaped = unwrapped.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-      return `<${tag}${before}type="html"${after}>${escaped}</${tag}>`;
-    },
-  );
+  const out: string[] = [];
+  const unclosed = new Set<string>();
+  let copied = 0;
+  let i = 0;
+  for (;;) {
+    const lt = xml.indexOf('<', i);
+    if (lt < 0) break;
+    let next = lt + 1;
+    if (xml.startsWith('<![CDATA[', lt)) next = pastNext(xml, ']]>', lt + 9);
+    else if (xml.startsWith('<!--', lt)) next = pastNext(xml, '-->', lt + 4);
+    else {
+      const name = nameAt(xml, lt + 1);
+      const end = name && TEXT_CONSTRUCTS.has(name) && !unclosed.has(name) ? startTagEnd(xml, lt) : -1;
+      const tag = end < 0 ? '' : xml.slice(lt, end + 1);
+      const type = attributesOf(tag).find((a) => a.name === 'type');
+      if (end >= 0) next = end + 1;
+      if (name && type?.value === 'xhtml' && !tag.endsWith('/>')) {
+        const closeTag = `</${name}>`;
+        const close = xml.indexOf(closeTag, end + 1);
+        if (close < 0) unclosed.add(name);
+        else {
+          const html = escapeMarkup(unwrapDiv(xml.slice(end + 1, close).trim()));
+          out.push(xml.slice(copied, lt), tag.slice(0, type.start), 'type="html"', tag.slice(type.end), html);
+          copied = close;
+          next = close + closeTag.length;
+        }
+      }
+    }
+    if (next < 0) break;
+    i = next;
+  }
+  out.push(xml.slice(copied));
+  return out.join('');
 }

@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import { optimalLshParams } from '../dedup/lsh-params.js';
 import { MinHasher } from '../dedup/minhash.js';
 import type { DedupPolicy } from '../dedup/policy.js';
+import { FeedParsePool, parseLimitsFrom } from '../feeds/parse-pool.js';
 import type { Logger } from '../log.js';
 import type { FetchOptions } from '../net/fetch.js';
 import { createNetGate, type NetGate } from '../net/polite-fetch.js';
@@ -27,6 +28,8 @@ export type PipelineContext = {
   clusterIndex: ClusterIndex;
   /** Each domain's learned boilerplate lines, briefly, so pages of one site share one Redis read. */
   learnedLines: ExpiringMemo<string[]>;
+  /** Worker threads every feed is parsed on, within feedLimits. */
+  feedParser: FeedParsePool;
   /** Redis outages and refusals seen by this process, logged once per change of state. */
   redisHealth: RedisHealth;
   close(): Promise<void>;
@@ -118,6 +121,7 @@ export function createContext(config: Config, log: Logger): PipelineContext {
     shards: config.dedup.lshShards,
   });
   const fetchOptions = fetchOptionsFrom(config);
+  const feedParser = new FeedParsePool(parseLimitsFrom(config));
   return {
     config,
     log,
@@ -129,9 +133,11 @@ export function createContext(config: Config, log: Logger): PipelineContext {
     hasher: new MinHasher({ numPerm: config.dedup.numPerm, seed: 1 }),
     clusterIndex,
     learnedLines: new ExpiringMemo(config.extract.learnedBoilerplate.memoSeconds * 1000),
+    feedParser,
     redisHealth,
     close: async () => {
       redisHealth.close();
+      await feedParser.close();
       await queues.close();
       await redis.quit().catch(() => redis.disconnect());
     },

@@ -66,6 +66,7 @@ export async function pollFeed(ctx: PipelineContext, job: FeedJob, now = Date.no
       job.url,
       { ...ctx.fetchOptions, etag: state.etag || undefined, lastModified: state.lastModified || undefined },
       (url, opts) => politeFetch(ctx.gate, url, opts, { robots: false }),
+      { pool: ctx.feedParser, maxItems: ctx.config.feedLimits.maxItemsPerPoll },
     );
   } catch (err) {
     // Waiting for a slot, or Redis refusing writes, says nothing about the feed: the worker delays the job.
@@ -88,6 +89,7 @@ export async function pollFeed(ctx: PipelineContext, job: FeedJob, now = Date.no
     return { items: 0, enqueued: 0, notModified: true };
   }
   const feed = loaded.feed;
+  if (feed.cut > 0) logCut(ctx, job, feed.items.length, feed.cut);
   const outlet = outletName(job, feed.title);
   let enqueued = 0;
   // Items in parallel batches: one at a time, a 400-item feed spent seconds on Redis round trips
@@ -105,7 +107,14 @@ export async function pollFeed(ctx: PipelineContext, job: FeedJob, now = Date.no
     items: feed.items.length,
     nextFetchAt,
   });
-  return { items: feed.items.length, enqueued, notModified: false };
+  return { items: feed.items.length, enqueued, notModified: false, cut: feed.cut };
+}
+
+function logCut(ctx: PipelineContext, job: FeedJob, kept: number, cut: number): void {
+  ctx.log.warn(
+    { feed: job.url, kept, cut, maxItemsPerPoll: ctx.config.feedLimits.maxItemsPerPoll },
+    `feeds: ${kept + cut} items in one poll, kept the ${kept} newest and cut ${cut} (feedLimits.maxItemsPerPoll)`,
+  );
 }
 
 async function enqueueItem(

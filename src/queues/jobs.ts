@@ -31,6 +31,8 @@ export type FeedJobResult = {
   items: number;
   enqueued: number;
   notModified: boolean;
+  /** Items the per-poll cap (feedLimits.maxItemsPerPoll) dropped, oldest first. */
+  cut?: number;
   /** Set when the poll was skipped (the feed is backing off or asked us to wait). */
   skipped?: string;
 };

@@ -64,6 +64,13 @@ export function keysFor(prefix: string) {
      * ttlDays after the domain's last page.
      */
     boilerplateLines: (domain: string) => `${prefix}boilerplate:${domain}:lines`,
+    /**
+     * STRING (internal): wrong tokens from one address group (an IPv4 address or an IPv6 /64,
+     * hashed) in the current window; expires review.signInWindowMinutes after the first one.
+     */
+    signInFailures: (groupHash: string) => `${prefix}review:signin-failures:${groupHash}`,
+    /** STRING (internal): wrong tokens from every address in the current window; same expiry. */
+    signInFailuresAll: `${prefix}review:signin-failures-all`,
     /** STRING: marks a page as counted for its domain, so a retried job never counts it twice; same TTL. */
     boilerplatePage: (domain: string, pageId: string) => `${prefix}boilerplate:${domain}:page:${pageId}`,
   };

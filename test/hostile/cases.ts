@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import iconv from 'iconv-lite';
+import { ATTACKS, itemFlood, rss } from '../feeds/attack-inputs.js';
 
 /**
  * Generated hostile feeds and responses. Each case is one route of a real
@@ -15,6 +16,10 @@ export type HostileCase = {
   category: string;
   expect: Expect;
   reason?: RegExp;
+  /** Items the per-poll cap must report cut, when read. */
+  cut?: number;
+  /** Builds a big body ahead of the run, so the server does not stall the process mid-run. */
+  prepare?: (base: string) => void;
   handle: (req: IncomingMessage, res: ServerResponse, base: string) => void;
 };
 
@@ -576,5 +581,66 @@ export function buildCases(): HostileCase[] {
     });
   });
 
+  // Pre-parse scans that backtracked (issue 18), size-driven ones small here (1 MiB in
+  // test/feeds/parse-attacks.test.ts, near the cap in buildNearCapCases).
+  for (const c of attackCases(MB / 4)) add(c);
+
   return cases;
+}
+
+function attackCases(bytes: number): HostileCase[] {
+  return ATTACKS.map((attack) => {
+    const body = memo((base) => attack.body(base, bytes));
+    return {
+      id: `scan-${attack.id}`,
+      category: 'backtracking scans',
+      expect: attack.expect,
+      reason: FEED_REASON,
+      prepare: body,
+      handle: (_q, res, base) => send(res, 200, { 'content-type': attack.contentType }, body(base)),
+    };
+  });
+}
+
+/**
+ * Feeds near the 10 MiB body cap: the size-driven scan attacks, and feeds big
+ * in another way (a flood of items, a heap of empty elements, deep nesting).
+ * Run apart from buildCases, with the default fetch timeout: moving ~20 such
+ * bodies through one process is slow on its own.
+ */
+export function buildNearCapCases(): HostileCase[] {
+  const NEAR_CAP = 9.5 * MB;
+  const cases = attackCases(NEAR_CAP);
+  const FLOOD = 80_000;
+  const bigFeeds: Array<[string, Expect, (base: string) => string]> = [
+    ['item-flood', 'ok', (b) => itemFlood(b, FLOOD)],
+    ['empty-elements', 'either', (b) => rss(b, `<description>${'<i/>'.repeat(NEAR_CAP / 4)}</description>`)],
+    [
+      'deep-nesting',
+      'either',
+      (b) => rss(b, `<description>${'<a>'.repeat(NEAR_CAP / 8)}${'</a>'.repeat(NEAR_CAP / 8)}</description>`),
+    ],
+  ];
+  for (const [id, expect, make] of bigFeeds) {
+    const body = memo(make);
+    cases.push({
+      id,
+      category: 'big in another way',
+      expect,
+      reason: FEED_REASON,
+      ...(id === 'item-flood' ? { cut: FLOOD - 500 } : {}),
+      prepare: body,
+      handle: (_q, res, base) => send(res, 200, { 'content-type': XML }, body(base)),
+    });
+  }
+  return cases;
+}
+
+/** Big bodies are built once per server. */
+function memo(make: (base: string) => string): (base: string) => Buffer {
+  let made: { base: string; body: Buffer } | undefined;
+  return (base) => {
+    if (made?.base !== base) made = { base, body: Buffer.from(make(base)) };
+    return made.body;
+  };
 }

@@ -3,7 +3,8 @@ import type { PipelineContext } from '../../pipeline/context.js';
 import { getArticle, getArticleBody } from '../../store/articles.js';
 import { listClusters, readCluster } from '../../store/cluster-read.js';
 import type { ApiArticle, ApiCluster, ApiClusterPage } from '../../store/contract-types.js';
-import { bearerToken, deny, matchToken, parseTokens } from './auth.js';
+import { bearerToken, deny, parseTokens, tooManyFailures } from './auth.js';
+import { signInLimits, TokenGate } from './sign-in-limit.js';
 
 class BadRequest extends Error {
   readonly statusCode = 400;
@@ -26,21 +27,33 @@ function parseSince(v: string): { ms: number; id: string } {
 
 /**
  * The read API for consumers that cannot reach Redis, behind a Bearer read
- * token (API or editor tokens). Same shapes as docs/redis.md describes.
+ * token (API or editor tokens). Same shapes as docs/redis.md describes. The
+ * hook guards every route of this encapsulated plugin, whatever the URL's
+ * spelling, and a wrong token counts against the same limit as a wrong
+ * sign-in (editor tokens work here, so this is a sign-in too).
  */
-export async function apiRoutes(app: FastifyInstance, opts: { ctx: PipelineContext }): Promise<void> {
+export async function apiRoutes(
+  app: FastifyInstance,
+  opts: { ctx: PipelineContext; gate?: TokenGate },
+): Promise<void> {
   const { ctx } = opts;
   const tokens = [
     ...parseTokens(ctx.config.review.apiTokens, 'api'),
     ...parseTokens(ctx.config.review.editorTokens, 'editor'),
   ];
+  const gate = opts.gate ?? new TokenGate(ctx.redis, ctx.keys, signInLimits(ctx.config));
 
   app.addHook('onRequest', async (req, reply) => {
     const token = bearerToken(req);
-    if (!token || !matchToken(token, tokens)) {
-      reply.header('www-authenticate', 'Bearer realm="wiresift"');
-      return deny(reply, 401, 'api: send a read token as "Authorization: Bearer TOKEN"');
+    // No Bearer token at all is no guess: refused, not counted.
+    const check = token ? await gate.check(token, tokens, req.ip) : ({ ok: false, status: 401 } as const);
+    if (check.ok) return;
+    if (check.status === 429) {
+      ctx.log.warn({ ip: req.ip, scope: check.scope }, 'api: token refused, too many failures');
+      return tooManyFailures(reply, check.retryAfterSeconds, check.scope);
     }
+    reply.header('www-authenticate', 'Bearer realm="wiresift"');
+    return deny(reply, 401, 'api: send a read token as "Authorization: Bearer TOKEN"');
   });
   app.setErrorHandler((err, _req, reply) => {
     const status = (err as { statusCode?: number }).statusCode ?? 500;

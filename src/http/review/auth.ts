@@ -1,11 +1,12 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
+import { tokenEntry } from '../../config.js';
 import type { Keys } from '../../store/keys.js';
 import { reviewKeys } from '../../store/review-actions.js';
 
 export type Principal = { name: string; kind: 'editor' | 'api' };
-type TokenEntry = Principal & { digest: Buffer };
+export type TokenEntry = Principal & { digest: Buffer };
 
 export const SESSION_COOKIE = 'wiresift_review';
 export const LOGIN_CSRF_COOKIE = 'wiresift_login_csrf';
@@ -21,9 +22,8 @@ function sha256(value: string): Buffer {
  */
 export function parseTokens(entries: string[], kind: Principal['kind']): TokenEntry[] {
   return entries.map((entry) => {
-    const m = /^([A-Za-z0-9_.@-]{1,40}):(.+)$/.exec(entry);
-    const token = m ? m[2]! : entry;
-    const name = m ? m[1]! : `${kind}-${sha256(token).toString('hex').slice(0, 6)}`;
+    const { name: given, token } = tokenEntry(entry);
+    const name = given ?? `${kind}-${sha256(token).toString('hex').slice(0, 6)}`;
     return { name, kind, digest: sha256(token) };
   });
 }
@@ -99,12 +99,14 @@ export function cookieOptions(req: FastifyRequest, maxAgeSeconds: number) {
 /**
  * A cross-site form post carries a foreign Origin; browsers send Origin on
  * every POST, so a mismatch is refused before the CSRF token is even checked.
+ * The host is the one the browser used: behind a trusted proxy (http.trustProxy)
+ * fastify's req.host reads X-Forwarded-Host, which a cross-site form cannot set.
  */
 export function sameOrigin(req: FastifyRequest): boolean {
   const origin = req.headers.origin;
   if (!origin || origin === 'null') return origin === undefined;
   try {
-    return new URL(origin).host === req.headers.host;
+    return new URL(origin).host === req.host;
   } catch {
     return false;
   }
@@ -112,4 +114,15 @@ export function sameOrigin(req: FastifyRequest): boolean {
 
 export function deny(reply: FastifyReply, status: 401 | 403 | 429, message: string) {
   return reply.code(status).header('cache-control', 'no-store').send({ error: message });
+}
+
+/** 429 with Retry-After, for a wrong token past the limit (see TokenGate). */
+export function tooManyFailures(reply: FastifyReply, retryAfterSeconds: number, scope: 'address' | 'global') {
+  reply.header('retry-after', String(retryAfterSeconds));
+  const from = scope === 'global' ? 'from all addresses together' : 'from this address';
+  return deny(
+    reply,
+    429,
+    `review: too many wrong tokens ${from}; try again in ${Math.ceil(retryAfterSeconds / 60)} min`,
+  );
 }

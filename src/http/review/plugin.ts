@@ -1,7 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { FastifyAdapter } from '@bull-board/fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -11,23 +8,30 @@ import {
   cookieOptions,
   deny,
   LOGIN_CSRF_COOKIE,
-  matchToken,
   parseTokens,
   SESSION_COOKIE,
   type Session,
   SessionStore,
   sameOrigin,
   sameSecret,
+  tooManyFailures,
 } from './auth.js';
 import { readClusterDetail } from './cluster-detail.js';
 import { type ListFilters, listClusterRows } from './cluster-list.js';
 import { REVIEW_CSP } from './html.js';
 import { clusterPage, listPage, loginPage } from './pages.js';
-import { SignInLimiter } from './sign-in-limit.js';
+import { queueDashboard } from './queue-dashboard.js';
+import { signInLimits, TokenGate } from './sign-in-limit.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     reviewSession: Session | null;
+  }
+  interface FastifyContextConfig {
+    /** 'public': reachable without a session (the sign-in form). Unset: signed-in editors only. */
+    reviewAccess?: 'public';
+    /** A GET without a session is sent to the sign-in page instead of getting 401. */
+    signInRedirect?: boolean;
   }
 }
 
@@ -40,49 +44,50 @@ function str(v: unknown): string {
   return typeof v === 'string' ? v.slice(0, 500) : '';
 }
 
-/** The editors' web page at /review and the queue dashboard at /review/queues, both behind sign-in. */
-export async function reviewPlugin(app: FastifyInstance, opts: { ctx: PipelineContext }): Promise<void> {
+/**
+ * The editors' web page at /review and the queue dashboard at /review/queues,
+ * both behind sign-in. Access is decided by the route the router matched (its
+ * config), for every route of this encapsulated plugin, never by the URL: the
+ * router decodes `/%72eview` to `/review`, a prefix test on the raw URL does not.
+ */
+export async function reviewPlugin(
+  app: FastifyInstance,
+  opts: { ctx: PipelineContext; gate?: TokenGate },
+): Promise<void> {
   const { ctx } = opts;
   const { config } = ctx;
   const editors = parseTokens(config.review.editorTokens, 'editor');
   const ttl = config.review.sessionHours * 3600;
   const sessions = new SessionStore(ctx.redis, ctx.keys, ttl);
-  const limiter = new SignInLimiter(ctx.redis, ctx.keys, {
-    maxFailures: config.review.signInMaxFailures,
-    windowSeconds: config.review.signInWindowMinutes * 60,
-  });
+  const gate = opts.gate ?? new TokenGate(ctx.redis, ctx.keys, signInLimits(config));
   const actions = new ReviewActions(ctx.redis, ctx.keys, { eventsMaxLen: config.events.maxLen });
 
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody, { bodyLimit: 16 * 1024 });
   app.decorateRequest('reviewSession', null);
 
-  const isLogin = (req: FastifyRequest) =>
-    req.url === '/review/login' || req.url.startsWith('/review/login?');
-  const isQueues = (req: FastifyRequest) => req.url.startsWith('/review/queues');
+  const writes = (req: FastifyRequest) => req.method !== 'GET' && req.method !== 'HEAD';
+  const isPublic = (req: FastifyRequest) => req.routeOptions.config.reviewAccess === 'public';
 
+  // Runs for every route of this plugin and of the dashboard below it, whatever the URL looked like.
   app.addHook('onRequest', async (req, reply) => {
-    if (!req.url.startsWith('/review')) return;
     reply.header('cache-control', 'no-store');
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'same-origin');
-    if (!isQueues(req)) reply.header('content-security-policy', REVIEW_CSP);
-    if (req.method !== 'GET' && req.method !== 'HEAD' && !sameOrigin(req))
-      return deny(reply, 403, 'review: cross-origin request refused');
-    if (isLogin(req)) return;
+    reply.header('content-security-policy', REVIEW_CSP);
+    if (writes(req) && !sameOrigin(req)) return deny(reply, 403, 'review: cross-origin request refused');
+    if (isPublic(req)) return;
     req.reviewSession = await sessions.get(req.cookies[SESSION_COOKIE]);
     if (!req.reviewSession) {
-      if (req.method === 'GET' && !isQueues(req)) return reply.redirect('/review/login', 303);
+      if (req.method === 'GET' && req.routeOptions.config.signInRedirect)
+        return reply.redirect('/review/login', 303);
       return deny(reply, 401, 'review: sign in first');
     }
-    // The dashboard is read-only for editors: its write endpoints are never reached.
-    if (isQueues(req) && req.method !== 'GET' && req.method !== 'HEAD')
-      return deny(reply, 403, 'review: the queue dashboard is read-only');
   });
 
   // Forms carry the session's CSRF token; checked after the body is parsed.
   app.addHook('preHandler', async (req, reply) => {
-    if (!req.url.startsWith('/review') || req.method !== 'POST' || isLogin(req) || isQueues(req)) return;
+    if (!writes(req) || isPublic(req)) return;
     const given = str((req.body as Form | undefined)?._csrf);
     if (!req.reviewSession || !given || !sameSecret(given, req.reviewSession.csrf))
       return deny(reply, 403, 'review: missing or wrong CSRF token; reload the page');
@@ -91,36 +96,33 @@ export async function reviewPlugin(app: FastifyInstance, opts: { ctx: PipelineCo
   const html = (reply: FastifyReply, body: string, code = 200) =>
     reply.code(code).type('text/html; charset=utf-8').send(body);
 
-  app.get('/review/login', async (req, reply) => {
+  const page = { config: { signInRedirect: true } };
+  const open = { config: { reviewAccess: 'public' as const } };
+
+  app.get('/review/login', open, async (req, reply) => {
     const csrf = randomBytes(24).toString('base64url');
     reply.setCookie(LOGIN_CSRF_COOKIE, csrf, cookieOptions(req, 3600));
     return html(reply, loginPage(csrf));
   });
 
-  app.post('/review/login', async (req, reply) => {
+  app.post('/review/login', open, async (req, reply) => {
     const body = (req.body ?? {}) as Form;
     const expected = req.cookies[LOGIN_CSRF_COOKIE];
     const given = str(body._csrf);
     if (!expected || !given || !sameSecret(given, expected))
       return deny(reply, 403, 'review: missing or wrong CSRF token; reload the sign-in page');
-    const wait = await limiter.blockedFor(req.ip);
-    if (wait > 0) {
-      ctx.log.warn({ ip: req.ip }, 'review: sign-in refused, too many failures');
-      reply.header('retry-after', String(wait));
-      return deny(
-        reply,
-        429,
-        `review: too many failed sign-ins from this address; try again in ${Math.ceil(wait / 60)} min`,
-      );
+    const check = await gate.check(str(body.token), editors, req.ip);
+    if (!check.ok && check.status === 429) {
+      ctx.log.warn({ ip: req.ip, scope: check.scope }, 'review: sign-in refused, too many failures');
+      return tooManyFailures(reply, check.retryAfterSeconds, check.scope);
     }
-    const who = matchToken(str(body.token), editors);
-    if (!who) {
-      await limiter.recordFailure(req.ip);
+    if (!check.ok) {
       ctx.log.warn({ ip: req.ip }, 'review: failed sign-in');
       const csrf = randomBytes(24).toString('base64url');
       reply.setCookie(LOGIN_CSRF_COOKIE, csrf, cookieOptions(req, 3600));
       return html(reply, loginPage(csrf, 'Unknown token.'), 401);
     }
+    const who = check.principal;
     const old = req.cookies[SESSION_COOKIE];
     await sessions.destroy(old);
     const { sid } = await sessions.create(who.name);
@@ -136,7 +138,7 @@ export async function reviewPlugin(app: FastifyInstance, opts: { ctx: PipelineCo
     return reply.redirect('/review/login', 303);
   });
 
-  app.get<{ Querystring: Form }>('/review', async (req, reply) => {
+  app.get<{ Querystring: Form }>('/review', page, async (req, reply) => {
     const s = req.reviewSession!;
     const q = req.query;
     const filters: ListFilters = {
@@ -176,7 +178,7 @@ export async function reviewPlugin(app: FastifyInstance, opts: { ctx: PipelineCo
     );
   };
 
-  app.get<{ Params: { id: string }; Querystring: Form }>('/review/clusters/:id', async (req, reply) => {
+  app.get<{ Params: { id: string }; Querystring: Form }>('/review/clusters/:id', page, async (req, reply) => {
     const diffId = str(req.query.diff);
     return showCluster(req, reply, req.params.id, {
       diffId: ID.test(diffId) ? diffId : undefined,
@@ -232,14 +234,7 @@ export async function reviewPlugin(app: FastifyInstance, opts: { ctx: PipelineCo
     }
   });
 
-  const board = new FastifyAdapter();
-  board.setBasePath('/review/queues');
-  createBullBoard({
-    queues: ctx.queues.all.map((q) => new BullMQAdapter(q, { readOnlyMode: true, allowRetries: false })),
-    serverAdapter: board,
-    options: { uiConfig: { boardTitle: 'wiresift queues' } },
-  });
-  await app.register(board.registerPlugin(), { prefix: '/review/queues' });
+  await app.register(queueDashboard, { queues: ctx.queues });
 }
 
 /** Only known outcomes become messages; ids are checked, so a link cannot put arbitrary text on the page. */

@@ -1,36 +1,63 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { Config } from '../../config.js';
 import type { Keys } from '../../store/keys.js';
+import { type FailureLimits, SignInFailures } from '../../store/sign-in-failures.js';
+import { addressGroup } from './address-group.js';
+import { matchToken, type Principal, type TokenEntry } from './auth.js';
+
+export type TokenCheck =
+  | { ok: true; principal: Principal }
+  | { ok: false; status: 401 }
+  | { ok: false; status: 429; retryAfterSeconds: number; scope: 'address' | 'global' };
+
+export function signInLimits(config: Config): FailureLimits {
+  return {
+    maxPerGroup: config.review.signInMaxFailures,
+    maxGlobal: config.review.signInMaxFailuresGlobal,
+    windowSeconds: config.review.signInWindowMinutes * 60,
+  };
+}
 
 /**
- * Failed sign-ins counted per client address in Redis (so every web replica
- * shares the count): past `maxFailures` within `windowSeconds` the address is
- * refused before its token is even looked at, which caps guessing at a few
- * dozen tries an hour. Addresses are stored hashed.
+ * Every token check of the web role goes through here (editor sign-in and
+ * /api Bearer tokens alike), so a guesser gets one budget of wrong tokens per
+ * address group (IPv4 address, IPv6 /64) and all guessers together one global
+ * budget per window, counted atomically in Redis across replicas.
+ *
+ * The token is compared first (constant time, every configured token), and a
+ * right token always passes: only wrong tokens are counted and limited. So one
+ * guesser behind a shared proxy, or a botnet filling the global ceiling, never
+ * locks an editor out. Does this leave a guessing oracle? Yes, and on purpose:
+ * while locked, a wrong token gets 429 and a right one 200/303, so a locked-out
+ * guesser can still tell a right guess from a wrong one at whatever rate the
+ * server answers. Refusing the right token too would close that oracle only by
+ * handing every guesser a switch that locks out all editors behind its proxy
+ * (and, with the global ceiling, everyone everywhere); and we cannot tell the
+ * guesser from a colleague on the same address. The defence against guessing
+ * is therefore the token space, not the lockout: tokens are at least 16
+ * characters (config refuses shorter) and should be random (`openssl rand
+ * -base64 24` ≈ 144 bits; at 10^5 guesses/s that is beyond any lifetime).
+ * So the lockout is an alarm and a brake for clients that heed 429 (each
+ * refusal is logged with its scope; an honest misconfigured client stops after
+ * `maxPerGroup`), not a wall; and it costs an editor nothing.
  */
-export class SignInLimiter {
-  constructor(
-    private readonly redis: Redis,
-    private readonly keys: Keys,
-    private readonly opts: { maxFailures: number; windowSeconds: number },
-  ) {}
-
-  private key(ip: string): string {
-    const h = createHash('sha256').update(ip).digest('hex').slice(0, 32);
-    return `${this.keys.prefix}review:signin-failures:${h}`;
+export class TokenGate {
+  private readonly failures: SignInFailures;
+  constructor(redis: Redis, keys: Keys, limits: FailureLimits) {
+    this.failures = new SignInFailures(redis, keys, limits);
   }
 
-  /** Seconds until this address may try again, or 0 when it may try now. */
-  async blockedFor(ip: string): Promise<number> {
-    const k = this.key(ip);
-    const [count, ttl] = await Promise.all([this.redis.get(k), this.redis.ttl(k)]);
-    if (Number(count ?? 0) < this.opts.maxFailures) return 0;
-    return ttl > 0 ? ttl : this.opts.windowSeconds;
+  async check(given: string, tokens: TokenEntry[], ip: string | undefined): Promise<TokenCheck> {
+    const principal = matchToken(given, tokens);
+    if (principal) return { ok: true, principal };
+    const r = await this.failures.count(hashGroup(addressGroup(ip)));
+    if (r.counted) return { ok: false, status: 401 };
+    return { ok: false, status: 429, retryAfterSeconds: r.retryAfterSeconds, scope: r.scope };
   }
+}
 
-  async recordFailure(ip: string): Promise<void> {
-    const k = this.key(ip);
-    // The window starts at the first failure and is not pushed back by later ones.
-    await this.redis.multi().incr(k).expire(k, this.opts.windowSeconds, 'NX').exec();
-  }
+/** Redis holds no client address, only its group's hash. */
+function hashGroup(group: string): string {
+  return createHash('sha256').update(group).digest('hex').slice(0, 32);
 }

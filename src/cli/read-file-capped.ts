@@ -1,0 +1,28 @@
+import { open } from 'node:fs/promises';
+
+/**
+ * Reads a whole file, but never more than `maxBytes`: the same cap as a body
+ * from the network, so a huge file (or /dev/zero) is refused with a clear
+ * error instead of being read into memory.
+ */
+export async function readFileCapped(path: string, maxBytes: number, stage: string): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(Math.min(1024 * 1024, maxBytes + 1 - total));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(bytesRead === chunk.length ? chunk : chunk.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > maxBytes)
+        throw new Error(
+          `${stage}: ${path} is larger than the ${maxBytes}-byte cap (net.maxBodyBytes), not read`,
+        );
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    await handle.close();
+  }
+}
