@@ -4,6 +4,7 @@ import { isRole, ROLES } from '../workers/roles.js';
 import { extractFile, parseExtractList } from './cli/extract.js';
 import { feedsCommand } from './cli/feeds.js';
 import { healthCommand } from './cli/health.js';
+import { reconcileCommand } from './cli/reconcile.js';
 import { runForever, runOnce } from './cli/run.js';
 import { UsageError } from './cli/usage-error.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
@@ -30,6 +31,9 @@ Usage:
       Benchmarks against baselines, measured in the same run.
   wiresift bench load [--json] [--articles N] [--feeds N]
       Whole pipeline, every role in one process, on a generated corpus served locally.
+  wiresift reconcile [--json] [--dry-run]
+      Queue again every seen URL with no stored article and every stored article with no
+      cluster (after a Redis outage or memory-full period); same job ids, safe beside workers.
   wiresift health [--url URL]
       GET the local /healthz: exit 0 when alive, 1 otherwise (for HEALTHCHECK).
 
@@ -37,7 +41,8 @@ Common options:
   --config F    a YAML file layered over config/default.yaml
   -h, --help    this help;  --version  the version
 Environment: REDIS_URL, WIRESIFT_PREFIX, LOG_LEVEL, LOG_FORMAT, PORT, HOST, WIRESIFT_ALLOW_PRIVATE_NETWORKS,
-  WIRESIFT_ALLOW_HOSTS, WIRESIFT_SHUTDOWN_GRACE_MS, WIRESIFT_METRICS_TOKEN
+  WIRESIFT_ALLOW_HOSTS, WIRESIFT_SHUTDOWN_GRACE_MS, WIRESIFT_METRICS_TOKEN, WIRESIFT_METRICS_ALLOWED_NETWORKS,
+  WIRESIFT_OUTBOUND_MAX_CONCURRENCY
 `;
 
 const options = {
@@ -45,6 +50,7 @@ const options = {
   role: { type: 'string' },
   feeds: { type: 'string' },
   once: { type: 'boolean', default: false },
+  'dry-run': { type: 'boolean', default: false },
   url: { type: 'string' },
   list: { type: 'string' },
   json: { type: 'boolean', default: false },
@@ -113,10 +119,16 @@ async function dispatch(command: string, rest: string[], v: Values, config: Conf
         // Logs go to stderr so stdout carries only the summary line.
         const log = createLogger(config.log.level, {}, 2, config.ops.logFormat);
         const s = await runOnce(config, log, { ...opts, progress: true });
+        const lost = s.failedForGood || s.unfinished;
         out(
-          `feeds ${s.feeds}, items ${s.items}, articles stored ${s.articlesStored}, clusters ${s.clusters}, failures ${s.failures}`,
+          `feeds ${s.feeds}, items ${s.items}, articles stored ${s.articlesStored}, clusters ${s.clusters}, failures ${s.failures}` +
+            (s.reconciled ? `, re-enqueued ${s.reconciled}` : '') +
+            (lost
+              ? `; NOT DONE: ${s.failedForGood} jobs failed for good, ${s.unfinished} seen articles not stored or clustered (see the log; \`wiresift reconcile\` queues them again)`
+              : ''),
         );
-        return 0;
+        // cron and CI read the exit code: lost work is a failed run.
+        return lost ? 1 : 0;
       }
       return runForever(config, createLogger(config.log.level, {}, 1, config.ops.logFormat), opts);
     }
@@ -130,6 +142,13 @@ async function dispatch(command: string, rest: string[], v: Values, config: Conf
         rest.slice(1),
         { json: Boolean(v.json), ...(v.name ? { name: v.name as string } : {}) },
         config,
+        out,
+      );
+    case 'reconcile':
+      return reconcileCommand(
+        config,
+        createLogger(config.log.level, {}, 2, config.ops.logFormat),
+        { json: Boolean(v.json), dryRun: Boolean(v['dry-run']) },
         out,
       );
     case 'health':

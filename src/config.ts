@@ -17,6 +17,16 @@ const feed = z.strictObject({
 });
 
 const positiveInt = z.number().int().positive();
+
+function isCidr(v: string): boolean {
+  try {
+    if (v.includes('/')) ipaddr.parseCIDR(v);
+    else ipaddr.parse(v);
+    return true;
+  } catch {
+    return false;
+  }
+}
 const share = z.number().min(0).max(1);
 
 /** fastify's trustProxy: off, every hop, a hop count, or the proxies' addresses/CIDRs (proxy-addr names too). */
@@ -98,6 +108,8 @@ export const configSchema = z.strictObject({
         leaseMs: positiveInt,
         maxWaitMs: z.number().int().min(0),
       }),
+      // The deployment's egress as a whole, beside the per-host limits (issue 18).
+      outbound: z.strictObject({ maxConcurrent: z.number().int().min(0) }),
       robots: z.strictObject({
         enabled: z.boolean(),
         ttlSeconds: positiveInt,
@@ -170,6 +182,9 @@ export const configSchema = z.strictObject({
       jobLockMs: z.number().int().min(1000),
       metricsToken: z.string(),
       logFormat: z.enum(['auto', 'json', 'pretty']),
+      // Redis faults, lost work and /metrics access (issue 18).
+      reconcileIntervalSeconds: z.number().int().min(0),
+      metricsAllowedNetworks: z.array(z.string().refine(isCidr, 'must be an address or CIDR range')),
     })
     .refine((o) => o.redisRetryMinMs <= o.redisRetryMaxMs, {
       message: 'redisRetryMinMs must not exceed redisRetryMaxMs',
@@ -252,6 +267,8 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
   if (env.WIRESIFT_API_TOKENS) section('review').apiTokens = list(env.WIRESIFT_API_TOKENS);
   if (env.WIRESIFT_SHUTDOWN_GRACE_MS) section('ops').shutdownGraceMs = Number(env.WIRESIFT_SHUTDOWN_GRACE_MS);
   if (env.WIRESIFT_METRICS_TOKEN) section('ops').metricsToken = env.WIRESIFT_METRICS_TOKEN;
+  if (env.WIRESIFT_METRICS_ALLOWED_NETWORKS)
+    section('ops').metricsAllowedNetworks = list(env.WIRESIFT_METRICS_ALLOWED_NETWORKS);
   if (env.LOG_FORMAT) section('ops').logFormat = env.LOG_FORMAT;
   const politeness = (): RawSection => {
     const net = section('net');
@@ -262,6 +279,12 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
   if (env.WIRESIFT_HOST_MAX_CONCURRENCY)
     politeness().maxConcurrentPerHost = Number(env.WIRESIFT_HOST_MAX_CONCURRENCY);
   if (env.WIRESIFT_HOST_MIN_DELAY_MS) politeness().minDelayMs = Number(env.WIRESIFT_HOST_MIN_DELAY_MS);
+  if (env.WIRESIFT_OUTBOUND_MAX_CONCURRENCY) {
+    const net = section('net');
+    if (net.outbound === null || typeof net.outbound !== 'object' || Array.isArray(net.outbound))
+      net.outbound = {};
+    (net.outbound as RawSection).maxConcurrent = Number(env.WIRESIFT_OUTBOUND_MAX_CONCURRENCY);
+  }
   if (env.WIRESIFT_ALLOW_HOSTS)
     section('net').allowHosts = env.WIRESIFT_ALLOW_HOSTS.split(',')
       .map((s) => s.trim())

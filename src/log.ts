@@ -95,3 +95,29 @@ export function loggerOptions(level: string, bindings: Record<string, unknown> =
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
   };
 }
+
+/**
+ * At most one line per kind of message per window: the first is logged, the
+ * repeats are counted and their number rides on the next line logged for that
+ * kind. For errors a single incident repeats per job (a Redis restart that lost
+ * the jobs' locks says so once for every job that was running).
+ */
+export function createLogThrottle(windowMs = 10_000, now = Date.now) {
+  const kinds = new Map<string, { until: number; suppressed: number }>();
+  return (kind: string, emit: (suppressed: number) => void): void => {
+    const t = now();
+    const k = kinds.get(kind);
+    if (k && t < k.until) {
+      k.suppressed++;
+      return;
+    }
+    emit(k?.suppressed ?? 0);
+    kinds.set(kind, { until: t + windowMs, suppressed: 0 });
+    if (kinds.size > 1000) kinds.clear();
+  };
+}
+
+/** A message with its ids and numbers blanked: "Missing key for job a-1f2e… moveToFinished" → one kind. */
+export function messageKind(message: string): string {
+  return message.replace(/\b[\w-]*\d[\w-]*\b/g, '#').slice(0, 200);
+}

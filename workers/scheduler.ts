@@ -1,3 +1,4 @@
+import { reconcile } from '../src/ops/reconcile.js';
 import type { PipelineContext } from '../src/pipeline/context.js';
 import { activeFeeds } from '../src/pipeline/feed-registry.js';
 import { syncFeedSchedules } from '../src/pipeline/schedule-feeds.js';
@@ -17,5 +18,41 @@ export async function startScheduler(ctx: PipelineContext, resyncMs = 60_000): P
     sync().catch((err) => ctx.log.error({ err: (err as Error).message }, 'feed schedule sync failed'));
   }, resyncMs);
   timer.unref();
-  return { name: 'scheduler', close: async () => clearInterval(timer) };
+  const reconcileTimer = startReconcileTimer(ctx);
+  return {
+    name: 'scheduler',
+    close: async () => {
+      clearInterval(timer);
+      clearInterval(reconcileTimer);
+    },
+  };
+}
+
+/**
+ * A daemon has no end of run to check for lost work: every
+ * ops.reconcileIntervalSeconds it queues again what a Redis episode left
+ * seen but unfinished. Skipped while Redis is failing (the jobs wait anyway).
+ */
+function startReconcileTimer(ctx: PipelineContext): NodeJS.Timeout | undefined {
+  const seconds = ctx.config.ops.reconcileIntervalSeconds;
+  if (!seconds) return undefined;
+  let running = false;
+  const timer = setInterval(() => {
+    if (running || !ctx.redisHealth.state().ok) return;
+    running = true;
+    reconcile(ctx)
+      .then((r) => {
+        if (r.reenqueued.articles || r.reenqueued.dedup)
+          ctx.log.warn(r, 'reconcile re-enqueued unfinished work');
+      })
+      .catch((err: unknown) => {
+        if (!ctx.redisHealth.report(err, 'reconcile'))
+          ctx.log.error({ err: (err as Error).message }, 'reconcile failed');
+      })
+      .finally(() => {
+        running = false;
+      });
+  }, seconds * 1000);
+  timer.unref();
+  return timer;
 }

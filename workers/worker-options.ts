@@ -1,5 +1,7 @@
-import { type Job, UnrecoverableError, Worker, type WorkerOptions } from 'bullmq';
+import { DelayedError, type Job, UnrecoverableError, Worker, type WorkerOptions } from 'bullmq';
 import { fetchOutcomeLabel, jobMetrics } from '../src/http/metrics.js';
+import { createLogThrottle, messageKind } from '../src/log.js';
+import { describeInfraCause } from '../src/ops/infra-errors.js';
 import { trackWorker } from '../src/ops/readiness.js';
 import type { PipelineContext } from '../src/pipeline/context.js';
 import { connectRedis } from '../src/pipeline/context.js';
@@ -41,9 +43,41 @@ function isFinalFailure(job: Job | undefined, err: Error): boolean {
 }
 
 /**
+ * A job that hit an infrastructure error (Redis OOM, MISCONF, READONLY,
+ * LOADING, a lost connection…) goes back to its queue as delayed, with the
+ * episode's backoff, and no attempt spent: the job was not at fault, and
+ * spending attempts lost whole batches for good during a 25 s OOM. Moving a
+ * job to delayed works under OOM (the script's first write frees memory).
+ * When even that fails, the job waits here for writes to succeed (up to half
+ * its lock) and tries once more; past that its lock runs out and BullMQ
+ * brings it back as stalled. `wiresift reconcile` is the net under both.
+ */
+async function delayForInfra(
+  ctx: PipelineContext,
+  queue: QueueName,
+  job: Job,
+  token: string,
+  err: unknown,
+): Promise<Error | null> {
+  const cause = ctx.redisHealth.report(err, `job:${queue}`);
+  if (!cause) return null;
+  jobMetrics.infraDelayed.inc({ queue, cause: cause.kind });
+  const move = () => job.moveToDelayed(Date.now() + ctx.redisHealth.retryDelayMs(), token);
+  try {
+    await move();
+  } catch (moveErr) {
+    ctx.redisHealth.report(moveErr, `job:${queue}`);
+    if (await ctx.redisHealth.writable(Math.floor(ctx.config.ops.jobLockMs / 2)))
+      await move().catch((e: unknown) => ctx.redisHealth.report(e, `job:${queue}`));
+  }
+  return new DelayedError(`${describeInfraCause(cause)}; job delayed, no attempt spent`);
+}
+
+/**
  * One BullMQ worker with its own blocking connection: each job runs with a
  * child logger (queue, jobId, feedId/articleId), is timed and counted, and
- * its failures are logged with their reason.
+ * its failures are logged with their reason; infrastructure errors delay the
+ * job instead (delayForInfra) and are logged once per outage by ctx.redisHealth.
  */
 export function startWorker<T, R>(
   ctx: PipelineContext,
@@ -70,6 +104,10 @@ export function startWorker<T, R>(
       const stop = jobMetrics.duration.startTimer({ queue });
       try {
         return await handler(job, jobCtx, token);
+      } catch (err) {
+        const delayed = token ? await delayForInfra(ctx, queue, job, token, err) : null;
+        if (delayed) holdWhileFailing();
+        throw delayed ?? err;
       } finally {
         stop();
         active.delete(job);
@@ -85,6 +123,21 @@ export function startWorker<T, R>(
     },
   );
   const untrack = trackWorker(worker);
+  // BullMQ retries a failed job fetch at once on a reply error (OOM, MISCONF…): ~800 fetches a
+  // second per worker against a Redis that refuses them. So this worker stops fetching until
+  // a write succeeds again; jobs already running finish or are delayed as usual.
+  const throttle = createLogThrottle();
+  let pausedForInfra = false;
+  let closing = false;
+  const holdWhileFailing = () => {
+    if (pausedForInfra || closing || ctx.redisHealth.state().ok) return;
+    pausedForInfra = true;
+    void worker.pause(true).catch(() => undefined);
+    void ctx.redisHealth.writable(24 * 3600 * 1000).then(() => {
+      pausedForInfra = false;
+      if (!closing) void worker.resume();
+    });
+  };
   worker.on('completed', () => jobMetrics.processed.inc({ queue }));
   worker.on('failed', (job, err) => {
     const final = isFinalFailure(job, err);
@@ -94,16 +147,27 @@ export function startWorker<T, R>(
       'job failed',
     );
   });
-  worker.on('error', (err) => ctx.log.error({ queue, err: err.message }, 'worker error'));
+  // Connection and command errors of the worker's own loop: one line per outage, not per retry;
+  // other errors during an outage (locks it could not renew) are its symptoms, counted in its end
+  // line; the rest at most once per kind per 10 s (one incident repeats per job).
+  worker.on('error', (err) => {
+    if (ctx.redisHealth.report(err, `worker:${queue}`)) holdWhileFailing();
+    else if (!ctx.redisHealth.absorb(`worker:${queue}`))
+      throttle(messageKind(err.message), (suppressed) =>
+        ctx.log.error({ queue, err: err.message, ...(suppressed ? { suppressed } : {}) }, 'worker error'),
+      );
+  });
   const close = worker.close.bind(worker);
   return Object.assign(worker, {
     close: async () => {
+      closing = true;
       untrack();
       await close();
       await connection.quit().catch(() => connection.disconnect());
     },
     // close() may already be waiting on the active jobs, and BullMQ then ignores a later close(true).
     forceClose: async () => {
+      closing = true;
       untrack();
       connection.disconnect();
     },

@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import { feedIdFor } from '../feeds/feed-id.js';
 import { readFeedList } from '../feeds/feed-list.js';
 import { type Logger, redactUrl } from '../log.js';
+import { type ReconcileReport, reconcile, unfinished } from '../ops/reconcile.js';
 import { waitForRedis } from '../ops/redis-startup.js';
 import { createContext, type PipelineContext } from '../pipeline/context.js';
 import { activeFeeds, type RegisteredFeed } from '../pipeline/feed-registry.js';
@@ -115,7 +116,36 @@ export type RunSummary = {
   articlesStored: number;
   clusters: number;
   failures: number;
+  /** Jobs that ran out of attempts on an error that recorded nothing (not a feed or page judged bad), and never succeeded later. */
+  failedForGood: number;
+  /** Seen URLs still without a stored article or cluster when the run ended. */
+  unfinished: number;
+  /** Jobs queued again by reconcile (before and after the feeds were polled). */
+  reconciled: number;
 };
+
+const EMPTY_SUMMARY: RunSummary = {
+  feeds: 0,
+  items: 0,
+  articlesStored: 0,
+  clusters: 0,
+  failures: 0,
+  failedForGood: 0,
+  unfinished: 0,
+  reconciled: 0,
+};
+
+/** The job failed on purpose after recording why (a feed or page judged bad): not lost work. */
+function isRecordedOutcome(err: Error): boolean {
+  return err instanceof UnrecoverableError || err.name === 'UnrecoverableError';
+}
+
+function requeued(r: ReconcileReport): number {
+  return r.reenqueued.articles + r.reenqueued.dedup;
+}
+
+/** Rounds of "drain, reconcile" after the poll: a job re-enqueued by the last round is reported unfinished. */
+const RECONCILE_ROUNDS = 3;
 
 /** Poll every feed once, wait until every queue is drained, report what happened. */
 export async function runOnce(config: Config, log: Logger, opts: RunOptions): Promise<RunSummary> {
@@ -123,20 +153,27 @@ export async function runOnce(config: Config, log: Logger, opts: RunOptions): Pr
   const offSignals = onSignals(() => stop.abort());
   if (!(await waitForRedis(config, log, stop.signal))) {
     offSignals();
-    return { feeds: 0, items: 0, articlesStored: 0, clusters: 0, failures: 0 };
+    return { ...EMPTY_SUMMARY };
   }
   const ctx = createContext(config, log);
+  const reconcileLogged = async (when: string): Promise<ReconcileReport> => {
+    const r = await reconcile(ctx);
+    if (requeued(r) || r.inFlight)
+      log.info({ ...r, when }, 'run --once: reconcile re-enqueued unfinished work');
+    return r;
+  };
+  // Work an earlier run took in but never finished (Redis full or down, a crash) comes first.
+  const before = await reconcileLogged('start');
   const feeds = opts.feedsList
     ? await feedsFromList(opts.feedsList, config)
     : await activeFeeds(ctx.redis, ctx.keys, config);
   const workers = startPipelineWorkers(ctx);
-  const summary: RunSummary = { feeds: feeds.length, items: 0, articlesStored: 0, clusters: 0, failures: 0 };
+  const summary: RunSummary = { ...EMPTY_SUMMARY, feeds: feeds.length, reconciled: requeued(before) };
   let clustered = 0;
   const isFinal = (job: { attemptsMade: number; opts: { attempts?: number } } | undefined, err: Error) =>
-    err instanceof UnrecoverableError ||
-    err.name === 'UnrecoverableError' ||
-    !job ||
-    job.attemptsMade >= (job.opts.attempts ?? 1);
+    isRecordedOutcome(err) || !job || job.attemptsMade >= (job.opts.attempts ?? 1);
+  // Keyed by queue and job id: a job reconcile re-enqueues and that then succeeds is not lost.
+  const lost = new Set<string>();
   workers.feeds.on('completed', (_job, r: FeedJobResult) => {
     summary.items += r.items;
   });
@@ -147,30 +184,46 @@ export async function runOnce(config: Config, log: Logger, opts: RunOptions): Pr
     clustered++;
   });
   for (const w of [workers.feeds, workers.articles, workers.dedup]) {
+    w.on('completed', (job) => lost.delete(`${w.name}:${job.id}`));
     w.on('failed', (job, err) => {
-      if (isFinal(job, err)) summary.failures++;
+      if (!isFinal(job, err)) return;
+      summary.failures++;
+      if (!isRecordedOutcome(err)) lost.add(`${w.name}:${job?.id}`);
     });
   }
   const progress = opts.progress ? createProgress({ label: 'run --once', rateOf: 'stored' }) : null;
   await enqueueFeedsOnce(ctx.queues.feeds, feeds, randomBytes(4).toString('hex'));
-  let idlePolls = 0;
   let lastLog = Date.now();
-  while (!stop.signal.aborted && idlePolls < 2) {
-    await new Promise((r) => setTimeout(r, 200));
-    const pending = await pendingJobs(ctx.queues);
-    idlePolls = pending === 0 ? idlePolls + 1 : 0;
-    progress?.update({
-      items: summary.items,
-      stored: summary.articlesStored,
-      clustered,
-      failures: summary.failures,
-      pending,
-    });
-    if (!progress && Date.now() - lastLog > 5_000) {
-      lastLog = Date.now();
-      log.info({ pending, ...summary }, 'run --once: working');
+  const drain = async () => {
+    let idlePolls = 0;
+    while (!stop.signal.aborted && idlePolls < 2) {
+      await new Promise((r) => setTimeout(r, 200));
+      const pending = await pendingJobs(ctx.queues);
+      idlePolls = pending === 0 ? idlePolls + 1 : 0;
+      progress?.update({
+        items: summary.items,
+        stored: summary.articlesStored,
+        clustered,
+        failures: summary.failures,
+        pending,
+      });
+      if (!progress && Date.now() - lastLog > 5_000) {
+        lastLog = Date.now();
+        log.info({ pending, ...summary }, 'run --once: working');
+      }
     }
+  };
+  await drain();
+  // Drained is not done: a job that failed for good, or was dropped mid-outage, left a seen URL behind.
+  for (let round = 1; round <= RECONCILE_ROUNDS && !stop.signal.aborted; round++) {
+    const r = await reconcileLogged(`end, round ${round}`);
+    summary.unfinished = unfinished(r);
+    if (!requeued(r)) break;
+    summary.reconciled += requeued(r);
+    if (round === RECONCILE_ROUNDS) break;
+    await drain();
   }
+  summary.failedForGood = lost.size;
   progress?.done();
   offSignals();
   summary.clusters = await ctx.redis.zcard(ctx.keys.clustersByUpdate);

@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { redisRtt } from '../ops/redis-startup.js';
 import type { PipelineContext } from '../pipeline/context.js';
@@ -22,6 +23,12 @@ export const jobMetrics = {
     name: 'wiresift_jobs_failed_total',
     help: 'Job attempts that failed, per queue; final="true" when no retry is left',
     labelNames: ['queue', 'final'],
+    registers: [processRegistry],
+  }),
+  infraDelayed: new Counter({
+    name: 'wiresift_jobs_infra_delayed_total',
+    help: 'Jobs put back as delayed, no attempt spent, after a Redis infrastructure error (cause: oom, connection…)',
+    labelNames: ['queue', 'cause'],
     registers: [processRegistry],
   }),
   duration: new Histogram({
@@ -70,12 +77,86 @@ export function fetchOutcomeLabel(outcome: { status?: number; code?: string }): 
     : 'other';
 }
 
+type RedisSnapshot = {
+  ok: boolean;
+  queues?: Array<Record<string, number>>;
+  articles?: number;
+  clusters?: number;
+  rtt?: number;
+  feeds?: Record<string, number>;
+};
+
+/** fn's value, or undefined when it fails or takes longer than timeoutMs. */
+async function within<T>(timeoutMs: number, fn: () => Promise<T>): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      fn(),
+      new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), timeoutMs);
+      }),
+    ]);
+  } catch {
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Every Redis read of one scrape, in parallel, each within `timeoutMs`, and
+ * shared by the gauges of that scrape (prom-client collects them at once).
+ * With Redis away (the probe connection not ready) nothing is read at all:
+ * the scrape answers at once with the process metrics, wiresift_redis_up 0
+ * and the Redis gauges absent.
+ */
+function redisSnapshots(ctx: PipelineContext, probe: Redis, timeoutMs: number): () => Promise<RedisSnapshot> {
+  let current: Promise<RedisSnapshot> | null = null;
+  const take = async (): Promise<RedisSnapshot> => {
+    if (probe.status !== 'ready') return { ok: false };
+    const [queues, articles, clusters, rtt, feeds] = await Promise.all([
+      // The queues' own connection waits out an outage: the timeout bounds that wait.
+      within(timeoutMs, () =>
+        Promise.all(
+          ctx.queues.all.map((q) =>
+            q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized'),
+          ),
+        ),
+      ),
+      within(timeoutMs, () => countArticles(probe, ctx.keys)),
+      within(timeoutMs, () => probe.zcard(ctx.keys.clustersByUpdate)),
+      within(timeoutMs, () => redisRtt(probe)),
+      within(timeoutMs, async () => {
+        const active = await activeFeeds(probe, ctx.keys, ctx.config);
+        return feedHealthCounts(
+          probe,
+          ctx.keys,
+          active.map((f) => f.feedId),
+        );
+      }),
+    ]);
+    const snap = { queues, articles, clusters, rtt, feeds };
+    return { ...snap, ok: Object.values(snap).every((v) => v !== undefined) };
+  };
+  return () => {
+    current ??= take().finally(() => {
+      // The next scrape reads afresh; the gauges of this one already hold this promise.
+      setImmediate(() => {
+        current = null;
+      });
+    });
+    return current;
+  };
+}
+
 /**
  * Per-process counters plus gauges read from Redis at scrape time, so every
- * replica reports the shared queue truth.
+ * replica reports the shared queue truth. `probe` should fail fast
+ * (connectProbeRedis); the process metrics are served whatever Redis does.
  */
-export function createMetrics(ctx: PipelineContext): Registry {
+export function createMetrics(ctx: PipelineContext, probe: Redis = ctx.redis, timeoutMs = 800): Registry {
   const registry = new Registry();
+  const snapshot = redisSnapshots(ctx, probe, timeoutMs);
   collectDefaultMetrics({ register: registry, prefix: 'wiresift_process_' });
   new Gauge({
     name: 'wiresift_queue_jobs',
@@ -83,56 +164,48 @@ export function createMetrics(ctx: PipelineContext): Registry {
     labelNames: ['queue', 'state'],
     registers: [registry],
     async collect() {
-      for (const q of ctx.queues.all) {
-        const counts = await q.getJobCounts(
-          'waiting',
-          'active',
-          'delayed',
-          'failed',
-          'completed',
-          'prioritized',
-        );
-        for (const [state, n] of Object.entries(counts)) this.set({ queue: q.name, state }, n);
-      }
+      this.reset();
+      (await snapshot()).queues?.forEach((counts, i) => {
+        for (const [state, n] of Object.entries(counts))
+          this.set({ queue: ctx.queues.all[i]!.name, state }, n);
+      });
     },
   });
-  new Gauge({
-    name: 'wiresift_articles',
-    help: 'Articles stored',
-    registers: [registry],
-    async collect() {
-      this.set(await countArticles(ctx.redis, ctx.keys));
-    },
-  });
-  new Gauge({
-    name: 'wiresift_clusters',
-    help: 'Clusters stored',
-    registers: [registry],
-    async collect() {
-      this.set(await ctx.redis.zcard(ctx.keys.clustersByUpdate));
-    },
-  });
-  new Gauge({
-    name: 'wiresift_redis_rtt_seconds',
-    help: 'Round-trip time of a Redis PING at scrape time',
-    registers: [registry],
-    async collect() {
-      this.set(await redisRtt(ctx.redis));
-    },
-  });
+  const single = (name: string, help: string, pick: (s: RedisSnapshot) => number | undefined) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        const v = pick(await snapshot());
+        if (v !== undefined) this.set(v);
+      },
+    });
+  single('wiresift_articles', 'Articles stored', (s) => s.articles);
+  single('wiresift_clusters', 'Clusters stored', (s) => s.clusters);
+  single('wiresift_redis_rtt_seconds', 'Round-trip time of a Redis PING at scrape time', (s) => s.rtt);
+  single(
+    'wiresift_redis_up',
+    '1 when this scrape read every Redis gauge, 0 when Redis was unreachable or slow (those gauges are then absent; /readyz says why)',
+    (s) => (s.ok ? 1 : 0),
+  );
   new Gauge({
     name: 'wiresift_feeds',
     help: 'Active feeds per health (ok, error, backoff, never polled)',
     labelNames: ['health'],
     registers: [registry],
     async collect() {
-      const feeds = await activeFeeds(ctx.redis, ctx.keys, ctx.config);
-      const counts = await feedHealthCounts(
-        ctx.redis,
-        ctx.keys,
-        feeds.map((f) => f.feedId),
-      );
-      for (const [health, n] of Object.entries(counts)) this.set({ health }, n);
+      this.reset();
+      for (const [health, n] of Object.entries((await snapshot()).feeds ?? {})) this.set({ health }, n);
+    },
+  });
+  new Gauge({
+    name: 'wiresift_redis_failing',
+    help: '1 while this process is waiting out a Redis fault (OOM, MISCONF, READONLY, lost connection…)',
+    registers: [registry],
+    collect() {
+      this.set(ctx.redisHealth.state().ok ? 0 : 1);
     },
   });
   return Registry.merge([registry, processRegistry]);

@@ -34,7 +34,8 @@ function embeddedIPv4(addr: ipaddr.IPv6): ipaddr.IPv4 {
 /**
  * True for every address a fetch from the open internet must never reach:
  * loopback, RFC 1918, link-local (cloud metadata at 169.254.169.254), CGNAT,
- * 0.0.0.0/8, multicast, reserved, ULA, and IPv6 forms that wrap one of those.
+ * 0.0.0.0/8, multicast, reserved, ULA, IPv4-compatible ::/96, and IPv6 forms that
+ * wrap one of those.
  * Unparseable input counts as private, so a parsing gap fails closed.
  */
 export function isPrivateAddress(ip: string): boolean {
@@ -50,6 +51,9 @@ export function isPrivateAddress(ip: string): boolean {
   }
   if (addr.kind() === 'ipv4') return BLOCKED_V4_RANGES.has(addr.range());
   const v6 = addr as ipaddr.IPv6;
+  // ::/96 (IPv4-compatible, deprecated by RFC 4291) is no range of ipaddr.js's: ::7f00:1 reads as
+  // "unicast" yet some stacks route it to 127.0.0.1. Nothing public lives there, so all of it is refused.
+  if (v6.parts.slice(0, 6).every((p) => p === 0)) return true;
   const range = v6.range();
   if (V4_EMBEDDING_V6_RANGES.has(range)) return BLOCKED_V4_RANGES.has(embeddedIPv4(v6).range());
   return range !== 'unicast';

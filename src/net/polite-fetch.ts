@@ -11,9 +11,12 @@ export function createNetGate(
   redis: Redis,
   keys: Keys,
   fetchOptions: FetchOptions,
-  opts: { politeness: PolitenessOptions; robots: RobotsOptions },
+  opts: { politeness: PolitenessOptions; robots: RobotsOptions; outbound?: { maxConcurrent: number } },
 ): NetGate {
-  const politeness = new HostPoliteness(redis, keys, opts.politeness);
+  const politeness = new HostPoliteness(redis, keys, {
+    ...opts.politeness,
+    maxConcurrentOutbound: opts.outbound?.maxConcurrent ?? 0,
+  });
   const fetchRobots = robotsFetcher(fetchOptions);
   // robots.txt is a request to the host like any other, so it waits for a slot too.
   const robots = new RobotsCache(redis, keys, opts.robots, fetchOptions.userAgent, (url) =>

@@ -7,6 +7,7 @@ import { FeedParsePool, parseLimitsFrom } from '../feeds/parse-pool.js';
 import type { Logger } from '../log.js';
 import type { FetchOptions } from '../net/fetch.js';
 import { createNetGate, type NetGate } from '../net/polite-fetch.js';
+import { RedisHealth } from '../ops/redis-health.js';
 import { createQueues, type Queues } from '../queues/queues.js';
 import { ClusterIndex } from '../store/cluster-index.js';
 import { ExpiringMemo } from '../store/expiring-memo.js';
@@ -29,6 +30,8 @@ export type PipelineContext = {
   learnedLines: ExpiringMemo<string[]>;
   /** Worker threads every feed is parsed on, within feedLimits. */
   feedParser: FeedParsePool;
+  /** Redis outages and refusals seen by this process, logged once per change of state. */
+  redisHealth: RedisHealth;
   close(): Promise<void>;
 };
 
@@ -38,6 +41,37 @@ export function connectRedis(config: Config, name: string): Redis {
     maxRetriesPerRequest: null,
     connectionName: `wiresift:${name}`,
     lazyConnect: false,
+  });
+}
+
+/**
+ * A connection for probes (/readyz, /metrics) that fails at once instead of
+ * queueing: the pipeline's connections wait out an outage (offline queue,
+ * unlimited retries), which made those routes hang while Redis was down.
+ */
+export function connectProbeRedis(config: Config, name: string, timeoutMs = 800): Redis {
+  return new Redis(config.redis.url, {
+    connectionName: `wiresift:${name}`,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: timeoutMs,
+    connectTimeout: Math.max(timeoutMs, 1000),
+  });
+}
+
+/** True once `redis` is ready; waits up to `ms` while it is (re)connecting, false after. */
+export function readyWithin(redis: Redis, ms: number): Promise<boolean> {
+  if (redis.status === 'ready') return Promise.resolve(true);
+  if (redis.status === 'end' || redis.status === 'close') return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+      resolve(ok);
+    };
+    const onReady = () => done(true);
+    const timer = setTimeout(() => done(false), ms);
+    redis.once('ready', onReady);
   });
 }
 
@@ -63,9 +97,21 @@ export function dedupPolicyFrom(config: Config): DedupPolicy {
 
 export function createContext(config: Config, log: Logger): PipelineContext {
   const redis = connectRedis(config, 'store');
-  redis.on('error', (err) => log.error({ err: err.message }, 'redis connection error'));
   const keys = keysFor(config.redis.prefix);
+  const redisHealth = new RedisHealth({
+    probe: () => redis.set(keys.writeProbe, String(process.pid), 'PX', 10_000),
+    log,
+    retryMinMs: config.ops.redisRetryMinMs,
+    retryMaxMs: config.ops.redisRetryMaxMs,
+  });
+  // Every reconnect attempt emits an error: the health logs the outage once, not each attempt.
+  const onError = (source: string) => (err: Error) => {
+    if (!redisHealth.report(err, source)) log.error({ source, err: err.message }, 'redis error');
+  };
+  redis.on('error', onError('store'));
   const queues = createQueues(redis, config);
+  // A Queue without an 'error' listener prints each error's raw stack with console.error.
+  for (const q of queues.all) q.on('error', onError(`queue:${q.name}`));
   const { bands, rows } = optimalLshParams(config.dedup.candidateThreshold, config.dedup.numPerm);
   const clusterIndex = new ClusterIndex(redis, keys, {
     bands,
@@ -88,7 +134,9 @@ export function createContext(config: Config, log: Logger): PipelineContext {
     clusterIndex,
     learnedLines: new ExpiringMemo(config.extract.learnedBoilerplate.memoSeconds * 1000),
     feedParser,
+    redisHealth,
     close: async () => {
+      redisHealth.close();
       await feedParser.close();
       await queues.close();
       await redis.quit().catch(() => redis.disconnect());

@@ -6,6 +6,7 @@ import type { ExtractedArticle } from '../extract/types.js';
 import { FetchError } from '../net/fetch-error.js';
 import { HostBusyError } from '../net/host-politeness.js';
 import { politeFetch } from '../net/polite-fetch.js';
+import { infraCause } from '../ops/infra-errors.js';
 import { articleJobId } from '../queues/job-ids.js';
 import type { ArticleJob, ArticleJobResult } from '../queues/jobs.js';
 import { type ArticleRecord, type ArticleSource, getArticleFields, saveArticle } from '../store/articles.js';
@@ -70,7 +71,8 @@ async function fetchAndExtract(
     failure = page.reason ?? `extract: page is ${page.status}`;
     pageResult = page;
   } catch (err) {
-    if (err instanceof HostBusyError) throw err; // the worker delays the job; no attempt is spent
+    // The worker delays the job, no attempt spent: a busy host or Redis refusing writes is not the page's fault.
+    if (err instanceof HostBusyError || infraCause(err)) throw err;
     // A transient failure is retried by BullMQ before the feed's text stands in.
     if (err instanceof FetchError && err.retryable && !isLastAttempt) throw err;
     failure = err instanceof Error ? err.message : String(err);

@@ -7,6 +7,7 @@ import type { FeedItem } from '../feeds/parse-feed.js';
 import { FetchError } from '../net/fetch-error.js';
 import { HostBusyError } from '../net/host-politeness.js';
 import { politeFetch } from '../net/polite-fetch.js';
+import { infraCause } from '../ops/infra-errors.js';
 import { articleJobId } from '../queues/job-ids.js';
 import type { ArticleJob, FeedJob, FeedJobResult } from '../queues/jobs.js';
 import { isKnownUrl, rememberUrl } from '../store/articles.js';
@@ -68,8 +69,8 @@ export async function pollFeed(ctx: PipelineContext, job: FeedJob, now = Date.no
       { pool: ctx.feedParser, maxItems: ctx.config.feedLimits.maxItemsPerPoll },
     );
   } catch (err) {
-    // Waiting for a slot says nothing about the feed: the worker delays the job.
-    if (err instanceof HostBusyError) throw err;
+    // Waiting for a slot, or Redis refusing writes, says nothing about the feed: the worker delays the job.
+    if (err instanceof HostBusyError || infraCause(err)) throw err;
     const fetchErr = err instanceof FetchError ? err : undefined;
     const nextFetchAt =
       now + failureDelayMs(ctx.config.schedule, state.consecutiveErrors + 1, fetchErr?.retryAfterMs);

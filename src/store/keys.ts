@@ -47,8 +47,14 @@ export function keysFor(prefix: string) {
     hostLeases: (host: string) => `${prefix}host:${host}:leases`,
     /** STRING: earliest time (ms) the next request to this host may start. */
     hostNextAt: (host: string) => `${prefix}host:${host}:next`,
+    /** ZSET: leases on the deployment-wide outbound cap (net.outbound.maxConcurrent); like hostLeases. */
+    outboundLeases: `${prefix}net:outbound:leases`,
+    /** STRING: never written (the outbound cap has no minimum delay); read by the shared lease script. */
+    outboundNextAt: `${prefix}net:outbound:next`,
     /** STRING: robots.txt of one origin as fetched (capped), or a marker; expires after net.robots.ttlSeconds. */
     robots: (origin: string) => `${prefix}robots:${origin}`,
+    /** STRING: a short-lived write (PX) that proves Redis takes writes again after an OOM/MISCONF episode. */
+    writeProbe: `${prefix}ops:write-probe`,
     /** HASH: run counters (items, articles stored, failures) for summaries and metrics. */
     stats: `${prefix}stats`,
     /**

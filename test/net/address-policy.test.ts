@@ -32,6 +32,13 @@ describe('isPrivateAddress', () => {
     '64:ff9b::a9fe:a9fe',
     '2002:7f00:1::1',
     '2001:db8::1',
+    // IPv4-compatible ::/96: ::7f00:1 is 127.0.0.1 and ::a9fe:a9fe is 169.254.169.254 on stacks
+    // that still route them; the whole range is refused, public-looking embedded addresses too.
+    '::7f00:1',
+    '::a9fe:a9fe',
+    '::a00:1',
+    '::808:808',
+    '[::7f00:1]',
     'not-an-ip',
     '',
   ])('refuses %s', (ip) => {

@@ -362,6 +362,8 @@ describe('safeFetch: URL and SSRF guard', () => {
     'http://2130706433/',
     'http://100.64.1.1/',
     'http://[fd00::1]/',
+    'http://[::7f00:1]/',
+    'http://[::a9fe:a9fe]/',
   ])('refuses %s under the default policy', async (url) => {
     const started = Date.now();
     await expectCode(url, opts({ policy: DEFAULT_NETWORK_POLICY, timeoutMs: 5000 }), 'ssrf_blocked');

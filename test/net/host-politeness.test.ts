@@ -1,10 +1,12 @@
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/log.js';
 import { HostBusyError, HostPoliteness, type PolitenessOptions } from '../../src/net/host-politeness.js';
+import { createContext } from '../../src/pipeline/context.js';
 import { delayWhenHostBusy } from '../../src/queues/delay-when-busy.js';
 import { keysFor } from '../../src/store/keys.js';
-import { connectTestRedis, dropPrefix, uniquePrefix } from '../support/redis.js';
+import { connectTestRedis, dropPrefix, testConfig, uniquePrefix } from '../support/redis.js';
 
 const admin = connectTestRedis();
 const connections: Redis[] = [];
@@ -129,5 +131,58 @@ describe('per-host politeness shared through Redis', () => {
       await worker.close();
       await queue.close();
     }
+  });
+
+  it('takes the outbound cap from the config (net.outbound.maxConcurrent, env WIRESIFT_OUTBOUND_MAX_CONCURRENCY)', async () => {
+    const prefix = uniquePrefix('polite');
+    const defaults = createContext(testConfig(prefix), createLogger('silent'));
+    const set = createContext(
+      testConfig(prefix, { WIRESIFT_OUTBOUND_MAX_CONCURRENCY: '3' }),
+      createLogger('silent'),
+    );
+    expect(defaults.gate.politeness.options.maxConcurrentOutbound).toBe(64);
+    expect(set.gate.politeness.options.maxConcurrentOutbound).toBe(3);
+    await defaults.close();
+    await set.close();
+  });
+
+  it('caps requests in flight to all hosts together across replicas, whatever the number of hosts', async () => {
+    // Per-host slots would let all 40 run at once: every request is to a host of its own.
+    const { a, b } = twoReplicas({ maxConcurrentPerHost: 2, maxConcurrentOutbound: 5 });
+    let inFlight = 0;
+    let peak = 0;
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        (i % 2 ? a : b).limiter.withSlot(`http://host-${i}.example/item`, async () => {
+          inFlight++;
+          peak = Math.max(peak, inFlight);
+          await sleep(30);
+          inFlight--;
+        }),
+      ),
+    );
+    expect(peak).toBe(5);
+  });
+
+  it('gives up on the outbound cap after maxWaitMs with a reason of its own, and releases its slots on every path', async () => {
+    const { a, b, prefix } = twoReplicas({ maxConcurrentPerHost: 1, maxConcurrentOutbound: 2, maxWaitMs: 0 });
+    const keys = keysFor(prefix);
+    const held = [await a.limiter.acquireOutbound(), await a.limiter.acquireOutbound()];
+    const err = await b.limiter.withSlot('http://free.example/', async () => 'ran').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HostBusyError);
+    expect((err as HostBusyError).message).toMatch(
+      /^net: outbound limit reached \(2 requests in flight across replicas\), retry in \d+ ms$/,
+    );
+    for (const lease of held) await a.limiter.release(lease);
+    // Host busy after the outbound slot was taken: the outbound slot goes back.
+    const hog = await a.limiter.acquire('busy.example');
+    await expect(b.limiter.withSlot('http://busy.example/', async () => 'ran')).rejects.toThrow(
+      /host busy\.example/,
+    );
+    expect(await admin.zcard(keys.outboundLeases)).toBe(0);
+    await a.limiter.release(hog);
+    expect(await b.limiter.withSlot('http://busy.example/', async () => 'ran')).toBe('ran');
+    expect(await admin.zcard(keys.outboundLeases)).toBe(0);
+    expect(await admin.zcard(keys.hostLeases('busy.example'))).toBe(0);
   });
 });

@@ -4,7 +4,14 @@ import { keyFamily } from '../../src/bench/load-bench.js';
 import { createProgress } from '../../src/cli/progress.js';
 import { fetchOutcomeLabel } from '../../src/http/metrics.js';
 import { buildOpsServer } from '../../src/http/server.js';
-import { createLogger, formatPretty, loggerOptions, redactUrl } from '../../src/log.js';
+import {
+  createLogger,
+  createLogThrottle,
+  formatPretty,
+  loggerOptions,
+  messageKind,
+  redactUrl,
+} from '../../src/log.js';
 import { backoffMs } from '../../src/ops/redis-startup.js';
 import { createContext } from '../../src/pipeline/context.js';
 import { testConfig, uniquePrefix } from '../support/redis.js';
@@ -150,6 +157,71 @@ describe('ops routes', () => {
     expect(ready.statusCode).toBe(200);
     expect(ready.json()).toMatchObject({ ok: true, redis: 'up', reasons: [] });
     await app.close();
+  });
+});
+
+describe('log throttle', () => {
+  it('logs one line per kind per window and carries the count of the repeats', () => {
+    let t = 0;
+    const throttle = createLogThrottle(10_000, () => t);
+    const logged: Array<[string, number]> = [];
+    const say = (msg: string) => throttle(messageKind(msg), (n) => logged.push([msg, n]));
+    for (const id of ['a-1f2e3d4c5b6a7980', 'a-0000000000000001', 'a-abcdef0123456789'])
+      say(`Missing key for job ${id}. moveToFinished`);
+    say('could not renew lock for job a-1f2e3d4c5b6a7980');
+    t = 10_001;
+    say('Missing key for job a-9. moveToFinished');
+    expect(logged).toEqual([
+      ['Missing key for job a-1f2e3d4c5b6a7980. moveToFinished', 0],
+      ['could not renew lock for job a-1f2e3d4c5b6a7980', 0],
+      ['Missing key for job a-9. moveToFinished', 2],
+    ]);
+  });
+});
+
+describe('/metrics without a token', () => {
+  const made: Array<ReturnType<typeof createContext>> = [];
+  const server = async (env: Record<string, string> = {}) => {
+    const ctx = createContext(testConfig(uniquePrefix('metrics'), env), createLogger('silent'));
+    made.push(ctx);
+    return buildOpsServer(ctx);
+  };
+  afterAll(async () => {
+    for (const c of made) await c.close();
+  });
+
+  it('answers loopback only by default; another address gets 403 naming the two settings', async () => {
+    const app = await server();
+    for (const remoteAddress of ['127.0.0.1', '::1', '::ffff:127.0.0.1'])
+      expect((await app.inject({ url: '/metrics', remoteAddress })).statusCode, remoteAddress).toBe(200);
+    for (const remoteAddress of ['10.0.0.5', '192.168.1.9', '2001:db8::1', '::ffff:10.0.0.5']) {
+      const r = await app.inject({ url: '/metrics', remoteAddress });
+      expect(r.statusCode, remoteAddress).toBe(403);
+      expect(r.json().error).toMatch(/WIRESIFT_METRICS_TOKEN.*WIRESIFT_METRICS_ALLOWED_NETWORKS/);
+    }
+    // A forwarded header is the client's word, not its address.
+    const forged = await app.inject({
+      url: '/metrics',
+      remoteAddress: '10.0.0.5',
+      headers: { 'x-forwarded-for': '127.0.0.1' },
+    });
+    expect(forged.statusCode).toBe(403);
+    await app.close();
+  });
+
+  it('answers the listed networks', async () => {
+    const app = await server({ WIRESIFT_METRICS_ALLOWED_NETWORKS: '10.0.0.0/8, 2001:db8::/32' });
+    expect((await app.inject({ url: '/metrics', remoteAddress: '10.1.2.3' })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/metrics', remoteAddress: '::ffff:10.1.2.3' })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/metrics', remoteAddress: '2001:db8::7' })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/metrics', remoteAddress: '127.0.0.1' })).statusCode).toBe(403);
+    await app.close();
+  });
+
+  it('refuses a network that is not an address or range, naming the key', () => {
+    expect(() =>
+      testConfig(uniquePrefix('metrics'), { WIRESIFT_METRICS_ALLOWED_NETWORKS: '10.0.0.0/99' }),
+    ).toThrow(/metricsAllowedNetworks/);
   });
 });
 
