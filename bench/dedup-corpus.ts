@@ -87,6 +87,9 @@ async function main(): Promise<void> {
       predictions[url] = { cluster: result.clusterId };
     }
     const elapsed = performance.now() - started;
+    // The policy may move an article after its own assignment (a page found to be a
+    // container, a short copy with a better host): score the final placement.
+    for (const [url, id] of ids) predictions[url] = { cluster: (await index.clusterOf(id)) ?? '' };
 
     const predFile = path.join(workDir, 'predictions.json');
     writeFileSync(predFile, JSON.stringify({ pages: predictions }));

@@ -106,6 +106,7 @@ export const configSchema = z.strictObject({
           containerMinShare: share,
           containerMaxShare: share,
           quoteContainment: share,
+          quoteKeyContainment: share,
           containerOverlap: share,
         })
         .partial()

@@ -75,8 +75,8 @@ export function placePages(
       else if (
         r.aInB >= policy.containerMinShare &&
         r.bInA >= policy.quoteContainment &&
-        // A quote keeps its figures and names; a shared page template does not make one.
-        (sorted[q]!.sketch.keyCount < policy.minKeyTerms || r.keysBInA >= policy.keyContainmentThreshold) &&
+        // A quote is verbatim: it keeps its figures and names. A shared page template does not make one.
+        (sorted[q]!.sketch.keyCount < policy.minKeyTerms || r.keysBInA >= policy.quoteKeyContainment) &&
         sorted[q]!.sketch.tokenCount >= policy.minTokensForContainment
       )
         sources.push(q);

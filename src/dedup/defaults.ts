@@ -34,6 +34,7 @@ export const DEFAULT_CLUSTERING = {
   containerMinShare: 0.15,
   containerMaxShare: 0.6,
   quoteContainment: 0.5,
+  quoteKeyContainment: 0.8,
   containerOverlap: 0.25,
 } satisfies Partial<DedupPolicy>;
 

@@ -38,6 +38,8 @@ export type DedupPolicy = {
   containerMaxShare: number;
   /** ...and each of them is a quote: at least this share of it is inside the container. */
   quoteContainment: number;
+  /** ...holding this share of its key terms (a quote is verbatim). */
+  quoteKeyContainment: number;
   /** Two quoted texts are disjoint parts of a container when their shared signature positions overlap at most this much. */
   containerOverlap: number;
 };

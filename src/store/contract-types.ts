@@ -37,6 +37,8 @@ export type ArticleHash = {
   via?: string;
   /** Set by dedup on containers: comma-separated ids of the articles it quotes (their clusters are what it contains). */
   contains?: string;
+  /** Set by dedup on quoted articles: comma-separated ids of containers that quote it (check each container's `contains`). */
+  quotedIn?: string;
   /** Set by dedup: decimal token count (the representative's "most complete"). */
   tokens?: string;
   /** Set by dedup: the article's numeric LSH ref. */

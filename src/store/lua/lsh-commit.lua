@@ -130,6 +130,7 @@ local function resolve(to)
 end
 
 local function set_placement(key, m)
+  -- kind, via and contains as the plan says; '' clears a field.
   local set, del = {}, {}
   for _, f in ipairs({'kind', 'via', 'contains'}) do
     local v = m[f] or ''
@@ -142,6 +143,15 @@ local function set_placement(key, m)
   end
   if #set > 0 then redis.call('HSET', key, unpack(set)) end
   if #del > 0 then redis.call('HDEL', key, unpack(del)) end
+  -- The reverse link, for "quoted in" on the quoted stories' pages (readers
+  -- re-check it against the container's own `contains`).
+  for q in string.gmatch(m.contains or '', '[^,]+') do
+    local qk = article_key(q)
+    local list = redis.call('HGET', qk, 'quotedIn') or ''
+    if not string.find(',' .. list .. ',', ',' .. m.id .. ',', 1, true) then
+      redis.call('HSET', qk, 'quotedIn', list == '' and m.id or (list .. ',' .. m.id))
+    end
+  end
 end
 
 -- touched[cid] = {lost = a member left, gained = members that arrived}
