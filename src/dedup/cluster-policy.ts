@@ -1,7 +1,22 @@
 import { type DedupPolicy, type DocSketch, type Link, linkOf, relate } from './policy.js';
 
-/** A page as the clustering policy sees it. */
-export type PolicyPage = { id: string; sketch: DocSketch };
+/**
+ * A page as the clustering policy sees it. `container` marks a page already
+ * found to be a container (with what it was found to quote): the evidence for
+ * that only grows as pages arrive, so a neighbourhood that lacks it does not
+ * revoke it.
+ */
+export type PolicyPage = {
+  id: string;
+  sketch: DocSketch;
+  container?: boolean;
+  quotes?: string[];
+  /** Pages of other groups seen inside it earlier (the evidence a container needs, kept across arrivals). */
+  inside?: string[];
+};
+
+/** Pages kept as evidence per page (the most recent). */
+const MAX_INSIDE = 8;
 
 export type MemberKind = 'article' | 'container';
 
@@ -14,6 +29,8 @@ export type Placement = {
   kind: Map<string, MemberKind>;
   /** For each container, the ids of the pages of other groups it quotes. */
   contains: Map<string, string[]>;
+  /** For each non-container: the quote-like pages of other groups inside it (its `inside` evidence). */
+  inside: Map<string, string[]>;
   /** For each page that joined a group through another page. */
   via: Map<string, JoinReason>;
 };
@@ -35,7 +52,7 @@ type Pair = { link: Link };
  *    versions and full copies of one dispatch.
  * 3. Short copies. A page with no strong link, only inside other pages (one
  *    or two paragraphs of a dispatch), joins the single best group that
- *    contains it (highest containment) and merges nothing: being quoted by two
+ *    contains it (the nearest: highest Jaccard) and merges nothing: being quoted by two
  *    stories is no evidence that they are one.
  * Editors' "not the same story" pairs (`blocked`) are never put together.
  */
@@ -63,9 +80,10 @@ export function placePages(
   // 1. Containers: pages made of disjoint parts of several unrelated texts.
   const isContainer = new Array<boolean>(n).fill(false);
   const quotes: number[][] = Array.from({ length: n }, () => []);
+  const sourcesOf: number[][] = Array.from({ length: n }, () => []);
   for (let p = 0; p < n; p++) {
     const P = sorted[p]!.sketch;
-    if (P.tokenCount < policy.minTokensForContainment) continue;
+    if (P.tokenCount < policy.minTokensForContainment && !sorted[p]!.container) continue;
     const sources: number[] = [];
     let mostlyOne = false;
     for (let q = 0; q < n && !mostlyOne; q++) {
@@ -74,6 +92,7 @@ export function placePages(
       if (r.jaccard >= policy.jaccardThreshold || r.aInB >= policy.containerMaxShare) mostlyOne = true;
       else if (
         r.aInB >= policy.containerMinShare &&
+        r.aInB <= policy.sourceMaxShare &&
         r.bInA >= policy.quoteContainment &&
         // A quote is verbatim: it keeps its figures and names. A shared page template does not make one.
         (sorted[q]!.sketch.keyCount < policy.minKeyTerms || r.keysBInA >= policy.quoteKeyContainment) &&
@@ -81,9 +100,9 @@ export function placePages(
       )
         sources.push(q);
     }
-    if (mostlyOne || sources.length < 2) continue;
+    sourcesOf[p] = sources;
     let disjoint = false;
-    for (let x = 0; x < sources.length && !disjoint; x++) {
+    for (let x = 0; x < sources.length && !disjoint && !mostlyOne; x++) {
       for (let y = x + 1; y < sources.length && !disjoint; y++) {
         const qa = sources[x]!;
         const qb = sources[y]!;
@@ -92,9 +111,14 @@ export function placePages(
           disjoint = true;
       }
     }
-    if (disjoint) {
+    // Once found, a container stays one (the pages that showed it may be out of
+    // this neighbourhood), unless this neighbourhood shows it is mostly one text.
+    if ((disjoint || sorted[p]!.container) && !mostlyOne) {
       isContainer[p] = true;
-      quotes[p] = sources;
+      // What it quotes, for the record: every text mostly inside it.
+      for (let q = 0; q < n; q++) {
+        if (q !== p && relate(P, sorted[q]!.sketch).bInA >= policy.quoteContainment) quotes[p]!.push(q);
+      }
     }
   }
 
@@ -163,20 +187,26 @@ export function placePages(
   for (const root of roots) {
     const group = [...members[root]!];
     // Best weak host of each member, per host group.
-    const scores = new Map<number, { min: number; hosts: Map<number, { h: number; c: number }> }>();
+    const scores = new Map<
+      number,
+      { min: number; hosts: Map<number, { h: number; c: number; j: number }> }
+    >();
     for (const m of group) {
-      const perGroup = new Map<number, { h: number; c: number }>();
+      const perGroup = new Map<number, { h: number; c: number; j: number }>();
       for (let h = 0; h < n; h++) {
         if (isContainer[h] || find(h) === find(m)) continue;
         const l = linkAt(m, h);
         if (l.kind !== 'contained' || l.inner !== 'a' || l.strong) continue;
         const g = find(h);
         const prev = perGroup.get(g);
-        if (!prev || l.containment > prev.c) perGroup.set(g, { h, c: l.containment });
+        // Inside both a dispatch and a digest quoting it, a copy is closer (higher
+        // Jaccard) to the dispatch: the best host is the nearest one that contains it.
+        if (!prev || l.jaccard > prev.j || (l.jaccard === prev.j && l.containment > prev.c))
+          perGroup.set(g, { h, c: l.containment, j: l.jaccard });
       }
       for (const [g, best] of perGroup) {
         const s = scores.get(g) ?? { min: Number.POSITIVE_INFINITY, hosts: new Map() };
-        s.min = Math.min(s.min, best.c);
+        s.min = Math.min(s.min, best.j);
         s.hosts.set(m, best);
         scores.set(g, s);
       }
@@ -185,6 +215,9 @@ export function placePages(
     let targetScore = -1;
     for (const [g, s] of scores) {
       if (s.hosts.size !== group.length) continue;
+      // Only short copies attach: a full-length text weakly inside another (two
+      // agencies on one event share names, figures and a quote) is its own story.
+      if (largest(root) > policy.shortCopyShare * largest(g)) continue;
       if (s.min > targetScore || (s.min === targetScore && g < target)) {
         if (!canJoin(find(root), g)) continue;
         target = g;
@@ -226,9 +259,24 @@ export function placePages(
   const contains = new Map<string, string[]>();
   for (let i = 0; i < n; i++) {
     kind.set(sorted[i]!.id, isContainer[i] ? 'container' : 'article');
-    if (isContainer[i]) contains.set(sorted[i]!.id, quotes[i]!.map((q) => sorted[q]!.id).sort());
+    if (isContainer[i]) {
+      const ids = new Set([
+        ...(sorted[i]!.quotes ?? []),
+        ...(sorted[i]!.inside ?? []),
+        ...quotes[i]!.map((q) => sorted[q]!.id),
+      ]);
+      contains.set(sorted[i]!.id, [...ids].sort());
+    }
   }
-  return { groups, kind, contains, via };
+  // Evidence for later arrivals: quote-like pages of other groups inside each page.
+  const inside = new Map<string, string[]>();
+  for (let i = 0; i < n; i++) {
+    if (isContainer[i]) continue;
+    const found = sourcesOf[i]!.filter((q) => find(q) !== find(i)).map((q) => sorted[q]!.id);
+    const ids = [...new Set([...(sorted[i]!.inside ?? []), ...found])].sort().slice(-MAX_INSIDE);
+    if (ids.length) inside.set(sorted[i]!.id, ids);
+  }
+  return { groups, kind, contains, via, inside };
 }
 
 function flip(l: Link): Link {

@@ -31,10 +31,13 @@ export const DEFAULT_CLUSTERING = {
   versionContainment: 0.5,
   versionKeyContainment: 0.72,
   firstVersionKeyContainment: 0.85,
+  rewriteKeyContainment: 0.8,
+  shortCopyShare: 0.6,
   containerMinShare: 0.15,
   containerMaxShare: 0.6,
   quoteContainment: 0.5,
-  quoteKeyContainment: 0.8,
+  quoteKeyContainment: 0.6,
+  sourceMaxShare: 0.45,
   containerOverlap: 0.25,
 } satisfies Partial<DedupPolicy>;
 

@@ -27,8 +27,12 @@ export type DedupPolicy = {
   versionContainment: number;
   /** ...and this share of each other's key terms. */
   versionKeyContainment: number;
+  /** A local rewrite with names of its own still holds this share of the dispatch's key terms. */
+  rewriteKeyContainment: number;
   /** A shorter first version inside the longer by versionContainment holds this share of its key terms. */
   firstVersionKeyContainment: number;
+  /** A group of copies attaches weakly only when its longest is at most this share of the host's longest. */
+  shortCopyShare: number;
   /**
    * A container is made of parts of several texts: each of two unrelated ones
    * holds at least containerMinShare of it, none holds containerMaxShare or more
@@ -38,6 +42,11 @@ export type DedupPolicy = {
   containerMaxShare: number;
   /** ...and each of them is a quote: at least this share of it is inside the container. */
   quoteContainment: number;
+  /**
+   * ...that holds at most this share of the container (a twin page sharing a
+   * template holds about as much of the other as the other holds of it)...
+   */
+  sourceMaxShare: number;
   /** ...holding this share of its key terms (a quote is verbatim). */
   quoteKeyContainment: number;
   /** Two quoted texts are disjoint parts of a container when their shared signature positions overlap at most this much. */
@@ -94,7 +103,8 @@ export type Link =
  * the inner text's key terms must be in the outer one, and when the outer is
  * largely inside the inner as well (texts of similar size), the outer's too,
  * so two briefs that share only their page template, or two days of a
- * templated series, are never linked.
+ * templated series, are never linked (a rewrite with names of its own passes
+ * when it keeps nearly all of the other's terms).
  * - near-duplicates: Jaccard >= jaccardThreshold;
  * - inside: the shorter (>= minTokensForContainment tokens) has at least
  *   containmentThreshold of its shingles in the longer;
@@ -115,7 +125,11 @@ export function linkOf(a: DocSketch, b: DocSketch, r: Relation, policy: DedupPol
   const kOut = aInner ? r.keysBInA : r.keysAInB;
   const longEnough = inner.tokenCount >= policy.minTokensForContainment;
   const kt = policy.keyContainmentThreshold;
-  const keysAgree = keysHeld(inner, kIn, kt, policy) && (cOut < 0.5 || keysHeld(outer, kOut, kt, policy));
+  // A heavy local rewrite brings names of its own (kIn low) but keeps nearly all
+  // of the dispatch's figures and names (kOut high): that agrees too.
+  const keysAgree =
+    (keysHeld(inner, kIn, kt, policy) && (cOut < 0.5 || keysHeld(outer, kOut, kt, policy))) ||
+    (cOut >= 0.5 && outer.keyCount >= policy.minKeyTerms && kOut >= policy.rewriteKeyContainment);
   const keysMsg = `figures and names differ (key containment ${f(kIn)} / ${f(kOut)})`;
   const contained = (containment: number, strong: boolean): Link => ({
     kind: 'contained',

@@ -115,6 +115,8 @@ type Neighbour = {
   cluster: string;
   kind: string;
   via: string;
+  contains: string;
+  inside: string;
   bucket: boolean;
 };
 
@@ -161,7 +163,7 @@ export function parseVia(v: string | undefined): JoinReason | null {
   return m ? { measure: m[1] as JoinReason['measure'], value: Number(m[2]), match: m[3]! } : null;
 }
 
-type PlanEntry = { id: string; to: string; kind: string; via: string; contains: string };
+type PlanEntry = { id: string; to: string; kind: string; via: string; contains: string; inside: string };
 
 /**
  * Turns a placement of the neighbourhood into the commit's plan: which
@@ -204,6 +206,7 @@ function planOf(
       kind,
       via: via ? formatVia(via) : '',
       contains: (placement.contains.get(id) ?? []).join(','),
+      inside: (placement.inside.get(id) ?? []).join(','),
     };
   };
   const moves: PlanEntry[] = [];
@@ -212,7 +215,8 @@ function planOf(
     const stillVia = parseVia(n.via)?.match;
     // A join reason is kept while its match is still in the same group.
     const viaOk = !!stillVia && target.get(stillVia) === e.to;
-    if (e.to !== n.cluster || e.kind !== n.kind || (!viaOk && e.via !== n.via)) moves.push(e);
+    const changed = e.kind !== n.kind || e.contains !== n.contains || e.inside !== n.inside;
+    if (e.to !== n.cluster || changed || (!viaOk && e.via !== n.via)) moves.push(e);
   }
   moves.sort((a, b) => (a.id < b.id ? -1 : 1));
   return { self: entry(self), moves };
@@ -309,7 +313,14 @@ export class ClusterIndex {
       const current = new Map<string, Neighbour>();
       for (const n of read.neighbours) if (n.id !== articleId) current.set(n.id, n);
       const pages: PolicyPage[] = [{ id: articleId, sketch: mine }];
-      for (const n of current.values()) pages.push({ id: n.id, sketch: n.sketch });
+      for (const n of current.values())
+        pages.push({
+          id: n.id,
+          sketch: n.sketch,
+          container: n.kind === 'container',
+          quotes: n.contains ? n.contains.split(',') : [],
+          inside: n.inside ? n.inside.split(',') : [],
+        });
       const placement = this.place(
         pages,
         (a, b) => read.blocked.has(`${a}|${b}`) || read.blocked.has(`${b}|${a}`),
@@ -458,13 +469,15 @@ export class ClusterIndex {
     const neighbours: Neighbour[] = [];
     for (let i = 5; i + 1 < reply.length; i += 2) {
       const { id, sketch } = decodeRecord(reply[i]!, numPerm);
-      const [cluster, kind, via, bucket] = JSON.parse(reply[i + 1]!.toString()) as [
+      const [cluster, kind, via, bucket, contains, inside] = JSON.parse(reply[i + 1]!.toString()) as [
         string,
         string,
         string,
         number,
+        string,
+        string,
       ];
-      neighbours.push({ id, sketch, cluster, kind, via, bucket: bucket === 1 });
+      neighbours.push({ id, sketch, cluster, kind, via, contains, inside, bucket: bucket === 1 });
     }
     return {
       kind: 'ok',

@@ -19,8 +19,8 @@
       recordSize, perBlock, shards,
       keys = {cluster, members, article, block, shard},  -- {prefix, suffix}
       eventFields,              -- the event stream's field names (contract-types.ts)
-      self = {to, kind, via, contains},
-      moves = [{id, to, kind, via, contains}]  -- other pages whose placement changed
+      self = {to, kind, via, contains, inside},
+      moves = [{id, to, kind, via, contains, inside}]  -- other pages whose placement changed
     }
       `to` is an existing cluster id or "+n", the n-th new cluster of this plan.
     ARGV[2] this article's signature record (binary)
@@ -130,9 +130,9 @@ local function resolve(to)
 end
 
 local function set_placement(key, m)
-  -- kind, via and contains as the plan says; '' clears a field.
+  -- kind, via, contains and inside as the plan says; '' clears a field.
   local set, del = {}, {}
-  for _, f in ipairs({'kind', 'via', 'contains'}) do
+  for _, f in ipairs({'kind', 'via', 'contains', 'inside'}) do
     local v = m[f] or ''
     if v ~= '' then
       set[#set + 1] = f

@@ -25,7 +25,7 @@
       digest       SHA-1 of this article's bucket refs (the commit re-checks it)
       clustersJSON [[clusterId, ver, seq], ...] of every cluster read
       blockedJSON  ["a|b", ...] (empty when no pair is blocked)
-      meta         JSON [clusterId, kind, via, neighbour (1) or cluster mate (0)]
+      meta         JSON [clusterId, kind, via, neighbour (1) or other (0), contains, inside]
 ]==]
 --- @include "lsh-common"
 
@@ -49,16 +49,17 @@ local function record_of(ref)
   return nil
 end
 
-local records, metas, seen_ids = {}, {}, {}
+local records, metas, seen_ids, evidence = {}, {}, {}, {}
 local clusters, cluster_list = {}, {}
 local function add(r, neighbour)
   local id = string.sub(r, 6, 5 + string.byte(r, 5))
   if seen_ids[id] then return nil end
   seen_ids[id] = true
-  local f = redis.call('HMGET', key_of(K.article, id), 'cluster', 'kind', 'via')
+  local f = redis.call('HMGET', key_of(K.article, id), 'cluster', 'kind', 'via', 'contains', 'inside')
   local cid = f[1] or ''
   records[#records + 1] = r
-  metas[#metas + 1] = cjson.encode({cid, f[2] or '', f[3] or '', neighbour})
+  metas[#metas + 1] = cjson.encode({cid, f[2] or '', f[3] or '', neighbour, f[4] or '', f[5] or ''})
+  if f[5] and f[5] ~= '' then evidence[#evidence + 1] = f[5] end
   if cid ~= '' and not clusters[cid] then
     clusters[cid] = true
     cluster_list[#cluster_list + 1] = cid
@@ -88,6 +89,22 @@ for i = 1, math.min(#cluster_list, p.maxClusters) do
       end
     end
   end
+end
+
+-- The pages earlier seen inside a neighbour (its `inside` evidence): with
+-- them a container is recognised whatever order its quoted stories came in.
+local function add_ref_of(m)
+  if seen_ids[m] then return end
+  local ref = tonumber(redis.call('HGET', key_of(K.article, m), 'ref'))
+  if ref and ref >= lowest then
+    local r = record_of(ref)
+    if r then add(r, 0) end
+  end
+end
+local e = 1
+while e <= #evidence and e <= p.maxClusters do
+  for m in string.gmatch(evidence[e], '[^,]+') do add_ref_of(m) end
+  e = e + 1
 end
 
 out[#out + 1] = cjson.encode(read)

@@ -145,3 +145,113 @@ export function seriesDay(seriesSeed: number, day: number): string {
   }
   return join(paras);
 }
+
+export type NewsroomPage = {
+  id: string;
+  text: string;
+  /** The story an editor files it under (gold group); containers are their own. */
+  story: string;
+  container?: boolean;
+};
+
+/**
+ * One day's traffic with every case class: plain copies, a morning digest
+ * quoting four dispatches, a live page quoting two dispatches of one event,
+ * template-heavy briefs, a templated series, an update chain with its flash,
+ * a next-day follow-up and its recap, a quote-heavy short copy of one of two
+ * agency dispatches sharing a quote, and a heavy local rewrite.
+ */
+export function newsroom(): NewsroomPage[] {
+  const pages: NewsroomPage[] = [];
+  const add = (id: string, story: string, paras: string[] | string, container = false) =>
+    pages.push({ id, story, text: typeof paras === 'string' ? paras : join(paras), container });
+
+  // Four unrelated dispatches, each with a full copy, an edited copy and a 3-paragraph copy
+  // (shorter copies can miss the LSH candidate stage: J 0.25 is found 95% of the time).
+  const stories = [101, 102, 103, 104].map((s) => dispatch(s));
+  stories.forEach((d, i) => {
+    add(`s${i}-full`, `s${i}`, d);
+    add(`s${i}-edit`, `s${i}`, lightEdit(join(d), 900 + i));
+    add(`s${i}-short`, `s${i}`, d.slice(0, 3));
+  });
+  // The morning digest: two paragraphs of each, under short headings.
+  add(
+    'digest',
+    'digest',
+    stories.flatMap((d, i) => [`Heading ${i + 1}`, d[0]!, d[1]!]),
+    true,
+  );
+
+  // One event, two agencies (one cast): a live page quotes two paragraphs of each among its own entries.
+  const eventCast = castOf(200);
+  const agencyA = dispatch(201, 7, eventCast);
+  const agencyB = dispatch(202, 7, eventCast);
+  add('evA-full', 'evA', agencyA);
+  add('evA-trunc', 'evA', agencyA.slice(0, 3));
+  add('evB-full', 'evB', agencyB);
+  add('evB-trunc', 'evB', agencyB.slice(0, 3));
+  add(
+    'live',
+    'live',
+    [...ownText(203, 2), agencyA[0]!, agencyA[1]!, ...ownText(204, 1), agencyB[0]!, agencyB[1]!],
+    true,
+  );
+
+  // Briefs: one paragraph of news under a template that outweighs it, and the same brief elsewhere bare.
+  const template = briefTemplate(300);
+  for (let b = 0; b < 4; b++) {
+    const lead = dispatch(310 + b, 1)[0]!;
+    add(`brief${b}`, `brief${b}`, [lead, ...template]);
+    add(`brief${b}-bare`, `brief${b}`, [lead]);
+  }
+
+  // A templated series: three days, two copies each.
+  for (let day = 1; day <= 3; day++) {
+    add(`close${day}`, `close${day}`, seriesDay(400, day));
+    add(`close${day}-copy`, `close${day}`, lightEdit(seriesDay(400, day), 410 + day, 0.02));
+  }
+
+  // An update chain: flash, first version (half reworded), full, updated with a new lead.
+  const chainCast = castOf(500);
+  const full = dispatch(501, 8, chainCast);
+  const flash = `${chainCast.names[0]} ${full[0]!.split(' ').slice(0, 24).join(' ')}.`;
+  add('flash', 'flash', flash);
+  add('first', 'chain', lightEdit(join(full.slice(0, 4)), 502, 0.08));
+  add('full', 'chain', full);
+  add('full-copy', 'chain', lightEdit(join(full), 503));
+  const updated = [dispatch(504, 1, chainCast)[0]!, ...full];
+  add('updated', 'chain', updated);
+  add('updated-copy', 'chain', lightEdit(join(updated), 505));
+  // A heavy local rewrite: three paragraphs of the outlet's own, then the first half of the dispatch.
+  add('local', 'chain', [...ownText(506, 3), ...full.slice(0, 4)]);
+
+  // The next day: a follow-up reusing two background paragraphs verbatim, and a recap of it.
+  const next = dispatch(510, 6, chainCast);
+  const followup = [next[0]!, next[1]!, full[2]!, full[3]!, next[2]!, next[3]!];
+  add('followup', 'followup', followup);
+  add('followup-copy', 'followup', lightEdit(join(followup), 511));
+  add('recap', 'followup', [next[0]!, full[2]!, full[3]!]);
+
+  // Two agencies carrying one long quote word for word; a short copy that is mostly the quote.
+  const quoteCast = castOf(600);
+  const q = dispatch(601, 2, quoteCast);
+  const afp = [...dispatch(602, 3, quoteCast), ...q, ...dispatch(603, 3, quoteCast)];
+  const reuters = [...dispatch(604, 3, quoteCast), ...q, ...dispatch(605, 2, quoteCast)];
+  add('afp', 'afp', afp);
+  add('afp-copy', 'afp', lightEdit(join(afp), 606));
+  add('reuters', 'reuters', reuters);
+  add('reuters-copy', 'reuters', lightEdit(join(reuters), 607));
+  add('afp-quote', 'afp', [afp[0]!, ...q]);
+  return pages;
+}
+
+/** The gold groups of a newsroom as sorted id lists (canonical order). */
+export function goldGroups(pages: NewsroomPage[]): string[][] {
+  const by = new Map<string, string[]>();
+  for (const p of pages) by.set(p.story, [...(by.get(p.story) ?? []), p.id]);
+  return canonical([...by.values()]);
+}
+
+export function canonical(groups: string[][]): string[][] {
+  return groups.map((g) => [...g].sort()).sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
+}
