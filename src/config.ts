@@ -76,7 +76,7 @@ export const configSchema = z.strictObject({
     feedFallbackMinWords: z.number().int().min(0),
     learnedBoilerplate: z.strictObject({
       enabled: z.boolean(),
-      minPages: z.number().int().min(2),
+      minStories: z.number().int().min(2),
       maxLinesPerDomain: positiveInt,
       maxLineChars: positiveInt,
       ttlDays: positiveInt,
