@@ -13,6 +13,11 @@ export type PolicyPage = {
   quotes?: string[];
   /** Pages of other groups seen inside it earlier (the evidence a container needs, kept across arrivals). */
   inside?: string[];
+  /**
+   * Seen without the rest of its cluster: it counts as evidence (a quote of a
+   * container) but is not placed, since its cluster is not all here.
+   */
+  frozen?: boolean;
 };
 
 /** Pages kept as evidence per page (the most recent). */
@@ -150,10 +155,11 @@ export function placePages(
   };
   const via = new Map<string, JoinReason>();
   const strongEdges: { i: number; j: number; score: number }[] = [];
+  const placed = (i: number) => !isContainer[i] && !sorted[i]!.frozen;
   for (let i = 0; i < n; i++) {
-    if (isContainer[i]) continue;
+    if (!placed(i)) continue;
     for (let j = i + 1; j < n; j++) {
-      if (isContainer[j]) continue;
+      if (!placed(j)) continue;
       const l = linkAt(i, j);
       if (l.kind === 'near-duplicate' || (l.kind === 'contained' && l.strong))
         strongEdges.push({ i, j, score: l.jaccard });
@@ -181,7 +187,7 @@ export function placePages(
   // 3. Short copies: a group (a short copy and its own duplicates) every member
   // of which is only weakly inside another group joins the single best such
   // group, largest groups first so a copy inside a copy follows its host.
-  const roots = [...Array(n).keys()].filter((i) => !isContainer[i] && find(i) === i);
+  const roots = [...Array(n).keys()].filter((i) => placed(i) && find(i) === i);
   const largest = (root: number) => Math.max(...members[root]!.map((m) => sorted[m]!.sketch.shingleCount));
   roots.sort((x, y) => largest(y) - largest(x) || x - y);
   for (const root of roots) {
@@ -194,7 +200,7 @@ export function placePages(
     for (const m of group) {
       const perGroup = new Map<number, { h: number; c: number; j: number }>();
       for (let h = 0; h < n; h++) {
-        if (isContainer[h] || find(h) === find(m)) continue;
+        if (!placed(h) || find(h) === find(m)) continue;
         const l = linkAt(m, h);
         if (l.kind !== 'contained' || l.inner !== 'a' || l.strong) continue;
         const g = find(h);

@@ -118,6 +118,8 @@ type Neighbour = {
   contains: string;
   inside: string;
   bucket: boolean;
+  /** Read as evidence only, without the rest of its cluster: not re-placed. */
+  frozen: boolean;
 };
 
 type QueryResult =
@@ -182,6 +184,11 @@ function planOf(
   const target = new Map<string, string>();
   let fresh = 0;
   for (const g of groups) {
+    // A page seen without its cluster stays where it is.
+    if (g.length === 1 && current.get(g[0]!)?.frozen) {
+      target.set(g[0]!, current.get(g[0]!)!.cluster);
+      continue;
+    }
     const votes = new Map<string, number>();
     for (const id of g) {
       const c = current.get(id)?.cluster;
@@ -211,6 +218,7 @@ function planOf(
   };
   const moves: PlanEntry[] = [];
   for (const [id, n] of current) {
+    if (n.frozen) continue;
     const e = entry(id);
     const stillVia = parseVia(n.via)?.match;
     // A join reason is kept while its match is still in the same group.
@@ -320,6 +328,7 @@ export class ClusterIndex {
           container: n.kind === 'container',
           quotes: n.contains ? n.contains.split(',') : [],
           inside: n.inside ? n.inside.split(',') : [],
+          frozen: n.frozen,
         });
       const placement = this.place(
         pages,
@@ -477,8 +486,21 @@ export class ClusterIndex {
         string,
         string,
       ];
-      neighbours.push({ id, sketch, cluster, kind, via, contains, inside, bucket: bucket === 1 });
+      neighbours.push({
+        id,
+        sketch,
+        cluster,
+        kind,
+        via,
+        contains,
+        inside,
+        bucket: bucket === 1,
+        frozen: bucket === 2,
+      });
     }
+    // Evidence whose cluster was read whole anyway is an ordinary member.
+    const readWhole = new Set(vers.map(([c]) => c));
+    for (const n of neighbours) if (n.frozen && readWhole.has(n.cluster)) n.frozen = false;
     return {
       kind: 'ok',
       epoch: reply[1]!.toString(),

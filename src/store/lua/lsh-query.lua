@@ -25,7 +25,8 @@
       digest       SHA-1 of this article's bucket refs (the commit re-checks it)
       clustersJSON [[clusterId, ver, seq], ...] of every cluster read
       blockedJSON  ["a|b", ...] (empty when no pair is blocked)
-      meta         JSON [clusterId, kind, via, neighbour (1) or other (0), contains, inside]
+      meta         JSON [clusterId, kind, via, role, contains, inside]: role 1 a bucket
+                   neighbour, 0 a member of a cluster read whole, 2 evidence only
 ]==]
 --- @include "lsh-common"
 
@@ -98,7 +99,7 @@ local function add_ref_of(m)
   local ref = tonumber(redis.call('HGET', key_of(K.article, m), 'ref'))
   if ref and ref >= lowest then
     local r = record_of(ref)
-    if r then add(r, 0) end
+    if r then add(r, 2) end
   end
 end
 local e = 1
