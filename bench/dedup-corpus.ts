@@ -10,6 +10,7 @@
  * at least one band bucket), verification recall on those candidates, and the
  * Redis cost per article (keys, bytes by MEMORY USAGE, round trips).
  */
+
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import { placementFor } from '../src/dedup/cluster-policy.js';
 import {
   DEFAULT_DEDUP_POLICY,
   DEFAULT_NUM_PERM,
@@ -69,7 +71,7 @@ async function main(): Promise<void> {
   const keys = keysFor(prefix);
   const workDir = mkdtempSync(path.join(tmpdir(), 'wiresift-dedup-'));
   try {
-    const index = new ClusterIndex(redis, keys, { bands, rows, policy });
+    const index = new ClusterIndex(redis, keys, { bands, rows, place: placementFor(policy) });
     const predictions: Record<string, { cluster: string }> = {};
     const ids = new Map<string, string>();
     const started = performance.now();
@@ -85,6 +87,9 @@ async function main(): Promise<void> {
       predictions[url] = { cluster: result.clusterId };
     }
     const elapsed = performance.now() - started;
+    // The policy may move an article after its own assignment (a page found to be a
+    // container, a short copy with a better host): score the final placement.
+    for (const [url, id] of ids) predictions[url] = { cluster: (await index.clusterOf(id)) ?? '' };
 
     const predFile = path.join(workDir, 'predictions.json');
     writeFileSync(predFile, JSON.stringify({ pages: predictions }));

@@ -219,6 +219,9 @@ async function clustersCommand(v: Values, config: Config): Promise<number> {
               title: m.title,
               outlet: m.outlet,
               publishedAt: m.publishedAt,
+              kind: m.kind,
+              joinedVia: m.joinedVia,
+              ...(m.contains ? { contains: m.contains } : {}),
             })),
           })),
           // The same membership keyed by URL: the shape corpus scorers read.
@@ -228,7 +231,11 @@ async function clustersCommand(v: Values, config: Config): Promise<number> {
     } else {
       for (const c of clusters) {
         out(`${c.id}  size ${c.size}  ${c.representative?.title ?? ''}`);
-        for (const m of c.members) out(`    ${m.outlet.padEnd(24)} ${m.title}`);
+        for (const m of c.members) {
+          const tag =
+            m.kind === 'container' ? `  [container of ${(m.contains ?? []).join(', ') || '-'}]` : '';
+          out(`    ${m.outlet.padEnd(24)} ${m.title}${tag}`);
+        }
       }
     }
     return 0;

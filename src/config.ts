@@ -134,7 +134,7 @@ export const configSchema = z.strictObject({
     feedFallbackMinWords: z.number().int().min(0),
     learnedBoilerplate: z.strictObject({
       enabled: z.boolean(),
-      minPages: z.number().int().min(2),
+      minStories: z.number().int().min(2),
       maxLinesPerDomain: positiveInt,
       maxLineChars: positiveInt,
       ttlDays: positiveInt,
@@ -151,6 +151,24 @@ export const configSchema = z.strictObject({
       candidateThreshold: share,
       windowHours: positiveInt,
       lshShards: z.number().int().min(1).max(1_000_000).default(8192),
+      // The clustering policy beyond the pairwise thresholds (docs/dedup.md); defaults in
+      // src/dedup/defaults.ts.
+      clustering: z
+        .strictObject({
+          keyContainmentThreshold: share,
+          minKeyTerms: z.number().int().min(0),
+          coreJaccard: share,
+          versionContainment: share,
+          versionKeyContainment: share,
+          firstVersionKeyContainment: share,
+          containerMinShare: share,
+          containerMaxShare: share,
+          quoteContainment: share,
+          quoteKeyContainment: share,
+          containerOverlap: share,
+        })
+        .partial()
+        .default({}),
     })
     .refine((d) => d.candidateThreshold <= d.jaccardThreshold, {
       message: 'candidateThreshold must not exceed jaccardThreshold (candidates are verified afterwards)',

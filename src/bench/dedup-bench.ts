@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
+import { placementFor } from '../dedup/cluster-policy.js';
 import { optimalLshParams } from '../dedup/lsh-params.js';
 import { MinHasher } from '../dedup/minhash.js';
 import { sketchText } from '../dedup/sketch.js';
@@ -115,7 +116,7 @@ export async function benchDedup(
   const index = new ClusterIndex(redis, keys, {
     bands,
     rows,
-    policy: dedupPolicyFrom(config),
+    place: placementFor(dedupPolicyFrom(config)),
     shards: config.dedup.lshShards,
   });
   const sketches = benchArticles(texts, articles).map((t) => sketchText(t, hasher, k));

@@ -23,9 +23,28 @@ export const DEFAULT_NUM_PERM = 128;
 export const DEFAULT_SEED = 1;
 export const DEFAULT_SHINGLE_SIZE = 4;
 
+/** The clustering policy beyond the pairwise thresholds (docs/dedup.md explains each). */
+export const DEFAULT_CLUSTERING = {
+  keyContainmentThreshold: 0.64,
+  minKeyTerms: 3,
+  coreJaccard: 0.3,
+  versionContainment: 0.5,
+  versionKeyContainment: 0.72,
+  firstVersionKeyContainment: 0.85,
+  rewriteKeyContainment: 0.8,
+  shortCopyShare: 0.6,
+  containerMinShare: 0.15,
+  containerMaxShare: 0.6,
+  quoteContainment: 0.5,
+  quoteKeyContainment: 0.6,
+  sourceMaxShare: 0.45,
+  containerOverlap: 0.25,
+} satisfies Partial<DedupPolicy>;
+
 export const DEFAULT_DEDUP_POLICY: DedupPolicy = {
   jaccardThreshold: 0.5,
   containmentThreshold: 0.6,
   minTokensForContainment: 40,
   candidateThreshold: 0.15,
+  ...DEFAULT_CLUSTERING,
 };

@@ -2,12 +2,29 @@ import { UnrecoverableError } from 'bullmq';
 import { sketchText } from '../dedup/sketch.js';
 import type { DedupJob, DedupJobResult } from '../queues/jobs.js';
 import { getArticleBody, getArticleFields } from '../store/articles.js';
+import { boilerplateDomain, recordStoryLines } from '../store/boilerplate-stats.js';
 import type { PipelineContext } from './context.js';
+
+/**
+ * Learned boilerplate counts a page's lines under its story, the cluster it just
+ * went to: a line is site template only when it recurs under different stories.
+ */
+async function learnLines(
+  ctx: PipelineContext,
+  article: { url: string; source: string },
+  body: string,
+  clusterId: string,
+): Promise<void> {
+  const learning = ctx.config.extract.learnedBoilerplate;
+  const domain = boilerplateDomain(article.url);
+  if (!learning.enabled || !domain || article.source !== 'page') return;
+  await recordStoryLines(ctx.redis, ctx.keys, domain, clusterId, body, learning);
+}
 
 /** Sketch the stored body and place the article in its cluster (one atomic step in Redis). */
 export async function clusterArticle(ctx: PipelineContext, job: DedupJob): Promise<DedupJobResult> {
   const [article, body] = await Promise.all([
-    getArticleFields(ctx.redis, ctx.keys, job.articleId, ['publishedAt', 'fetchedAt']),
+    getArticleFields(ctx.redis, ctx.keys, job.articleId, ['publishedAt', 'fetchedAt', 'url', 'source']),
     getArticleBody(ctx.redis, ctx.keys, job.articleId),
   ]);
   if (!article) throw new UnrecoverableError(`dedup: article ${job.articleId} is not stored`);
@@ -20,6 +37,7 @@ export async function clusterArticle(ctx: PipelineContext, job: DedupJob): Promi
     publishedAt,
     ttlSeconds: ctx.config.dedup.windowHours * 3600,
   });
+  await learnLines(ctx, article, body, result.clusterId);
   return {
     clusterId: result.clusterId,
     created: result.created,

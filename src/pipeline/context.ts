@@ -1,5 +1,7 @@
 import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
+import { placementFor } from '../dedup/cluster-policy.js';
+import { DEFAULT_CLUSTERING } from '../dedup/defaults.js';
 import { optimalLshParams } from '../dedup/lsh-params.js';
 import { MinHasher } from '../dedup/minhash.js';
 import type { DedupPolicy } from '../dedup/policy.js';
@@ -92,6 +94,8 @@ export function dedupPolicyFrom(config: Config): DedupPolicy {
     containmentThreshold: d.containmentThreshold,
     minTokensForContainment: d.minTokensForContainment,
     candidateThreshold: d.candidateThreshold,
+    ...DEFAULT_CLUSTERING,
+    ...d.clustering,
   };
 }
 
@@ -116,7 +120,7 @@ export function createContext(config: Config, log: Logger): PipelineContext {
   const clusterIndex = new ClusterIndex(redis, keys, {
     bands,
     rows,
-    policy: dedupPolicyFrom(config),
+    place: placementFor(dedupPolicyFrom(config)),
     eventsMaxLen: config.events.maxLen,
     shards: config.dedup.lshShards,
   });

@@ -10,7 +10,7 @@ import { infraCause } from '../ops/infra-errors.js';
 import { articleJobId } from '../queues/job-ids.js';
 import type { ArticleJob, ArticleJobResult } from '../queues/jobs.js';
 import { type ArticleRecord, type ArticleSource, getArticleFields, saveArticle } from '../store/articles.js';
-import { boilerplateDomain, learnedBoilerplate, recordPageLines } from '../store/boilerplate-stats.js';
+import { boilerplateDomain, learnedBoilerplate } from '../store/boilerplate-stats.js';
 import type { PipelineContext } from './context.js';
 
 const HTML_TYPES = /^(text\/html|application\/xhtml\+xml|text\/plain)\b/i;
@@ -145,10 +145,7 @@ export async function ingestArticle(
     fetchedAt: new Date().toISOString(),
   };
   await saveArticle(ctx.redis, ctx.keys, record, extracted.text, ctx.config.articles.bodyTtlHours * 3600);
-  const learning = ctx.config.extract.learnedBoilerplate;
-  const domain = boilerplateDomain(job.url);
-  if (learning.enabled && domain && source === 'page' && extracted.status === 'ok')
-    await recordPageLines(ctx.redis, ctx.keys, domain, job.articleId, extracted.text, learning);
+  // Its lines are counted for learned boilerplate by the dedup step, under its cluster.
   if (extracted.status !== 'ok') {
     // Stored so editors and `wiresift` can see why; failed so the dashboard shows it.
     throw new UnrecoverableError(record.reason || `extract: article is ${extracted.status}`);

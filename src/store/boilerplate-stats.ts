@@ -1,39 +1,58 @@
 /**
- * Learned boilerplate: how many distinct pages of a domain each body line was on. A
- * site's own furniture ("Suivez toute l'actualité de … sur Google News", a signature,
- * a promo line) is on nearly every page; an article's sentences are on one, or on the
- * few versions an outlet publishes of one story. Past `minPages`, a line is dropped
- * from that domain's next pages.
+ * Learned boilerplate: under how many distinct stories each body line of a domain
+ * was seen. A site's own furniture ("Suivez toute l'actualité de … sur Google News",
+ * a promo line, a newsletter box) recurs under every story; a dispatch's sentences
+ * recur only under its own story, however many copies, versions or updates the
+ * outlet publishes of it. So lines are counted once per story (the dedup cluster the
+ * page went to), not once per page: past `minStories` distinct stories a line is
+ * dropped from that domain's next pages.
  */
 import type { Redis } from 'ioredis';
 import { matchKey } from '../extract/text-normalize.js';
 import type { Keys } from './keys.js';
 
 export type BoilerplateLearning = {
-  minPages: number;
+  minStories: number;
   maxLinesPerDomain: number;
   maxLineChars: number;
   ttlDays: number;
 };
 
 /**
- * KEYS[1] lines ZSET, KEYS[2] page marker. ARGV: ttl seconds, cap, then line keys.
- * Atomic so two workers on one domain never lose an increment, and the marker makes a
- * retried job count its page once.
+ * KEYS[1] lines ZSET (line -> distinct stories), KEYS[2] stories HASH (line -> the
+ * story keys seen under it, up to minStories). ARGV[1] JSON {ttl, cap, minStories,
+ * story}, ARGV[2..] line keys. Atomic so two workers never lose a count; a story is
+ * counted once per line, so a retried job or a second copy of one story adds nothing.
  */
 const RECORD_LUA = `
-local ttl = tonumber(ARGV[1])
-if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ttl) then return 0 end
-for i = 3, #ARGV do redis.call('ZINCRBY', KEYS[1], 1, ARGV[i]) end
-local over = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[2])
-if over > 0 then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, over - 1) end
-redis.call('EXPIRE', KEYS[1], ttl)
+local p = cjson.decode(ARGV[1])
+local story = p.story
+for i = 2, #ARGV do
+  local line = ARGV[i]
+  local seen = redis.call('HGET', KEYS[2], line) or ''
+  if not string.find(',' .. seen .. ',', ',' .. story .. ',', 1, true) then
+    local n = 0
+    if seen ~= '' then n = select(2, string.gsub(seen, ',', ',')) + 1 end
+    if n < p.minStories then
+      redis.call('HSET', KEYS[2], line, seen == '' and story or (seen .. ',' .. story))
+      redis.call('ZINCRBY', KEYS[1], 1, line)
+    end
+  end
+end
+local over = redis.call('ZCARD', KEYS[1]) - p.cap
+if over > 0 then
+  local gone = redis.call('ZRANGE', KEYS[1], 0, over - 1)
+  redis.call('ZREMRANGEBYRANK', KEYS[1], 0, over - 1)
+  redis.call('HDEL', KEYS[2], unpack(gone))
+end
+redis.call('EXPIRE', KEYS[1], p.ttl)
+redis.call('EXPIRE', KEYS[2], p.ttl)
 return 1
 `;
 
 const RECORD_CMD = 'wiresiftRecordBoilerplate';
 type ScriptedRedis = Redis & {
-  [RECORD_CMD](lines: string, page: string, ttl: number, cap: number, ...members: string[]): Promise<number>;
+  [RECORD_CMD](lines: string, stories: string, params: string, ...members: string[]): Promise<number>;
 };
 
 /** The key a domain's counts live under: the host, lowercased, without "www.". */
@@ -59,38 +78,44 @@ function candidateLines(text: string, maxLineChars: number): string[] {
 }
 
 /**
- * Count the lines of one page's body for its domain. Returns false when this page was
- * already counted (a retried or duplicated job).
+ * Count the lines of one page's body for its domain under its story (`storyKey`:
+ * the dedup cluster the page went to). Returns false when the body has no
+ * candidate line.
  */
-export async function recordPageLines(
+export async function recordStoryLines(
   redis: Redis,
   keys: Keys,
   domain: string,
-  pageId: string,
+  storyKey: string,
   text: string,
   cfg: BoilerplateLearning,
 ): Promise<boolean> {
   const lines = candidateLines(text, cfg.maxLineChars);
   if (!lines.length) return false;
+  if (storyKey.includes(',')) throw new Error(`store: story key must not contain a comma: ${storyKey}`);
   const scripted = redis as ScriptedRedis;
   if (typeof scripted[RECORD_CMD] !== 'function')
     redis.defineCommand(RECORD_CMD, { numberOfKeys: 2, lua: RECORD_LUA });
-  const counted = await scripted[RECORD_CMD](
+  await scripted[RECORD_CMD](
     keys.boilerplateLines(domain),
-    keys.boilerplatePage(domain, pageId),
-    cfg.ttlDays * 86_400,
-    cfg.maxLinesPerDomain,
+    keys.boilerplateStories(domain),
+    JSON.stringify({
+      ttl: cfg.ttlDays * 86_400,
+      cap: cfg.maxLinesPerDomain,
+      minStories: cfg.minStories,
+      story: storyKey,
+    }),
     ...lines,
   );
-  return counted === 1;
+  return true;
 }
 
-/** Lines seen on at least `minPages` pages of the domain, for extractArticle's `learnedBoilerplate`. */
+/** Lines seen under at least `minStories` stories of the domain, for extractArticle's `learnedBoilerplate`. */
 export async function learnedBoilerplate(
   redis: Redis,
   keys: Keys,
   domain: string,
-  cfg: Pick<BoilerplateLearning, 'minPages'>,
+  cfg: Pick<BoilerplateLearning, 'minStories'>,
 ): Promise<string[]> {
-  return redis.zrangebyscore(keys.boilerplateLines(domain), cfg.minPages, '+inf');
+  return redis.zrangebyscore(keys.boilerplateLines(domain), cfg.minStories, '+inf');
 }

@@ -1,8 +1,11 @@
 import type { Redis } from 'ioredis';
+import type { JoinReason, PlaceFn, Placement, PolicyPage } from '../dedup/cluster-policy.js';
+import { KEY_SKETCH_SIZE } from '../dedup/key-terms.js';
 import { bandBuckets } from '../dedup/lsh-params.js';
-import { type DedupPolicy, type DocSketch, isSameStory } from '../dedup/policy.js';
+import type { DocSketch } from '../dedup/policy.js';
+import { EVENT_FIELDS } from './contract-types.js';
 import type { Keys } from './keys.js';
-import { LSH_COMMIT_LUA, LSH_QUERY_LUA } from './lua/lsh-scripts.js';
+import { loadLua } from './lua/load-lua.js';
 
 export type AssignInput = {
   articleId: string;
@@ -16,17 +19,24 @@ export type AssignResult = {
   clusterId: string;
   created: boolean;
   joined: boolean;
+  /** Clusters emptied (folded into others) by this assignment. */
   mergedFrom: string[];
+  /** The member this article joined through (empty when it started a cluster or is a container). */
   matchedArticleIds: string[];
   alreadyAssigned: boolean;
   /** The cluster's representative after this assignment ('' when already assigned). */
   representative: string;
+  /** 'container' for a digest, live page or roundup; 'article' otherwise. */
+  kind: 'article' | 'container';
+  /** Other articles the policy moved to another cluster: [articleId, from, to]. */
+  moved: [string, string, string][];
 };
 
 export type ClusterIndexOptions = {
   bands: number;
   rows: number;
-  policy: DedupPolicy;
+  /** The clustering policy (src/dedup/cluster-policy.ts placementFor): the index only stores. */
+  place: PlaceFn;
   /** Attempts after an optimistic-concurrency conflict before giving up (default 16). */
   maxRetries?: number;
   /** Approximate MAXLEN of the events stream (default 100 000). */
@@ -35,21 +45,27 @@ export type ClusterIndexOptions = {
   now?: () => number;
   /** Band-bucket shard strings (default 1024): fewer keys vs shorter scans; see docs/dedup.md. */
   shards?: number;
+  /** Neighbour clusters read whole per assignment (default 16) and members read per cluster (default 64). */
+  maxClusters?: number;
+  maxMembers?: number;
 };
 
 /** Longest article id a signature record holds. */
 const MAX_ID_BYTES = 32;
 /** Signature records per block string. */
 const RECORDS_PER_BLOCK = 256;
+/** Editors' blocked pairs read per assignment at most. */
+const MAX_BLOCKED = 10_000;
 
 /**
  * The stored signature record: shingle count and token count (uint16, clamped),
- * id length and id (32 bytes), then the low 16 bits of each MinHash value
- * (b-bit MinHash: two different values agree by chance with probability 2^-16,
- * so the Jaccard estimate moves by at most (1 - J) / 65536).
+ * id length and id (32 bytes), the low 16 bits of each MinHash value (b-bit
+ * MinHash: two different values agree by chance with probability 2^-16), then
+ * the key-term sketch: term count and sketch length (uint8) and up to
+ * KEY_SKETCH_SIZE 16-bit term hashes.
  */
 function recordSize(numPerm: number): number {
-  return 5 + MAX_ID_BYTES + 2 * numPerm;
+  return 5 + MAX_ID_BYTES + 2 * numPerm + 2 + 2 * KEY_SKETCH_SIZE;
 }
 
 function encodeRecord(id: string, sketch: DocSketch): Buffer {
@@ -61,35 +77,61 @@ function encodeRecord(id: string, sketch: DocSketch): Buffer {
   buf[4] = idLen;
   const base = 5 + MAX_ID_BYTES;
   for (let i = 0; i < m; i++) buf.writeUInt16LE(sketch.signature[i]! & 0xffff, base + 2 * i);
+  const k = base + 2 * m;
+  const keys = sketch.keys.subarray(0, KEY_SKETCH_SIZE);
+  buf[k] = Math.min(sketch.keyCount, 0xff);
+  buf[k + 1] = keys.length;
+  for (let i = 0; i < keys.length; i++) buf.writeUInt16LE(keys[i]!, k + 2 + 2 * i);
   return buf;
 }
 
-function decodeRecord(buf: Buffer, numPerm: number): Candidate {
+function decodeRecord(buf: Buffer, numPerm: number): { id: string; sketch: DocSketch } {
   const base = 5 + MAX_ID_BYTES;
   const signature = new Uint32Array(numPerm);
   for (let i = 0; i < numPerm; i++) signature[i] = buf.readUInt16LE(base + 2 * i);
+  const k = base + 2 * numPerm;
+  const keys = new Uint16Array(buf[k + 1]!);
+  for (let i = 0; i < keys.length; i++) keys[i] = buf.readUInt16LE(k + 2 + 2 * i);
   return {
     id: buf.toString('utf8', 5, 5 + buf[4]!),
-    sketch: { signature, shingleCount: buf.readUInt16BE(0), tokenCount: buf.readUInt16BE(2) },
+    sketch: {
+      signature,
+      shingleCount: buf.readUInt16BE(0),
+      tokenCount: buf.readUInt16BE(2),
+      keys,
+      keyCount: buf[k]!,
+    },
   };
 }
 
-/** The sketch as the index compares it: 16-bit values, counts clamped like the stored record. */
-function storedForm(sketch: DocSketch): DocSketch {
-  const signature = new Uint32Array(sketch.signature.length);
-  for (let i = 0; i < signature.length; i++) signature[i] = sketch.signature[i]! & 0xffff;
-  return {
-    signature,
-    shingleCount: Math.min(sketch.shingleCount, 0xffff),
-    tokenCount: Math.min(sketch.tokenCount, 0xffff),
-  };
+/** The sketch as the index compares it: what the stored record keeps. */
+function storedForm(id: string, sketch: DocSketch): DocSketch {
+  return decodeRecord(encodeRecord(id, sketch), sketch.signature.length).sketch;
 }
 
-type Candidate = { id: string; sketch: DocSketch };
+type Neighbour = {
+  id: string;
+  sketch: DocSketch;
+  cluster: string;
+  kind: string;
+  via: string;
+  contains: string;
+  inside: string;
+  bucket: boolean;
+  /** Read as evidence only, without the rest of its cluster: not re-placed. */
+  frozen: boolean;
+};
 
 type QueryResult =
   | { kind: 'assigned'; clusterId: string }
-  | { kind: 'ok'; epoch: string; digest: string; candidates: Candidate[] };
+  | {
+      kind: 'ok';
+      epoch: string;
+      digest: string;
+      vers: [string, number, number][];
+      blocked: Set<string>;
+      neighbours: Neighbour[];
+    };
 
 const QUERY_CMD = 'wiresiftLshQuery';
 const COMMIT_CMD = 'wiresiftLshCommit';
@@ -112,21 +154,98 @@ function keyTemplate(build: (id: string) => string): [string, string] {
   return [key.slice(0, at), key.slice(at + 1)];
 }
 
+/** How a join is stored on the article hash (`via`): "<measure>:<value>:<articleId>". */
+export function formatVia(r: JoinReason): string {
+  return `${r.measure}:${r.value.toFixed(3)}:${r.match}`;
+}
+
+export function parseVia(v: string | undefined): JoinReason | null {
+  if (!v) return null;
+  const m = /^(jaccard|containment):([0-9.]+):(.+)$/.exec(v);
+  return m ? { measure: m[1] as JoinReason['measure'], value: Number(m[2]), match: m[3]! } : null;
+}
+
+type PlanEntry = { id: string; to: string; kind: string; via: string; contains: string; inside: string };
+
+/**
+ * Turns a placement of the neighbourhood into the commit's plan: which
+ * cluster id each group keeps (the existing cluster holding most of its
+ * members, each id used once, larger groups first), new ids ("+n") for the
+ * others, and the pages whose cluster, kind or join reason changed.
+ */
+function planOf(
+  self: string,
+  placement: Placement,
+  current: Map<string, Neighbour>,
+  seqOf: Map<string, number>,
+): { self: PlanEntry; moves: PlanEntry[] } {
+  const groups = [...placement.groups].sort((a, b) => b.length - a.length || (a[0]! < b[0]! ? -1 : 1));
+  const taken = new Set<string>();
+  const target = new Map<string, string>();
+  let fresh = 0;
+  for (const g of groups) {
+    // A page seen without its cluster stays where it is.
+    if (g.length === 1 && current.get(g[0]!)?.frozen) {
+      target.set(g[0]!, current.get(g[0]!)!.cluster);
+      continue;
+    }
+    const votes = new Map<string, number>();
+    for (const id of g) {
+      const c = current.get(id)?.cluster;
+      if (c) votes.set(c, (votes.get(c) ?? 0) + 1);
+    }
+    let best = '';
+    for (const [c, v] of votes) {
+      if (taken.has(c)) continue;
+      const bv = best ? votes.get(best)! : -1;
+      if (v > bv || (v === bv && (seqOf.get(c) ?? 0) < (seqOf.get(best) ?? 0))) best = c;
+    }
+    if (best) taken.add(best);
+    const to = best || `+${++fresh}`;
+    for (const id of g) target.set(id, to);
+  }
+  const entry = (id: string): PlanEntry => {
+    const kind = placement.kind.get(id) === 'container' ? 'container' : '';
+    const via = placement.via.get(id);
+    return {
+      id,
+      to: target.get(id)!,
+      kind,
+      via: via ? formatVia(via) : '',
+      contains: (placement.contains.get(id) ?? []).join(','),
+      inside: (placement.inside.get(id) ?? []).join(','),
+    };
+  };
+  const moves: PlanEntry[] = [];
+  for (const [id, n] of current) {
+    if (n.frozen) continue;
+    const e = entry(id);
+    const stillVia = parseVia(n.via)?.match;
+    // A join reason is kept while its match is still in the same group.
+    const viaOk = !!stillVia && target.get(stillVia) === e.to;
+    const changed = e.kind !== n.kind || e.contains !== n.contains || e.inside !== n.inside;
+    if (e.to !== n.cluster || changed || (!viaOk && e.via !== n.via)) moves.push(e);
+  }
+  moves.sort((a, b) => (a.id < b.id ? -1 : 1));
+  return { self: entry(self), moves };
+}
+
 /**
  * Near-duplicate clustering over MinHash LSH buckets in Redis.
  *
- * assign() is a read–verify–commit loop with optimistic concurrency:
- * 1. a Lua query reads, atomically, the index epoch, the refs in this
- *    article's band buckets that are still in the time window (with a digest
- *    of them) and every such neighbour's signature record;
- * 2. TypeScript verifies the neighbours with isSameStory (the policy stays in
- *    one place, testable without Redis);
- * 3. a Lua commit re-checks that nobody wrote into this article's buckets since
- *    the read (epoch unchanged, or the same digest) and then, in one step,
- *    indexes the article and creates / joins / merges clusters and updates the
- *    representative. On a conflict the loop starts over, so N workers give the
- *    partition one worker gives: every same-story pair sharing a bucket is seen
- *    by whichever of the two commits last.
+ * assign() is a read–place–commit loop with optimistic concurrency:
+ * 1. a Lua query (lsh-query.lua) reads, atomically, the index epoch, the
+ *    refs in this article's band buckets that are still in the time window
+ *    (with a digest of them), every such neighbour's signature record and
+ *    placement, and the other members of the neighbours' clusters;
+ * 2. the clustering policy passed in (`place`) places that whole
+ *    neighbourhood with the newcomer, as a function of the set, so arrival
+ *    order does not matter; the difference with the stored placement is the plan;
+ * 3. a Lua commit (lsh-commit.lua) re-checks that nobody wrote into this
+ *    article's buckets or the clusters read since (epoch unchanged, or the
+ *    same digest and cluster versions) and then, in one step, indexes the
+ *    article and applies the plan. On a conflict the loop starts over, so N
+ *    workers give the partition one worker gives.
  * An article that already has a cluster is returned unchanged (retried jobs).
  */
 export class ClusterIndex {
@@ -135,18 +254,14 @@ export class ClusterIndex {
   private readonly bands: number;
   private readonly rows: number;
   private readonly shards: number;
-  private readonly policy: DedupPolicy;
+  private readonly place: PlaceFn;
   private readonly maxRetries: number;
   private readonly eventsMaxLen: number;
+  private readonly maxClusters: number;
+  private readonly maxMembers: number;
   private readonly now: () => number;
   private conflictCount = 0;
-  private readonly templates: {
-    article: [string, string];
-    cluster: [string, string];
-    members: [string, string];
-    block: [string, string];
-    shard: [string, string];
-  };
+  private readonly templates: Record<'article' | 'cluster' | 'members' | 'block' | 'shard', [string, string]>;
 
   constructor(redis: Redis, keys: Keys, opts: ClusterIndexOptions) {
     if (!Number.isInteger(opts.bands) || opts.bands < 1 || !Number.isInteger(opts.rows) || opts.rows < 1) {
@@ -158,9 +273,11 @@ export class ClusterIndex {
     this.bands = opts.bands;
     this.rows = opts.rows;
     this.shards = shards;
-    this.policy = opts.policy;
+    this.place = opts.place;
     this.maxRetries = opts.maxRetries ?? 16;
     this.eventsMaxLen = opts.eventsMaxLen ?? 100_000;
+    this.maxClusters = opts.maxClusters ?? 16;
+    this.maxMembers = opts.maxMembers ?? 64;
     this.now = opts.now ?? Date.now;
     this.templates = {
       article: keyTemplate(keys.article),
@@ -170,8 +287,10 @@ export class ClusterIndex {
       shard: keyTemplate(keys.lshShard),
     };
     const scripted = redis as ScriptedRedis;
-    if (typeof scripted[QUERY_CMD] !== 'function') redis.defineCommand(QUERY_CMD, { lua: LSH_QUERY_LUA });
-    if (typeof scripted[COMMIT_CMD] !== 'function') redis.defineCommand(COMMIT_CMD, { lua: LSH_COMMIT_LUA });
+    if (typeof scripted[QUERY_CMD] !== 'function')
+      redis.defineCommand(QUERY_CMD, { lua: loadLua('lsh-query') });
+    if (typeof scripted[COMMIT_CMD] !== 'function')
+      redis.defineCommand(COMMIT_CMD, { lua: loadLua('lsh-commit') });
     this.redis = scripted;
   }
 
@@ -189,60 +308,66 @@ export class ClusterIndex {
       );
     }
     const numPerm = sketch.signature.length;
-    // An empty text matches nothing, and would share every bucket with all other empty texts.
-    const buckets =
-      sketch.shingleCount === 0 ? new Uint32Array(0) : bandBuckets(sketch.signature, this.bands, this.rows);
-    const bandCount = buckets.length / 2;
-    const tags = Buffer.allocUnsafe(4 * bandCount);
-    const shardKeys: string[] = [];
-    for (let b = 0; b < bandCount; b++) {
-      tags.writeUInt32BE(buckets[2 * b]!, 4 * b);
-      shardKeys.push(this.keys.lshShard(buckets[2 * b + 1]! % this.shards));
-    }
-    const mine = storedForm(sketch);
+    const { shardKeys, tags } = this.bucketsOf(sketch);
+    const mine = storedForm(articleId, sketch);
     const record = encodeRecord(articleId, sketch);
 
     for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
       const now = this.now();
       const cutoffHour = Math.floor((now - ttlSeconds * 1000) / 3_600_000);
-      const read = await this.query(articleId, shardKeys, tags, cutoffHour, numPerm);
+      const read = await this.query(articleId, shardKeys, tags, cutoffHour, numPerm, true);
       if (read.kind === 'assigned') return alreadyAssigned(read.clusterId);
 
-      const matched = read.candidates
-        .filter((c) => c.id !== articleId && isSameStory(mine, c.sketch, this.policy).same)
-        .map((c) => c.id)
-        .sort();
+      const current = new Map<string, Neighbour>();
+      for (const n of read.neighbours) if (n.id !== articleId) current.set(n.id, n);
+      const pages: PolicyPage[] = [{ id: articleId, sketch: mine }];
+      for (const n of current.values())
+        pages.push({
+          id: n.id,
+          sketch: n.sketch,
+          container: n.kind === 'container',
+          quotes: n.contains ? n.contains.split(',') : [],
+          inside: n.inside ? n.inside.split(',') : [],
+          frozen: n.frozen,
+        });
+      const placement = this.place(
+        pages,
+        (a, b) => read.blocked.has(`${a}|${b}`) || read.blocked.has(`${b}|${a}`),
+      );
+      const seqOf = new Map(read.vers.map(([c, , seq]) => [c, seq]));
+      const plan = planOf(articleId, placement, current, seqOf);
 
+      const args = {
+        id: articleId,
+        epoch: read.epoch,
+        digest: read.digest,
+        vers: read.vers.map(([c, v]) => [c, v]),
+        publishedAt: Math.round(publishedAt),
+        window: ttlSeconds,
+        now,
+        maxLen: this.eventsMaxLen,
+        tokens: sketch.tokenCount,
+        recordSize: record.length,
+        perBlock: RECORDS_PER_BLOCK,
+        shards: this.shards,
+        keys: this.templates,
+        eventFields: EVENT_FIELDS,
+        self: plan.self,
+        moves: plan.moves,
+      };
       const reply = (await this.redis[COMMIT_CMD](
-        8 + shardKeys.length,
+        7 + shardKeys.length,
         this.keys.lshEpoch,
         this.keys.clusterSeq,
         this.keys.clustersByUpdate,
         this.keys.events,
-        this.keys.blockedPairs,
         this.keys.article(articleId),
         this.keys.lshRefSeq,
         this.keys.lshRefsByHour,
         ...shardKeys,
-        articleId,
-        read.epoch,
-        read.digest,
+        JSON.stringify(args),
         record,
         tags,
-        Math.round(publishedAt),
-        ttlSeconds,
-        now,
-        this.eventsMaxLen,
-        ...this.templates.cluster,
-        ...this.templates.members,
-        ...this.templates.article,
-        ...this.templates.block,
-        ...this.templates.shard,
-        record.length,
-        RECORDS_PER_BLOCK,
-        this.shards,
-        sketch.tokenCount,
-        ...matched,
       )) as [string, ...unknown[]];
 
       if (reply[0] === 'CONFLICT') {
@@ -251,23 +376,26 @@ export class ClusterIndex {
         continue;
       }
       if (reply[0] === 'ASSIGNED') return alreadyAssigned(String(reply[1]));
-      const [, clusterId, created, joined, mergedFrom, used, representative] = reply as [
+      const [, clusterId, created, joined, mergedFrom, movedJson, representative] = reply as [
         string,
         string,
         number,
         number,
         string[],
-        string[],
+        string,
         string,
       ];
+      const via = placement.via.get(articleId);
       return {
         clusterId,
         created: created === 1,
         joined: joined === 1,
         mergedFrom,
-        matchedArticleIds: used,
+        matchedArticleIds: via ? [via.match] : [],
         alreadyAssigned: false,
         representative,
+        kind: placement.kind.get(articleId) ?? 'article',
+        moved: JSON.parse(movedJson) as [string, string, string][],
       };
     }
     throw new Error(
@@ -275,7 +403,7 @@ export class ClusterIndex {
     );
   }
 
-  /** Commits this instance had to redo because another writer touched its buckets (a metric). */
+  /** Commits this instance had to redo because another writer touched its neighbourhood (a metric). */
   get conflicts(): number {
     return this.conflictCount;
   }
@@ -291,16 +419,24 @@ export class ClusterIndex {
    * (for measuring candidate recall).
    */
   async candidates(sketch: DocSketch, ttlSeconds: number): Promise<string[]> {
-    const buckets = bandBuckets(sketch.signature, this.bands, this.rows);
-    const tags = Buffer.allocUnsafe(2 * buckets.length);
+    const { shardKeys, tags } = this.bucketsOf(sketch);
+    const cutoffHour = Math.floor((this.now() - ttlSeconds * 1000) / 3_600_000);
+    const read = await this.query('\u0000', shardKeys, tags, cutoffHour, sketch.signature.length, false);
+    return read.kind === 'ok' ? read.neighbours.filter((n) => n.bucket).map((n) => n.id) : [];
+  }
+
+  private bucketsOf(sketch: DocSketch): { shardKeys: string[]; tags: Buffer } {
+    // An empty text matches nothing, and would share every bucket with all other empty texts.
+    const buckets =
+      sketch.shingleCount === 0 ? new Uint32Array(0) : bandBuckets(sketch.signature, this.bands, this.rows);
+    const bandCount = buckets.length / 2;
+    const tags = Buffer.allocUnsafe(4 * bandCount);
     const shardKeys: string[] = [];
-    for (let b = 0; b < buckets.length / 2; b++) {
+    for (let b = 0; b < bandCount; b++) {
       tags.writeUInt32BE(buckets[2 * b]!, 4 * b);
       shardKeys.push(this.keys.lshShard(buckets[2 * b + 1]! % this.shards));
     }
-    const cutoffHour = Math.floor((this.now() - ttlSeconds * 1000) / 3_600_000);
-    const read = await this.query('\u0000', shardKeys, tags, cutoffHour, sketch.signature.length);
-    return read.kind === 'ok' ? read.candidates.map((c) => c.id) : [];
+    return { shardKeys, tags };
   }
 
   private async query(
@@ -309,25 +445,76 @@ export class ClusterIndex {
     tags: Buffer,
     cutoffHour: number,
     numPerm: number,
+    withClusters: boolean,
   ): Promise<QueryResult> {
+    const params = {
+      cutoffHour,
+      recordSize: recordSize(numPerm),
+      perBlock: RECORDS_PER_BLOCK,
+      maxClusters: withClusters ? this.maxClusters : 0,
+      maxMembers: this.maxMembers,
+      maxBlocked: MAX_BLOCKED,
+      keys: {
+        cluster: this.templates.cluster,
+        members: this.templates.members,
+        article: this.templates.article,
+        block: this.templates.block,
+      },
+    };
     const reply = (await this.redis[QUERY_BUFFER_CMD](
-      3 + shardKeys.length,
+      4 + shardKeys.length,
       this.keys.lshEpoch,
       this.keys.article(articleId),
       this.keys.lshRefsByHour,
+      this.keys.blockedPairs,
       ...shardKeys,
+      JSON.stringify(params),
       tags,
-      cutoffHour,
-      ...this.templates.block,
-      recordSize(numPerm),
-      RECORDS_PER_BLOCK,
     )) as Buffer[];
     const status = reply[0]!.toString();
     if (status === 'ASSIGNED') return { kind: 'assigned', clusterId: reply[1]!.toString() };
-    const candidates: Candidate[] = [];
-    for (let i = 3; i < reply.length; i++) candidates.push(decodeRecord(reply[i]!, numPerm));
-    return { kind: 'ok', epoch: reply[1]!.toString(), digest: reply[2]!.toString(), candidates };
+    const vers = asArray(JSON.parse(reply[3]!.toString())) as [string, number, number][];
+    const blocked = new Set(asArray(JSON.parse(reply[4]!.toString())) as string[]);
+    const neighbours: Neighbour[] = [];
+    for (let i = 5; i + 1 < reply.length; i += 2) {
+      const { id, sketch } = decodeRecord(reply[i]!, numPerm);
+      const [cluster, kind, via, bucket, contains, inside] = JSON.parse(reply[i + 1]!.toString()) as [
+        string,
+        string,
+        string,
+        number,
+        string,
+        string,
+      ];
+      neighbours.push({
+        id,
+        sketch,
+        cluster,
+        kind,
+        via,
+        contains,
+        inside,
+        bucket: bucket === 1,
+        frozen: bucket === 2,
+      });
+    }
+    // Evidence whose cluster was read whole anyway is an ordinary member.
+    const readWhole = new Set(vers.map(([c]) => c));
+    for (const n of neighbours) if (n.frozen && readWhole.has(n.cluster)) n.frozen = false;
+    return {
+      kind: 'ok',
+      epoch: reply[1]!.toString(),
+      digest: reply[2]!.toString(),
+      vers,
+      blocked,
+      neighbours,
+    };
   }
+}
+
+/** Redis's cjson encodes an empty table as an object. */
+function asArray(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
 }
 
 function alreadyAssigned(clusterId: string): AssignResult {
@@ -339,6 +526,8 @@ function alreadyAssigned(clusterId: string): AssignResult {
     matchedArticleIds: [],
     alreadyAssigned: true,
     representative: '',
+    kind: 'article',
+    moved: [],
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { type ArticleRecord, getArticles } from './articles.js';
+import { parseVia } from './cluster-index.js';
 import type { ApiCluster, ApiClusterMember } from './contract-types.js';
 import type { Keys } from './keys.js';
 
@@ -7,8 +8,9 @@ import type { Keys } from './keys.js';
 export type ClusterMember = ApiClusterMember;
 export type ClusterView = ApiCluster;
 
-function toMember(a: ArticleRecord): ClusterMember {
-  return {
+function toMember(a: ArticleRecord, clusterOf: Map<string, string>): ClusterMember {
+  const via = parseVia(a.via);
+  const member: ClusterMember = {
     id: a.id,
     url: a.url,
     title: a.title,
@@ -16,7 +18,36 @@ function toMember(a: ArticleRecord): ClusterMember {
     publishedAt: a.publishedAt,
     lang: a.lang,
     agency: a.agency,
+    kind: a.kind === 'container' ? 'container' : 'article',
+    joinedVia: via ? { measure: via.measure, value: via.value, articleId: via.match } : null,
   };
+  if (member.kind === 'container') {
+    // Stored as the quoted articles: their clusters now, whatever merged since.
+    const ids = (a.contains ?? '').split(',').filter(Boolean);
+    member.contains = [...new Set(ids.map((id) => clusterOf.get(id)).filter((c): c is string => !!c))].sort();
+  }
+  return member;
+}
+
+/** Current cluster of each article quoted by a container among these members. */
+async function quotedClusters(
+  redis: Redis,
+  keys: Keys,
+  articles: ArticleRecord[],
+): Promise<Map<string, string>> {
+  const quoted = [
+    ...new Set(articles.flatMap((a) => (a.kind === 'container' ? (a.contains ?? '').split(',') : []))),
+  ].filter(Boolean);
+  const out = new Map<string, string>();
+  if (!quoted.length) return out;
+  const pipe = redis.pipeline();
+  for (const id of quoted) pipe.hget(keys.article(id), 'cluster');
+  const res = (await pipe.exec()) ?? [];
+  quoted.forEach((id, i) => {
+    const c = res[i]?.[1];
+    if (typeof c === 'string' && c) out.set(id, c);
+  });
+  return out;
 }
 
 function isoFromMs(v: string | undefined): string {
@@ -31,9 +62,10 @@ export async function readCluster(redis: Redis, keys: Keys, id: string): Promise
   ]);
   if (!hash.id && memberIds.length === 0) return null;
   const articles = await getArticles(redis, keys, memberIds);
+  const clusterOf = await quotedClusters(redis, keys, [...articles.values()]);
   const members = memberIds.flatMap((m) => {
     const a = articles.get(m);
-    return a ? [toMember(a)] : [];
+    return a ? [toMember(a, clusterOf)] : [];
   });
   // An editor's pick (docs/redis.md: editorRepresentative) wins over the automatic one.
   const picked = [hash.editorRepresentative, hash.representative].find((r) => r && articles.has(r));

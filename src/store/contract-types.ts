@@ -31,6 +31,18 @@ export type ArticleHash = {
   fetchedAt: string;
   /** Cluster id; absent until the dedup stage placed the article. */
   cluster?: string;
+  /** Set by dedup: `container` for a digest, live page, gallery or roundup quoting several stories; absent for an article. */
+  kind?: 'container';
+  /** Set by dedup: why the article is in its cluster, "<jaccard|containment>:<value>:<articleId>" (the member it matched); absent when it started the cluster. */
+  via?: string;
+  /** Set by dedup on containers: comma-separated ids of the articles it quotes (their clusters are what it contains). */
+  contains?: string;
+  /** Set by dedup on quoted articles: comma-separated ids of containers that quote it (check each container's `contains`). */
+  quotedIn?: string;
+  /** Set by dedup: decimal token count (the representative's "most complete"). */
+  tokens?: string;
+  /** Set by dedup: the article's numeric LSH ref. */
+  ref?: string;
 };
 
 /** HASH `<prefix>cluster:<id>`. */
@@ -49,6 +61,8 @@ export type ClusterHash = {
   representative: string;
   /** Article id an editor chose; when present it wins over `representative`. */
   editorRepresentative?: string;
+  /** Decimal integer bumped by dedup on every membership change (optimistic concurrency). */
+  ver?: string;
   /** ms since the epoch when an editor marked the cluster reviewed. */
   reviewedAt?: string;
   reviewedBy?: string;
@@ -59,10 +73,17 @@ export type ClusterEventType =
   | 'cluster.updated'
   | 'cluster.merged'
   | 'article.clustered'
+  | 'article.moved'
   | 'cluster.split'
   | 'cluster.representative'
   | 'cluster.reviewed'
   | 'review.undone';
+
+/**
+ * The fields every dedup event carries, in order: the commit script
+ * (src/store/lua/lsh-commit.lua) is given this list, so emitters cannot drift.
+ */
+export const EVENT_FIELDS = ['type', 'clusterId', 'articleId', 'mergedFrom', 'representative', 'at'] as const;
 
 /** One entry of STREAM `<prefix>events` (field → value). */
 export type ClusterEvent = {
@@ -70,8 +91,13 @@ export type ClusterEvent = {
   clusterId: string;
   /** '' when the event is not about one article. */
   articleId: string;
-  /** Comma-separated cluster ids that no longer exist (merged in), or ''. */
+  /**
+   * Comma-separated cluster ids that no longer exist (merged in), or ''.
+   * article.moved: the cluster the article left.
+   */
   mergedFrom: string;
+  /** Dedup events: the cluster's representative after the change. */
+  representative?: string;
   /** ms since the epoch (decimal). */
   at: string;
   /** Editor events only. */
@@ -112,6 +138,12 @@ export type ApiClusterMember = {
   publishedAt: string;
   lang: string;
   agency: string;
+  /** `article`, or `container` for a digest / live page / roundup quoting several stories. */
+  kind: 'article' | 'container';
+  /** Why it is in the cluster: the measure and the member it matched; null when it started the cluster. */
+  joinedVia: { measure: 'jaccard' | 'containment'; value: number; articleId: string } | null;
+  /** Containers only: the clusters of the stories it quotes. */
+  contains?: string[];
 };
 
 /** HTTP API: `GET /api/clusters` page. `next` is the `since` cursor for the following page (since mode). */

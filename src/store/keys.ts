@@ -59,11 +59,13 @@ export function keysFor(prefix: string) {
     stats: `${prefix}stats`,
     /**
      * ZSET: body lines seen on pages of one domain (member: the line's match key, score:
-     * distinct pages it was on). At extract.learnedBoilerplate.minPages a line is boilerplate
-     * for that domain. Capped at maxLinesPerDomain (fewest pages evicted first); expires
-     * ttlDays after the domain's last page.
+     * distinct stories, i.e. dedup clusters, it was seen under). At
+     * extract.learnedBoilerplate.minStories a line is boilerplate for that domain. Capped at
+     * maxLinesPerDomain (fewest stories evicted first); expires ttlDays after the domain's last page.
      */
     boilerplateLines: (domain: string) => `${prefix}boilerplate:${domain}:lines`,
+    /** HASH: line match key -> comma-separated story keys it was seen under (up to minStories); same TTL. */
+    boilerplateStories: (domain: string) => `${prefix}boilerplate:${domain}:stories`,
     /**
      * STRING (internal): wrong tokens from one address group (an IPv4 address or an IPv6 /64,
      * hashed) in the current window; expires review.signInWindowMinutes after the first one.
@@ -71,7 +73,5 @@ export function keysFor(prefix: string) {
     signInFailures: (groupHash: string) => `${prefix}review:signin-failures:${groupHash}`,
     /** STRING (internal): wrong tokens from every address in the current window; same expiry. */
     signInFailuresAll: `${prefix}review:signin-failures-all`,
-    /** STRING: marks a page as counted for its domain, so a retried job never counts it twice; same TTL. */
-    boilerplatePage: (domain: string, pageId: string) => `${prefix}boilerplate:${domain}:page:${pageId}`,
   };
 }

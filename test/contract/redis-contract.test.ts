@@ -75,6 +75,7 @@ describe('the Redis contract of docs/redis.md, read with raw commands', () => {
 
   it('the doc states its fields and event types', () => {
     expect(documented('### Article hash').all).toContain('title');
+    expect(documented('### Article hash').all).toEqual(expect.arrayContaining(['kind', 'via', 'contains']));
     expect(documented('### Cluster hash').required).toEqual([
       'id',
       'seq',
@@ -117,8 +118,20 @@ describe('the Redis contract of docs/redis.md, read with raw commands', () => {
         expect(seenArticles.has(m)).toBe(false); // exactly one cluster per article
         seenArticles.add(m);
         const a = await redis.hgetall(`${P}article:${m}`);
-        for (const f of articleFields.all) expect(a, `article field ${f}`).toHaveProperty(f);
+        for (const f of articleFields.required) expect(a, `article field ${f}`).toHaveProperty(f);
         expect(a.cluster).toBe(id);
+        // the optional dedup fields, as documented when present
+        if (a.kind !== undefined) expect(a.kind).toBe('container');
+        if (a.via !== undefined) {
+          const [measure, value, match] = a.via.split(':');
+          expect(['jaccard', 'containment']).toContain(measure);
+          expect(Number(value)).toBeGreaterThan(0);
+          expect(members, 'a join reason names a member of the same cluster').toContain(match);
+        }
+        if (a.contains !== undefined) {
+          for (const q of a.contains.split(','))
+            expect(await redis.hget(`${P}article:${q}`, 'cluster'), `quoted ${q}`).toBeTruthy();
+        }
         expect(Number.isInteger(Number(a.words))).toBe(true);
         expect(Number.isNaN(Date.parse(a.fetchedAt!))).toBe(false);
         expect(await redis.zscore(`${P}articles`, m)).not.toBeNull();

@@ -69,11 +69,19 @@ describe('isSameStory', () => {
 
   it('applies the token floor to the shorter copy only', () => {
     const sig = new Uint32Array(8);
-    const a: DocSketch = { signature: sig, shingleCount: 100, tokenCount: 103 };
+    const a: DocSketch = {
+      signature: sig,
+      shingleCount: 100,
+      tokenCount: 103,
+      keys: new Uint16Array(0),
+      keyCount: 0,
+    };
     const b: DocSketch = {
       signature: Uint32Array.from([1, 2, 3, 4, 0, 0, 0, 0]),
       shingleCount: 10,
       tokenCount: 13,
+      keys: new Uint16Array(0),
+      keyCount: 0,
     };
     // J = 0.5 here, so Jaccard alone decides regardless of the floor
     expect(isSameStory(a, b, { ...policy, jaccardThreshold: 0.4 }).same).toBe(true);

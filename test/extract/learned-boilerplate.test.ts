@@ -3,7 +3,11 @@ import { createLogger } from '../../src/log.js';
 import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { ingestArticle } from '../../src/pipeline/ingest-article.js';
 import { getArticleBody } from '../../src/store/articles.js';
-import { boilerplateDomain, learnedBoilerplate, recordPageLines } from '../../src/store/boilerplate-stats.js';
+import {
+  boilerplateDomain,
+  learnedBoilerplate,
+  recordStoryLines,
+} from '../../src/store/boilerplate-stats.js';
 import { keysFor } from '../../src/store/keys.js';
 import { articleJobAt } from '../support/article-job.js';
 import { startHttpServer } from '../support/http-server.js';
@@ -40,7 +44,7 @@ describe('learned boilerplate, through the article worker on a real Redis and HT
     const config = testConfig(prefix, {
       WIRESIFT_ALLOW_PRIVATE_NETWORKS: 'true',
     });
-    config.extract.learnedBoilerplate.minPages = MIN_PAGES;
+    config.extract.learnedBoilerplate.minStories = MIN_PAGES;
     // Page N+1 must see what pages 1..N taught at once.
     config.extract.learnedBoilerplate.memoSeconds = 0;
     ctx = createContext(config, createLogger('silent'));
@@ -62,7 +66,7 @@ describe('learned boilerplate, through the article worker on a real Redis and HT
     for (let n = 1; n <= MIN_PAGES; n++) {
       expect(await ingest(`/a/${n}`)).toContain(PROMO);
       // A retried job (same article) must not count its page twice.
-      await recordPageLines(ctx.redis, ctx.keys, boilerplateDomain(server.url)!, `a${n}`, PROMO, {
+      await recordStoryLines(ctx.redis, ctx.keys, boilerplateDomain(server.url)!, `a${n}`, PROMO, {
         ...ctx.config.extract.learnedBoilerplate,
       });
     }
@@ -83,7 +87,7 @@ describe('learned boilerplate counts in Redis', () => {
   const prefix = uniquePrefix('learned-bp-store');
   const redis = connectTestRedis();
   const keys = keysFor(prefix);
-  const cfg = { minPages: 3, maxLinesPerDomain: 50, maxLineChars: 200, ttlDays: 2 };
+  const cfg = { minStories: 3, maxLinesPerDomain: 50, maxLineChars: 200, ttlDays: 2 };
   afterAll(async () => {
     await dropPrefix(redis, prefix);
     redis.disconnect();
@@ -91,8 +95,8 @@ describe('learned boilerplate counts in Redis', () => {
 
   it('are per domain: a line learned on one domain is not learned on another', async () => {
     for (let n = 0; n < 3; n++)
-      await recordPageLines(redis, keys, 'a.example', `p${n}`, `Story ${n} text here.\n${PROMO}`, cfg);
-    await recordPageLines(redis, keys, 'b.example', 'q1', `Other story.\n${PROMO}`, cfg);
+      await recordStoryLines(redis, keys, 'a.example', `p${n}`, `Story ${n} text here.\n${PROMO}`, cfg);
+    await recordStoryLines(redis, keys, 'b.example', 'q1', `Other story.\n${PROMO}`, cfg);
     const learnedA = await learnedBoilerplate(redis, keys, 'a.example', cfg);
     expect(learnedA).toHaveLength(1);
     expect(learnedA[0]).toMatch(/^suivez toute lactualite/);
@@ -102,7 +106,7 @@ describe('learned boilerplate counts in Redis', () => {
   it('stay bounded: a cap on lines per domain, long lines never counted, keys expire', async () => {
     const long = 'x'.repeat(201);
     for (let n = 0; n < 80; n++)
-      await recordPageLines(
+      await recordStoryLines(
         redis,
         keys,
         'c.example',
@@ -113,12 +117,35 @@ describe('learned boilerplate counts in Redis', () => {
     const key = keys.boilerplateLines('c.example');
     expect(await redis.zcard(key)).toBeLessThanOrEqual(cfg.maxLinesPerDomain);
     // The line on every page survives eviction of the one-page lines.
-    expect(await redis.zscore(key, (await learnedBoilerplate(redis, keys, 'c.example', cfg))[0]!)).toBe('80');
+    // counted up to minStories stories, enough to call it template
+    expect(await redis.zscore(key, (await learnedBoilerplate(redis, keys, 'c.example', cfg))[0]!)).toBe('3');
     expect(await redis.zscore(key, long)).toBeNull();
     const ttl = await redis.ttl(key);
     expect(ttl).toBeGreaterThan(86_400);
     expect(ttl).toBeLessThanOrEqual(2 * 86_400);
-    expect(await redis.ttl(keys.boilerplatePage('c.example', 'p0'))).toBeGreaterThan(0);
+    expect(await redis.ttl(keys.boilerplateStories('c.example'))).toBeGreaterThan(0);
+  });
+
+  it('count stories, not pages: a dispatch paragraph on five copies of one story is not template', async () => {
+    const paragraph = 'Le conseil municipal de Vernoux a voté jeudi un budget de 4,2 millions.';
+    const promo = 'Abonnez-vous à notre lettre du matin pour ne rien manquer.';
+    // five copies (versions, updates) of one story: one cluster, one story key
+    for (let n = 0; n < 5; n++)
+      await recordStoryLines(
+        redis,
+        keys,
+        'd.example',
+        'c7',
+        `Version ${n} du titre.\n${paragraph}\n${promo}`,
+        cfg,
+      );
+    expect(await learnedBoilerplate(redis, keys, 'd.example', cfg)).toEqual([]);
+    // the promo line under two more stories: three distinct stories make it template
+    await recordStoryLines(redis, keys, 'd.example', 'c8', `Autre sujet.\n${promo}`, cfg);
+    await recordStoryLines(redis, keys, 'd.example', 'c9', `Troisième sujet.\n${promo}`, cfg);
+    const learned = await learnedBoilerplate(redis, keys, 'd.example', cfg);
+    expect(learned).toHaveLength(1);
+    expect(learned[0]).toMatch(/^abonnez vous/);
   });
 
   it('domain keys come from the host without www.', () => {

@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
+import type { JoinReason } from '../../dedup/cluster-policy.js';
 import { type ArticleRecord, getArticles } from '../../store/articles.js';
+import { parseVia } from '../../store/cluster-index.js';
 import type { Keys } from '../../store/keys.js';
 import { type CopyKind, copyKind, similarity } from './diff.js';
 
@@ -9,14 +11,52 @@ export type MemberDetail = {
   jaccard: number | null;
   containment: number | null;
   kind: CopyKind | 'unknown';
+  /** Why dedup put it here: the measure and the member it matched (null: it started the cluster). */
+  joinedVia: JoinReason | null;
 };
+
+/** A page that quotes this cluster's story among others (a digest, live page, roundup). */
+export type QuotingPage = { article: ArticleRecord; clusterId: string };
 
 export type ClusterDetail = {
   id: string;
   hash: Record<string, string>;
   representativeId: string;
   members: MemberDetail[];
+  /** Containers elsewhere that quote members of this cluster. */
+  quotedIn: QuotingPage[];
+  /** When this cluster is a container: the clusters of the stories it quotes. */
+  contains: string[];
 };
+
+/** The containers quoting any of these articles, checked against each container's own `contains`. */
+async function quotingPages(redis: Redis, keys: Keys, members: ArticleRecord[]): Promise<QuotingPage[]> {
+  const byContainer = new Map<string, Set<string>>();
+  for (const a of members)
+    for (const c of (a.quotedIn ?? '').split(',').filter(Boolean)) {
+      if (!byContainer.has(c)) byContainer.set(c, new Set());
+      byContainer.get(c)!.add(a.id);
+    }
+  if (!byContainer.size) return [];
+  const containers = await getArticles(redis, keys, [...byContainer.keys()]);
+  const out: QuotingPage[] = [];
+  for (const [id, quoted] of byContainer) {
+    const c = containers.get(id);
+    if (!c || c.kind !== 'container' || !c.cluster) continue;
+    const listed = new Set((c.contains ?? '').split(','));
+    if ([...quoted].some((q) => listed.has(q))) out.push({ article: c, clusterId: c.cluster });
+  }
+  return out.sort((x, y) => (x.article.publishedAt < y.article.publishedAt ? -1 : 1));
+}
+
+/** Current clusters of the articles a container quotes. */
+async function containedClusters(redis: Redis, keys: Keys, members: ArticleRecord[]): Promise<string[]> {
+  const quoted = members.flatMap((a) => (a.kind === 'container' ? (a.contains ?? '').split(',') : []));
+  const ids = [...new Set(quoted.filter(Boolean))];
+  if (!ids.length) return [];
+  const arts = await getArticles(redis, keys, ids);
+  return [...new Set([...arts.values()].map((a) => a.cluster).filter(Boolean))].sort();
+}
 
 /** A cluster with every member's body and its similarity to the representative (exact shingle sets). */
 export async function readClusterDetail(
@@ -56,6 +96,7 @@ export async function readClusterDetail(
         jaccard: null,
         containment: null,
         kind: m === repId ? 'representative' : 'unknown',
+        joinedVia: parseVia(article.via),
       });
       return;
     }
@@ -67,7 +108,20 @@ export async function readClusterDetail(
       jaccard: sim.jaccard,
       containment: sim.containment,
       kind: copyKind(sim, repSim.tokens, later, m === repId),
+      joinedVia: parseVia(article.via),
     });
   });
-  return { id, hash, representativeId: repId, members };
+  const all = members.map((m) => m.article);
+  const [quotedIn, contains] = await Promise.all([
+    quotingPages(redis, keys, all),
+    containedClusters(redis, keys, all),
+  ]);
+  return {
+    id,
+    hash,
+    representativeId: repId,
+    members,
+    quotedIn: quotedIn.filter((q) => q.clusterId !== id),
+    contains,
+  };
 }

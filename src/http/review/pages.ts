@@ -1,5 +1,5 @@
 import type { UndoEntry } from '../../store/review-actions.js';
-import type { ClusterDetail } from './cluster-detail.js';
+import type { ClusterDetail, MemberDetail } from './cluster-detail.js';
 import type { ListFilters, ListPage } from './cluster-list.js';
 import { wordDiff } from './diff.js';
 import { Html, html, layout, safeHref } from './html.js';
@@ -88,6 +88,39 @@ function actionButton(
   return html`<form class="inline" method="post" action="${action}">${csrfField(chrome.csrf)}${hidden}<button>${label}</button></form>`;
 }
 
+/** "containment 93 % in Le Courant": the measure and the member it matched, linked to its row. */
+function joinedWhy(m: MemberDetail, c: ClusterDetail): Html | string {
+  const v = m.joinedVia;
+  if (!v) return m.article.id === c.representativeId || c.members.length === 1 ? 'started the cluster' : '—';
+  const match = c.members.find((x) => x.article.id === v.match);
+  const who = match ? match.article.outlet || match.article.title || v.match : v.match;
+  return html`${v.measure} ${pct(v.value)} with <a href="#m-${v.match}">${who}</a>`;
+}
+
+/** A container's own page: what it quotes. */
+function containerSection(c: ClusterDetail): Html | string {
+  if (!c.members.some((m) => m.article.kind === 'container')) return '';
+  const links = c.contains.map(
+    (id) => html`<li><a href="/review/clusters/${encodeURIComponent(id)}">${id}</a></li>`,
+  );
+  return html`<section id="contains" aria-label="quotes"><h3>Container: quotes ${c.contains.length} stories</h3>
+<p class="muted">A digest, live page, gallery or roundup: its own item, never a copy of what it quotes.</p>
+<ul>${links}</ul></section>`;
+}
+
+/** Pages that quote this story among others, listed apart from its copies. */
+function quotedInSection(c: ClusterDetail): Html | string {
+  if (!c.quotedIn.length) return '';
+  const rows = c.quotedIn.map((q) => {
+    const href = safeHref(q.article.url);
+    return html`<li>${q.article.outlet || '—'}: ${href ? html`<a href="${href}" rel="noopener noreferrer nofollow">${q.article.title || '(no title)'}</a>` : q.article.title}
+  (<a href="/review/clusters/${encodeURIComponent(q.clusterId)}">${q.clusterId}</a>)</li>`;
+  });
+  return html`<section id="quoted-in" aria-label="quoted in"><h3>Quoted in</h3>
+<p class="muted">Digests and live pages that quote this story next to others: not copies, not members.</p>
+<ul>${rows}</ul></section>`;
+}
+
 export function clusterPage(
   chrome: Chrome,
   c: ClusterDetail,
@@ -108,6 +141,7 @@ export function clusterPage(
   <td>${when(a.publishedAt)}</td>
   <td class="num" title="containment ${pct(m.containment)}">${pct(m.jaccard)}</td>
   <td><span class="badge ${m.kind === 'representative' ? 'rep' : m.kind}">${m.kind}</span></td>
+  <td class="why">${joinedWhy(m, c)}</td>
   <td>${isRep ? '' : html`<a href="${base}?diff=${encodeURIComponent(a.id)}#diff">Diff</a>`}
     ${isRep ? '' : actionButton(chrome, `${base}/representative`, 'Make representative', { articleId: a.id })}
     ${c.members.length > 1 ? actionButton(chrome, `${base}/split`, 'Split out', { articleId: a.id }) : ''}</td>
@@ -148,8 +182,10 @@ ${reviewedAt ? html`reviewed by ${c.hash.reviewedBy ?? ''} ${when(reviewedAt)}${
   ${last ? actionButton(chrome, '/review/undo', `Undo last: ${last.action} by ${last.editor}`, { back: c.id }) : ''}
 </div>
 <table>
-<thead><tr><th>Outlet</th><th>Title</th><th>Published</th><th class="num">Similarity</th><th>Copy</th><th>Actions</th></tr></thead>
+<thead><tr><th>Outlet</th><th>Title</th><th>Published</th><th class="num">Similarity</th><th>Copy</th><th>Why it joined</th><th>Actions</th></tr></thead>
 <tbody>${rows}</tbody></table>
+${containerSection(c)}
+${quotedInSection(c)}
 ${diff}`,
     chrome,
   );
