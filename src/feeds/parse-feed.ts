@@ -1,4 +1,4 @@
-import * as cheerio from 'cheerio';
+import * as cheerio from 'cheerio/slim';
 import Parser from 'rss-parser';
 import { blankInvalidAtomDates, repairEntities, stripDoctype, xhtmlToHtmlConstructs } from './xml-repair.js';
 import { attributesOf, findRootElement, localName, type RootElement, startTagEnd } from './xml-scan.js';

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -221,14 +222,16 @@ export class FeedParsePool {
   }
 }
 
-/** The configured limits; 0 threads means one per concurrent feed job. */
+/**
+ * The configured limits. 0 threads: one per concurrent feed job, but no more
+ * than the machine has cores (at least two, so one slow parse never holds up
+ * the rest): more CPU-bound threads than cores only stretch every parse's wall
+ * clock towards its deadline.
+ */
 export function parseLimitsFrom(config: Config): ParseLimits {
   const f = config.feedLimits;
-  return {
-    timeoutMs: f.parseTimeoutMs,
-    maxHeapMb: f.parseMaxHeapMb,
-    threads: f.parseThreads || config.queues.concurrency.feeds,
-  };
+  const auto = Math.min(config.queues.concurrency.feeds, Math.max(2, availableParallelism()));
+  return { timeoutMs: f.parseTimeoutMs, maxHeapMb: f.parseMaxHeapMb, threads: f.parseThreads || auto };
 }
 
 let shared: FeedParsePool | undefined;
