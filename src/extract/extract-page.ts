@@ -1,6 +1,6 @@
 import { decodeBytes } from '../net/charset.js';
 import { extractLean } from './extract-article.js';
-import { stripInertBytes } from './strip-inert.js';
+import { isUtf16Page, stripInertBytes } from './strip-inert.js';
 import type { ExtractedArticle, ExtractOptions } from './types.js';
 
 /** Decode fetched bytes (BOM, Content-Type, <meta>, sniffing) and extract the article. */
@@ -9,8 +9,10 @@ export function extractPage(
   opts: ExtractOptions & { contentType?: string },
 ): ExtractedArticle & { charset: string } {
   let decoded: { text: string; charset: string };
+  // UTF-16 is stripped (and its tree bounded) once decoded; everything else before.
+  const strippedBytes = !isUtf16Page(bytes, opts.contentType);
   try {
-    decoded = decodeBytes(stripInertBytes(bytes, opts.contentType), {
+    decoded = decodeBytes(strippedBytes ? stripInertBytes(bytes, opts.contentType, opts.limits) : bytes, {
       contentType: opts.contentType,
       kind: 'html',
     });
@@ -28,5 +30,5 @@ export function extractPage(
       charset: 'unknown',
     };
   }
-  return { ...extractLean(decoded.text, opts, true), charset: decoded.charset };
+  return { ...extractLean(decoded.text, opts, strippedBytes), charset: decoded.charset };
 }

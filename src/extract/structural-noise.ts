@@ -297,21 +297,28 @@ type Size = { chars: number; plain: number };
  * Visible characters of every element and how many of them are outside links ("plain"):
  * menus and link lists have almost no plain text, articles have most of the page's.
  */
-function measureText(node: AnyNode, inLink: boolean, sizes: Map<Element, Size>): Size {
-  if (node.type === 'text') {
-    const n = node.data.trim().length;
-    return { chars: n, plain: inLink ? 0 : n };
+function measureText(root: Element, sizes: Map<Element, Size>): Size {
+  if (NOISE_TAGS.has(root.name)) return { chars: 0, plain: 0 };
+  type Frame = { el: Element; link: boolean; size: Size; next: number };
+  const stack: Frame[] = [{ el: root, link: root.name === 'a', size: { chars: 0, plain: 0 }, next: 0 }];
+  // Post-order with an explicit stack: a page nests as deep as it likes.
+  for (;;) {
+    const f = stack[stack.length - 1]!;
+    const c: AnyNode | undefined = f.el.children[f.next++];
+    if (c === undefined) {
+      stack.pop();
+      sizes.set(f.el, f.size);
+      const parent = stack[stack.length - 1];
+      if (!parent) return f.size;
+      parent.size.chars += f.size.chars;
+      parent.size.plain += f.size.plain;
+    } else if (c.type === 'text') {
+      const n = c.data.trim().length;
+      f.size.chars += n;
+      if (!f.link) f.size.plain += n;
+    } else if (isElement(c) && !NOISE_TAGS.has(c.name))
+      stack.push({ el: c, link: f.link || c.name === 'a', size: { chars: 0, plain: 0 }, next: 0 });
   }
-  if (!isElement(node) || NOISE_TAGS.has(node.name)) return { chars: 0, plain: 0 };
-  const size = { chars: 0, plain: 0 };
-  const link = inLink || node.name === 'a';
-  for (const c of node.children) {
-    const s = measureText(c, link, sizes);
-    size.chars += s.chars;
-    size.plain += s.plain;
-  }
-  sizes.set(node, size);
-  return size;
 }
 
 /**
@@ -323,7 +330,7 @@ function measureText(node: AnyNode, inLink: boolean, sizes: Map<Element, Size>):
  */
 export function findNoise(root: Element, extraDropped: Iterable<Element> = []): Set<Element> {
   const sizes = new Map<Element, Size>();
-  const total = measureText(root, false, sizes).plain;
+  const total = measureText(root, sizes).plain;
   const dropped = new Set<Element>(extraDropped);
   const plainOf = (el: Element) => sizes.get(el)?.plain ?? 0;
   const holdsThePage = (el: Element) => {
@@ -336,7 +343,7 @@ export function findNoise(root: Element, extraDropped: Iterable<Element> = []): 
   const textArticles: Element[] = [];
   for (const [el, size] of sizes) if (el.name === 'article' && size.plain >= 200) textArticles.push(el);
 
-  const visit = (el: Element, outer: Element | null) => {
+  const visit = (el: Element, outer: Element | null, later: Array<[Element, Element | null]>) => {
     // Per the HTML spec, articles nested in an article are its comments or related entries;
     // several side by side, with the story in an article of its own, are a list of other posts.
     let nested = 0;
@@ -368,9 +375,15 @@ export function findNoise(root: Element, extraDropped: Iterable<Element> = []): 
         dropped.add(c);
         continue;
       }
-      visit(c, tag === 'article' ? c : outer);
+      later.push([c, tag === 'article' ? c : outer]);
     }
   };
-  visit(root, null);
+  // Depth-first with an explicit stack (a page nests as deep as it likes); each element's
+  // verdict depends only on its own measures, so the order of visits does not matter.
+  const pending: Array<[Element, Element | null]> = [[root, null]];
+  while (pending.length) {
+    const [el, outer] = pending.pop()!;
+    visit(el, outer, pending);
+  }
   return dropped;
 }
