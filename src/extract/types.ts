@@ -33,4 +33,6 @@ export type ExtractedArticle = {
   agency: string | null;
   /** Place, date and credit opening a wire dispatch: "PARIS, 13 sept 2024 (AFP)"; kept in `text` too. */
   dateline?: string | null;
+  /** The body was cut at articles.maxBodyChars. */
+  truncated?: boolean;
 };
