@@ -24,7 +24,7 @@ export type MarkupLimits = {
   maxElements: number;
 };
 
-export const DEFAULT_MARKUP_LIMITS: MarkupLimits = { maxDepth: 512, maxElements: 200_000 };
+export const DEFAULT_MARKUP_LIMITS: MarkupLimits = { maxDepth: 512, maxElements: 100_000 };
 
 /** Content never parsed as markup by a browser; cut out with its tags. */
 const STRIPPED_RAW = new Set(['script', 'style', 'iframe', 'noembed', 'noframes']);
@@ -284,10 +284,13 @@ export function leanMarkup(html: string, limits: MarkupLimits = DEFAULT_MARKUP_L
     stack.push(name);
     open.set(name, (open.get(name) ?? 0) + 1);
   };
+  // A flattened block tag still separates words: one space for a run of them.
+  let spaceEndsAt = -1;
   const dropTag = (from: number, to: number, name: string) => {
     flattened++;
-    // A block boundary still separates words.
-    cut(from, to, BLOCK_TAGS.has(name) ? ' ' : '');
+    const space = BLOCK_TAGS.has(name) && from !== spaceEndsAt;
+    cut(from, to, space ? ' ' : '');
+    if (space || from === spaceEndsAt) spaceEndsAt = to;
   };
 
   let i = 0;
@@ -415,15 +418,15 @@ export function leanMarkup(html: string, limits: MarkupLimits = DEFAULT_MARKUP_L
     const voidLike = VOID.has(name) || (selfClosing && foreignAfter === true);
     const raw = KEPT_RAW.has(name) && !voidLike;
     if (elements >= limits.maxElements || (!voidLike && stack.length >= limits.maxDepth)) {
-      flattened++;
       if (raw) {
         // Its text is raw: it goes with its tags, or htmlparser2 would read it as markup.
+        flattened++;
         i = keptRawEnd(s, end, name).resume;
         cut(lt, i);
         continue;
       }
       if (!voidLike) flattenedOpen.set(name, (flattenedOpen.get(name) ?? 0) + 1);
-      cut(lt, end, BLOCK_TAGS.has(name) ? ' ' : '');
+      dropTag(lt, end, name);
       i = end;
       continue;
     }

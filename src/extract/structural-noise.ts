@@ -5,7 +5,7 @@
  * document itself is never mutated or re-parsed.
  */
 import type { AnyNode, Element } from 'domhandler';
-import { hintWords, isAncestorOf, isElement } from './dom.js';
+import { hintWords, isElement } from './dom.js';
 
 /** Never text, whatever their size. */
 const NOISE_TAGS = new Set([
@@ -322,6 +322,35 @@ function measureText(root: Element, sizes: Map<Element, Size>): Size {
 }
 
 /**
+ * Whether some text article is neither `outer`, nor above it, nor inside it: counted
+ * (articles inside each element, bottom-up once; those above, by climbing) rather
+ * than tested article by article, which was quadratic on a page of many articles.
+ */
+function textArticlesElsewhere(
+  textArticles: Element[],
+  sizes: Map<Element, Size>,
+): (outer: Element) => boolean {
+  const isText = new Set(textArticles);
+  const inside = new Map<Element, number>();
+  // `sizes` is in post-order: children come before their parent.
+  for (const el of sizes.keys()) {
+    let n = 0;
+    for (const c of el.children) if (isElement(c)) n += (inside.get(c) ?? 0) + (isText.has(c) ? 1 : 0);
+    if (n) inside.set(el, n);
+  }
+  const memo = new Map<Element, boolean>();
+  return (outer) => {
+    let hit = memo.get(outer);
+    if (hit !== undefined) return hit;
+    let related = (inside.get(outer) ?? 0) + (isText.has(outer) ? 1 : 0);
+    for (let p = outer.parent; p; p = p.parent) if (isText.has(p as Element)) related++;
+    hit = textArticles.length > related;
+    memo.set(outer, hit);
+    return hit;
+  };
+}
+
+/**
  * Elements to skip under `root`. Chrome tags, hidden flags and noise names do not drop
  * an element that holds most of the page's plain text: such names on a wrapper
  * ("layout has-sidebar", an ASP.NET <form>) say nothing about the article inside. A
@@ -342,6 +371,7 @@ export function findNoise(root: Element, extraDropped: Iterable<Element> = []): 
   // another article) from a live blog's entries (the story is the list).
   const textArticles: Element[] = [];
   for (const [el, size] of sizes) if (el.name === 'article' && size.plain >= 200) textArticles.push(el);
+  const elsewhere = textArticlesElsewhere(textArticles, sizes);
 
   const visit = (el: Element, outer: Element | null, later: Array<[Element, Element | null]>) => {
     // Per the HTML spec, articles nested in an article are its comments or related entries;
@@ -349,11 +379,7 @@ export function findNoise(root: Element, extraDropped: Iterable<Element> = []): 
     let nested = 0;
     if (outer && textArticles.length > 1) {
       for (const c of el.children) if (isElement(c) && c.name === 'article') nested++;
-      if (
-        nested >= 2 &&
-        !textArticles.some((a) => a !== outer && !isAncestorOf(a, outer) && !isAncestorOf(outer, a))
-      )
-        nested = 0;
+      if (nested >= 2 && !elsewhere(outer)) nested = 0;
     }
     for (const c of el.children) {
       if (!isElement(c) || dropped.has(c)) continue;

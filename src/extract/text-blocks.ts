@@ -33,6 +33,12 @@ type Acc = {
   pendingBr: boolean;
 };
 
+/**
+ * No paragraph is this long: past it a block's text is cut, so one 10 MB text node
+ * costs what a long article does in every pass after this one.
+ */
+export const MAX_BLOCK_CHARS = 250_000;
+
 export function linearize(root: Element, skip: Set<Element>): TextBlock[] {
   const blocks: TextBlock[] = [];
 
@@ -76,7 +82,10 @@ export function linearize(root: Element, skip: Set<Element>): TextBlock[] {
       continue;
     }
     if (c.type === 'text') {
-      const data = c.data;
+      if (acc.text.length >= MAX_BLOCK_CHARS) continue;
+      // Spaces opening a block are never text (and must not fill its length cap).
+      let data = acc.text ? c.data : c.data.trimStart();
+      if (data.length > MAX_BLOCK_CHARS) data = data.slice(0, MAX_BLOCK_CHARS);
       acc.text += data;
       if (inLink) acc.linkChars += collapseInline(data).length;
       else acc.outside += data;

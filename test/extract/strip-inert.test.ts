@@ -138,7 +138,7 @@ describe('leanMarkup: the element tree is bounded before parsing', () => {
       maxDepth: 2,
       maxElements: 100,
     });
-    expect(r.html).toBe('<div><div> one  two </div></div>');
+    expect(r.html).toBe('<div><div> one two </div></div>');
   });
 
   it('implied end tags (unclosed <li>, <p>, <td>) do not count as depth', () => {
