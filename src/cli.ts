@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { isRole, ROLES } from '../workers/roles.js';
-import { extractFile, parseExtractList } from './cli/extract.js';
+import { extractFiles, parseExtractList } from './cli/extract.js';
 import { feedsCommand } from './cli/feeds.js';
 import { healthCommand } from './cli/health.js';
 import { reconcileCommand } from './cli/reconcile.js';
@@ -192,7 +192,7 @@ async function extractCommand(files: string[], v: Values, config: Config): Promi
     if (v.url && files.length > 1) throw new UsageError('--url applies to a single FILE');
     inputs = files.map((file) => ({ file, ...(v.url ? { url: v.url as string } : {}) }));
   }
-  for (const input of inputs) out(JSON.stringify(await extractFile(input, config)));
+  await extractFiles(inputs, config, (line) => out(JSON.stringify(line)));
   return 0;
 }
 

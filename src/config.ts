@@ -140,6 +140,11 @@ export const configSchema = z.strictObject({
       ttlDays: positiveInt,
       memoSeconds: z.number().int().min(0),
     }),
+    threads: z.number().int().min(0).max(256),
+    timeoutMs: z.number().int().min(100),
+    maxHeapMb: z.number().int().min(64),
+    maxDepth: z.number().int().min(16).max(100_000),
+    maxElements: z.number().int().min(1000),
   }),
   dedup: z
     .strictObject({
@@ -175,7 +180,7 @@ export const configSchema = z.strictObject({
       path: ['candidateThreshold'],
     }),
   events: z.strictObject({ maxLen: positiveInt }),
-  articles: z.strictObject({ bodyTtlHours: positiveInt }),
+  articles: z.strictObject({ bodyTtlHours: positiveInt, maxBodyChars: z.number().int().min(1000) }),
   review: z
     .strictObject({
       // "name:token" or a bare token; weak tokens are guessable.

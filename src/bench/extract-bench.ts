@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { boilerplatePhrases, type Config } from '../config.js';
 import { extractPage } from '../extract/extract-page.js';
+import { ExtractPool, extractPoolOptions } from '../extract/extract-pool.js';
 import { requireShared } from './shared-data.js';
 
 export type ExtractBenchResult = {
@@ -9,6 +10,9 @@ export type ExtractBenchResult = {
   oursPagesPerSec: number;
   readabilityPagesPerSec: number;
   ratio: number;
+  /** Through one pool thread, a page at a time: what production pays for the thread hop. */
+  offThreadPagesPerSec: number;
+  offThreadRatio: number;
 };
 
 function pagesPerSec(pages: Buffer[], minMs: number, run: (page: Buffer) => void): number {
@@ -16,6 +20,16 @@ function pagesPerSec(pages: Buffer[], minMs: number, run: (page: Buffer) => void
   const t0 = performance.now();
   do {
     for (const p of pages) run(p);
+    done += pages.length;
+  } while (performance.now() - t0 < minMs);
+  return done / ((performance.now() - t0) / 1000);
+}
+
+async function pagesPerSecAsync(pages: Buffer[], minMs: number, run: (page: Buffer) => Promise<unknown>) {
+  let done = 0;
+  const t0 = performance.now();
+  do {
+    for (const p of pages) await run(p);
     done += pages.length;
   } while (performance.now() - t0 < minMs);
   return done / ((performance.now() - t0) / 1000);
@@ -50,7 +64,18 @@ export async function benchExtract(
   const ours = pagesPerSec(pages, 3000, (p) => {
     extractPage(p, { boilerplate: BOILERPLATE });
   });
-  progress(`bench extract: wiresift ${ours.toFixed(1)} pages/s; readability.js + jsdom (one pass, slow)`);
+  progress(`bench extract: wiresift ${ours.toFixed(1)} pages/s; the same on one pool thread`);
+  const pool = new ExtractPool({ ...extractPoolOptions(config), threads: 1 });
+  let offThread: number;
+  try {
+    for (const p of pages.slice(0, 10)) await pool.extractPage(p, { boilerplate: BOILERPLATE });
+    offThread = await pagesPerSecAsync(pages, 3000, (p) => pool.extractPage(p, { boilerplate: BOILERPLATE }));
+  } finally {
+    await pool.close();
+  }
+  progress(
+    `bench extract: off-thread ${offThread.toFixed(1)} pages/s; readability.js + jsdom (one pass, slow)`,
+  );
   const virtualConsole = new jsdom.VirtualConsole();
   let readabilityErrors = 0;
   const theirs = pagesPerSec(pages, 0, (p) => {
@@ -72,5 +97,7 @@ export async function benchExtract(
     oursPagesPerSec: Math.round(ours * 10) / 10,
     readabilityPagesPerSec: Math.round(theirs * 10) / 10,
     ratio: Math.round((ours / theirs) * 10) / 10,
+    offThreadPagesPerSec: Math.round(offThread * 10) / 10,
+    offThreadRatio: Math.round((offThread / theirs) * 10) / 10,
   };
 }

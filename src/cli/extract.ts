@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { boilerplatePhrases, type Config } from '../config.js';
-import { extractPage } from '../extract/extract-page.js';
+import { extractPoolFor } from '../extract/extract-pool.js';
 import { UsageError } from './usage-error.js';
 
 export type ExtractInput = { file: string; url?: string };
@@ -20,6 +20,8 @@ export type ExtractLine = {
   charset: string | null;
   status: 'ok' | 'empty' | 'failed';
   reason?: string;
+  /** The body was cut at articles.maxBodyChars. */
+  truncated?: boolean;
 };
 
 /** Parses `--list` JSONL; a bad line is an error naming its number, before any page is read. */
@@ -43,12 +45,43 @@ export function parseExtractList(text: string, source: string): ExtractInput[] {
   return out;
 }
 
+/** A file read no further than the network path would read a page: past `max` bytes it is refused. */
+async function readCapped(file: string, max: number): Promise<Buffer> {
+  const fh = await open(file, 'r');
+  try {
+    // Reads until EOF rather than trusting the size fstat reports (0 for a pipe or /dev/zero).
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, max + 1 - total));
+      const { bytesRead } = await fh.read(chunk, 0, chunk.length, null);
+      if (!bytesRead) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > max) throw new PageTooLargeError(max);
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    await fh.close();
+  }
+}
+
+class PageTooLargeError extends Error {
+  constructor(max: number) {
+    super(`is larger than net.maxBodyBytes (${max} bytes), the cap on fetched pages`);
+  }
+}
+
 export async function extractFile(input: ExtractInput, config: Config): Promise<ExtractLine> {
   const base = { file: input.file, url: input.url ?? null };
   let bytes: Buffer;
   try {
-    bytes = await readFile(input.file);
+    bytes = await readCapped(input.file, config.net.maxBodyBytes);
   } catch (err) {
+    const why =
+      err instanceof PageTooLargeError
+        ? err.message
+        : `cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
     return {
       ...base,
       title: null,
@@ -61,10 +94,11 @@ export async function extractFile(input: ExtractInput, config: Config): Promise<
       dateline: null,
       charset: null,
       status: 'failed',
-      reason: `extract: cannot read ${input.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      reason: `extract: ${input.file} ${why}`,
     };
   }
-  const r = extractPage(bytes, {
+  // The pipeline's pool and budget: a hostile file fails with the reason instead of hanging the command.
+  const r = await extractPoolFor(config).extractPage(bytes, {
     ...(input.url ? { url: input.url } : {}),
     boilerplate: boilerplatePhrases(config),
     siteRules: config.extract.siteRules,
@@ -82,5 +116,25 @@ export async function extractFile(input: ExtractInput, config: Config): Promise<
     charset: r.charset,
     status: r.status,
     ...(r.reason ? { reason: r.reason } : {}),
+    ...(r.truncated ? { truncated: true } : {}),
   };
+}
+
+/**
+ * Extracts every input, as many at once as the pool has threads, and hands the lines
+ * over in input order.
+ */
+export async function extractFiles(
+  inputs: ExtractInput[],
+  config: Config,
+  emit: (line: ExtractLine) => void,
+): Promise<void> {
+  const window = extractPoolFor(config).options.threads;
+  const running: Array<Promise<ExtractLine>> = [];
+  let next = 0;
+  while (next < inputs.length || running.length) {
+    while (next < inputs.length && running.length < window)
+      running.push(extractFile(inputs[next++]!, config));
+    emit(await running.shift()!);
+  }
 }

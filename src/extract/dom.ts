@@ -77,16 +77,52 @@ export function hintWords(el: Element): string[] {
     .filter(Boolean);
 }
 
-/** Visible text of a subtree, inline-joined (for short things: titles, bylines, labels). */
+/**
+ * Visible text of a subtree, inline-joined (for short things: titles, bylines, labels).
+ * Iterative, like every walk of extraction: a page nests as deep as it likes.
+ */
 export function textOf(node: AnyNode): string {
   if (node.type === 'text') return node.data;
   if (node.type !== 'tag') return '';
   let out = '';
-  for (const c of node.children) {
-    out += textOf(c);
-    if (c.type === 'tag' && (BLOCK_TAGS.has(c.name) || c.name === 'br')) out += ' ';
+  const stack: Array<{ el: Element; next: number }> = [{ el: node, next: 0 }];
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    const c = top.el.children[top.next++];
+    if (c === undefined) {
+      stack.pop();
+      const name = top.el.name;
+      if (stack.length && (BLOCK_TAGS.has(name) || name === 'br')) out += ' ';
+    } else if (c.type === 'text') out += c.data;
+    else if (c.type === 'tag') stack.push({ el: c, next: 0 });
   }
   return out;
+}
+
+/**
+ * Elements under `root` in document order, each with a value its parent's computed
+ * (`enter` returns the value for the element's children, or undefined to skip them).
+ * An explicit stack instead of recursion, so deep pages never overflow the call stack.
+ */
+export function walkElements<T>(
+  root: { children: AnyNode[] },
+  initial: T,
+  enter: (el: Element, fromParent: T) => T | undefined,
+): void {
+  const stack: Array<{ nodes: AnyNode[]; next: number; value: T }> = [
+    { nodes: root.children, next: 0, value: initial },
+  ];
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    const n = top.nodes[top.next++];
+    if (n === undefined) {
+      stack.pop();
+      continue;
+    }
+    if (!isElement(n)) continue;
+    const value = enter(n, top.value);
+    if (value !== undefined && n.children.length) stack.push({ nodes: n.children, next: 0, value });
+  }
 }
 
 export function isAncestorOf(anc: Element, node: AnyNode): boolean {

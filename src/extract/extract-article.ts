@@ -129,7 +129,7 @@ function extractOrThrow(
   stateScript: string | null,
 ): ExtractedArticle {
   if (typeof html !== 'string') throw new Error('html is not a string');
-  const lean = stripped ? html : stripInert(html);
+  const lean = stripped ? html : stripInert(html, opts.limits);
   let $ = cheerio.load(lean, PARSER);
   let index = indexPage($.root()[0]!);
   // htmlparser2 builds no <body> for a bare fragment: give it one so every step has a root element.

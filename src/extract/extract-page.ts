@@ -2,7 +2,7 @@ import { decodeBytes } from '../net/charset.js';
 import { extractLean } from './extract-article.js';
 import { failedArticle } from './failed-article.js';
 import { stateScriptOfBytes } from './script-state.js';
-import { stripInertBytes } from './strip-inert.js';
+import { isUtf16Page, stripInertBytes } from './strip-inert.js';
 import type { ExtractedArticle, ExtractOptions } from './types.js';
 
 /** Decode fetched bytes (BOM, Content-Type, <meta>, sniffing) and extract the article. */
@@ -11,8 +11,10 @@ export function extractPage(
   opts: ExtractOptions & { contentType?: string },
 ): ExtractedArticle & { charset: string } {
   let decoded: { text: string; charset: string };
+  // UTF-16 is stripped (and its tree bounded) once decoded; everything else before.
+  const strippedBytes = !isUtf16Page(bytes, opts.contentType);
   try {
-    decoded = decodeBytes(stripInertBytes(bytes, opts.contentType), {
+    decoded = decodeBytes(strippedBytes ? stripInertBytes(bytes, opts.contentType, opts.limits) : bytes, {
       contentType: opts.contentType,
       kind: 'html',
     });
@@ -22,5 +24,8 @@ export function extractPage(
       charset: 'unknown',
     };
   }
-  return { ...extractLean(decoded.text, opts, true, stateScriptOfBytes(bytes)), charset: decoded.charset };
+  return {
+    ...extractLean(decoded.text, opts, strippedBytes, stateScriptOfBytes(bytes)),
+    charset: decoded.charset,
+  };
 }

@@ -22,17 +22,23 @@ function typesOf(o: Record<string, unknown>): string[] {
   return [];
 }
 
-function str(v: unknown): string | null {
+/** JSON nests as deep as the page likes; real values are a level or two down. */
+const MAX_VALUE_DEPTH = 8;
+
+function str(v: unknown, depth = 0): string | null {
   if (typeof v === 'string') return v.trim() || null;
-  if (Array.isArray(v)) return str(v[0]);
-  if (v && typeof v === 'object' && '@value' in v) return str((v as { '@value': unknown })['@value']);
+  if (depth > MAX_VALUE_DEPTH) return null;
+  if (Array.isArray(v)) return str(v[0], depth + 1);
+  if (v && typeof v === 'object' && '@value' in v)
+    return str((v as { '@value': unknown })['@value'], depth + 1);
   return null;
 }
 
-function names(v: unknown): string[] {
+function names(v: unknown, depth = 0): string[] {
   if (typeof v === 'string') return v.trim() ? [v.trim()] : [];
-  if (Array.isArray(v)) return v.flatMap(names);
-  if (v && typeof v === 'object') return names((v as { name?: unknown }).name);
+  if (depth > MAX_VALUE_DEPTH) return [];
+  if (Array.isArray(v)) return v.flatMap((x) => names(x, depth + 1));
+  if (v && typeof v === 'object') return names((v as { name?: unknown }).name, depth + 1);
   return [];
 }
 

@@ -22,7 +22,11 @@ export function primaryLanguage(tag: string | null | undefined): string | null {
 }
 
 export function guessLanguage(text: string): string | null {
-  const words = text.toLowerCase().match(/\p{L}+/gu);
+  // The first 2000 words decide; a 10 MB body is not read (nor held as an array of words) to the end.
+  const words = text
+    .slice(0, 50_000)
+    .toLowerCase()
+    .match(/\p{L}+/gu);
   if (!words) return null;
   const counts: Record<string, number> = {};
   for (const w of words.slice(0, 2000)) {

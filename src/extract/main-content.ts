@@ -6,7 +6,7 @@
  * JSON-LD articleBody, when present, doubles the weight of the blocks it contains.
  */
 import type { Element } from 'domhandler';
-import { hintWords } from './dom.js';
+import { hintWords, walkElements } from './dom.js';
 import { NEGATIVE_WORDS, POSITIVE_WORDS } from './hint-words.js';
 import type { TextBlock } from './text-blocks.js';
 import { matchKey } from './text-normalize.js';
@@ -83,19 +83,34 @@ function commaCount(s: string): number {
 }
 
 export function findMainContent(blocks: TextBlock[], root: Element, articleBody: string | null): MainContent {
-  // Text and link text under each element, from the blocks it contains.
+  // Text and link text under each element, from the blocks it contains: summed on the
+  // owners, then bottom-up once over the tree (climbing from every block would cost
+  // blocks x depth on a deep page).
   const stats = new Map<Element, Stats>();
   const blocksPerOwner = new Map<Element, number>();
   for (const b of blocks) {
     blocksPerOwner.set(b.owner, (blocksPerOwner.get(b.owner) ?? 0) + 1);
-    for (let e: Element | null = b.owner; e; e = parentElement(e)) {
-      const s = stats.get(e);
-      if (s) {
-        s.chars += b.text.length;
-        s.linkChars += b.linkChars;
-      } else stats.set(e, { chars: b.text.length, linkChars: b.linkChars });
-      if (e === root) break;
-    }
+    const s = stats.get(b.owner);
+    if (s) {
+      s.chars += b.text.length;
+      s.linkChars += b.linkChars;
+    } else stats.set(b.owner, { chars: b.text.length, linkChars: b.linkChars });
+  }
+  const preorder: Element[] = [];
+  walkElements(root, true, (el) => {
+    preorder.push(el);
+    return true;
+  });
+  for (let i = preorder.length - 1; i >= 0; i--) {
+    const e = preorder[i]!;
+    const s = stats.get(e);
+    const p = s && e.parent;
+    if (!s || !p || p.type !== 'tag') continue;
+    const ps = stats.get(p as Element);
+    if (ps) {
+      ps.chars += s.chars;
+      ps.linkChars += s.linkChars;
+    } else stats.set(p as Element, { chars: s.chars, linkChars: s.linkChars });
   }
   const linkDensity = (e: Element) => {
     const s = stats.get(e);
@@ -201,12 +216,34 @@ export function findMainContent(blocks: TextBlock[], root: Element, articleBody:
   }
 
   const chosen = new Set(containers);
-  const inside = blocks.filter((b) => {
-    for (let e: Element | null = b.owner; e; e = e === root ? null : parentElement(e))
-      if (chosen.has(e)) return true;
-    return false;
-  });
+  const underChosen = new Map<Element, boolean>();
+  const inside = blocks.filter((b) => isUnderChosen(b.owner, root, chosen, underChosen));
   return { containers, blocks: inside };
+}
+
+/** `e` is in `chosen` or under one of them (not climbing past `root`); memoised, so each element is climbed once. */
+function isUnderChosen(
+  e: Element,
+  root: Element,
+  chosen: Set<Element>,
+  memo: Map<Element, boolean>,
+): boolean {
+  const path: Element[] = [];
+  let answer = false;
+  for (let p: Element | null = e; p; p = p === root ? null : parentElement(p)) {
+    const known = memo.get(p);
+    if (known !== undefined) {
+      answer = known;
+      break;
+    }
+    path.push(p);
+    if (chosen.has(p)) {
+      answer = true;
+      break;
+    }
+  }
+  for (const p of path) memo.set(p, answer);
+  return answer;
 }
 
 function isUnder(node: Element, anc: Element): boolean {
@@ -224,9 +261,21 @@ function textChildren(e: Element, stats: Map<Element, Stats>): number {
 /** Blocks grouped by the child of `parent` they sit under. */
 function blocksByTopElement(blocks: TextBlock[], parent: Element): Map<Element, TextBlock[]> {
   const out = new Map<Element, TextBlock[]>();
+  // Each element is climbed once: its answer is remembered for the blocks below it.
+  const topOf = new Map<Element, Element | null>();
   for (const b of blocks) {
+    const path: Element[] = [];
     let e: Element | null = b.owner;
-    while (e && e.parent !== parent) e = parentElement(e);
+    while (e && e.parent !== parent) {
+      const known = topOf.get(e);
+      if (known !== undefined) {
+        e = known;
+        break;
+      }
+      path.push(e);
+      e = parentElement(e);
+    }
+    for (const p of path) topOf.set(p, e);
     if (!e) continue;
     const list = out.get(e);
     if (list) list.push(b);

@@ -31,7 +31,9 @@ function readMetaTags(idx: PageIndex): Map<string, string> {
   return metas;
 }
 
-const TITLE_SEPARATORS = /\s+(?:[|–—·•-]|::)\s+/g;
+// Anchored at the start of a space run: otherwise every position inside a long run of
+// no-break spaces would rescan the run, quadratic in its length.
+const TITLE_SEPARATORS = /(?<!\s)\s+(?:[|–—·•-]|::)\s+/g;
 
 /** Drop a " - Site" / " | Site" suffix (or "Site | " prefix) naming the site. */
 export function stripSiteName(title: string, siteName: string | null): string {

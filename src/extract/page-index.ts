@@ -3,7 +3,8 @@
  * selector walks the whole tree once per query; the dozen queries metadata makes cost
  * more than the rest of extraction on a large page.
  */
-import type { AnyNode, Document, Element } from 'domhandler';
+import type { Document, Element } from 'domhandler';
+import { walkElements } from './dom.js';
 
 export type PageIndex = {
   html: Element | null;
@@ -46,49 +47,44 @@ export function indexPage(root: Document | Element): PageIndex {
     jsonLd: [],
     hasArticleMarkup: false,
   };
-  const visit = (nodes: AnyNode[], inAuthor: boolean) => {
-    for (const n of nodes) {
-      if (n.type !== 'tag' && n.type !== 'script' && n.type !== 'style') continue;
-      const el = n as Element;
-      const a = el.attribs;
-      switch (el.name) {
-        case 'html':
-          idx.html ??= el;
-          break;
-        case 'body':
-          idx.body ??= el;
-          break;
-        case 'meta':
-          idx.metas.push(el);
-          break;
-        case 'title':
-          idx.titles.push(el);
-          break;
-        case 'h1':
-          idx.h1s.push(el);
-          break;
-        case 'time':
-          if (a.datetime !== undefined) idx.times.push(el);
-          break;
-        case 'article':
-          idx.hasArticleMarkup = true;
-          break;
-        case 'script':
-          if (a.type?.trim().toLowerCase() === 'application/ld+json') idx.jsonLd.push(el);
-          continue;
-        case 'style':
-          continue;
-      }
-      const itemprop = a.itemprop;
-      if (itemprop === 'articleBody') idx.hasArticleMarkup = true;
-      else if (itemprop === 'datePublished') idx.itempropPublished ??= el;
-      else if (itemprop === 'dateModified') idx.itempropModified ??= el;
-      const isAuthor = itemprop === 'author';
-      if (isAuthor || (inAuthor && itemprop === 'name') || a.rel === 'author' || hasClassWord(a.class))
-        idx.bylines.push(el);
-      if (el.children.length) visit(el.children, inAuthor || isAuthor);
+  walkElements(root, false, (el, inAuthor) => {
+    const a = el.attribs;
+    switch (el.name) {
+      case 'html':
+        idx.html ??= el;
+        break;
+      case 'body':
+        idx.body ??= el;
+        break;
+      case 'meta':
+        idx.metas.push(el);
+        break;
+      case 'title':
+        idx.titles.push(el);
+        break;
+      case 'h1':
+        idx.h1s.push(el);
+        break;
+      case 'time':
+        if (a.datetime !== undefined) idx.times.push(el);
+        break;
+      case 'article':
+        idx.hasArticleMarkup = true;
+        break;
+      case 'script':
+        if (a.type?.trim().toLowerCase() === 'application/ld+json') idx.jsonLd.push(el);
+        return undefined;
+      case 'style':
+        return undefined;
     }
-  };
-  visit(root.children, false);
+    const itemprop = a.itemprop;
+    if (itemprop === 'articleBody') idx.hasArticleMarkup = true;
+    else if (itemprop === 'datePublished') idx.itempropPublished ??= el;
+    else if (itemprop === 'dateModified') idx.itempropModified ??= el;
+    const isAuthor = itemprop === 'author';
+    if (isAuthor || (inAuthor && itemprop === 'name') || a.rel === 'author' || hasClassWord(a.class))
+      idx.bylines.push(el);
+    return inAuthor || isAuthor;
+  });
   return idx;
 }

@@ -1,34 +1,511 @@
 /**
  * Scripts, styles and comments are half the bytes of a typical news page and never
  * text. Cutting them out before decoding and parsing (JSON-LD kept: it is evidence)
- * saves a third of the work. One alternation scanned left to right, so a "<!--" inside
- * a script or a "<script" inside a comment is read the way a browser reads it.
+ * saves a third of the work. The same pass bounds the tree the parser will build:
+ * elements deeper than `maxDepth` are flattened into their ancestor (their tags go,
+ * their text stays, as Blink does past 512 levels) and tags past `maxElements` are
+ * dropped the same way, because htmlparser2's open-element stack costs O(depth) per
+ * tag and a page of a million nested `<b>` would otherwise take minutes.
+ *
+ * One linear scan that follows the HTML tokenizer: comments end at `-->` or `--!>`
+ * (or `<!-->`), a script at `</script` followed by whitespace, `/` or `>` (its end
+ * tag runs to the next `>`, quotes respected), with the spec's `<!--`/`<script>`
+ * escape states inside it, so `document.write("<script></script>")` in a commented
+ * script does not end it early. A construct left open at EOF swallows the rest of the
+ * page exactly when a browser's would (comments, raw text); a tag left open at EOF is
+ * dropped. No regular expression runs on the page.
  */
-const INERT = /<!--[\s\S]*?-->|<script\b([^>]*)>[\s\S]*?<\/script\s*>|<style\b[^>]*>[\s\S]*?<\/style\s*>/gi;
+import { BLOCK_TAGS } from './dom.js';
 
-export function stripInert(html: string): string {
-  return html.replace(INERT, (m, scriptAttrs: string | undefined) =>
-    scriptAttrs !== undefined && /ld\+json/i.test(scriptAttrs) ? m : '',
+export type MarkupLimits = {
+  /** Elements nested deeper than this are flattened into their ancestor. */
+  maxDepth: number;
+  /** Tags past this many elements are dropped (their text is kept). */
+  maxElements: number;
+};
+
+export const DEFAULT_MARKUP_LIMITS: MarkupLimits = { maxDepth: 512, maxElements: 100_000 };
+
+/** Content never parsed as markup by a browser; cut out with its tags. */
+const STRIPPED_RAW = new Set(['script', 'style', 'iframe', 'noembed', 'noframes']);
+/** Raw or RCDATA content the extractor reads (a title): kept, with canonical tags htmlparser2 reads the same way. */
+const KEPT_RAW = new Set(['title', 'textarea', 'xmp']);
+
+/*
+ * htmlparser2's tree rules (its Parser.js), so the depth counted here is the depth it builds:
+ * which open elements a start tag closes, and which elements never open.
+ */
+const FORM_TAGS = new Set(['input', 'option', 'optgroup', 'select', 'button', 'datalist', 'textarea']);
+const P_TAG = new Set(['p']);
+const TABLE_SECTIONS = new Set(['thead', 'tbody']);
+const DD_DT = new Set(['dd', 'dt']);
+const RT_RP = new Set(['rt', 'rp']);
+const IMPLIES_CLOSE = new Map<string, Set<string>>([
+  ['tr', new Set(['tr', 'th', 'td'])],
+  ['th', new Set(['th'])],
+  ['td', new Set(['thead', 'th', 'td'])],
+  ['body', new Set(['head', 'link', 'script'])],
+  ['li', new Set(['li'])],
+  ['select', FORM_TAGS],
+  ['input', FORM_TAGS],
+  ['output', FORM_TAGS],
+  ['button', FORM_TAGS],
+  ['datalist', FORM_TAGS],
+  ['textarea', FORM_TAGS],
+  ['option', new Set(['option'])],
+  ['optgroup', new Set(['optgroup', 'option'])],
+  ['dd', DD_DT],
+  ['dt', DD_DT],
+  ['rt', RT_RP],
+  ['rp', RT_RP],
+  ['tbody', TABLE_SECTIONS],
+  ['tfoot', TABLE_SECTIONS],
+]);
+for (const t of 'p h1 h2 h3 h4 h5 h6 address article aside blockquote details div dl fieldset figcaption figure footer form header hr main nav ol pre section table ul'.split(
+  ' ',
+))
+  IMPLIES_CLOSE.set(t, P_TAG);
+const VOID = new Set(
+  'area base basefont br col command embed frame hr img input isindex keygen link meta param source track wbr'.split(
+    ' ',
+  ),
+);
+const FOREIGN = new Set(['math', 'svg']);
+const INTEGRATION = new Set([
+  'mi',
+  'mo',
+  'mn',
+  'ms',
+  'mtext',
+  'annotation-xml',
+  'foreignobject',
+  'desc',
+  'title',
+]);
+
+const LT = 0x3c;
+const GT = 0x3e;
+const SLASH = 0x2f;
+const BANG = 0x21;
+const DASH = 0x2d;
+const QUESTION = 0x3f;
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0c || c === 0x0d;
+}
+
+function isAlpha(c: number): boolean {
+  const l = c | 0x20;
+  return l >= 0x61 && l <= 0x7a;
+}
+
+/** `name` (lowercase ASCII) at s[i…], any case, followed by whitespace, `/` or `>` (or EOF). */
+function nameAt(s: string, i: number, name: string): boolean {
+  const n = name.length;
+  if (i + n > s.length) return false;
+  for (let k = 0; k < n; k++) if ((s.charCodeAt(i + k) | 0x20) !== name.charCodeAt(k)) return false;
+  if (i + n === s.length) return true;
+  const c = s.charCodeAt(i + n);
+  return isSpace(c) || c === SLASH || c === GT;
+}
+
+type TagEnd = { end: number; selfClosing: boolean };
+
+/**
+ * End of a tag whose name starts at `i`: the index after its `>` (attribute values in
+ * quotes may hold `>`), or -1 when EOF comes first (the tag is then dropped, as a
+ * browser drops it).
+ */
+function tagEnd(s: string, i: number): TagEnd {
+  const n = s.length;
+  let j = i;
+  while (j < n) {
+    const c = s.charCodeAt(j);
+    if (isSpace(c) || c === SLASH || c === GT) break;
+    j++;
+  }
+  let selfClosing = false;
+  while (j < n) {
+    const c = s.charCodeAt(j);
+    if (c === GT) return { end: j + 1, selfClosing };
+    if (c === SLASH) {
+      selfClosing = true;
+      j++;
+      continue;
+    }
+    selfClosing = false;
+    if (isSpace(c)) {
+      j++;
+      continue;
+    }
+    // Attribute name ("=" is part of it only as its first character), then an optional value.
+    const nameStart = j;
+    while (j < n) {
+      const d = s.charCodeAt(j);
+      if (isSpace(d) || d === SLASH || d === GT || (d === 0x3d && j > nameStart)) break;
+      j++;
+    }
+    while (j < n && isSpace(s.charCodeAt(j))) j++;
+    if (j < n && s.charCodeAt(j) === 0x3d) {
+      j++;
+      while (j < n && isSpace(s.charCodeAt(j))) j++;
+      const q = s.charCodeAt(j);
+      if (q === 0x22 || q === 0x27) {
+        const close = s.indexOf(q === 0x22 ? '"' : "'", j + 1);
+        if (close < 0) return { end: -1, selfClosing: false };
+        j = close + 1;
+      } else {
+        while (j < n) {
+          const d = s.charCodeAt(j);
+          if (isSpace(d) || d === GT) break;
+          j++;
+        }
+      }
+    }
+  }
+  return { end: -1, selfClosing: false };
+}
+
+/** End of a comment opened at `i` (`<!--`): after its `-->`, `--!>`, `<!-->` or `<!--->`; EOF otherwise. */
+function commentEnd(s: string, i: number): number {
+  let p = i + 4;
+  if (s.charCodeAt(p) === GT) return p + 1;
+  if (s.charCodeAt(p) === DASH && s.charCodeAt(p + 1) === GT) return p + 2;
+  for (;;) {
+    const d = s.indexOf('--', p);
+    if (d < 0) return s.length;
+    const c = s.charCodeAt(d + 2);
+    if (c === GT) return d + 3;
+    if (c === BANG && s.charCodeAt(d + 3) === GT) return d + 4;
+    p = d + 1;
+  }
+}
+
+/** Where `</name` (+ whitespace, `/`, `>`) starts in raw text from `i`, or -1. */
+function rawTextEnd(s: string, i: number, name: string): number {
+  for (let p = i; ; ) {
+    const lt = s.indexOf('</', p);
+    if (lt < 0) return -1;
+    if (nameAt(s, lt + 2, name)) return lt;
+    p = lt + 2;
+  }
+}
+
+/**
+ * Where `</script` ends a script's content from `i`, or -1: the spec's script data
+ * states, where `<!--` starts an escaped section in which `<script` opens a
+ * double-escaped one that only `</script` or `-->` leaves.
+ */
+function scriptEnd(s: string, i: number): number {
+  const n = s.length;
+  let state = 0; // 0 data, 1 escaped, 2 double escaped
+  let dashes = 0;
+  for (let p = i; p < n; p++) {
+    if (state === 0) {
+      p = s.indexOf('<', p);
+      if (p < 0) return -1;
+      if (s.charCodeAt(p + 1) === SLASH && nameAt(s, p + 2, 'script')) return p;
+      if (s.startsWith('<!--', p)) {
+        state = 1;
+        dashes = 2;
+        p += 3;
+      }
+      continue;
+    }
+    const c = s.charCodeAt(p);
+    if (c === DASH) {
+      dashes++;
+      continue;
+    }
+    if (c === GT && dashes >= 2) state = 0;
+    else if (c === LT) {
+      if (s.charCodeAt(p + 1) === SLASH && nameAt(s, p + 2, 'script')) {
+        if (state === 1) return p;
+        state = 1;
+      } else if (state === 1 && nameAt(s, p + 1, 'script')) state = 2;
+    }
+    dashes = 0;
+  }
+  return -1;
+}
+
+/** Lowercased tag name starting at `i`. */
+function tagName(s: string, i: number): string {
+  let j = i;
+  const n = s.length;
+  while (j < n) {
+    const c = s.charCodeAt(j);
+    if (isSpace(c) || c === SLASH || c === GT) break;
+    j++;
+  }
+  return s.slice(i, j).toLowerCase();
+}
+
+export type LeanMarkup = {
+  html: string;
+  /** Elements the parser will build. */
+  elements: number;
+  /** Tags dropped because of the depth or element cap. */
+  flattened: number;
+};
+
+/**
+ * The page without inert content, with its element tree bounded by `limits`.
+ * Returns the input string itself when nothing had to go.
+ */
+export function leanMarkup(html: string, limits: MarkupLimits = DEFAULT_MARKUP_LIMITS): LeanMarkup {
+  const s = html;
+  const n = s.length;
+  const out: string[] = [];
+  let kept = 0; // s[kept…] not yet copied to out
+  let changed = false;
+  const cut = (from: number, to: number, replacement = '') => {
+    if (from > kept) out.push(s.slice(kept, from));
+    if (replacement) out.push(replacement);
+    kept = to;
+    changed = true;
+  };
+
+  // htmlparser2's open elements (top last), how many of each name, and its foreign-content flags.
+  const stack: string[] = [];
+  const open = new Map<string, number>();
+  const foreign: boolean[] = [false];
+  // Flattened elements still open inside the element at the cap, by name: their end tags go too.
+  const flattenedOpen = new Map<string, number>();
+  let elements = 0;
+  let flattened = 0;
+
+  const pop = () => {
+    const name = stack.pop()!;
+    open.set(name, open.get(name)! - 1);
+    if (flattenedOpen.size) flattenedOpen.clear();
+  };
+  const push = (name: string) => {
+    stack.push(name);
+    open.set(name, (open.get(name) ?? 0) + 1);
+  };
+  // A flattened block tag still separates words: one space for a run of them.
+  let spaceEndsAt = -1;
+  const dropTag = (from: number, to: number, name: string) => {
+    flattened++;
+    const space = BLOCK_TAGS.has(name) && from !== spaceEndsAt;
+    cut(from, to, space ? ' ' : '');
+    if (space || from === spaceEndsAt) spaceEndsAt = to;
+  };
+
+  let i = 0;
+  while (i < n) {
+    const lt = s.indexOf('<', i);
+    if (lt < 0 || lt + 1 >= n) break;
+    const c = s.charCodeAt(lt + 1);
+
+    if (c === BANG) {
+      if (s.startsWith('<!--', lt)) {
+        const end = commentEnd(s, lt);
+        cut(lt, end);
+        i = end;
+        continue;
+      }
+      if (s.startsWith('[CDATA[', lt + 2)) {
+        // Character data in SVG/MathML; a bogus comment ending at the first ">" anywhere else.
+        let end: number;
+        if (foreign[foreign.length - 1]) {
+          const close = s.indexOf(']]>', lt + 9);
+          end = close < 0 ? n : close + 3;
+        } else {
+          const gt = s.indexOf('>', lt + 2);
+          end = gt < 0 ? n : gt + 1;
+        }
+        cut(lt, end);
+        i = end;
+        continue;
+      }
+      // <!DOCTYPE …> and other bogus comments: up to the first ">".
+      const end = s.indexOf('>', lt + 2);
+      i = end < 0 ? n : end + 1;
+      continue;
+    }
+    if (c === QUESTION) {
+      const end = s.indexOf('>', lt + 2);
+      i = end < 0 ? n : end + 1;
+      continue;
+    }
+
+    if (c === SLASH) {
+      const c2 = s.charCodeAt(lt + 2);
+      if (!isAlpha(c2)) {
+        // "</>" is nothing, "</ …>" a bogus comment (htmlparser2 would read "</ div>" as "</div>").
+        const gt = s.indexOf('>', lt + 2);
+        const end = gt < 0 ? n : gt + 1;
+        cut(lt, end);
+        i = end;
+        continue;
+      }
+      const name = tagName(s, lt + 2);
+      const { end } = tagEnd(s, lt + 2);
+      if (end < 0) {
+        cut(lt, n);
+        break;
+      }
+      i = end;
+      const canonical = end === lt + 3 + name.length;
+      const pending = flattenedOpen.get(name);
+      if (pending) {
+        flattenedOpen.set(name, pending - 1);
+        dropTag(lt, end, name);
+        continue;
+      }
+      if (open.get(name)) {
+        while (stack.length && stack[stack.length - 1] !== name) pop();
+        pop();
+        // htmlparser2 ends an end tag at its first ">", quotes or not: give it nothing else to read.
+        if (!canonical) cut(lt, end, `</${name}>`);
+      } else if (name === 'p' || name === 'br') {
+        // htmlparser2 makes an empty element of these.
+        if (elements >= limits.maxElements) {
+          dropTag(lt, end, name);
+          continue;
+        }
+        elements++;
+        if (!canonical) cut(lt, end, `</${name}>`);
+      } else {
+        // An end tag with nothing to close changes nothing, in a browser or in htmlparser2.
+        cut(lt, end);
+        continue;
+      }
+      // htmlparser2 leaves foreign content on the end tag of any of these names.
+      if ((FOREIGN.has(name) || INTEGRATION.has(name)) && foreign.length > 1) foreign.pop();
+      continue;
+    }
+
+    if (!isAlpha(c)) {
+      i = lt + 1;
+      continue;
+    }
+
+    const name = tagName(s, lt + 1);
+    const { end, selfClosing } = tagEnd(s, lt + 1);
+    if (end < 0) {
+      cut(lt, n);
+      break;
+    }
+
+    if (STRIPPED_RAW.has(name)) {
+      const contentEnd = name === 'script' ? scriptEnd(s, end) : rawTextEnd(s, end, name);
+      const closeEnd = contentEnd < 0 ? n : tagEnd(s, contentEnd + 2).end;
+      const blockEnd = closeEnd < 0 ? n : closeEnd;
+      if (name === 'script' && isJsonLd(s, lt, end)) {
+        // JSON-LD is evidence: kept, with "</script" escaped the JSON way so no parser ends it early.
+        const body = s.slice(end, contentEnd < 0 ? n : contentEnd).replace(/<\/(script)/gi, '<\\/$1');
+        if (elements < limits.maxElements && stack.length < limits.maxDepth) {
+          elements++;
+          cut(lt, blockEnd, `${s.slice(lt, end)}${body}</script>`);
+        } else cut(lt, blockEnd);
+      } else cut(lt, blockEnd);
+      i = blockEnd;
+      continue;
+    }
+
+    // htmlparser2's implied end tags, then the caps.
+    const closes = IMPLIES_CLOSE.get(name);
+    if (closes) while (stack.length && closes.has(stack[stack.length - 1]!)) pop();
+    const foreignAfter = FOREIGN.has(name)
+      ? true
+      : INTEGRATION.has(name)
+        ? false
+        : foreign[foreign.length - 1];
+    // In SVG/MathML "<x/>" closes itself; in HTML the slash means nothing.
+    const voidLike = VOID.has(name) || (selfClosing && foreignAfter === true);
+    const raw = KEPT_RAW.has(name) && !voidLike;
+    if (elements >= limits.maxElements || (!voidLike && stack.length >= limits.maxDepth)) {
+      if (raw) {
+        // Its text is raw: it goes with its tags, or htmlparser2 would read it as markup.
+        flattened++;
+        i = keptRawEnd(s, end, name).resume;
+        cut(lt, i);
+        continue;
+      }
+      if (!voidLike) flattenedOpen.set(name, (flattenedOpen.get(name) ?? 0) + 1);
+      dropTag(lt, end, name);
+      i = end;
+      continue;
+    }
+    elements++;
+    // htmlparser2 tracks foreign content on every such start tag, even one that closes itself.
+    if (FOREIGN.has(name) || INTEGRATION.has(name)) foreign.push(foreignAfter === true);
+    i = end;
+    if (raw) {
+      // The text and its end tag are read here: the element is closed again at once.
+      const { contentEnd, resume, plain } = keptRawEnd(s, end, name);
+      if (selfClosing) cut(lt, end, `<${name}>`);
+      if (contentEnd >= 0 && !plain) cut(contentEnd, resume, `</${name}>`);
+      i = resume;
+      if (INTEGRATION.has(name) && foreign.length > 1) foreign.pop();
+      continue;
+    }
+    if (!voidLike) push(name);
+  }
+  if (!changed) return { html, elements, flattened };
+  if (kept < n) out.push(s.slice(kept));
+  return { html: out.join(''), elements, flattened };
+}
+
+/**
+ * The text of a <title>, <textarea> or <xmp> opened before `from` ends at `</name` and
+ * whitespace, `/` or `>` (htmlparser2 would not end it at `</title/`, so a non-plain
+ * end tag is rewritten); unterminated, it runs to EOF, in a browser too.
+ */
+function keptRawEnd(
+  s: string,
+  from: number,
+  name: string,
+): { contentEnd: number; resume: number; plain: boolean } {
+  const contentEnd = rawTextEnd(s, from, name);
+  if (contentEnd < 0) return { contentEnd, resume: s.length, plain: true };
+  const close = tagEnd(s, contentEnd + 2).end;
+  return {
+    contentEnd,
+    resume: close < 0 ? s.length : close,
+    plain: close === contentEnd + 3 + name.length,
+  };
+}
+
+/** The script tag s[lt…end) has type application/ld+json. */
+function isJsonLd(s: string, lt: number, end: number): boolean {
+  const tag = s.slice(lt, end).toLowerCase();
+  return tag.includes('ld+json');
+}
+
+export function stripInert(html: string, limits?: MarkupLimits): string {
+  return leanMarkup(html, limits).html;
+}
+
+/**
+ * UTF-16 pages (BOM or declared) cannot be stripped before decoding: their ASCII is
+ * two bytes a character.
+ */
+export function isUtf16Page(bytes: Uint8Array, contentType?: string): boolean {
+  if (
+    bytes.length >= 2 &&
+    ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
+  )
+    return true;
+  if (contentType && /charset\s*=\s*["']?utf-?16/i.test(contentType)) return true;
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 1024)).toString(
+    'latin1',
   );
+  return /charset\s*=\s*["']?utf-?16/i.test(head);
 }
 
 /**
  * The same on undecoded bytes of an ASCII-compatible charset (UTF-8, windows-1252,
  * ISO-8859-x…): read as latin1, every byte is one char, multi-byte sequences never
- * match the ASCII pattern, and the bytes kept are exactly the input's. UTF-16 pages
- * (BOM or declared) are returned as they are.
+ * match the ASCII tokens, and the bytes kept are exactly the input's. UTF-16 pages
+ * are returned as they are (strip them once decoded).
  */
-export function stripInertBytes(bytes: Uint8Array, contentType?: string): Uint8Array {
-  if (
-    bytes.length >= 2 &&
-    ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
-  )
-    return bytes;
-  if (contentType && /charset\s*=\s*["']?utf-?16/i.test(contentType)) return bytes;
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const head = buf.subarray(0, 1024).toString('latin1');
-  if (/charset\s*=\s*["']?utf-?16/i.test(head)) return bytes;
-  const text = buf.toString('latin1');
-  const lean = stripInert(text);
-  return lean.length === text.length ? bytes : Buffer.from(lean, 'latin1');
+export function stripInertBytes(bytes: Uint8Array, contentType?: string, limits?: MarkupLimits): Uint8Array {
+  if (isUtf16Page(bytes, contentType)) return bytes;
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  const lean = stripInert(text, limits);
+  return lean === text ? bytes : Buffer.from(lean, 'latin1');
 }

@@ -5,7 +5,7 @@
  * document itself is never mutated or re-parsed.
  */
 import type { AnyNode, Element } from 'domhandler';
-import { HEADING_TAGS, hintWords, isAncestorOf, isElement, textOf } from './dom.js';
+import { HEADING_TAGS, hintWords, isElement, textOf } from './dom.js';
 import { ARTICLE_WORDS, NOISE_WORDS, STRONG_NOISE_WORDS } from './hint-words.js';
 import { matchKey } from './text-normalize.js';
 
@@ -206,21 +206,57 @@ type Size = { chars: number; plain: number };
  * Visible characters of every element and how many of them are outside links ("plain"):
  * menus and link lists have almost no plain text, articles have most of the page's.
  */
-function measureText(node: AnyNode, inLink: boolean, sizes: Map<Element, Size>): Size {
-  if (node.type === 'text') {
-    const n = node.data.trim().length;
-    return { chars: n, plain: inLink ? 0 : n };
+function measureText(root: Element, sizes: Map<Element, Size>): Size {
+  if (NOISE_TAGS.has(root.name)) return { chars: 0, plain: 0 };
+  type Frame = { el: Element; link: boolean; size: Size; next: number };
+  const stack: Frame[] = [{ el: root, link: root.name === 'a', size: { chars: 0, plain: 0 }, next: 0 }];
+  // Post-order with an explicit stack: a page nests as deep as it likes.
+  for (;;) {
+    const f = stack[stack.length - 1]!;
+    const c: AnyNode | undefined = f.el.children[f.next++];
+    if (c === undefined) {
+      stack.pop();
+      sizes.set(f.el, f.size);
+      const parent = stack[stack.length - 1];
+      if (!parent) return f.size;
+      parent.size.chars += f.size.chars;
+      parent.size.plain += f.size.plain;
+    } else if (c.type === 'text') {
+      const n = c.data.trim().length;
+      f.size.chars += n;
+      if (!f.link) f.size.plain += n;
+    } else if (isElement(c) && !NOISE_TAGS.has(c.name))
+      stack.push({ el: c, link: f.link || c.name === 'a', size: { chars: 0, plain: 0 }, next: 0 });
   }
-  if (!isElement(node) || NOISE_TAGS.has(node.name)) return { chars: 0, plain: 0 };
-  const size = { chars: 0, plain: 0 };
-  const link = inLink || node.name === 'a';
-  for (const c of node.children) {
-    const s = measureText(c, link, sizes);
-    size.chars += s.chars;
-    size.plain += s.plain;
+}
+
+/**
+ * Whether some text article is neither `outer`, nor above it, nor inside it: counted
+ * (articles inside each element, bottom-up once; those above, by climbing) rather
+ * than tested article by article, which was quadratic on a page of many articles.
+ */
+function textArticlesElsewhere(
+  textArticles: Element[],
+  sizes: Map<Element, Size>,
+): (outer: Element) => boolean {
+  const isText = new Set(textArticles);
+  const inside = new Map<Element, number>();
+  // `sizes` is in post-order: children come before their parent.
+  for (const el of sizes.keys()) {
+    let n = 0;
+    for (const c of el.children) if (isElement(c)) n += (inside.get(c) ?? 0) + (isText.has(c) ? 1 : 0);
+    if (n) inside.set(el, n);
   }
-  sizes.set(node, size);
-  return size;
+  const memo = new Map<Element, boolean>();
+  return (outer) => {
+    let hit = memo.get(outer);
+    if (hit !== undefined) return hit;
+    let related = (inside.get(outer) ?? 0) + (isText.has(outer) ? 1 : 0);
+    for (let p = outer.parent; p; p = p.parent) if (isText.has(p as Element)) related++;
+    hit = textArticles.length > related;
+    memo.set(outer, hit);
+    return hit;
+  };
 }
 
 /** Chrome tags some sites wrap the whole page or article in (ASP.NET forms, article headers). */
@@ -253,7 +289,7 @@ export function findNoise(
   recheck?: NoiseRecheck,
 ): Set<Element> {
   const sizes = new Map<Element, Size>();
-  const total = measureText(root, false, sizes).plain;
+  const total = measureText(root, sizes).plain;
   const dropped = new Set<Element>(extraDropped);
   const plainOf = (el: Element) => sizes.get(el)?.plain ?? 0;
   const holdsThePage = (el: Element) => {
@@ -265,18 +301,15 @@ export function findNoise(
   // another article) from a live blog's entries (the story is the list).
   const textArticles: Element[] = [];
   for (const [el, size] of sizes) if (el.name === 'article' && size.plain >= 200) textArticles.push(el);
+  const elsewhere = textArticlesElsewhere(textArticles, sizes);
 
-  const visit = (el: Element, outer: Element | null) => {
+  const visit = (el: Element, outer: Element | null, later: Array<[Element, Element | null]>) => {
     // Per the HTML spec, articles nested in an article are its comments or related entries;
     // several side by side, with the story in an article of its own, are a list of other posts.
     let nested = 0;
     if (outer && textArticles.length > 1) {
       for (const c of el.children) if (isElement(c) && c.name === 'article') nested++;
-      if (
-        nested >= 2 &&
-        !textArticles.some((a) => a !== outer && !isAncestorOf(a, outer) && !isAncestorOf(outer, a))
-      )
-        nested = 0;
+      if (nested >= 2 && !elsewhere(outer)) nested = 0;
     }
     for (const c of el.children) {
       if (!isElement(c) || dropped.has(c)) continue;
@@ -310,9 +343,15 @@ export function findNoise(
         dropped.add(c);
         continue;
       }
-      visit(c, tag === 'article' ? c : outer);
+      later.push([c, tag === 'article' ? c : outer]);
     }
   };
-  visit(root, null);
+  // Depth-first with an explicit stack (a page nests as deep as it likes); each element's
+  // verdict depends only on its own measures, so the order of visits does not matter.
+  const pending: Array<[Element, Element | null]> = [[root, null]];
+  while (pending.length) {
+    const [el, outer] = pending.pop()!;
+    visit(el, outer, pending);
+  }
   return dropped;
 }

@@ -33,6 +33,12 @@ type Acc = {
   pendingBr: boolean;
 };
 
+/**
+ * No paragraph is this long: past it a block's text is cut, so one 10 MB text node
+ * costs what a long article does in every pass after this one.
+ */
+export const MAX_BLOCK_CHARS = 250_000;
+
 export function linearize(root: Element, skip: Set<Element>): TextBlock[] {
   const blocks: TextBlock[] = [];
 
@@ -61,41 +67,50 @@ export function linearize(root: Element, skip: Set<Element>): TextBlock[] {
     acc.pendingBr = false;
   };
 
-  const walk = (node: Element, acc: Acc, inLink: boolean) => {
-    for (const c of node.children as AnyNode[]) {
-      if (c.type === 'text') {
-        const data = c.data;
-        acc.text += data;
-        if (inLink) acc.linkChars += collapseInline(data).length;
-        else acc.outside += data;
-        if (acc.pendingBr && /\S/.test(data)) acc.pendingBr = false;
-        continue;
-      }
-      if (!isElement(c) || skip.has(c)) continue;
-      const tag = c.name;
-      if (tag === 'br') {
-        // A second <br> with nothing but spaces since the first one ends the paragraph.
-        if (acc.pendingBr) flush(acc);
-        else {
-          acc.text += '\n';
-          acc.pendingBr = true;
-        }
-        continue;
-      }
-      if (BLOCK_TAGS.has(tag)) {
-        flush(acc);
-        const inner: Acc = { owner: c, text: '', outside: '', linkChars: 0, links: 0, pendingBr: false };
-        walk(c, inner, inLink || tag === 'a');
-        flush(inner);
-        continue;
-      }
-      if (tag === 'a' && !inLink) acc.links++;
-      walk(c, acc, inLink || tag === 'a');
+  // Depth-first with an explicit stack (a page nests as deep as it likes). A block element
+  // gets an accumulator of its own, flushed when its frame ends.
+  type Frame = { node: Element; acc: Acc; inLink: boolean; next: number; ownAcc: boolean };
+  const rootAcc: Acc = { owner: root, text: '', outside: '', linkChars: 0, links: 0, pendingBr: false };
+  const stack: Frame[] = [{ node: root, acc: rootAcc, inLink: false, next: 0, ownAcc: true }];
+  while (stack.length) {
+    const f = stack[stack.length - 1]!;
+    const { acc, inLink } = f;
+    const c: AnyNode | undefined = f.node.children[f.next++];
+    if (c === undefined) {
+      stack.pop();
+      if (f.ownAcc) flush(acc);
+      continue;
     }
-  };
-
-  const acc: Acc = { owner: root, text: '', outside: '', linkChars: 0, links: 0, pendingBr: false };
-  walk(root, acc, false);
-  flush(acc);
+    if (c.type === 'text') {
+      if (acc.text.length >= MAX_BLOCK_CHARS) continue;
+      // Spaces opening a block are never text (and must not fill its length cap).
+      let data = acc.text ? c.data : c.data.trimStart();
+      if (data.length > MAX_BLOCK_CHARS) data = data.slice(0, MAX_BLOCK_CHARS);
+      acc.text += data;
+      if (inLink) acc.linkChars += collapseInline(data).length;
+      else acc.outside += data;
+      if (acc.pendingBr && /\S/.test(data)) acc.pendingBr = false;
+      continue;
+    }
+    if (!isElement(c) || skip.has(c)) continue;
+    const tag = c.name;
+    if (tag === 'br') {
+      // A second <br> with nothing but spaces since the first one ends the paragraph.
+      if (acc.pendingBr) flush(acc);
+      else {
+        acc.text += '\n';
+        acc.pendingBr = true;
+      }
+      continue;
+    }
+    if (BLOCK_TAGS.has(tag)) {
+      flush(acc);
+      const inner: Acc = { owner: c, text: '', outside: '', linkChars: 0, links: 0, pendingBr: false };
+      stack.push({ node: c, acc: inner, inLink: inLink || tag === 'a', next: 0, ownAcc: true });
+      continue;
+    }
+    if (tag === 'a' && !inLink) acc.links++;
+    stack.push({ node: c, acc, inLink: inLink || tag === 'a', next: 0, ownAcc: false });
+  }
   return blocks;
 }

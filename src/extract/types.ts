@@ -1,3 +1,5 @@
+import type { MarkupLimits } from './strip-inert.js';
+
 export type ExtractStatus = 'ok' | 'empty' | 'failed';
 
 /** Per-domain override: CSS selectors. */
@@ -11,6 +13,8 @@ export type ExtractOptions = {
   siteRules?: Record<string, SiteRule>;
   /** Extra exact lines learned for this domain. */
   learnedBoilerplate?: string[];
+  /** Bounds on the element tree (depth, element count); defaults in strip-inert.ts. */
+  limits?: MarkupLimits;
 };
 
 export type ExtractedArticle = {
@@ -29,4 +33,6 @@ export type ExtractedArticle = {
   agency: string | null;
   /** Place, date and credit opening a wire dispatch: "PARIS, 13 sept 2024 (AFP)"; kept in `text` too. */
   dateline?: string | null;
+  /** The body was cut at articles.maxBodyChars. */
+  truncated?: boolean;
 };

@@ -1,7 +1,6 @@
 import { UnrecoverableError } from 'bullmq';
 import { boilerplatePhrases } from '../config.js';
-import { extractArticle } from '../extract/extract-article.js';
-import { extractPage } from '../extract/extract-page.js';
+import { extractPoolFor } from '../extract/extract-pool.js';
 import type { ExtractedArticle } from '../extract/types.js';
 import { FetchError } from '../net/fetch-error.js';
 import { HostBusyError } from '../net/host-politeness.js';
@@ -22,11 +21,14 @@ function wordCount(text: string): number {
 }
 
 /** The feed item's own text, when it says enough to stand in for the page. */
-function fromFeedItem(ctx: PipelineContext, job: ArticleJob): ExtractedArticle | null {
+async function fromFeedItem(ctx: PipelineContext, job: ArticleJob): Promise<ExtractedArticle | null> {
   const html = job.item.contentHtml || job.item.summary;
   if (!html) return null;
   const wrapped = `<html><body><article>${/<p[\s>]/i.test(html) ? html : `<p>${html}</p>`}</article></body></html>`;
-  const extracted = extractArticle(wrapped, { url: job.url, boilerplate: boilerplatePhrases(ctx.config) });
+  const extracted = await extractPoolFor(ctx.config).extractHtml(wrapped, {
+    url: job.url,
+    boilerplate: boilerplatePhrases(ctx.config),
+  });
   if (extracted.status !== 'ok' || wordCount(extracted.text) < ctx.config.extract.feedFallbackMinWords)
     return null;
   return extracted;
@@ -60,7 +62,8 @@ async function fetchAndExtract(
       },
       { robots: true },
     );
-    const page = extractPage(res.body, {
+    // On a worker thread with a time and heap budget: a hostile page fails alone.
+    const page = await extractPoolFor(ctx.config).extractPage(res.body, {
       url: res.url,
       contentType: res.contentType,
       boilerplate: boilerplatePhrases(ctx.config),
@@ -77,7 +80,7 @@ async function fetchAndExtract(
     if (err instanceof FetchError && err.retryable && !isLastAttempt) throw err;
     failure = err instanceof Error ? err.message : String(err);
   }
-  const fallback = fromFeedItem(ctx, job);
+  const fallback = await fromFeedItem(ctx, job);
   if (fallback) return { extracted: fallback, source: 'feed', charset: 'utf-8', failure };
   // The page was read but holds no article: record its own state ('empty' or 'failed') and reason.
   if (pageResult)
@@ -143,6 +146,7 @@ export async function ingestArticle(
     charset,
     words: wordCount(extracted.text),
     fetchedAt: new Date().toISOString(),
+    ...(extracted.truncated ? { truncated: '1' } : {}),
   };
   await saveArticle(ctx.redis, ctx.keys, record, extracted.text, ctx.config.articles.bodyTtlHours * 3600);
   // Its lines are counted for learned boilerplate by the dedup step, under its cluster.

@@ -29,6 +29,8 @@ export type ArticleHash = {
   words: string;
   /** ISO 8601 UTC. */
   fetchedAt: string;
+  /** '1' when the body was cut at articles.maxBodyChars; absent otherwise. */
+  truncated?: string;
   /** Cluster id; absent until the dedup stage placed the article. */
   cluster?: string;
   /** Set by dedup: `container` for a digest, live page, gallery or roundup quoting several stories; absent for an article. */
