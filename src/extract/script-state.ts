@@ -7,7 +7,8 @@
 import * as cheerio from 'cheerio';
 
 const MARKER = '__NEXT_DATA__';
-const STATE_SCRIPT = /<script\b[^>]*\bid\s*=\s*["']?__NEXT_DATA__["']?[^>]*>([\s\S]*?)<\/script\s*>/i;
+const STATE_TAG = /^<script\b[^>]*\bid\s*=\s*["']?__NEXT_DATA__["']?[^>]*>$/i;
+const SCRIPT_END = /<\/script[\s/>]/i;
 /** Keys under which apps keep the story's text. */
 const BODY_KEY =
   /^(?:body|articlebody|article_body|content|contenthtml|bodyhtml|html|text|story|storybody)$/i;
@@ -16,10 +17,21 @@ const MIN_STATE_BODY_CHARS = 500;
 /** Deep enough for page props → article → body; a state holds whole caches below that. */
 const MAX_DEPTH = 12;
 
-/** The state script's JSON text in a page, or null (a cheap test for the marker first). */
+/** The state script's JSON text in a page, or null. */
 export function stateScriptOf(html: string): string | null {
-  if (!html.includes(MARKER)) return null;
-  return html.match(STATE_SCRIPT)?.[1] ?? null;
+  // Found by its marker, then its own tag: a lazy `[\s\S]*?` match from every `<script`
+  // would rescan the page for each one (quadratic on a page of unclosed script tags).
+  // A page names its state once; a few tries bound the work on one that repeats the marker.
+  let tries = 0;
+  for (let at = html.indexOf(MARKER); at >= 0 && tries++ < 8; at = html.indexOf(MARKER, at + MARKER.length)) {
+    const open = html.lastIndexOf('<', at);
+    const end = html.indexOf('>', at);
+    if (open < 0 || end < 0) return null;
+    if (!STATE_TAG.test(html.slice(open, end + 1))) continue;
+    const close = html.slice(end + 1).search(SCRIPT_END);
+    return close < 0 ? null : html.slice(end + 1, end + 1 + close);
+  }
+  return null;
 }
 
 /** The same on undecoded bytes: the state is JSON, and JSON is UTF-8. */
