@@ -83,7 +83,7 @@ function bare(line: string): string {
   return line
     .trim()
     .replace(/^[\s\-—–•*_|]+/, '')
-    .replace(/[\s*_.]+$/, '')
+    .replace(/(?<![\s*_.])[\s*_.]+$/, '')
     .replace(/^\((.*)\)$/s, '$1')
     .trim();
 }
@@ -126,7 +126,7 @@ export function datelineAgency(firstParagraph: string): string | null {
 export function readDateline(firstParagraph: string): string | null {
   const m = firstParagraph.match(DATELINE);
   if (!m?.[1] || !canonical(m[1])) return null;
-  const line = m[0].replace(/\s*[-—–:]\s*$/, '').trim();
+  const line = m[0].replace(/(?<!\s)\s*[-—–:]\s*$/, '').trim();
   // A bare "(AFP) -" opening names no place or date: nothing to report beyond the agency.
   return /^\(/.test(line) ? null : line;
 }

@@ -37,7 +37,8 @@ function isLeadingStamp(text: string): boolean {
   return !/[-—–:]$/.test(text) && datelineAgency(text) === null;
 }
 
-const TITLE_PARTS = /\s+(?:[|–—·•-]|::)\s+/;
+// (?<!\s): a run of spaces is tried from its first one only, which keeps the scan linear.
+const TITLE_PARTS = /(?<!\s)\s+(?:[|–—·•-]|::)\s+/;
 
 /**
  * Keys of the lines that repeat the headline: the title, and the title without its first

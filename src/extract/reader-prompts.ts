@@ -34,7 +34,7 @@ const MAX_SHORT_QUESTION = 40;
 const MAX_PROMPT_CHARS = 500;
 
 /** Quoted speech (not a quoted label): a source asking people to come forward is news, not a prompt. */
-const QUOTED = /"[^"]{40,}"|“[^”]{40,}”|«[^»]{40,}»/u;
+const QUOTED = /"[^"]{40,}"|“[^“”]{40,}”|«[^«»]{40,}»/u;
 
 /** An order to the reader, or a question to "you" about the outlet ("Vous aimez nos brèves ?"). */
 function callsOnReader(sentence: string): boolean {

@@ -53,8 +53,11 @@ function charsetFromDocument(head: string, kind: 'html' | 'xml'): string | undef
     const m = head.match(/^\s*<\?xml[^>]*\bencoding\s*=\s*["']([^"']+)["']/i);
     if (m?.[1]) return normaliseLabel(m[1]);
   }
-  const meta = head.match(/<meta[^>]+charset\s*=\s*["']?([^"'\s/>;]+)/i);
-  if (meta?.[1]) return normaliseLabel(meta[1]);
+  // Tag by tag: each `<meta…` is read once up to its `>` (or the end), then searched.
+  for (const tag of head.matchAll(/<meta\b[^>]*/gi)) {
+    const m = /charset\s*=\s*["']?([^"'\s/>;]+)/i.exec(tag[0]);
+    if (m?.[1]) return normaliseLabel(m[1]);
+  }
   return undefined;
 }
 

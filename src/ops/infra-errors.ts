@@ -72,7 +72,7 @@ function own(err: ErrorLike): InfraCause | null {
 
 function firstLine(s: string): string {
   // Script errors append "script: <sha>, on @user_script:N." — the cause is before it.
-  return (s.split('\n')[0] ?? s).replace(/\s*script: [0-9a-f]{40}.*$/, '').trim();
+  return (s.split('\n')[0] ?? s).replace(/(?<!\s)\s*script: [0-9a-f]{40}.*$/, '').trim();
 }
 
 /**
