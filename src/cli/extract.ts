@@ -78,10 +78,10 @@ export async function extractFile(input: ExtractInput, config: Config): Promise<
   try {
     bytes = await readCapped(input.file, config.net.maxBodyBytes);
   } catch (err) {
-    const why =
+    const reason =
       err instanceof PageTooLargeError
-        ? err.message
-        : `cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+        ? `extract: ${input.file} ${err.message}`
+        : `extract: cannot read ${input.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
     return {
       ...base,
       title: null,
@@ -94,7 +94,7 @@ export async function extractFile(input: ExtractInput, config: Config): Promise<
       dateline: null,
       charset: null,
       status: 'failed',
-      reason: `extract: ${input.file} ${why}`,
+      reason,
     };
   }
   // The pipeline's pool and budget: a hostile file fails with the reason instead of hanging the command.

@@ -146,7 +146,7 @@ export async function ingestArticle(
     charset,
     words: wordCount(extracted.text),
     fetchedAt: new Date().toISOString(),
-    ...(extracted.truncated ? { truncated: '1' } : {}),
+    truncated: extracted.truncated ? '1' : '',
   };
   await saveArticle(ctx.redis, ctx.keys, record, extracted.text, ctx.config.articles.bodyTtlHours * 3600);
   // Its lines are counted for learned boilerplate by the dedup step, under its cluster.

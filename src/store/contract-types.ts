@@ -29,7 +29,7 @@ export type ArticleHash = {
   words: string;
   /** ISO 8601 UTC. */
   fetchedAt: string;
-  /** '1' when the body was cut at articles.maxBodyChars; absent otherwise. */
+  /** '1' when the body was cut at articles.maxBodyChars, else '' (absent on articles stored before it existed). */
   truncated?: string;
   /** Cluster id; absent until the dedup stage placed the article. */
   cluster?: string;
