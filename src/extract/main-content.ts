@@ -14,6 +14,9 @@ import { matchKey } from './text-normalize.js';
 const MIN_BLOCK_CHARS = 25;
 /** Text a sibling of the chosen container's own class needs to be a part of the article. */
 const SIBLING_PART_CHARS = 200;
+/** A run of entries (live posts, blog entries) needs this many, each with this much text. */
+const MIN_ENTRIES = 3;
+const ENTRY_CHARS = 120;
 /** Text an element needs for its tag and class names to count in full. */
 const NAMED_TEXT_CHARS = 250;
 
@@ -169,6 +172,31 @@ export function findMainContent(blocks: TextBlock[], root: Element, articleBody:
       break;
     }
     lastScore = ps;
+  }
+  // One entry of a run of entries built alike (a live page's posts, a blog's entries, the
+  // items of a gallery): the article is the run, not its longest entry. Entries are told by
+  // their shared tag and class and by prose (teaser cards are mostly links, so they stay out).
+  for (let item: Element | null = top, depth = 0; item && item !== root && depth < 3; depth++) {
+    const parent = parentElement(item);
+    if (!parent) break;
+    const cls = item.attribs.class;
+    if (cls) {
+      let peers = 0;
+      let prose = 0;
+      for (const c of parent.children) {
+        if (c.type !== 'tag') continue;
+        const el = c as Element;
+        if (el.name !== item.name || el.attribs.class !== cls) continue;
+        peers++;
+        const st = stats.get(el);
+        if (st && st.chars >= ENTRY_CHARS && linkDensity(el) < 0.3) prose++;
+      }
+      if (prose >= MIN_ENTRIES && prose >= peers * 0.6) {
+        top = parent;
+        break;
+      }
+    }
+    item = parent;
   }
   // An only child says nothing: its parent is the container. Nothing above the root counts:
   // a bare page's text sits directly under <body>, and <html> holds no block of its own.
