@@ -256,3 +256,33 @@ describe('a class name alone never removes the article', () => {
     expect(r.text.split('\n\n')).toEqual(story);
   });
 });
+
+describe('runs of entries built alike', () => {
+  const post = (time: string, title: string, paras: string[]) =>
+    `<li class="feed-entry"><div class="feed-entry__meta"><time>${time}</time></div><h2>${title}</h2><div class="feed-entry__text">${paras
+      .map((p) => `<p>${p}</p>`)
+      .join('')}</div></li>`;
+  const lead = [
+    'Flood barriers were raised along the river at Dunmere overnight as the water rose by almost two metres, the county council said on Tuesday morning.',
+    'About 400 homes in the low-lying streets near the old mill were asked to leave, and a school gym opened to take in those with nowhere else to go.',
+  ];
+  const later = [
+    'The water began to fall shortly after noon, engineers at the Dunmere lock said, though fields upstream remained under half a metre of water.',
+    'Buses replaced trains between Dunmere and Harlow Cross for the rest of the day because the line runs along the embankment by the river.',
+    'Volunteers from the rowing club carried sandbags to the houses on Mill Lane, where the water reached the front steps before dawn on Tuesday.',
+  ];
+
+  it('takes every post of a live page, not only its longest one', () => {
+    const html = `<html><body><header><nav><a href="/">Home</a> <a href="/news">News</a></nav></header>
+      <article><h1>Live: Dunmere flooding</h1><section class="live"><ol class="feed">
+      ${post('16:10', 'Water falling', [later[0]!])}
+      ${post('13:40', 'Trains replaced', [later[1]!])}
+      ${post('11:05', 'Sandbags on Mill Lane', [later[2]!])}
+      ${post('08:30', 'What we know', lead)}
+      </ol></section></article>
+      <footer><a href="/about">About us</a></footer></body></html>`;
+    const r = extractArticle(html, opts);
+    expect(r.status).toBe('ok');
+    for (const p of [...lead, ...later]) expect(r.text).toContain(p);
+  });
+});
