@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import { boilerplatePhrases, type Config } from '../config.js';
 import { extractPoolFor } from '../extract/extract-pool.js';
+import { failedArticle } from '../extract/failed-article.js';
 import { UsageError } from './usage-error.js';
 
 export type ExtractInput = { file: string; url?: string };
@@ -82,20 +83,7 @@ export async function extractFile(input: ExtractInput, config: Config): Promise<
       err instanceof PageTooLargeError
         ? `extract: ${input.file} ${err.message}`
         : `extract: cannot read ${input.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
-    return {
-      ...base,
-      title: null,
-      text: '',
-      byline: null,
-      publishedAt: null,
-      updatedAt: null,
-      lang: null,
-      agency: null,
-      dateline: null,
-      charset: null,
-      status: 'failed',
-      reason,
-    };
+    return { ...base, ...failedArticle(reason), dateline: null, charset: null };
   }
   // The pipeline's pool and budget: a hostile file fails with the reason instead of hanging the command.
   const r = await extractPoolFor(config).extractPage(bytes, {

@@ -11,6 +11,7 @@ import type { Worker } from 'node:worker_threads';
 import type { Config } from '../config.js';
 import { startModuleWorker } from '../ops/worker-thread.js';
 import type { ExtractReply, ExtractRequest } from './extract-worker.js';
+import { failedArticle } from './failed-article.js';
 import type { MarkupLimits } from './strip-inert.js';
 import type { ExtractedArticle, ExtractOptions } from './types.js';
 
@@ -36,18 +37,7 @@ type Job = {
 type Slot = { worker: Worker; ready: boolean; job: Job | null; timer: NodeJS.Timeout | null };
 
 export function failedExtraction(reason: string): PageResult {
-  return {
-    status: 'failed',
-    reason,
-    title: null,
-    text: '',
-    byline: null,
-    publishedAt: null,
-    updatedAt: null,
-    lang: null,
-    agency: null,
-    charset: '',
-  };
+  return { ...failedArticle(reason), charset: '' };
 }
 
 export class ExtractPool {

@@ -3,6 +3,7 @@ import { parentPort } from 'node:worker_threads';
 import { guardBody } from './body-guard.js';
 import { extractArticle } from './extract-article.js';
 import { extractPage } from './extract-page.js';
+import { failedArticle } from './failed-article.js';
 import type { ExtractedArticle, ExtractOptions } from './types.js';
 
 export type ExtractRequest = {
@@ -22,17 +23,7 @@ function run(req: ExtractRequest): ExtractedArticle & { charset?: string } {
     return guardBody(result, req.maxBodyChars);
   } catch (err) {
     // extractPage never throws; this is a bug, reported on the article instead of killing the thread.
-    return {
-      status: 'failed',
-      reason: `extract: ${err instanceof Error ? err.message : String(err)}`,
-      title: null,
-      text: '',
-      byline: null,
-      publishedAt: null,
-      updatedAt: null,
-      lang: null,
-      agency: null,
-    };
+    return failedArticle(`extract: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 

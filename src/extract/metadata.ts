@@ -123,7 +123,10 @@ function cleanByline(s: string | null | undefined): string | null {
   if (/^https?:\/\//i.test(s.trim())) return null;
   const t = collapseInline(s)
     .replace(/^(?:par|by|de|von|por|di)\s+/i, '')
-    .replace(/(?<!\s)\s*[·|,–—-]\s*(?:publi|updated|mis à jour|le \d|\d{1,2}[/.]|\w+ \d{1,2}, \d{4})[\s\S]*$/i, '')
+    .replace(
+      /(?<!\s)\s*[·|,–—-]\s*(?:publi|updated|mis à jour|le \d|\d{1,2}[/.]|\w+ \d{1,2}, \d{4})[\s\S]*$/i,
+      '',
+    )
     .trim();
   return t && t.length <= 200 ? t : null;
 }
