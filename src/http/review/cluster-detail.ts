@@ -42,7 +42,7 @@ async function quotingPages(redis: Redis, keys: Keys, members: ArticleRecord[]):
   const out: QuotingPage[] = [];
   for (const [id, quoted] of byContainer) {
     const c = containers.get(id);
-    if (!c || c.kind !== 'container' || !c.cluster) continue;
+    if (c?.kind !== 'container' || !c.cluster) continue;
     const listed = new Set((c.contains ?? '').split(','));
     if ([...quoted].some((q) => listed.has(q))) out.push({ article: c, clusterId: c.cluster });
   }
