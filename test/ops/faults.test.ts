@@ -8,15 +8,7 @@ import {
 } from '../../src/bench/generated-corpus.js';
 import { keysFor } from '../../src/store/keys.js';
 import { storedState, truthPartition } from './corpus-check.js';
-import {
-  freePort,
-  opsConfigFile,
-  PrivateRedis,
-  type Proc,
-  spawnWiresift,
-  waitFor,
-  writeFeedList,
-} from './processes.js';
+import { freePort, opsConfigFile, opsEnv, TestFleet, waitFor, writeFeedList } from './processes.js';
 
 /**
  * Faults with real processes and real redis-servers this file starts itself:
@@ -31,36 +23,7 @@ let corpus: GeneratedCorpus;
 let server: Awaited<ReturnType<typeof serveCorpus>>;
 let feedList: string;
 let configFile: string;
-const procs: Proc[] = [];
-const redises: PrivateRedis[] = [];
-
-function envFor(redisUrl: string, prefix: string): NodeJS.ProcessEnv {
-  return {
-    REDIS_URL: redisUrl,
-    WIRESIFT_PREFIX: prefix,
-    WIRESIFT_ALLOW_PRIVATE_NETWORKS: 'true',
-    // Every test outlet is the one loopback host: per-host politeness would serialise the run.
-    WIRESIFT_HOST_MAX_CONCURRENCY: '16',
-    WIRESIFT_HOST_MIN_DELAY_MS: '0',
-    LOG_LEVEL: 'info',
-    PORT: '0',
-    HOST: '127.0.0.1',
-  };
-}
-
-function start(args: string[], env: NodeJS.ProcessEnv): Proc {
-  const p = spawnWiresift(args, env);
-  procs.push(p);
-  return p;
-}
-
-async function privateRedis(
-  opts: { aof?: boolean; port?: number; password?: string } = {},
-): Promise<PrivateRedis> {
-  const r = await PrivateRedis.create(opts);
-  redises.push(r);
-  return r;
-}
+const fleet = new TestFleet();
 
 function expectCompleteAndExact(state: Awaited<ReturnType<typeof storedState>>) {
   expect(state.articles).toBe(ARTICLES);
@@ -81,22 +44,20 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const p of procs)
-    if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
-  for (const r of redises) await r.stop();
+  await fleet.stop();
   await server.close();
 });
 
 describe('ops faults (real processes, real Redis)', { timeout: 90_000 }, () => {
   it('kill -9 of a worker mid-run: another worker finishes, every article stored and clustered exactly once', async () => {
-    const redis = await privateRedis();
+    const redis = await fleet.redis();
     await redis.start();
     const client = new Redis(redis.url);
     const prefix = 'kill9:';
     const keys = keysFor(prefix);
-    const first = start(
+    const first = fleet.start(
       ['run', '--once', '--config', configFile, '--feeds', feedList],
-      envFor(redis.url, prefix),
+      opsEnv(redis.url, prefix),
     );
     const storedAtKill = await waitFor('a third of the articles stored', async () => {
       const n = await client.zcard(keys.articlesByTime);
@@ -106,9 +67,9 @@ describe('ops faults (real processes, real Redis)', { timeout: 90_000 }, () => {
     expect(await first.exited).toBe(null);
     expect(storedAtKill).toBeLessThan(ARTICLES);
 
-    const second = start(
+    const second = fleet.start(
       ['run', '--once', '--config', configFile, '--feeds', feedList],
-      envFor(redis.url, prefix),
+      opsEnv(redis.url, prefix),
     );
     expect(await second.exited, second.output()).toBe(0);
     expect(second.output()).toMatch(/failures 0/);
@@ -117,15 +78,15 @@ describe('ops faults (real processes, real Redis)', { timeout: 90_000 }, () => {
   });
 
   it('Redis restarted mid-run (AOF on): workers reconnect, the run completes, nothing is lost', async () => {
-    const redis = await privateRedis({ aof: true });
+    const redis = await fleet.redis({ aof: true });
     await redis.start();
     const client = new Redis(redis.url, { maxRetriesPerRequest: null });
     client.on('error', () => undefined);
     const prefix = 'restart:';
     const keys = keysFor(prefix);
-    const run = start(
+    const run = fleet.start(
       ['run', '--once', '--config', configFile, '--feeds', feedList],
-      envFor(redis.url, prefix),
+      opsEnv(redis.url, prefix),
     );
     await waitFor(
       'a quarter of the articles stored',
@@ -141,16 +102,16 @@ describe('ops faults (real processes, real Redis)', { timeout: 90_000 }, () => {
   });
 
   it('4 worker processes at once give the same clusters as 1', async () => {
-    const redis = await privateRedis();
+    const redis = await fleet.redis();
     await redis.start();
     const client = new Redis(redis.url);
-    const one = start(
+    const one = fleet.start(
       ['run', '--once', '--config', configFile, '--feeds', feedList],
-      envFor(redis.url, 'one:'),
+      opsEnv(redis.url, 'one:'),
     );
     expect(await one.exited, one.output()).toBe(0);
     const four = [1, 2, 3, 4].map(() =>
-      start(['run', '--once', '--config', configFile, '--feeds', feedList], envFor(redis.url, 'four:')),
+      fleet.start(['run', '--once', '--config', configFile, '--feeds', feedList], opsEnv(redis.url, 'four:')),
     );
     for (const p of four) expect(await p.exited, p.output()).toBe(0);
     const single = await storedState(client, 'one:');
@@ -163,9 +124,9 @@ describe('ops faults (real processes, real Redis)', { timeout: 90_000 }, () => {
 
   it('Redis down at start: a clear error, retries with backoff, starts when Redis comes; then readiness and health', async () => {
     const port = await freePort();
-    const run = start(
+    const run = fleet.start(
       ['run', '--role', 'all', '--config', configFile, '--feeds', feedList],
-      envFor(`redis://:hunter2@127.0.0.1:${port}`, 'late:'),
+      opsEnv(`redis://:hunter2@127.0.0.1:${port}`, 'late:'),
     );
     await waitFor(
       'three failed attempts',
@@ -183,7 +144,7 @@ describe('ops faults (real processes, real Redis)', { timeout: 90_000 }, () => {
     expect(attempts[2]!.retryInMs).toBeGreaterThan(attempts[0]!.retryInMs);
     expect(run.output()).not.toContain('hunter2');
 
-    const redis = await privateRedis({ port, password: 'hunter2' });
+    const redis = await fleet.redis({ port, password: 'hunter2' });
     await redis.start();
     const client = new Redis(redis.url);
     const url = await waitFor(
@@ -206,7 +167,7 @@ describe('ops faults (real processes, real Redis)', { timeout: 90_000 }, () => {
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     await client.config('SET', 'maxmemory-policy', 'noeviction');
 
-    const health = start(['health', '--url', `${url}/healthz`], {});
+    const health = fleet.start(['health', '--url', `${url}/healthz`], {});
     expect(await health.exited).toBe(0);
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toMatch(/wiresift_jobs_processed_total\{queue="(feeds|articles|dedup)"\} \d+/);
@@ -214,7 +175,7 @@ describe('ops faults (real processes, real Redis)', { timeout: 90_000 }, () => {
 
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
-    const down = start(['health', '--url', `${url}/healthz`], {});
+    const down = fleet.start(['health', '--url', `${url}/healthz`], {});
     expect(await down.exited).toBe(1);
     expect(down.output()).toContain('did not answer');
     client.disconnect();

@@ -145,3 +145,46 @@ export async function writeFeedList(text: string): Promise<string> {
   await writeFile(file, text);
   return file;
 }
+
+/**
+ * The environment a test's wiresift processes run with: its Redis and key prefix, the
+ * loopback corpus let through, and per-host politeness relaxed (every test outlet is the
+ * one loopback host, which politeness would otherwise serialise).
+ */
+export function opsEnv(redisUrl: string, prefix: string): NodeJS.ProcessEnv {
+  return {
+    REDIS_URL: redisUrl,
+    WIRESIFT_PREFIX: prefix,
+    WIRESIFT_ALLOW_PRIVATE_NETWORKS: 'true',
+    WIRESIFT_HOST_MAX_CONCURRENCY: '16',
+    WIRESIFT_HOST_MIN_DELAY_MS: '0',
+    LOG_LEVEL: 'info',
+    PORT: '0',
+    HOST: '127.0.0.1',
+  };
+}
+
+/** The processes and redis-servers a test file starts, all ended by one `stop()` in its afterAll. */
+export class TestFleet {
+  private readonly procs: Proc[] = [];
+  private readonly redises: PrivateRedis[] = [];
+
+  start(args: string[], env: NodeJS.ProcessEnv): Proc {
+    const p = spawnWiresift(args, env);
+    this.procs.push(p);
+    return p;
+  }
+
+  /** A private redis-server, created but not started (a test may start it late, or never). */
+  async redis(opts: { aof?: boolean; port?: number; password?: string } = {}): Promise<PrivateRedis> {
+    const r = await PrivateRedis.create(opts);
+    this.redises.push(r);
+    return r;
+  }
+
+  async stop(): Promise<void> {
+    for (const p of this.procs)
+      if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+    for (const r of this.redises) await r.stop();
+  }
+}

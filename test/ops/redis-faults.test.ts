@@ -14,9 +14,10 @@ import { keysFor } from '../../src/store/keys.js';
 import { storedState, truthPartition } from './corpus-check.js';
 import {
   opsConfigFile,
-  PrivateRedis,
+  opsEnv,
+  type PrivateRedis,
   type Proc,
-  spawnWiresift,
+  TestFleet,
   waitFor,
   writeFeedList,
 } from './processes.js';
@@ -35,31 +36,10 @@ let corpus: GeneratedCorpus;
 let server: Awaited<ReturnType<typeof serveCorpus>>;
 let feedList: string;
 let configFile: string;
-const procs: Proc[] = [];
-const redises: PrivateRedis[] = [];
-
-function envFor(redisUrl: string, prefix: string): NodeJS.ProcessEnv {
-  return {
-    REDIS_URL: redisUrl,
-    WIRESIFT_PREFIX: prefix,
-    WIRESIFT_ALLOW_PRIVATE_NETWORKS: 'true',
-    WIRESIFT_HOST_MAX_CONCURRENCY: '16',
-    WIRESIFT_HOST_MIN_DELAY_MS: '0',
-    LOG_LEVEL: 'info',
-    PORT: '0',
-    HOST: '127.0.0.1',
-  };
-}
-
-function start(args: string[], env: NodeJS.ProcessEnv): Proc {
-  const p = spawnWiresift(args, env);
-  procs.push(p);
-  return p;
-}
+const fleet = new TestFleet();
 
 async function privateRedis(opts: { aof?: boolean } = {}): Promise<PrivateRedis> {
-  const r = await PrivateRedis.create(opts);
-  redises.push(r);
+  const r = await fleet.redis(opts);
   await r.start();
   return r;
 }
@@ -116,9 +96,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const p of procs)
-    if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
-  for (const r of redises) await r.stop();
+  await fleet.stop();
   await server.close();
 });
 
@@ -129,9 +107,9 @@ describe('Redis faults mid-run (real processes, real Redis)', { timeout: 120_000
     client.on('error', () => undefined);
     const prefix = 'oom:';
     const keys = keysFor(prefix);
-    const run = start(
+    const run = fleet.start(
       ['run', '--once', '--config', configFile, '--feeds', feedList],
-      envFor(redis.url, prefix),
+      opsEnv(redis.url, prefix),
     );
     await waitFor(
       'a fifth of the articles stored',
@@ -210,9 +188,9 @@ describe('Redis faults mid-run (real processes, real Redis)', { timeout: 120_000
     await waitFor('5 failed jobs', async () => (await articles.getFailedCount()) === 5 || undefined);
     await failing.close();
     failingConnection.disconnect();
-    const dry = start(
+    const dry = fleet.start(
       ['reconcile', '--json', '--dry-run', '--config', configFile],
-      envFor(redis.url, prefix),
+      opsEnv(redis.url, prefix),
     );
     expect(await dry.exited, dry.output()).toBe(0);
     const report = JSON.parse(
@@ -234,9 +212,9 @@ describe('Redis faults mid-run (real processes, real Redis)', { timeout: 120_000
       attempts: 2,
       backoff: 10,
     });
-    const rerun = start(
+    const rerun = fleet.start(
       ['run', '--once', '--config', configFile, '--feeds', feedList],
-      envFor(redis.url, prefix),
+      opsEnv(redis.url, prefix),
     );
     expect(await rerun.exited, rerun.output()).toBe(1);
     expect(rerun.output()).toMatch(
@@ -257,9 +235,9 @@ describe('Redis faults mid-run (real processes, real Redis)', { timeout: 120_000
     const client = new Redis(redis.url, { maxRetriesPerRequest: null });
     client.on('error', () => undefined);
     const prefix = 'down:';
-    const run = start(
+    const run = fleet.start(
       ['run', '--role', 'all', '--config', configFile, '--feeds', feedList],
-      envFor(redis.url, prefix),
+      opsEnv(redis.url, prefix),
     );
     const url = await waitFor(
       'web listening',
