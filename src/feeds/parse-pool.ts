@@ -1,9 +1,7 @@
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Config } from '../config.js';
+import { startModuleWorker } from '../ops/worker-thread.js';
 import { type FeedItem, FeedParseError, type ParsedFeed } from './parse-feed.js';
 import type { ParseReply, ParseRequest } from './parse-worker.js';
 
@@ -31,18 +29,10 @@ const STARTUP_ALLOWANCE_MS = 30_000;
 
 export const DEFAULT_PARSE_LIMITS: ParseLimits = { timeoutMs: 20_000, maxHeapMb: 512, threads: 4 };
 
-// Run from source (tests, tsx) the worker is TypeScript too: it is started through tsx's loader,
-// registered inside the thread (execArgv loaders do not reach a worker's entry module). Built, it is plain JS.
-const fromSource = import.meta.url.endsWith('.ts');
-const workerUrl = new URL(fromSource ? './parse-worker.ts' : './parse-worker.js', import.meta.url);
-
 function startWorker(maxHeapMb: number): Worker {
-  const resourceLimits = { maxOldGenerationSizeMb: maxHeapMb };
-  if (!fromSource) return new Worker(workerUrl, { resourceLimits });
-  const tsxRoot = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-  const tsxApi = pathToFileURL(join(tsxRoot, 'dist', 'esm', 'api', 'index.mjs')).href;
-  const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(workerUrl.href)}); });`;
-  return new Worker(boot, { eval: true, resourceLimits });
+  return startModuleWorker(import.meta.url, 'parse-worker', {
+    resourceLimits: { maxOldGenerationSizeMb: maxHeapMb },
+  });
 }
 
 /**
