@@ -1,7 +1,7 @@
-import { open } from 'node:fs/promises';
 import { boilerplatePhrases, type Config } from '../config.js';
 import { extractPoolFor } from '../extract/extract-pool.js';
 import { failedArticle } from '../extract/failed-article.js';
+import { FileTooLargeError, readFileCapped } from './read-file-capped.js';
 import { UsageError } from './usage-error.js';
 
 export type ExtractInput = { file: string; url?: string };
@@ -46,42 +46,15 @@ export function parseExtractList(text: string, source: string): ExtractInput[] {
   return out;
 }
 
-/** A file read no further than the network path would read a page: past `max` bytes it is refused. */
-async function readCapped(file: string, max: number): Promise<Buffer> {
-  const fh = await open(file, 'r');
-  try {
-    // Reads until EOF rather than trusting the size fstat reports (0 for a pipe or /dev/zero).
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, max + 1 - total));
-      const { bytesRead } = await fh.read(chunk, 0, chunk.length, null);
-      if (!bytesRead) break;
-      chunks.push(chunk.subarray(0, bytesRead));
-      total += bytesRead;
-      if (total > max) throw new PageTooLargeError(max);
-    }
-    return Buffer.concat(chunks, total);
-  } finally {
-    await fh.close();
-  }
-}
-
-class PageTooLargeError extends Error {
-  constructor(max: number) {
-    super(`is larger than net.maxBodyBytes (${max} bytes), the cap on fetched pages`);
-  }
-}
-
 export async function extractFile(input: ExtractInput, config: Config): Promise<ExtractLine> {
   const base = { file: input.file, url: input.url ?? null };
   let bytes: Buffer;
   try {
-    bytes = await readCapped(input.file, config.net.maxBodyBytes);
+    bytes = await readFileCapped(input.file, config.net.maxBodyBytes, 'extract');
   } catch (err) {
     const reason =
-      err instanceof PageTooLargeError
-        ? `extract: ${input.file} ${err.message}`
+      err instanceof FileTooLargeError
+        ? `extract: ${input.file} is larger than net.maxBodyBytes (${err.maxBytes} bytes), the cap on fetched pages`
         : `extract: cannot read ${input.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
     return { ...base, ...failedArticle(reason), dateline: null, charset: null };
   }

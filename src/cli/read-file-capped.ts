@@ -5,9 +5,20 @@ import { open } from 'node:fs/promises';
  * from the network, so a huge file (or /dev/zero) is refused with a clear
  * error instead of being read into memory.
  */
+export class FileTooLargeError extends Error {
+  constructor(
+    readonly path: string,
+    readonly maxBytes: number,
+    stage: string,
+  ) {
+    super(`${stage}: ${path} is larger than the ${maxBytes}-byte cap (net.maxBodyBytes), not read`);
+  }
+}
+
 export async function readFileCapped(path: string, maxBytes: number, stage: string): Promise<Buffer> {
   const handle = await open(path, 'r');
   try {
+    // Reads until EOF rather than trusting the size fstat reports (0 for a pipe or /dev/zero).
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
@@ -16,10 +27,7 @@ export async function readFileCapped(path: string, maxBytes: number, stage: stri
       if (bytesRead === 0) break;
       chunks.push(bytesRead === chunk.length ? chunk : chunk.subarray(0, bytesRead));
       total += bytesRead;
-      if (total > maxBytes)
-        throw new Error(
-          `${stage}: ${path} is larger than the ${maxBytes}-byte cap (net.maxBodyBytes), not read`,
-        );
+      if (total > maxBytes) throw new FileTooLargeError(path, maxBytes, stage);
     }
     return Buffer.concat(chunks, total);
   } finally {
