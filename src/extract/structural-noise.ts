@@ -193,6 +193,48 @@ function isGallery(list: Element): boolean {
   return counted >= MIN_GALLERY_ITEMS && counted >= items * 0.8;
 }
 
+/** Fewer captioned pictures than this side by side is an illustrated story, not a gallery. */
+const MIN_GALLERY_FIGURES = 3;
+/** Photo credits inside a caption: the picture's, not the page's text. */
+const CREDIT_WORDS = new Set(['credit', 'credits', 'copyright', 'photographer', 'source']);
+
+/** The story an element is part of: its article (or main, or articleBody), else the whole root. */
+function storyScope(el: Element, root: Element): Element {
+  for (let p: Element | null = el; p && p !== root; p = p.parent as Element | null) {
+    if (p.name === 'article' || p.name === 'main' || p.attribs.itemprop === 'articleBody') return p;
+  }
+  return root;
+}
+
+/**
+ * Figures that are the page's body: three or more captioned pictures side by side
+ * whose captions are most of their story's text (a photo gallery page, where the
+ * captions tell the story). Elsewhere, a slideshow above prose included, a caption
+ * illustrates the prose and is chrome.
+ */
+function galleryFigures(root: Element, plainOf: (el: Element) => number): Set<Element> {
+  const found = new Set<Element>();
+  const pending: Element[] = [root];
+  while (pending.length) {
+    const el = pending.pop()!;
+    const figures: Element[] = [];
+    let captions = 0;
+    for (const c of el.children) {
+      if (!isElement(c)) continue;
+      if (c.name === 'figure') {
+        const caption = c.children.find((f): f is Element => isElement(f) && f.name === 'figcaption');
+        if (caption && plainOf(caption) > 0) {
+          figures.push(c);
+          captions += plainOf(caption);
+        }
+      } else pending.push(c);
+    }
+    if (figures.length >= MIN_GALLERY_FIGURES && captions > plainOf(storyScope(el, root)) * 0.5)
+      for (const f of figures) found.add(f);
+  }
+  return found;
+}
+
 function isHidden(el: Element): boolean {
   const a = el.attribs;
   if (a.hidden !== undefined || a['aria-hidden'] === 'true') return true;
@@ -296,6 +338,11 @@ export function findNoise(
     const n = plainOf(el);
     return n >= 300 && n > total * 0.5;
   };
+  const gallery = galleryFigures(root, plainOf);
+  const inGallery = (el: Element) => {
+    for (let p: Element | null = el; p; p = p.parent as Element | null) if (gallery.has(p)) return true;
+    return false;
+  };
 
   // Articles that hold text of their own, for telling a list of related posts (the story is
   // another article) from a live blog's entries (the story is the list).
@@ -320,8 +367,13 @@ export function findNoise(
       }
       const role = c.attribs.role;
       const name = noiseName(c);
+      // A gallery page's captions are its text (but not their photo credits).
+      const galleryItem = gallery.size > 0 && inGallery(c);
+      const credit = galleryItem && tag !== 'figure' && tag !== 'figcaption' && hintsAny(c, CREDIT_WORDS);
       const chrome = CHROME_TAGS.has(tag) || (role !== undefined && CHROME_ROLES.has(role)) || isHidden(c);
       let drop = chrome || name.noise !== 'none';
+      // Its "caption"/"gallery" names and tags are what a gallery's text is made of.
+      if (galleryItem) drop = credit || isHidden(c);
       // A caption is never body text, even when its class says "article-img".
       const figure = tag === 'figure' || tag === 'figcaption';
       if (drop && !figure && name.noise !== 'strong' && name.article && plainOf(c) >= 200) drop = false;

@@ -185,6 +185,33 @@ describe('photo galleries', () => {
     const r = extractArticle(html, opts);
     expect(r.text.split('\n\n')).toEqual(story);
   });
+
+  const figures = (n: number) =>
+    Array.from(
+      { length: n },
+      (_, i) =>
+        `<figure class="gallery__item"><img src="${i}.jpg" alt=""><figcaption><span class="gallery__caption">Picture ${i + 1} shows the flooded square from the bell tower at dawn.</span> <span class="gallery__credit">Picture: Agency</span></figcaption></figure>`,
+    ).join('');
+
+  it("keeps a gallery page's captions, which are its text, without their photo credits", () => {
+    const [lead] = sentences('flood', 1);
+    const html = `<html><body><article><h1>In pictures: the flood</h1><div class="gallery"><p>${lead}</p>${figures(6)}</div>
+      <div class="share"><a href="#">Share</a></div></article></body></html>`;
+    const r = extractArticle(html, opts);
+    const paragraphs = r.text.split('\n\n');
+    expect(paragraphs[0]).toBe(lead);
+    expect(paragraphs).toHaveLength(7);
+    expect(paragraphs[6]).toBe('Picture 6 shows the flooded square from the bell tower at dawn.');
+    expect(r.text).not.toContain('Picture: Agency');
+  });
+
+  it('drops the captions of a slideshow above a story told in prose', () => {
+    const story = sentences('flood', 8);
+    const html = `<html><body><article><h1>The flood</h1><div class="slideshow">${figures(4)}</div>
+      ${story.map((p) => `<p>${p}</p>`).join('')}</article></body></html>`;
+    const r = extractArticle(html, opts);
+    expect(r.text.split('\n\n')).toEqual(story);
+  });
 });
 
 describe('teaser cards', () => {
