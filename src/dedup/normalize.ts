@@ -116,9 +116,16 @@ function expansionOf(key: string): Uint16Array {
 let raw = Buffer.alloc(1 << 15);
 let rawUnits = new Uint16Array(raw.buffer, raw.byteOffset, raw.length >> 1);
 let folded = new Uint16Array(1 << 14);
+/**
+ * Where each unit of `folded` came from in the text, once a fold changed a
+ * length (ß -> ss, a dropped accent); until then `mapped` is false and the
+ * positions are equal, which is most texts.
+ */
+let origin = new Int32Array(1 << 14);
+let mapped = false;
 
 /** The policy's steps 1-3 (NFKC, apostrophes, case, accents, ligatures) into `folded`; returns its length. */
-function fold(text: string): number {
+function fold(text: string, mapPositions = false): number {
   const n = text.length;
   if (raw.length < 2 * n) {
     // Buffer.alloc keeps byteOffset 0, so the Uint16Array view is aligned.
@@ -130,13 +137,23 @@ function fold(text: string): number {
   if (folded.length < n + 8) folded = new Uint16Array(Math.max(n + 8, folded.length * 2));
   let buf = folded;
   let w = 0;
+  // Locals, not the module's bindings: this is the tokeniser's hottest loop.
+  let map = false;
+  let from = origin;
   for (let i = 0; i < n; i++) {
     const c = units[i]!;
     let f = foldTable[c]!;
     if (f === UNSEEN) f = learnUnit(c);
     if (f !== EXPANDS) {
+      if (map) from[w] = i;
       buf[w++] = f;
       continue;
+    }
+    if (mapPositions && !map) {
+      // Up to here every unit folded to one: positions were equal.
+      if (from.length < buf.length) from = new Int32Array(buf.length);
+      for (let k = 0; k < w; k++) from[k] = k;
+      map = true;
     }
     const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < n;
     const e = pair
@@ -149,8 +166,18 @@ function fold(text: string): number {
       bigger.set(buf.subarray(0, w));
       folded = buf = bigger;
     }
-    for (let j = 0; j < e.length; j++) buf[w++] = e[j]!;
+    if (map && from.length < buf.length) {
+      const bigger = new Int32Array(buf.length);
+      bigger.set(from.subarray(0, w));
+      from = bigger;
+    }
+    for (let j = 0; j < e.length; j++) {
+      if (map) from[w] = pair ? i - 1 : i;
+      buf[w++] = e[j]!;
+    }
   }
+  origin = from;
+  mapped = map;
   // Sentinels: look-aheads past the end read a non-word character.
   buf[w] = SPACE;
   buf[w + 1] = SPACE;
@@ -323,6 +350,101 @@ function wordAt(s: Uint16Array, from: number, n: number, wantText: boolean): voi
 }
 
 /**
+ * What key-term selection (key-terms.ts) needs to know of each token beyond
+ * its hash, read from the text as written: its case, and where it stands.
+ */
+export const TOKEN_CAPITALISED = 1;
+/** First word of the text, of a paragraph, or after . ! ? : ; … ( or a quotation mark. */
+export const TOKEN_OPENS_SENTENCE = 2;
+/** Inside a paragraph's wire dateline ("NICE, 15 avril 2026 (AFP) -"), which outlets keep or strip. */
+export const TOKEN_IN_DATELINE = 4;
+/** Starts with a digit. */
+export const TOKEN_NUMBER = 8;
+/** One character long. */
+export const TOKEN_SHORT = 16;
+
+export type TokenFacts = TokenHashes & { facts: Uint8Array };
+
+let factScratch = new Uint8Array(1 << 12);
+const NEWLINE = 10;
+
+// The written character's class, filled on first sight (UNKNOWN until then).
+const ORIG_UNKNOWN = 0x80;
+const ORIG_UPPER = 1;
+/** A sentence opens after it. */
+const ORIG_MARK = 2;
+/** Leaves the sentence state as it is: spaces, apostrophes, dashes. */
+const ORIG_NEUTRAL = 4;
+const ORIG_SPACE = 8;
+const ORIG_DASH = 16;
+const origClass = new Uint8Array(0x10000).fill(ORIG_UNKNOWN);
+const MARKS = new Set([...'.!?:;\u2026\u00ab\u00bb"\u201c\u201d(\n'].map((c) => c.charCodeAt(0)));
+const SPACES = new Set([32, 9, 13, 0xa0, 0x202f]);
+const DASHES = new Set([45, 0x2013, 0x2014]);
+
+function classOfOriginal(c: number): number {
+  const k = origClass[c]!;
+  if (k !== ORIG_UNKNOWN) return k;
+  const ch = String.fromCharCode(c);
+  let cls = 0;
+  if (ch !== ch.toLowerCase() && /\p{L}/u.test(ch)) cls |= ORIG_UPPER;
+  if (MARKS.has(c)) cls |= ORIG_MARK;
+  if (SPACES.has(c)) cls |= ORIG_NEUTRAL | ORIG_SPACE;
+  if (DASHES.has(c)) cls |= ORIG_NEUTRAL | ORIG_DASH;
+  if (c === APOS || c === 0x2019) cls |= ORIG_NEUTRAL;
+  origClass[c] = cls;
+  return cls;
+}
+
+/** Class of the written character behind folded position p. */
+function writtenAt(p: number): number {
+  const k = origClass[rawUnits[mapped ? origin[p]! : p]!]!;
+  return k !== ORIG_UNKNOWN ? k : classOfOriginal(rawUnits[mapped ? origin[p]! : p]!);
+}
+
+function factsOf(s: Uint16Array, from: number, to: number, opens: boolean, datelineEnd: number): number {
+  return (
+    ((writtenAt(from) & ORIG_UPPER) !== 0 ? TOKEN_CAPITALISED : 0) |
+    // The paragraph's text proper opens where its dateline ends.
+    (opens || from === datelineEnd ? TOKEN_OPENS_SENTENCE : 0) |
+    (from < datelineEnd ? TOKEN_IN_DATELINE : 0) |
+    (isDigit(s[from]!) ? TOKEN_NUMBER : 0) |
+    (to - from < 2 ? TOKEN_SHORT : 0)
+  );
+}
+
+/** A dateline is found this close to its paragraph's start or not at all. */
+const DATELINE_REACH = 80;
+
+/**
+ * Where a wire dateline opening the paragraph at `at` ends: a capital, up to
+ * DATELINE_REACH characters without a line break to "(" + a capitalised word +
+ * ")", then a dash. `at` itself when there is none.
+ */
+function datelineEndAt(s: Uint16Array, at: number, n: number): number {
+  const limit = Math.min(n, at + DATELINE_REACH);
+  let i = at;
+  while (i < limit && (writtenAt(i) & ORIG_SPACE) !== 0) i++;
+  if (i >= limit || (writtenAt(i) & ORIG_UPPER) === 0) return at;
+  for (let j = i; j < limit; j++) {
+    const c = s[j]!;
+    if (c === NEWLINE) return at;
+    if (c !== 40) continue;
+    let k = j + 1;
+    if (k >= limit || (writtenAt(k) & ORIG_UPPER) === 0) return at;
+    while (k < limit && isLetter(s[k]!)) k++;
+    if (s[k] !== 41) return at;
+    k++;
+    while (k < limit && (writtenAt(k) & ORIG_SPACE) !== 0) k++;
+    if (k >= n || (writtenAt(k) & ORIG_DASH) === 0) return at;
+    k++;
+    while (k < n && (writtenAt(k) & ORIG_SPACE) !== 0) k++;
+    return k;
+  }
+  return at;
+}
+
+/**
  * One pass over the folded text: words split on anything that is not a letter
  * or digit, with elisions, possessives, thousands separators, decimal marks
  * and percent handled as the policy says. Each token is hashed as it is
@@ -335,21 +457,46 @@ function wordAt(s: Uint16Array, from: number, n: number, wantText: boolean): voi
  * separator, or a "p" after a digit is handed to wordAt, which starts it over
  * with every rule.
  */
-function scan(text: string, strings: string[] | null): TokenHashes {
-  const n = fold(text);
+function scan(text: string, strings: string[] | null, withFacts = false): TokenHashes {
+  const n = fold(text, withFacts);
   const s = folded;
   const wantText = strings !== null;
   // Every token takes at least one character of s.
   if (hashScratch.length < n + 1) hashScratch = new Int32Array(Math.max(n + 1, hashScratch.length * 2));
+  if (withFacts && factScratch.length < n + 1) factScratch = new Uint8Array(hashScratch.length);
   const hashes = hashScratch;
+  const facts = factScratch;
   let count = 0;
   let i = 0;
+  // Facts: whether a sentence opens at the next word, and where the paragraph's dateline ends.
+  let opens = true;
+  let datelineEnd = withFacts ? datelineEndAt(s, 0, n) : 0;
+  const written = rawUnits;
+  const remap = mapped;
+  const at = origin;
   while (i < n) {
     const c = s[i]!;
     if (WORD_CHAR[c] !== 1) {
       if (c === PERCENT) {
+        if (withFacts) facts[count] = 0;
         hashes[count++] = PERCENT_HASH;
         strings?.push('%');
+        opens = false;
+      } else if (withFacts) {
+        if (c === NEWLINE) {
+          opens = true;
+          datelineEnd = datelineEndAt(s, i + 1, n);
+        } else {
+          const o = written[remap ? at[i]! : i]!;
+          // A space leaves the sentence state as it is: the common case, without a table.
+          if (o === SPACE) {
+            i++;
+            continue;
+          }
+          const k = classOfOriginal(o);
+          if ((k & ORIG_MARK) !== 0) opens = true;
+          else if ((k & ORIG_NEUTRAL) === 0) opens = false;
+        }
       }
       i++;
       continue;
@@ -358,9 +505,11 @@ function scan(text: string, strings: string[] | null): TokenHashes {
     if (c === LOWER_P) {
       const pct = percentWordAt(s, i, n);
       if (pct > 0) {
+        if (withFacts) facts[count] = 0;
         hashes[count++] = PERCENT_HASH;
         strings?.push('%');
         i += pct;
+        opens = false;
         continue;
       }
     }
@@ -378,6 +527,20 @@ function scan(text: string, strings: string[] | null): TokenHashes {
     const rare =
       WORD_CHAR[d] === 1 || d === APOS || (isDigit(prev) && (d === SPACE || d === COMMA || d === DOT));
     if (!rare) {
+      if (withFacts) {
+        const first = written[remap ? at[from]! : from]!;
+        // A lower-case ASCII word inside a sentence, most words, has no fact at all.
+        facts[count] =
+          first >= 97 &&
+          first <= 122 &&
+          !opens &&
+          from !== datelineEnd &&
+          i - from >= 2 &&
+          from >= datelineEnd
+            ? 0
+            : factsOf(s, from, i, opens, datelineEnd);
+        opens = false;
+      }
       hashes[count++] = fmix32(h);
       if (wantText) strings.push(decodeUnits(s, from, i));
       continue;
@@ -385,9 +548,11 @@ function scan(text: string, strings: string[] | null): TokenHashes {
     wordAt(s, from, n, wantText);
     i = wordEnd;
     if (wordKept) {
+      if (withFacts) facts[count] = factsOf(s, from, i, opens, datelineEnd);
       hashes[count++] = wordHash;
       if (wantText) strings.push(wordText);
     }
+    opens = false;
   }
   return { hashes, count };
 }
@@ -405,6 +570,15 @@ export function tokensForDedup(text: string): string[] {
  */
 export function tokenHashesForDedup(text: string): TokenHashes {
   return scan(text, null);
+}
+
+/**
+ * tokenHashesForDedup with each token's facts (TOKEN_*), for key terms. Both
+ * arrays are scratch space, overwritten by the next call.
+ */
+export function tokenFactsForDedup(text: string): TokenFacts {
+  const { hashes, count } = scan(text, null, true);
+  return { hashes, count, facts: factScratch };
 }
 
 export function normalizeForDedup(text: string): string {

@@ -1,6 +1,6 @@
-import { keySketch } from './key-terms.js';
+import { keySketchOf } from './key-terms.js';
 import type { MinHasher } from './minhash.js';
-import { tokenHashesForDedup } from './normalize.js';
+import { tokenFactsForDedup } from './normalize.js';
 import type { DocSketch } from './policy.js';
 import { distinctShingles } from './shingles.js';
 
@@ -9,12 +9,14 @@ import { distinctShingles } from './shingles.js';
  * sizes containment needs and the key-term sketch (figures, days, names).
  */
 export function sketchText(text: string, hasher: MinHasher, k: number): DocSketch {
-  const { hashes, count } = tokenHashesForDedup(text);
-  const shingles = distinctShingles(hashes, count, k);
+  // One pass over the text gives both the tokens and what key terms need of them.
+  const tokens = tokenFactsForDedup(text);
+  const keys = keySketchOf(tokens);
+  const shingles = distinctShingles(tokens.hashes, tokens.count, k);
   return {
     signature: hasher.signature(shingles.values, shingles.count),
     shingleCount: shingles.count,
-    tokenCount: count,
-    ...keySketch(text),
+    tokenCount: tokens.count,
+    ...keys,
   };
 }

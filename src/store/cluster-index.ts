@@ -51,7 +51,8 @@ export type ClusterIndexOptions = {
 };
 
 /** Longest article id a signature record holds. */
-const MAX_ID_BYTES = 32;
+/** Article ids are 16 hex digits (articleIdFor). */
+const MAX_ID_BYTES = 16;
 /** Signature records per block string. */
 const RECORDS_PER_BLOCK = 256;
 /** Editors' blocked pairs read per assignment at most. */
@@ -59,7 +60,7 @@ const MAX_BLOCKED = 10_000;
 
 /**
  * The stored signature record: shingle count and token count (uint16, clamped),
- * id length and id (32 bytes), the low 16 bits of each MinHash value (b-bit
+ * id length and id (16 bytes), the low 16 bits of each MinHash value (b-bit
  * MinHash: two different values agree by chance with probability 2^-16), then
  * the key-term sketch: term count and sketch length (uint8) and up to
  * KEY_SKETCH_SIZE 16-bit term hashes.
@@ -73,6 +74,8 @@ function encodeRecord(id: string, sketch: DocSketch): Buffer {
   const buf = Buffer.alloc(recordSize(m));
   buf.writeUInt16BE(Math.min(sketch.shingleCount, 0xffff), 0);
   buf.writeUInt16BE(Math.min(sketch.tokenCount, 0xffff), 2);
+  if (Buffer.byteLength(id, 'utf8') > MAX_ID_BYTES)
+    throw new Error(`cluster index: article id "${id}" is longer than ${MAX_ID_BYTES} bytes`);
   const idLen = buf.write(id, 5, MAX_ID_BYTES, 'utf8');
   buf[4] = idLen;
   const base = 5 + MAX_ID_BYTES;

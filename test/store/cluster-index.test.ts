@@ -198,6 +198,16 @@ describe('ClusterIndex', () => {
     redis.disconnect();
   });
 
+  it('refuses an article id longer than its record holds, before writing anything', async () => {
+    const keys = freshKeys('long-id');
+    const index = newIndex(redis, keys);
+    const [full] = versions(story(1), 1);
+    await expect(assignDoc(index, { id: 'x'.repeat(17), text: full!, publishedAt: T0 })).rejects.toThrow(
+      /longer than 16 bytes/,
+    );
+    expect(await redis.exists(keys.lshRefSeq, keys.clusterSeq)).toBe(0);
+  });
+
   it('creates a cluster, joins copies to it, and stores a compact binary signature', async () => {
     const keys = freshKeys('join');
     const index = newIndex(redis, keys);
@@ -233,8 +243,8 @@ describe('ClusterIndex', () => {
     const ref = Number(await redis.hget(keys.article('a'), 'ref'));
     expect(ref).toBe(1);
     const block = await redis.getBuffer(keys.lshSigBlock(0));
-    // counts, id, 16-bit signature, then the key-term sketch (2 count bytes + 16-bit hashes)
-    const recordBytes = 5 + 32 + 2 * DEFAULT_NUM_PERM + 2 + 2 * KEY_SKETCH_SIZE;
+    // counts, id (16 bytes), 16-bit signature, then the key-term sketch (2 count bytes + 16-bit hashes)
+    const recordBytes = 5 + 16 + 2 * DEFAULT_NUM_PERM + 2 + 2 * KEY_SKETCH_SIZE;
     expect(block!.length).toBe(256 * recordBytes);
     const rec = block!.subarray(ref * recordBytes, (ref + 1) * recordBytes);
     const sk = sketchText(full!, hasher, DEFAULT_SHINGLE_SIZE);
@@ -243,7 +253,7 @@ describe('ClusterIndex', () => {
       sk.tokenCount,
       'a',
     ]);
-    expect(rec.readUInt16LE(37)).toBe(sk.signature[0]! & 0xffff);
+    expect(rec.readUInt16LE(21)).toBe(sk.signature[0]! & 0xffff);
     expect(await redis.ttl(keys.lshSigBlock(0))).toBeGreaterThan(TTL - 10);
     let shardBytes = 0;
     for (let n = 0; n < 1024; n++) shardBytes += await redis.strlen(keys.lshShard(n));
