@@ -531,12 +531,7 @@ function scan(text: string, strings: string[] | null, withFacts = false): TokenH
         const first = written[remap ? at[from]! : from]!;
         // A lower-case ASCII word inside a sentence, most words, has no fact at all.
         facts[count] =
-          first >= 97 &&
-          first <= 122 &&
-          !opens &&
-          from !== datelineEnd &&
-          i - from >= 2 &&
-          from >= datelineEnd
+          first >= 97 && first <= 122 && !opens && from > datelineEnd && i - from >= 2
             ? 0
             : factsOf(s, from, i, opens, datelineEnd);
         opens = false;
