@@ -170,7 +170,9 @@ export const configSchema = z.strictObject({
           containerMaxShare: share,
           quoteContainment: share,
           quoteKeyContainment: share,
+          blendShare: share,
           containerOverlap: share,
+          blendOverlap: share,
         })
         .partial()
         .default({}),

@@ -82,6 +82,23 @@ export function placePages(
   }
   const linkAt = (i: number, j: number): Link => pairs[i]![j]!.link;
 
+  const isStrong = (l: Link) => l.kind === 'near-duplicate' || (l.kind === 'contained' && l.strong);
+  /** Whether strong links join a to b through pages other than `avoid`. */
+  const strongPath = (a: number, b: number, avoid: number): boolean => {
+    const seen = new Set<number>([a, avoid]);
+    const todo = [a];
+    while (todo.length) {
+      const x = todo.pop()!;
+      for (let y = 0; y < n; y++) {
+        if (seen.has(y) || !isStrong(linkAt(x, y))) continue;
+        if (y === b) return true;
+        seen.add(y);
+        todo.push(y);
+      }
+    }
+    return false;
+  };
+
   // 1. Containers: pages made of disjoint parts of several unrelated texts.
   const isContainer = new Array<boolean>(n).fill(false);
   const quotes: number[][] = Array.from({ length: n }, () => []);
@@ -90,35 +107,56 @@ export function placePages(
     const P = sorted[p]!.sketch;
     if (P.tokenCount < policy.minTokensForContainment && !sorted[p]!.container) continue;
     const sources: number[] = [];
+    const parts = new Set<number>();
     let mostlyOne = false;
     for (let q = 0; q < n && !mostlyOne; q++) {
       if (q === p) continue;
       const r = relate(P, sorted[q]!.sketch);
       if (r.jaccard >= policy.jaccardThreshold || r.aInB >= policy.containerMaxShare) mostlyOne = true;
       else if (
-        r.aInB >= policy.containerMinShare &&
+        r.aInB < policy.containerMinShare ||
+        sorted[q]!.sketch.tokenCount < policy.minTokensForContainment
+      )
+        continue;
+      // Quoted text is verbatim: it keeps its figures and names. A shared page template does not.
+      const fewKeys = sorted[q]!.sketch.keyCount < policy.minKeyTerms;
+      // A quote: mostly inside the page, with its key terms.
+      const quote =
         r.aInB <= policy.sourceMaxShare &&
         r.bInA >= policy.quoteContainment &&
-        // A quote is verbatim: it keeps its figures and names. A shared page template does not make one.
-        (sorted[q]!.sketch.keyCount < policy.minKeyTerms || r.keysBInA >= policy.quoteKeyContainment) &&
-        sorted[q]!.sketch.tokenCount >= policy.minTokensForContainment
-      )
-        sources.push(q);
+        (fewKeys || r.keysBInA >= policy.quoteKeyContainment);
+      // A part: each holds a good share of the other, and the key terms are shared at least as much as the text.
+      const part =
+        r.aInB >= policy.blendShare && r.bInA >= policy.blendShare && (fewKeys || r.keysBInA >= r.bInA);
+      if (quote || part) sources.push(q);
+      if (part && !quote) parts.add(q);
     }
     sourcesOf[p] = sources;
     let disjoint = false;
+    let partsOfOne = false;
     for (let x = 0; x < sources.length && !disjoint && !mostlyOne; x++) {
       for (let y = x + 1; y < sources.length && !disjoint; y++) {
         const qa = sources[x]!;
         const qb = sources[y]!;
         if (linkAt(qa, qb).kind !== 'none') continue;
-        if (sharedPositionsOverlap(P, sorted[qa]!.sketch, sorted[qb]!.sketch) <= policy.containerOverlap)
-          disjoint = true;
+        // Parts of agencies' dispatches on one event share their quotes and figures with the
+        // page: distinct beyond that is enough. Two quotes must be disjoint.
+        const part = parts.has(qa) || parts.has(qb);
+        const most = part ? policy.blendOverlap : policy.containerOverlap;
+        if (sharedPositionsOverlap(P, sorted[qa]!.sketch, sorted[qb]!.sketch) > most) continue;
+        // Parts are of two stories only if nothing else makes them copies of one (two heavy
+        // rewrites of one dispatch, each holding part of a fuller copy, are joined by a third).
+        if (part && strongPath(qa, qb, p)) {
+          partsOfOne = true;
+          continue;
+        }
+        disjoint = true;
       }
     }
     // Once found, a container stays one (the pages that showed it may be out of
-    // this neighbourhood), unless this neighbourhood shows it is mostly one text.
-    if ((disjoint || sorted[p]!.container) && !mostlyOne) {
+    // this neighbourhood), unless this neighbourhood shows it is mostly one text,
+    // or that the parts it seemed made of are copies of one story.
+    if ((disjoint || (sorted[p]!.container && !partsOfOne)) && !mostlyOne) {
       isContainer[p] = true;
       // What it quotes, for the record: every text mostly inside it.
       for (let q = 0; q < n; q++) {

@@ -36,9 +36,11 @@ export const DEFAULT_CLUSTERING = {
   containerMinShare: 0.15,
   containerMaxShare: 0.6,
   quoteContainment: 0.5,
-  quoteKeyContainment: 0.6,
+  quoteKeyContainment: 0.75,
   sourceMaxShare: 0.45,
+  blendShare: 0.25,
   containerOverlap: 0.25,
+  blendOverlap: 0.7,
 } satisfies Partial<DedupPolicy>;
 
 export const DEFAULT_DEDUP_POLICY: DedupPolicy = {

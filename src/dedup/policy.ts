@@ -49,8 +49,15 @@ export type DedupPolicy = {
   sourceMaxShare: number;
   /** ...holding this share of its key terms (a quote is verbatim). */
   quoteKeyContainment: number;
+  /**
+   * Or a part: the page and a longer text each hold at least this share of the
+   * other (an outlet's blend of paragraphs of several agencies' dispatches).
+   */
+  blendShare: number;
   /** Two quoted texts are disjoint parts of a container when their shared signature positions overlap at most this much. */
   containerOverlap: number;
+  /** ...or this much when one of them is a part (blendShare): agencies on one event share a quote. */
+  blendOverlap: number;
 };
 
 export type DocSketch = KeySketch & { signature: Uint32Array; shingleCount: number; tokenCount: number };

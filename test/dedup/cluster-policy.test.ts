@@ -28,7 +28,17 @@ describe('clustering policy (placePages)', () => {
     const placement = placePages(pagesOf(ids), DEFAULT_DEDUP_POLICY);
     expect(canonical(placement.groups)).toEqual(goldGroups(all));
     const containers = [...placement.kind].filter(([, k]) => k === 'container').map(([id]) => id);
-    expect(containers.sort()).toEqual(['digest', 'live']);
+    expect(containers.sort()).toEqual(['blend', 'digest', 'live']);
+  });
+
+  it("makes an outlet's blend of two agencies' paragraphs its own item, a copy of neither", () => {
+    const ids = subset((p) => ['afp', 'reuters', 'blend'].includes(p.story));
+    const placement = placePages(pagesOf(ids), DEFAULT_DEDUP_POLICY);
+    expect(canonical(placement.groups)).toEqual(goldOf(ids));
+    expect(placement.kind.get('blend')).toBe('container');
+    // the control: without parts (blendShare 1) the blend joins one agency's cluster
+    const noParts = placePages(pagesOf(ids), { ...DEFAULT_DEDUP_POLICY, blendShare: 1 });
+    expect(canonical(noParts.groups)).not.toEqual(goldOf(ids));
   });
 
   it('makes a digest its own item that records what it quotes, and never lets it bridge the stories', () => {

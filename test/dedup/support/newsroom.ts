@@ -242,6 +242,24 @@ export function newsroom(): NewsroomPage[] {
   add('reuters', 'reuters', reuters);
   add('reuters-copy', 'reuters', lightEdit(join(reuters), 607));
   add('afp-quote', 'afp', [afp[0]!, ...q]);
+  // An outlet's own article assembled from both agencies' paragraphs (the shared quote among
+  // them) and two of its own: its own item, a copy of neither.
+  add(
+    'blend',
+    'blend',
+    [
+      ...ownText(700, 1),
+      afp[0]!,
+      afp[1]!,
+      reuters[0]!,
+      reuters[1]!,
+      ...q,
+      reuters[5]!,
+      afp[6]!,
+      ...ownText(701, 1),
+    ],
+    true,
+  );
   return pages;
 }
 
