@@ -20,10 +20,15 @@ export type PolitenessOptions = {
 };
 
 /**
- * One atomic step so two replicas can never both take the last slot.
- * KEYS: [1] leases zset, [2] next-start string.
- * ARGV: [1] lease id, [2] max concurrent, [3] min delay ms, [4] lease ms.
- * Reply: {1, 0} when the slot is taken, else {0, ms to wait before asking again}.
+ * One atomic step so two replicas can never both take the last slot: a slot on
+ * the host and, when capped, one of the outbound slots, both or neither (so a
+ * host's minimum delay is never spent on a request that then waits for egress).
+ * KEYS: [1] host leases zset, [2] host next-start string, [3] outbound leases
+ * zset, [4] outbound next-start string (read only: no delay between starts).
+ * ARGV: [1] lease id, [2] max concurrent on the host, [3] min delay ms,
+ * [4] lease ms, [5] max concurrent outbound (0 = no cap).
+ * Reply: {1, 0} when the slot(s) are taken, else {0, ms to wait before asking
+ * again, 1 when the outbound cap is what is full}.
  * The clock is Redis's own, so replicas with skewed clocks agree.
  */
 const ACQUIRE_LUA = `
@@ -32,35 +37,50 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local maxc = tonumber(ARGV[2])
 local delay = tonumber(ARGV[3])
 local lease = tonumber(ARGV[4])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+local maxOut = tonumber(ARGV[5])
+local function full(leases, max)
+  redis.call('ZREMRANGEBYSCORE', leases, '-inf', now)
+  if redis.call('ZCARD', leases) < max then return nil end
+  local first = redis.call('ZRANGE', leases, 0, 0, 'WITHSCORES')
+  local untilExpiry = tonumber(first[2]) - now
+  return math.max(1, math.min(untilExpiry, math.max(delay, 100)))
+end
+if maxOut > 0 then
+  local wait = full(KEYS[3], maxOut)
+  if wait then return {0, wait, 1} end
+end
 local nextAt = tonumber(redis.call('GET', KEYS[2]) or '0')
 if nextAt > now then
-  return {0, nextAt - now}
+  return {0, nextAt - now, 0}
 end
-if redis.call('ZCARD', KEYS[1]) >= maxc then
-  local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-  local untilExpiry = tonumber(first[2]) - now
-  return {0, math.max(1, math.min(untilExpiry, math.max(delay, 100)))}
-end
+local wait = full(KEYS[1], maxc)
+if wait then return {0, wait, 0} end
 redis.call('ZADD', KEYS[1], now + lease, ARGV[1])
 redis.call('PEXPIRE', KEYS[1], lease)
+if maxOut > 0 then
+  redis.call('ZADD', KEYS[3], now + lease, ARGV[1])
+  redis.call('PEXPIRE', KEYS[3], lease)
+end
 if delay > 0 then
   redis.call('SET', KEYS[2], now + delay, 'PX', delay)
 end
-return {1, 0}
+return {1, 0, 0}
 `;
 
-const ACQUIRE_CMD = 'wiresiftHostAcquire';
+const ACQUIRE_CMD = 'wiresiftSlotAcquire';
 
 type Scripted = Redis & {
   [ACQUIRE_CMD](
     leases: string,
     next: string,
+    outboundLeases: string,
+    outboundNext: string,
     id: string,
     max: number,
     delay: number,
     lease: number,
-  ): Promise<[number, number]>;
+    maxOutbound: number,
+  ): Promise<[number, number, number]>;
 };
 
 /** A job could not get a slot on its host (or any outbound slot) in time; the worker delays it instead of sleeping. */
@@ -75,7 +95,8 @@ export class HostBusyError extends Error {
   }
 }
 
-export type HostLease = { host: string; id: string };
+/** `outbound`: the lease also holds one of the outbound slots. */
+export type HostLease = { host: string; id: string; outbound?: boolean };
 
 /** The outbound cap's lease set is keyed like a host that no URL can name. */
 const OUTBOUND = '*';
@@ -90,8 +111,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Beside it, an optional outbound cap on requests in flight to all hosts
  * together, also across replicas: it is the deployment's egress that must
  * not fan out (one feed can list thousands of hosts, and replicas scale the
- * per-process worker concurrency up); the same lease script gives it crash
- * expiry for one extra Redis round trip per request.
+ * per-process worker concurrency up). One script takes both slots and one
+ * transaction frees both: a request costs two round trips, capped or not.
  */
 export class HostPoliteness {
   constructor(
@@ -101,11 +122,11 @@ export class HostPoliteness {
   ) {
     const r = redis as Scripted;
     if (typeof r[ACQUIRE_CMD] !== 'function')
-      redis.defineCommand(ACQUIRE_CMD, { numberOfKeys: 2, lua: ACQUIRE_LUA });
+      redis.defineCommand(ACQUIRE_CMD, { numberOfKeys: 4, lua: ACQUIRE_LUA });
   }
 
-  /** One attempt: a lease, or how long to wait before the next attempt. */
-  async tryAcquire(host: string): Promise<{ lease: HostLease } | { waitMs: number }> {
+  /** One attempt at a slot on the host (and an outbound slot, when capped): a lease, or how long to wait. */
+  async tryAcquire(host: string): Promise<{ lease: HostLease } | { waitMs: number; outbound: boolean }> {
     const key = host.toLowerCase();
     return this.tryLease(
       key,
@@ -113,17 +134,19 @@ export class HostPoliteness {
       this.keys.hostNextAt(key),
       this.options.maxConcurrentPerHost,
       this.options.minDelayMs,
+      this.options.maxConcurrentOutbound ?? 0,
     );
   }
 
-  /** One attempt at one of the deployment-wide outbound slots. */
-  async tryAcquireOutbound(): Promise<{ lease: HostLease } | { waitMs: number }> {
-    // No minimum delay: the next-start key is read, never written.
+  /** One attempt at one of the deployment-wide outbound slots alone. */
+  async tryAcquireOutbound(): Promise<{ lease: HostLease } | { waitMs: number; outbound: boolean }> {
+    // The outbound set as a host of its own, with no minimum delay and no second cap.
     return this.tryLease(
       OUTBOUND,
       this.keys.outboundLeases,
       this.keys.outboundNextAt,
       this.options.maxConcurrentOutbound ?? 0,
+      0,
       0,
     );
   }
@@ -134,29 +157,43 @@ export class HostPoliteness {
     nextKey: string,
     max: number,
     delay: number,
-  ): Promise<{ lease: HostLease } | { waitMs: number }> {
+    maxOutbound: number,
+  ): Promise<{ lease: HostLease } | { waitMs: number; outbound: boolean }> {
     const id = randomBytes(8).toString('hex');
-    const [ok, waitMs] = await (this.redis as Scripted)[ACQUIRE_CMD](
+    const [ok, waitMs, outbound] = await (this.redis as Scripted)[ACQUIRE_CMD](
       leasesKey,
       nextKey,
+      this.keys.outboundLeases,
+      this.keys.outboundNextAt,
       id,
       max,
       delay,
       this.options.leaseMs,
+      maxOutbound,
     );
-    return ok === 1 ? { lease: { host, id } } : { waitMs: Number(waitMs) };
+    return ok === 1
+      ? { lease: { host, id, outbound: maxOutbound > 0 } }
+      : { waitMs: Number(waitMs), outbound: outbound === 1 };
   }
 
-  /** Waits up to maxWaitMs for a slot, then gives up with HostBusyError. */
+  /** Waits up to maxWaitMs for a slot (host and outbound), then gives up with HostBusyError. */
   async acquire(host: string, maxWaitMs = this.options.maxWaitMs): Promise<HostLease> {
+    const max = this.options.maxConcurrentOutbound ?? 0;
     return this.waitFor(
       () => this.tryAcquire(host),
       maxWaitMs,
-      (waitMs) => new HostBusyError(host, waitMs),
+      (waitMs, outbound) =>
+        outbound
+          ? new HostBusyError(
+              OUTBOUND,
+              waitMs,
+              `net: outbound limit reached (${max} requests in flight across replicas), retry in ${waitMs} ms`,
+            )
+          : new HostBusyError(host, waitMs),
     );
   }
 
-  /** Waits up to maxWaitMs for an outbound slot, then gives up with HostBusyError. */
+  /** Waits up to maxWaitMs for an outbound slot alone, then gives up with HostBusyError. */
   async acquireOutbound(maxWaitMs = this.options.maxWaitMs): Promise<HostLease> {
     const max = this.options.maxConcurrentOutbound ?? 0;
     return this.waitFor(
@@ -172,45 +209,45 @@ export class HostPoliteness {
   }
 
   private async waitFor(
-    attempt: () => Promise<{ lease: HostLease } | { waitMs: number }>,
+    attempt: () => Promise<{ lease: HostLease } | { waitMs: number; outbound: boolean }>,
     maxWaitMs: number,
-    busy: (waitMs: number) => HostBusyError,
+    busy: (waitMs: number, outbound: boolean) => HostBusyError,
   ): Promise<HostLease> {
     const deadline = Date.now() + maxWaitMs;
     for (;;) {
       const r = await attempt();
       if ('lease' in r) return r.lease;
       const left = deadline - Date.now();
-      if (r.waitMs > left) throw busy(r.waitMs);
+      if (r.waitMs > left) throw busy(r.waitMs, r.outbound);
       // A little jitter so replicas released at once do not stampede.
       await sleep(r.waitMs + Math.floor(Math.random() * 20));
     }
   }
 
+  /** Frees the lease's slots (host and outbound) in one round trip. */
   async release(lease: HostLease): Promise<void> {
-    const key = lease.host === OUTBOUND ? this.keys.outboundLeases : this.keys.hostLeases(lease.host);
-    await this.redis.zrem(key, lease.id);
+    if (lease.host === OUTBOUND) {
+      await this.redis.zrem(this.keys.outboundLeases, lease.id);
+      return;
+    }
+    if (!lease.outbound) {
+      await this.redis.zrem(this.keys.hostLeases(lease.host), lease.id);
+      return;
+    }
+    await this.redis
+      .multi()
+      .zrem(this.keys.hostLeases(lease.host), lease.id)
+      .zrem(this.keys.outboundLeases, lease.id)
+      .exec();
   }
 
-  /**
-   * Runs fn holding an outbound slot (when capped) and a slot on the URL's
-   * host; both are released however fn ends. The outbound slot comes first so
-   * a host's minimum delay is not spent on a request that then waits.
-   */
+  /** Runs fn holding a slot on the URL's host (and an outbound slot, when capped), released however fn ends. */
   async withSlot<T>(url: string, fn: () => Promise<T>): Promise<T> {
-    const outbound = this.options.maxConcurrentOutbound ? await this.acquireOutbound() : null;
-    let lease: HostLease;
-    try {
-      lease = await this.acquire(new URL(url).host);
-    } catch (err) {
-      if (outbound) await this.release(outbound).catch(() => {});
-      throw err;
-    }
+    const lease = await this.acquire(new URL(url).host);
     try {
       return await fn();
     } finally {
       await this.release(lease).catch(() => {});
-      if (outbound) await this.release(outbound).catch(() => {});
     }
   }
 }
