@@ -17,6 +17,7 @@ export function sketchText(text: string, hasher: MinHasher, k: number): DocSketc
     signature: hasher.signature(shingles.values, shingles.count),
     shingleCount: shingles.count,
     tokenCount: tokens.count,
-    ...keys,
+    keys: keys.keys,
+    keyCount: keys.keyCount,
   };
 }
