@@ -3,6 +3,7 @@ import type { PipelineContext } from '../pipeline/context.js';
 import { refuseNonCanonicalPath } from './canonical-path.js';
 import { registerOpsRoutes } from './ops-routes.js';
 import { apiRoutes } from './review/api-routes.js';
+import { announceReview } from './review/first-run.js';
 import { reviewPlugin } from './review/plugin.js';
 import { signInLimits, TokenGate } from './review/sign-in-limit.js';
 
@@ -30,6 +31,7 @@ export async function buildServer(ctx: PipelineContext): Promise<FastifyInstance
   const gate = new TokenGate(ctx.redis, ctx.keys, signInLimits(ctx.config));
   await app.register(apiRoutes, { ctx, gate });
   await app.register(reviewPlugin, { ctx, gate });
+  announceReview(app, ctx);
 
   return app;
 }

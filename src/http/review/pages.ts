@@ -1,6 +1,7 @@
 import type { ClusterDetail, MemberDetail } from './cluster-detail.js';
 import type { ListFilters, ListPage } from './cluster-list.js';
 import { wordDiff } from './diff.js';
+import { EDITOR_TOKENS_HINT } from './first-run.js';
 import { Html, html, layout, safeHref } from './html.js';
 import type { MergeCandidate } from './merge-candidates.js';
 import type { UndoOffer } from './undo-offer.js';
@@ -20,11 +21,15 @@ function csrfField(csrf: string): Html {
   return html`<input type="hidden" name="_csrf" value="${csrf}">`;
 }
 
-export function loginPage(csrf: string, error?: string): string {
+export function loginPage(csrf: string, error: string | undefined, tokensConfigured: boolean): string {
+  const how = tokensConfigured
+    ? html`<p class="muted">Your operator gives each editor a token (set on the server with WIRESIFT_EDITOR_TOKENS or WIRESIFT_EDITOR_TOKENS_FILE).</p>`
+    : html`<p class="flash error" role="alert" id="no-tokens">No editor token is configured on this server, so nobody can sign in yet. To fix it, ${EDITOR_TOKENS_HINT}.</p>`;
   return layout(
     'Sign in',
     html`<h2>Sign in</h2>
 ${error ? html`<p class="flash error" role="alert">${error}</p>` : ''}
+${how}
 <form method="post" action="/review/login">
   ${csrfField(csrf)}
   <label>Editor token <input type="password" name="token" autocomplete="current-password" required autofocus></label>

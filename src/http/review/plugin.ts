@@ -106,7 +106,7 @@ export async function reviewPlugin(
   app.get('/review/login', open, async (req, reply) => {
     const csrf = randomBytes(24).toString('base64url');
     reply.setCookie(LOGIN_CSRF_COOKIE, csrf, cookieOptions(req, 3600));
-    return html(reply, loginPage(csrf));
+    return html(reply, loginPage(csrf, undefined, editors.length > 0));
   });
 
   app.post('/review/login', open, async (req, reply) => {
@@ -124,7 +124,7 @@ export async function reviewPlugin(
       ctx.log.warn({ ip: req.ip }, 'review: failed sign-in');
       const csrf = randomBytes(24).toString('base64url');
       reply.setCookie(LOGIN_CSRF_COOKIE, csrf, cookieOptions(req, 3600));
-      return html(reply, loginPage(csrf, 'Unknown token.'), 401);
+      return html(reply, loginPage(csrf, 'Unknown token.', editors.length > 0), 401);
     }
     const who = check.principal;
     const old = req.cookies[SESSION_COOKIE];
