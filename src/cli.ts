@@ -7,7 +7,7 @@ import { healthCommand } from './cli/health.js';
 import { reconcileCommand } from './cli/reconcile.js';
 import { runForever, runOnce } from './cli/run.js';
 import { UsageError } from './cli/usage-error.js';
-import { type Config, ConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError, feedUrlsFromEnv, loadConfig } from './config.js';
 import { createLogger } from './log.js';
 import { connectRedis } from './pipeline/context.js';
 import { listClusters } from './store/cluster-read.js';
@@ -114,21 +114,34 @@ async function dispatch(command: string, rest: string[], v: Values, config: Conf
       const role = (v.role as string | undefined) ?? 'all';
       if (!isRole(role))
         throw new UsageError(`unknown role ${JSON.stringify(role)}: use ${ROLES.join(', ')}`);
-      const opts = { role, once: Boolean(v.once), ...(v.feeds ? { feedsList: v.feeds as string } : {}) };
+      // WIRESIFT_FEEDS naming a list file acts as --feeds (URLs are already the configured feeds).
+      const envList = process.env.WIRESIFT_FEEDS;
+      const feedsList =
+        (v.feeds as string | undefined) ?? (envList && !feedUrlsFromEnv(envList) ? envList : undefined);
+      const opts = { role, once: Boolean(v.once), ...(feedsList ? { feedsList } : {}) };
       if (opts.once) {
         // Logs go to stderr so stdout carries only the summary line.
         const log = createLogger(config.log.level, {}, 2, config.ops.logFormat);
         const s = await runOnce(config, log, { ...opts, progress: true });
         const lost = s.failedForGood || s.unfinished;
+        const failedFeeds = Object.entries(s.feedsFailed);
+        const skippedFeeds = Object.entries(s.feedsSkipped);
+        for (const [url, reason] of failedFeeds) log.warn({ feed: url, reason }, 'run --once: feed failed');
+        for (const [url, reason] of skippedFeeds) log.warn({ feed: url, reason }, 'run --once: feed skipped');
+        const allFailed = s.feeds > 0 && failedFeeds.length === s.feeds;
         out(
           `feeds ${s.feeds}, items ${s.items}, articles stored ${s.articlesStored}, clusters ${s.clusters}, failures ${s.failures}` +
+            (failedFeeds.length
+              ? `, feeds failed ${failedFeeds.length} (${failedFeeds[0]![1]}${failedFeeds.length > 1 ? '; …' : ''})`
+              : '') +
+            (skippedFeeds.length ? `, feeds skipped ${skippedFeeds.length} (${skippedFeeds[0]![1]})` : '') +
             (s.reconciled ? `, re-enqueued ${s.reconciled}` : '') +
             (lost
               ? `; NOT DONE: ${s.failedForGood} jobs failed for good, ${s.unfinished} seen articles not stored or clustered (see the log; \`wiresift reconcile\` queues them again)`
               : ''),
         );
-        // cron and CI read the exit code: lost work is a failed run.
-        return lost ? 1 : 0;
+        // cron and CI read the exit code: lost work, or no feed polled at all, is a failed run.
+        return lost || allFailed ? 1 : 0;
       }
       return runForever(config, createLogger(config.log.level, {}, 1, config.ops.logFormat), opts);
     }
