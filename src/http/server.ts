@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { PipelineContext } from '../pipeline/context.js';
 import { refuseNonCanonicalPath } from './canonical-path.js';
+import { httpLabels, httpMetrics } from './metrics.js';
 import { registerOpsRoutes } from './ops-routes.js';
 import { apiRoutes } from './review/api-routes.js';
 import { announceReview } from './review/first-run.js';
@@ -18,6 +19,12 @@ function createApp(ctx: PipelineContext): FastifyInstance {
   });
   // First, so it runs before every route's own hooks.
   app.addHook('onRequest', refuseNonCanonicalPath);
+  app.addHook('onResponse', async (req, reply) => {
+    httpMetrics.duration.observe(
+      httpLabels(req.method, req.routeOptions.url, reply.statusCode),
+      reply.elapsedTime / 1000,
+    );
+  });
   return app;
 }
 
