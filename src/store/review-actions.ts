@@ -166,6 +166,8 @@ type UndoRecord =
       sourceFields: Fields;
       sourceMembers: string[];
       unblocked: string[];
+      /** The target's automatic representative, pinned by the merge so its headline stays. */
+      pinned?: string;
     }
   | { action: 'representative'; clusterId: string; previous: string }
   | { action: 'reviewed'; clusterId: string; previous: Fields };
@@ -317,15 +319,21 @@ export class ReviewActions {
     });
   }
 
-  /** Moves every member of sourceId into targetId; pairs blocked across the two are unblocked. */
+  /**
+   * Moves every member of sourceId into targetId; pairs blocked across the two
+   * are unblocked. The target keeps its headline: its representative is pinned
+   * as if the editor had picked it (they can pick another).
+   */
   async merge(targetId: string, sourceId: string, editor: string): Promise<ActionResult> {
     if (targetId === sourceId) throw new ReviewError('review: cannot merge a cluster into itself', 400);
     return this.run(async (now) => {
-      const [target, source, sourceHash] = await Promise.all([
+      const [target, source, sourceHash, [rep, picked]] = await Promise.all([
         this.members(targetId),
         this.members(sourceId),
         this.redis.hgetall(this.keys.cluster(sourceId)),
+        this.redis.hmget(this.keys.cluster(targetId), 'representative', 'editorRepresentative'),
       ]);
+      const pinned = !picked && rep && target.includes(rep) ? rep : undefined;
       const cross = target.flatMap((a) => source.map((b) => pairKey(a, b)));
       const unblocked = [...(await this.blockedAmong(cross))];
       const plan: Plan = {
@@ -336,6 +344,7 @@ export class ReviewActions {
         ],
         moves: source.map((article) => ({ article, from: sourceId, to: targetId })),
         del: [sourceId],
+        set: pinned ? [{ cluster: targetId, fields: ['editorRepresentative', pinned] }] : [],
         touch: [targetId],
         blockRem: unblocked,
         event: eventFields('cluster.merged', targetId, '', sourceId, editor, now),
@@ -355,6 +364,7 @@ export class ReviewActions {
             sourceFields: Object.entries(sourceHash).flat(),
             sourceMembers: source,
             unblocked,
+            ...(pinned ? { pinned } : {}),
           },
           editor,
           now,
@@ -510,6 +520,7 @@ export class ReviewActions {
             guards: [{ cluster: u.targetId, members: target }],
             create: [{ id: u.sourceId, fields: u.sourceFields }],
             moves: u.sourceMembers.map((article) => ({ article, from: u.targetId, to: u.sourceId })),
+            unset: u.pinned ? [{ cluster: u.targetId, fields: ['editorRepresentative'] }] : [],
             touch: [u.targetId, u.sourceId],
             blockAdd: u.unblocked,
             ...done(u.targetId, '', u.sourceId, `${u.sourceId} restored`),

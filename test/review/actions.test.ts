@@ -145,6 +145,24 @@ describe('review actions in Redis', () => {
     expect((await redis.smembers(ctx.keys.blockedPairs)).sort()).toEqual(['a1|a3', 'a2|a3']);
   });
 
+  it("merging into a cluster keeps that cluster's headline; undo lets the policy choose again", async () => {
+    const original = (await clusterOf('a1'))!;
+    expect(await redis.hget(ctx.keys.cluster(original), 'representative')).toBe('a1');
+    const { newClusterId } = await actions.split(original, 'a1', 'alice');
+    const kept = (await redis.hget(ctx.keys.cluster(original), 'representative'))!;
+    expect(kept).not.toBe('a1');
+    // a1, the earliest agency copy, would represent the merged cluster by policy
+    await actions.merge(original, newClusterId!, 'alice');
+    expect(await redis.hmget(ctx.keys.cluster(original), 'representative', 'editorRepresentative')).toEqual([
+      kept,
+      kept,
+    ]);
+    await undoOn(original, 'alice');
+    expect(await redis.hget(ctx.keys.cluster(original), 'editorRepresentative')).toBeNull();
+    expect(await redis.hget(ctx.keys.cluster(original), 'representative')).toBe(kept);
+    expect(await clusterOf('a1')).toBe(newClusterId);
+  });
+
   it('set representative and mark reviewed, each undoable', async () => {
     const c = (await clusterOf('a1'))!;
     expect(await redis.hget(ctx.keys.cluster(c), 'representative')).toBe('a1');

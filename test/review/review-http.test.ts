@@ -257,6 +257,12 @@ describe('review page over HTTP', () => {
     expect(art.json()).not.toHaveProperty('shingles');
     expect(art.json()).not.toHaveProperty('ref');
     expect((await app.inject({ url: '/api/articles/zz', headers: h(API_TOKEN) })).statusCode).toBe(404);
+    // marked reviewed from the page earlier: the API says by whom and when
+    const reviewed = (await app.inject({ url: `/api/clusters/${clusterId}`, headers: h(API_TOKEN) })).json();
+    expect(reviewed).toMatchObject({
+      reviewedBy: 'alice',
+      reviewedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
 
     const first = (await app.inject({ url: '/api/clusters?since=0&limit=1', headers: h(API_TOKEN) })).json();
     expect(first.clusters).toHaveLength(1);
