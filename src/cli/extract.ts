@@ -22,7 +22,7 @@ export type ExtractLine = {
   reason?: string;
   /** The body was cut at articles.maxBodyChars. */
   truncated?: boolean;
-  /** The file could not be read at all (missing, unreadable, over the cap): the command exits 1. */
+  /** The file could not be opened or read (missing, no permission): the command exits 1. */
   unreadable?: true;
 };
 
@@ -68,7 +68,9 @@ export async function extractFile(input: ExtractInput, config: Config): Promise<
       err instanceof FileTooLargeError
         ? `extract: ${input.file} is larger than net.maxBodyBytes (${err.maxBytes} bytes), the cap on fetched pages`
         : `extract: cannot read ${input.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
-    return { ...base, ...failedArticle(reason), dateline: null, charset: null, unreadable: true };
+    const line = { ...base, ...failedArticle(reason), dateline: null, charset: null };
+    // Over the cap is a verdict on the page, like any failed extraction; a missing file is the caller's mistake.
+    return err instanceof FileTooLargeError ? line : { ...line, unreadable: true };
   }
   // The pipeline's pool and budget: a hostile file fails with the reason instead of hanging the command.
   const r = await extractPoolFor(config).extractPage(bytes, {
