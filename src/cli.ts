@@ -1,49 +1,80 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { isRole, ROLES } from '../workers/roles.js';
-import { extractFiles, parseExtractList } from './cli/extract.js';
+import { extractFiles, parseExtractList, STDIN } from './cli/extract.js';
 import { feedsCommand } from './cli/feeds.js';
 import { healthCommand } from './cli/health.js';
 import { reconcileCommand } from './cli/reconcile.js';
 import { runForever, runOnce } from './cli/run.js';
 import { UsageError } from './cli/usage-error.js';
-import { type Config, ConfigError, loadConfig } from './config.js';
-import { createLogger } from './log.js';
+import { CONFIG_ENV_VARS, type Config, ConfigError, feedUrlsFromEnv, loadConfig } from './config.js';
+import { createLogger, redactUrl } from './log.js';
+import { redisUnreachable } from './ops/redis-startup.js';
 import { connectRedis } from './pipeline/context.js';
 import { listClusters } from './store/cluster-read.js';
 import { keysFor } from './store/keys.js';
 
+/** Each command's own help, printed by `wiresift CMD --help`; all of them together by `wiresift --help`. */
+const COMMANDS: Record<string, string> = {
+  run: `  wiresift run [--role R] [--config F] [--feeds LIST] [--once]
+      Run the pipeline. R is one of ${ROLES.join(', ')} (default all).
+      --feeds LIST  poll the feeds in LIST (OPML, or one URL per line) instead of the configured ones
+      --once        poll every feed once (backoff or not), wait until every queue is drained, print a
+                    summary, exit 1 if work was lost or every feed failed`,
+  extract: `  wiresift extract [--url URL] FILE...     (FILE "-" is standard input)
+  wiresift extract --list LIST.jsonl      (each line {"file": ..., "url": ...}; a bad line is reported and skipped)
+      Extract article pages from raw files: one JSON line per page, in input order; exit 1 when a
+      file could not be read or a list line was skipped.`,
+  clusters: `  wiresift clusters [--json] [--min-size N]
+      Clusters stored in Redis, most recent activity first.`,
+  feeds: `  wiresift feeds list|add URL [--name N]|remove ID|import FILE|export|check URL|FILE [--json]
+      Manage feeds; "check" fetches (or reads) and parses one feed exactly as the worker does.`,
+  bench: `  wiresift bench [extract|dedup] [--json] [--articles N]
+      Benchmarks against baselines, measured in the same run.
+  wiresift bench load [--json] [--articles N] [--feeds N]
+      Whole pipeline, every role in one process, on a generated corpus served locally.`,
+  reconcile: `  wiresift reconcile [--json] [--dry-run]
+      Queue again every seen URL with no stored article and every stored article with no
+      cluster (after a Redis outage or memory-full period); same job ids, safe beside workers.`,
+  health: `  wiresift health [--url URL]
+      GET the local /healthz: exit 0 when alive, 1 otherwise (for HEALTHCHECK).`,
+};
+
+const COMMON = `Common options:
+  --config F    a YAML file layered over config/default.yaml (or WIRESIFT_CONFIG)
+  -h, --help    this help (wiresift CMD --help: that command's);  --version  the version
+Environment (each overrides its config key; *_FILE reads the secret from a file):
+${wrap(CONFIG_ENV_VARS.join(', '), '  ', 100)}`;
+
+function wrap(text: string, indent: string, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && indent.length + line.length + 1 + word.length > width) {
+      lines.push(indent + line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(indent + line);
+  return lines.join('\n');
+}
+
 const HELP = `wiresift — news feed aggregation and near-duplicate clustering of wire stories
 
 Usage:
-  wiresift run [--role R] [--config F] [--feeds LIST] [--once]
-      Run the pipeline. R is one of ${ROLES.join(', ')} (default all).
-      --feeds LIST  poll the feeds in LIST (OPML, or one URL per line) instead of the configured ones
-      --once        poll every feed once, wait until every queue is drained, print a summary, exit
-  wiresift extract [--url URL] FILE...
-  wiresift extract --list LIST.jsonl      (each line {"file": ..., "url": ...})
-      Extract article pages from raw files: one JSON line per page, in input order.
-  wiresift clusters [--json] [--min-size N]
-      Clusters stored in Redis, most recent activity first.
-  wiresift feeds list|add URL [--name N]|remove ID|import FILE|export|check URL|FILE [--json]
-      Manage feeds; "check" fetches (or reads) and parses one feed exactly as the worker does.
-  wiresift bench [extract|dedup] [--json] [--articles N]
-      Benchmarks against baselines, measured in the same run.
-  wiresift bench load [--json] [--articles N] [--feeds N]
-      Whole pipeline, every role in one process, on a generated corpus served locally.
-  wiresift reconcile [--json] [--dry-run]
-      Queue again every seen URL with no stored article and every stored article with no
-      cluster (after a Redis outage or memory-full period); same job ids, safe beside workers.
-  wiresift health [--url URL]
-      GET the local /healthz: exit 0 when alive, 1 otherwise (for HEALTHCHECK).
+${Object.values(COMMANDS).join('\n')}
 
-Common options:
-  --config F    a YAML file layered over config/default.yaml
-  -h, --help    this help;  --version  the version
-Environment: REDIS_URL, WIRESIFT_PREFIX, LOG_LEVEL, LOG_FORMAT, PORT, HOST, WIRESIFT_ALLOW_PRIVATE_NETWORKS,
-  WIRESIFT_ALLOW_HOSTS, WIRESIFT_SHUTDOWN_GRACE_MS, WIRESIFT_METRICS_TOKEN, WIRESIFT_METRICS_ALLOWED_NETWORKS,
-  WIRESIFT_OUTBOUND_MAX_CONCURRENCY
+${COMMON}
 `;
+
+function helpFor(command: string): string {
+  return `Usage:\n${COMMANDS[command]}\n\n${COMMON}\n`;
+}
+
+/** Commands that read or write Redis: they fail fast when it is away instead of waiting forever. */
+function needsRedis(command: string, sub: string | undefined): boolean {
+  return command === 'clusters' || command === 'reconcile' || (command === 'feeds' && sub !== 'check');
+}
 
 const options = {
   config: { type: 'string' },
@@ -65,6 +96,14 @@ function out(s: string): void {
   process.stdout.write(`${s}\n`);
 }
 
+/** \`wiresift clusters | head\`: the reader left, which is not an error worth a stack trace. */
+function quietOnClosedPipe(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(0);
+  });
+}
+
 async function version(): Promise<string> {
   const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
     version: string;
@@ -82,20 +121,31 @@ export async function main(argv: string[]): Promise<number> {
   }
   const { values: v, positionals } = parsed;
   const [command, ...rest] = positionals;
+  quietOnClosedPipe();
   if (v.version) {
     out(await version());
     return 0;
   }
+  const asked = command === 'help' ? rest[0] : command;
   if (v.help || !command || command === 'help') {
-    out(HELP);
+    out(asked && COMMANDS[asked] ? helpFor(asked) : HELP);
     return command || v.help ? 0 : 2;
   }
   try {
     const config = loadConfig(v.config ? { file: v.config } : {});
+    if (needsRedis(command, rest[0])) {
+      const reason = await redisUnreachable(config);
+      if (reason) {
+        process.stderr.write(
+          `wiresift: cannot reach Redis at ${redactUrl(config.redis.url)} (${reason}): start it, or point REDIS_URL at it\n`,
+        );
+        return 1;
+      }
+    }
     return await dispatch(command, rest, v, config);
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`wiresift: ${err.message}\n\n${HELP}`);
+      process.stderr.write(`wiresift: ${err.message}\n\n${COMMANDS[command] ? helpFor(command) : HELP}`);
       return 2;
     }
     if (err instanceof ConfigError) {
@@ -114,21 +164,34 @@ async function dispatch(command: string, rest: string[], v: Values, config: Conf
       const role = (v.role as string | undefined) ?? 'all';
       if (!isRole(role))
         throw new UsageError(`unknown role ${JSON.stringify(role)}: use ${ROLES.join(', ')}`);
-      const opts = { role, once: Boolean(v.once), ...(v.feeds ? { feedsList: v.feeds as string } : {}) };
+      // WIRESIFT_FEEDS naming a list file acts as --feeds (URLs are already the configured feeds).
+      const envList = process.env.WIRESIFT_FEEDS;
+      const feedsList =
+        (v.feeds as string | undefined) ?? (envList && !feedUrlsFromEnv(envList) ? envList : undefined);
+      const opts = { role, once: Boolean(v.once), ...(feedsList ? { feedsList } : {}) };
       if (opts.once) {
         // Logs go to stderr so stdout carries only the summary line.
         const log = createLogger(config.log.level, {}, 2, config.ops.logFormat);
         const s = await runOnce(config, log, { ...opts, progress: true });
         const lost = s.failedForGood || s.unfinished;
+        const failedFeeds = Object.entries(s.feedsFailed);
+        const skippedFeeds = Object.entries(s.feedsSkipped);
+        for (const [url, reason] of failedFeeds) log.warn({ feed: url, reason }, 'run --once: feed failed');
+        for (const [url, reason] of skippedFeeds) log.warn({ feed: url, reason }, 'run --once: feed skipped');
+        const allFailed = s.feeds > 0 && failedFeeds.length === s.feeds;
         out(
           `feeds ${s.feeds}, items ${s.items}, articles stored ${s.articlesStored}, clusters ${s.clusters}, failures ${s.failures}` +
+            (failedFeeds.length
+              ? `, feeds failed ${failedFeeds.length} (${failedFeeds[0]![1]}${failedFeeds.length > 1 ? '; …' : ''})`
+              : '') +
+            (skippedFeeds.length ? `, feeds skipped ${skippedFeeds.length} (${skippedFeeds[0]![1]})` : '') +
             (s.reconciled ? `, re-enqueued ${s.reconciled}` : '') +
             (lost
               ? `; NOT DONE: ${s.failedForGood} jobs failed for good, ${s.unfinished} seen articles not stored or clustered (see the log; \`wiresift reconcile\` queues them again)`
               : ''),
         );
-        // cron and CI read the exit code: lost work is a failed run.
-        return lost ? 1 : 0;
+        // cron and CI read the exit code: lost work, or no feed polled at all, is a failed run.
+        return lost || allFailed ? 1 : 0;
       }
       return runForever(config, createLogger(config.log.level, {}, 1, config.ops.logFormat), opts);
     }
@@ -183,17 +246,40 @@ async function dispatch(command: string, rest: string[], v: Values, config: Conf
 
 async function extractCommand(files: string[], v: Values, config: Config): Promise<number> {
   let inputs: Array<{ file: string; url?: string }>;
+  let skipped = 0;
   if (v.list) {
     if (files.length) throw new UsageError('extract takes either --list or FILE arguments, not both');
     const list = v.list as string;
-    inputs = parseExtractList(await readFile(list, 'utf8'), list);
+    let text: string;
+    try {
+      text = await readFile(list, 'utf8');
+    } catch (err) {
+      process.stderr.write(
+        `wiresift: extract: cannot read ${list}: ${(err as NodeJS.ErrnoException).code ?? err}\n`,
+      );
+      return 1;
+    }
+    const parsed = parseExtractList(text, list);
+    for (const e of parsed.errors) process.stderr.write(`wiresift: ${e}; line skipped\n`);
+    skipped = parsed.errors.length;
+    inputs = parsed.inputs;
   } else {
-    if (!files.length) throw new UsageError('extract needs FILE arguments or --list LIST.jsonl');
+    if (!files.length)
+      throw new UsageError('extract needs FILE arguments (- for standard input) or --list LIST.jsonl');
     if (v.url && files.length > 1) throw new UsageError('--url applies to a single FILE');
+    if (files.filter((f) => f === STDIN).length > 1)
+      throw new UsageError('standard input (-) can be read once');
     inputs = files.map((file) => ({ file, ...(v.url ? { url: v.url as string } : {}) }));
   }
-  await extractFiles(inputs, config, (line) => out(JSON.stringify(line)));
-  return 0;
+  let unreadable = 0;
+  await extractFiles(inputs, config, ({ unreadable: cannot, ...line }) => {
+    if (cannot) {
+      unreadable++;
+      process.stderr.write(`wiresift: ${line.reason}\n`);
+    }
+    out(JSON.stringify(line));
+  });
+  return unreadable || skipped ? 1 : 0;
 }
 
 async function clustersCommand(v: Values, config: Config): Promise<number> {
@@ -234,7 +320,7 @@ async function clustersCommand(v: Values, config: Config): Promise<number> {
         for (const m of c.members) {
           const tag =
             m.kind === 'container' ? `  [container of ${(m.contains ?? []).join(', ') || '-'}]` : '';
-          out(`    ${m.outlet.padEnd(24)} ${m.title}${tag}`);
+          out(`    ${column(siteName(m.url, m.outlet), 24)} ${m.title}${tag}`);
         }
       }
     }
@@ -242,4 +328,19 @@ async function clustersCommand(v: Values, config: Config): Promise<number> {
   } finally {
     redis.disconnect();
   }
+}
+
+/** The site a copy ran on (its host, without www.): feed channel titles are long and vary. */
+function siteName(url: string, fallback: string): string {
+  try {
+    return new URL(url).hostname.replace(/^www\./, '') || fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+/** Exactly `width` characters, cut with an ellipsis, so the next column lines up. */
+function column(s: string, width: number): string {
+  const chars = [...s];
+  return chars.length > width ? `${chars.slice(0, width - 1).join('')}…` : s.padEnd(width);
 }

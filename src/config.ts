@@ -266,62 +266,175 @@ function parseTrustProxy(value: string): boolean | number | string[] {
 /** 12-factor: the environment wins over the file. */
 type RawSection = Record<string, unknown>;
 
-function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
+/** Which config key each environment variable set, so an error names the variable, not the file. */
+type EnvSources = Map<string, string>;
+
+function readSecretFile(name: string, path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(
+      `config: env ${name}=${JSON.stringify(path)}: cannot read the file: ${(err as Error).message}`,
+    );
+  }
+}
+
+/**
+ * A secret from VAR or from the file VAR_FILE names (Docker and Kubernetes
+ * secrets are files), never both: which one wins would be a guess.
+ */
+function secretEnv(env: NodeJS.ProcessEnv, name: string): { value: string; from: string } | undefined {
+  const direct = env[name];
+  const file = env[`${name}_FILE`];
+  if (direct && file) throw new ConfigError(`config: set ${name} or ${name}_FILE, not both`);
+  if (direct) return { value: direct, from: name };
+  if (file) return { value: readSecretFile(`${name}_FILE`, file), from: `${name}_FILE` };
+  return undefined;
+}
+
+/** Token lists: comma- or newline-separated; in a file, blank lines and # comments are skipped. */
+function tokenList(v: string): string[] {
+  return v
+    .split(/[,\n]/)
+    .map((s) => s.trim())
+    .filter((s) => s && !s.startsWith('#'));
+}
+
+function parseInteger(name: string, value: string): number {
+  if (!/^-?\d+$/.test(value.trim()))
+    throw new ConfigError(`config: env ${name}=${JSON.stringify(value)} must be a whole number`);
+  return Number(value);
+}
+
+/** WIRESIFT_FEEDS as feed URLs ("https://a/rss,https://b/rss"), or null when it names a list file. */
+export function feedUrlsFromEnv(value: string): string[] | null {
+  const parts = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return parts.length && parts.every((p) => /^https?:\/\//i.test(p)) ? parts : null;
+}
+
+function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, sources: EnvSources): void {
   const section = (k: string): RawSection => {
     const v = raw[k];
     if (v === null || typeof v !== 'object' || Array.isArray(v)) raw[k] = {};
     return raw[k] as RawSection;
   };
-  if (env.REDIS_URL) section('redis').url = env.REDIS_URL;
-  if (env.WIRESIFT_PREFIX) section('redis').prefix = env.WIRESIFT_PREFIX;
-  if (env.LOG_LEVEL) section('log').level = env.LOG_LEVEL;
-  if (env.PORT) section('http').port = parsePort('PORT', env.PORT);
-  if (env.HOST) section('http').host = env.HOST;
-  if (env.WIRESIFT_TRUST_PROXY) section('http').trustProxy = parseTrustProxy(env.WIRESIFT_TRUST_PROXY);
-  if (env.WIRESIFT_ALLOW_PRIVATE_NETWORKS)
-    section('net').allowPrivateNetworks = parseBool(
-      'WIRESIFT_ALLOW_PRIVATE_NETWORKS',
-      env.WIRESIFT_ALLOW_PRIVATE_NETWORKS,
-    );
+  const sub = (parent: RawSection, k: string): RawSection => {
+    const v = parent[k];
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) parent[k] = {};
+    return parent[k] as RawSection;
+  };
+  const set = (path: string, name: string, value: unknown) => {
+    const keys = path.split('.');
+    sources.set(path, name);
+    if (keys.length === 1) {
+      raw[path] = value;
+      return;
+    }
+    let at = section(keys[0]!);
+    for (const k of keys.slice(1, -1)) at = sub(at, k);
+    at[keys.at(-1)!] = value;
+  };
   const list = (v: string) =>
     v
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean);
-  if (env.WIRESIFT_EDITOR_TOKENS) section('review').editorTokens = list(env.WIRESIFT_EDITOR_TOKENS);
-  if (env.WIRESIFT_API_TOKENS) section('review').apiTokens = list(env.WIRESIFT_API_TOKENS);
-  if (env.WIRESIFT_SHUTDOWN_GRACE_MS) section('ops').shutdownGraceMs = Number(env.WIRESIFT_SHUTDOWN_GRACE_MS);
-  if (env.WIRESIFT_METRICS_TOKEN) section('ops').metricsToken = env.WIRESIFT_METRICS_TOKEN;
-  if (env.WIRESIFT_METRICS_ALLOWED_NETWORKS)
-    section('ops').metricsAllowedNetworks = list(env.WIRESIFT_METRICS_ALLOWED_NETWORKS);
-  if (env.LOG_FORMAT) section('ops').logFormat = env.LOG_FORMAT;
-  const politeness = (): RawSection => {
-    const net = section('net');
-    const v = net.politeness;
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) net.politeness = {};
-    return net.politeness as RawSection;
-  };
-  if (env.WIRESIFT_HOST_MAX_CONCURRENCY)
-    politeness().maxConcurrentPerHost = Number(env.WIRESIFT_HOST_MAX_CONCURRENCY);
-  if (env.WIRESIFT_HOST_MIN_DELAY_MS) politeness().minDelayMs = Number(env.WIRESIFT_HOST_MIN_DELAY_MS);
-  if (env.WIRESIFT_OUTBOUND_MAX_CONCURRENCY) {
-    const net = section('net');
-    if (net.outbound === null || typeof net.outbound !== 'object' || Array.isArray(net.outbound))
-      net.outbound = {};
-    (net.outbound as RawSection).maxConcurrent = Number(env.WIRESIFT_OUTBOUND_MAX_CONCURRENCY);
+  if (env.REDIS_URL) set('redis.url', 'REDIS_URL', env.REDIS_URL);
+  if (env.WIRESIFT_PREFIX) set('redis.prefix', 'WIRESIFT_PREFIX', env.WIRESIFT_PREFIX);
+  if (env.LOG_LEVEL) set('log.level', 'LOG_LEVEL', env.LOG_LEVEL);
+  if (env.PORT) set('http.port', 'PORT', parsePort('PORT', env.PORT));
+  if (env.HOST) set('http.host', 'HOST', env.HOST);
+  if (env.WIRESIFT_TRUST_PROXY)
+    set('http.trustProxy', 'WIRESIFT_TRUST_PROXY', parseTrustProxy(env.WIRESIFT_TRUST_PROXY));
+  if (env.WIRESIFT_ALLOW_PRIVATE_NETWORKS)
+    set(
+      'net.allowPrivateNetworks',
+      'WIRESIFT_ALLOW_PRIVATE_NETWORKS',
+      parseBool('WIRESIFT_ALLOW_PRIVATE_NETWORKS', env.WIRESIFT_ALLOW_PRIVATE_NETWORKS),
+    );
+  if (env.WIRESIFT_FEEDS) {
+    // A list file is read by `run` (as --feeds); URLs become the configured feeds.
+    const urls = feedUrlsFromEnv(env.WIRESIFT_FEEDS);
+    if (urls)
+      set(
+        'feeds',
+        'WIRESIFT_FEEDS',
+        urls.map((url) => ({ url })),
+      );
   }
-  if (env.WIRESIFT_ALLOW_HOSTS)
-    section('net').allowHosts = env.WIRESIFT_ALLOW_HOSTS.split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
+  const editors = secretEnv(env, 'WIRESIFT_EDITOR_TOKENS');
+  if (editors) set('review.editorTokens', editors.from, tokenList(editors.value));
+  const api = secretEnv(env, 'WIRESIFT_API_TOKENS');
+  if (api) set('review.apiTokens', api.from, tokenList(api.value));
+  const metrics = secretEnv(env, 'WIRESIFT_METRICS_TOKEN');
+  if (metrics) set('ops.metricsToken', metrics.from, metrics.value.trim());
+  if (env.WIRESIFT_SHUTDOWN_GRACE_MS)
+    set(
+      'ops.shutdownGraceMs',
+      'WIRESIFT_SHUTDOWN_GRACE_MS',
+      parseInteger('WIRESIFT_SHUTDOWN_GRACE_MS', env.WIRESIFT_SHUTDOWN_GRACE_MS),
+    );
+  if (env.WIRESIFT_METRICS_ALLOWED_NETWORKS)
+    set(
+      'ops.metricsAllowedNetworks',
+      'WIRESIFT_METRICS_ALLOWED_NETWORKS',
+      list(env.WIRESIFT_METRICS_ALLOWED_NETWORKS),
+    );
+  if (env.LOG_FORMAT) set('ops.logFormat', 'LOG_FORMAT', env.LOG_FORMAT);
+  const ints: [string, string][] = [
+    ['WIRESIFT_HOST_MAX_CONCURRENCY', 'net.politeness.maxConcurrentPerHost'],
+    ['WIRESIFT_HOST_MIN_DELAY_MS', 'net.politeness.minDelayMs'],
+    ['WIRESIFT_OUTBOUND_MAX_CONCURRENCY', 'net.outbound.maxConcurrent'],
+  ];
+  for (const [name, path] of ints) {
+    const v = env[name];
+    if (v) set(path, name, parseInteger(name, v));
+  }
+  if (env.WIRESIFT_ALLOW_HOSTS) set('net.allowHosts', 'WIRESIFT_ALLOW_HOSTS', list(env.WIRESIFT_ALLOW_HOSTS));
 }
 
-function describeIssues(error: z.ZodError, source: string): string {
-  const lines = error.issues.map((issue) => {
+/** Every environment variable the config reads, for the help text. */
+export const CONFIG_ENV_VARS = [
+  'WIRESIFT_CONFIG',
+  'REDIS_URL',
+  'WIRESIFT_PREFIX',
+  'LOG_LEVEL',
+  'LOG_FORMAT',
+  'PORT',
+  'HOST',
+  'WIRESIFT_TRUST_PROXY',
+  'WIRESIFT_FEEDS',
+  'WIRESIFT_EDITOR_TOKENS[_FILE]',
+  'WIRESIFT_API_TOKENS[_FILE]',
+  'WIRESIFT_METRICS_TOKEN[_FILE]',
+  'WIRESIFT_METRICS_ALLOWED_NETWORKS',
+  'WIRESIFT_SHUTDOWN_GRACE_MS',
+  'WIRESIFT_ALLOW_PRIVATE_NETWORKS',
+  'WIRESIFT_ALLOW_HOSTS',
+  'WIRESIFT_HOST_MAX_CONCURRENCY',
+  'WIRESIFT_HOST_MIN_DELAY_MS',
+  'WIRESIFT_OUTBOUND_MAX_CONCURRENCY',
+] as const;
+
+function describeIssues(error: z.ZodError, source: string, sources: EnvSources): string {
+  const fromEnv: string[] = [];
+  const fromFile: string[] = [];
+  for (const issue of error.issues) {
     const key = issue.path.length ? issue.path.join('.') : '(root)';
-    return `  ${key}: ${issue.message}`;
-  });
-  return `config: ${source} is invalid:\n${lines.join('\n')}`;
+    // The variable that set this key, or one of its parents (a list, a section).
+    const path = issue.path.map(String);
+    let name: string | undefined;
+    for (let n = path.length; n > 0 && !name; n--) name = sources.get(path.slice(0, n).join('.'));
+    if (name) fromEnv.push(`  ${name} (${key}): ${issue.message}`);
+    else fromFile.push(`  ${key}: ${issue.message}`);
+  }
+  const parts: string[] = [];
+  if (fromEnv.length) parts.push(`config: the environment is invalid:\n${fromEnv.join('\n')}`);
+  if (fromFile.length) parts.push(`config: ${source} is invalid:\n${fromFile.join('\n')}`);
+  return parts.join('\n');
 }
 
 function deepMerge(base: unknown, over: unknown): unknown {
@@ -352,19 +465,29 @@ function readYaml(path: string): unknown {
  * (so a site file only states what differs), then the environment.
  */
 export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv } = {}): Config {
+  const env = opts.env ?? process.env;
   let raw = readYaml(defaultConfigPath);
-  const source = opts.file ?? defaultConfigPath;
-  if (opts.file) {
-    const over = readYaml(opts.file);
+  // --config wins over WIRESIFT_CONFIG, as flags win over the environment.
+  const file = opts.file ?? (env.WIRESIFT_CONFIG || undefined);
+  const source = file ?? defaultConfigPath;
+  if (file) {
+    let over: unknown;
+    try {
+      over = readYaml(file);
+    } catch (err) {
+      if (opts.file || !(err instanceof ConfigError)) throw err;
+      throw new ConfigError(`${err.message} (from env WIRESIFT_CONFIG)`);
+    }
     if (over === null || typeof over !== 'object' || Array.isArray(over))
-      throw new ConfigError(`config: ${opts.file} must be a YAML mapping`);
+      throw new ConfigError(`config: ${file} must be a YAML mapping`);
     raw = deepMerge(raw, over);
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
     throw new ConfigError(`config: ${source} must be a YAML mapping`);
-  applyEnv(raw as Record<string, unknown>, opts.env ?? process.env);
+  const sources: EnvSources = new Map();
+  applyEnv(raw as Record<string, unknown>, env, sources);
   const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, source));
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, source, sources));
   return parsed.data;
 }
 

@@ -1,8 +1,7 @@
 import { boilerplatePhrases, type Config } from '../config.js';
 import { extractPoolFor } from '../extract/extract-pool.js';
 import { failedArticle } from '../extract/failed-article.js';
-import { FileTooLargeError, readFileCapped } from './read-file-capped.js';
-import { UsageError } from './usage-error.js';
+import { FileTooLargeError, readFileCapped, readStreamCapped } from './read-file-capped.js';
 
 export type ExtractInput = { file: string; url?: string };
 
@@ -23,40 +22,55 @@ export type ExtractLine = {
   reason?: string;
   /** The body was cut at articles.maxBodyChars. */
   truncated?: boolean;
+  /** The file could not be opened or read (missing, no permission): the command exits 1. */
+  unreadable?: true;
 };
 
-/** Parses `--list` JSONL; a bad line is an error naming its number, before any page is read. */
-export function parseExtractList(text: string, source: string): ExtractInput[] {
-  const out: ExtractInput[] = [];
+/**
+ * Parses `--list` JSONL. A bad line is reported by number and skipped, so one
+ * typo in a long list costs that line, not the run.
+ */
+export function parseExtractList(text: string, source: string): { inputs: ExtractInput[]; errors: string[] } {
+  const inputs: ExtractInput[] = [];
+  const errors: string[] = [];
   text.split(/\r?\n/).forEach((line, i) => {
     if (!line.trim()) return;
+    const at = `extract: ${source}:${i + 1}`;
     let v: unknown;
     try {
       v = JSON.parse(line);
     } catch {
-      throw new UsageError(`extract: ${source}:${i + 1} is not JSON`);
+      errors.push(`${at} is not JSON`);
+      return;
     }
     const o = v as { file?: unknown; url?: unknown };
-    if (!o || typeof o.file !== 'string' || !o.file)
-      throw new UsageError(`extract: ${source}:${i + 1} needs a "file" string`);
-    if (o.url !== undefined && o.url !== null && typeof o.url !== 'string')
-      throw new UsageError(`extract: ${source}:${i + 1} "url" must be a string`);
-    out.push({ file: o.file, ...(typeof o.url === 'string' ? { url: o.url } : {}) });
+    if (!o || typeof o.file !== 'string' || !o.file) errors.push(`${at} needs a "file" string`);
+    else if (o.url !== undefined && o.url !== null && typeof o.url !== 'string')
+      errors.push(`${at} "url" must be a string`);
+    else inputs.push({ file: o.file, ...(typeof o.url === 'string' ? { url: o.url } : {}) });
   });
-  return out;
+  return { inputs, errors };
 }
+
+/** `-` is standard input (`curl … | wiresift extract -`). */
+export const STDIN = '-';
 
 export async function extractFile(input: ExtractInput, config: Config): Promise<ExtractLine> {
   const base = { file: input.file, url: input.url ?? null };
   let bytes: Buffer;
   try {
-    bytes = await readFileCapped(input.file, config.net.maxBodyBytes, 'extract');
+    bytes =
+      input.file === STDIN
+        ? await readStreamCapped(process.stdin, 'standard input', config.net.maxBodyBytes, 'extract')
+        : await readFileCapped(input.file, config.net.maxBodyBytes, 'extract');
   } catch (err) {
     const reason =
       err instanceof FileTooLargeError
         ? `extract: ${input.file} is larger than net.maxBodyBytes (${err.maxBytes} bytes), the cap on fetched pages`
         : `extract: cannot read ${input.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
-    return { ...base, ...failedArticle(reason), dateline: null, charset: null };
+    const line = { ...base, ...failedArticle(reason), dateline: null, charset: null };
+    // Over the cap is a verdict on the page, like any failed extraction; a missing file is the caller's mistake.
+    return err instanceof FileTooLargeError ? line : { ...line, unreadable: true };
   }
   // The pipeline's pool and budget: a hostile file fails with the reason instead of hanging the command.
   const r = await extractPoolFor(config).extractPage(bytes, {

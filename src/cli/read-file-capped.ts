@@ -34,3 +34,21 @@ export async function readFileCapped(path: string, maxBytes: number, stage: stri
     await handle.close();
   }
 }
+
+/** The same cap on a stream (standard input may be a pipe, a socket or a file: opening /dev/stdin fails on a socket). */
+export async function readStreamCapped(
+  stream: NodeJS.ReadableStream,
+  name: string,
+  maxBytes: number,
+  stage: string,
+): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of stream) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    total += b.length;
+    if (total > maxBytes) throw new FileTooLargeError(name, maxBytes, stage);
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks, total);
+}

@@ -15,6 +15,9 @@ import type { ArticleJobResult, FeedJobResult } from '../queues/jobs.js';
 import { pendingJobs } from '../queues/queues.js';
 import { createProgress } from './progress.js';
 
+export const NO_FEEDS =
+  'no feeds configured: add with `wiresift feeds add URL`, WIRESIFT_FEEDS (URLs, or a list file) or `run --feeds LIST`';
+
 export type RunOptions = { role: Role; feedsList?: string; once: boolean; progress?: boolean };
 
 async function feedsFromList(path: string, config: Config): Promise<RegisteredFeed[]> {
@@ -97,6 +100,11 @@ export async function runForever(config: Config, log: Logger, opts: RunOptions):
     };
   }
   const parts = await startRole(opts.role, ctx);
+  if (
+    (opts.role === 'all' || opts.role === 'scheduler') &&
+    !(await activeFeeds(ctx.redis, ctx.keys, ctx.config)).length
+  )
+    log.warn(NO_FEEDS);
   log.info(
     { role: opts.role, prefix: config.redis.prefix, redis: redactUrl(config.redis.url) },
     'wiresift running',
@@ -122,6 +130,9 @@ export type RunSummary = {
   unfinished: number;
   /** Jobs queued again by reconcile (before and after the feeds were polled). */
   reconciled: number;
+  /** Feeds whose poll failed for good, and feeds skipped, each with its reason (feed URL → reason). */
+  feedsFailed: Record<string, string>;
+  feedsSkipped: Record<string, string>;
 };
 
 const EMPTY_SUMMARY: RunSummary = {
@@ -133,6 +144,8 @@ const EMPTY_SUMMARY: RunSummary = {
   failedForGood: 0,
   unfinished: 0,
   reconciled: 0,
+  feedsFailed: {},
+  feedsSkipped: {},
 };
 
 /** The job failed on purpose after recording why (a feed or page judged bad): not lost work. */
@@ -153,7 +166,7 @@ export async function runOnce(config: Config, log: Logger, opts: RunOptions): Pr
   const offSignals = onSignals(() => stop.abort());
   if (!(await waitForRedis(config, log, stop.signal))) {
     offSignals();
-    return { ...EMPTY_SUMMARY };
+    return { ...EMPTY_SUMMARY, feedsFailed: {}, feedsSkipped: {} };
   }
   const ctx = createContext(config, log);
   const reconcileLogged = async (when: string): Promise<ReconcileReport> => {
@@ -167,15 +180,26 @@ export async function runOnce(config: Config, log: Logger, opts: RunOptions): Pr
   const feeds = opts.feedsList
     ? await feedsFromList(opts.feedsList, config)
     : await activeFeeds(ctx.redis, ctx.keys, config);
+  if (!feeds.length) log.warn(NO_FEEDS);
   const workers = startPipelineWorkers(ctx);
-  const summary: RunSummary = { ...EMPTY_SUMMARY, feeds: feeds.length, reconciled: requeued(before) };
+  const summary: RunSummary = {
+    ...EMPTY_SUMMARY,
+    feedsFailed: {},
+    feedsSkipped: {},
+    feeds: feeds.length,
+    reconciled: requeued(before),
+  };
   let clustered = 0;
   const isFinal = (job: { attemptsMade: number; opts: { attempts?: number } } | undefined, err: Error) =>
     isRecordedOutcome(err) || !job || job.attemptsMade >= (job.opts.attempts ?? 1);
   // Keyed by queue and job id: a job reconcile re-enqueues and that then succeeds is not lost.
   const lost = new Set<string>();
-  workers.feeds.on('completed', (_job, r: FeedJobResult) => {
+  workers.feeds.on('completed', (job, r: FeedJobResult) => {
     summary.items += r.items;
+    if (r.skipped) summary.feedsSkipped[job.data.url] = r.skipped;
+  });
+  workers.feeds.on('failed', (job, err) => {
+    if (job && isFinal(job, err)) summary.feedsFailed[job.data.url] = err.message;
   });
   workers.articles.on('completed', (_job, r: ArticleJobResult) => {
     if (!r.skipped) summary.articlesStored++;

@@ -67,6 +67,30 @@ export const jobMetrics = {
   }),
 };
 
+const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);
+
+export const httpMetrics = {
+  duration: new Histogram({
+    name: 'wiresift_http_request_duration_seconds',
+    help: 'HTTP requests served, by method, route pattern (never the raw URL) and status class',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [processRegistry],
+  }),
+};
+
+/**
+ * Labels of one request: the route the router matched (`/review/clusters/:id`),
+ * so ids and query strings never become label values; anything unmatched is one value.
+ */
+export function httpLabels(method: string, route: string | undefined, statusCode: number) {
+  return {
+    method: HTTP_METHODS.has(method) ? method : 'other',
+    route: route || 'unmatched',
+    status: `${Math.floor(statusCode / 100)}xx`,
+  };
+}
+
 /** safeFetch's outcome hook value → a closed label set. */
 export function fetchOutcomeLabel(outcome: { status?: number; code?: string }): string {
   if (outcome.status && outcome.status >= 100) return `${Math.floor(outcome.status / 100)}xx`;
@@ -157,7 +181,8 @@ function redisSnapshots(ctx: PipelineContext, probe: Redis, timeoutMs: number): 
 export function createMetrics(ctx: PipelineContext, probe: Redis = ctx.redis, timeoutMs = 800): Registry {
   const registry = new Registry();
   const snapshot = redisSnapshots(ctx, probe, timeoutMs);
-  collectDefaultMetrics({ register: registry, prefix: 'wiresift_process_' });
+  // Node's own names (process_cpu_seconds_total, nodejs_heap_size_used_bytes…), as dashboards expect.
+  collectDefaultMetrics({ register: registry });
   new Gauge({
     name: 'wiresift_queue_jobs',
     help: 'Jobs per queue and state',

@@ -1,8 +1,10 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { PipelineContext } from '../pipeline/context.js';
 import { refuseNonCanonicalPath } from './canonical-path.js';
+import { httpLabels, httpMetrics } from './metrics.js';
 import { registerOpsRoutes } from './ops-routes.js';
 import { apiRoutes } from './review/api-routes.js';
+import { announceReview } from './review/first-run.js';
 import { reviewPlugin } from './review/plugin.js';
 import { signInLimits, TokenGate } from './review/sign-in-limit.js';
 
@@ -17,6 +19,12 @@ function createApp(ctx: PipelineContext): FastifyInstance {
   });
   // First, so it runs before every route's own hooks.
   app.addHook('onRequest', refuseNonCanonicalPath);
+  app.addHook('onResponse', async (req, reply) => {
+    httpMetrics.duration.observe(
+      httpLabels(req.method, req.routeOptions.url, reply.statusCode),
+      reply.elapsedTime / 1000,
+    );
+  });
   return app;
 }
 
@@ -30,6 +38,7 @@ export async function buildServer(ctx: PipelineContext): Promise<FastifyInstance
   const gate = new TokenGate(ctx.redis, ctx.keys, signInLimits(ctx.config));
   await app.register(apiRoutes, { ctx, gate });
   await app.register(reviewPlugin, { ctx, gate });
+  announceReview(app, ctx);
 
   return app;
 }

@@ -3,6 +3,10 @@ import { isIP, type LookupFunction } from 'node:net';
 import { hostMayBePrivate, isPrivateAddress, type NetworkPolicy } from './address-policy.js';
 import { FetchError } from './fetch-error.js';
 
+/** What an operator who meant to fetch a private host can do about it. */
+export const PRIVATE_ADDRESS_FIX =
+  'to allow it, list the host in net.allowHosts (WIRESIFT_ALLOW_HOSTS) or set net.allowPrivateNetworks (WIRESIFT_ALLOW_PRIVATE_NETWORKS=true)';
+
 /**
  * The SSRF check has to sit where the socket picks its address: checking DNS
  * beforehand and connecting later lets a rebinding resolver answer differently
@@ -24,7 +28,11 @@ export function guardedLookup(
       const blocked = addresses.find((a) => isPrivateAddress(a.address));
       if (blocked) {
         callback(
-          new FetchError('ssrf_blocked', url, `${host} resolves to private address ${blocked.address}`),
+          new FetchError(
+            'ssrf_blocked',
+            url,
+            `${host} resolves to private address ${blocked.address}; ${PRIVATE_ADDRESS_FIX}`,
+          ),
           '',
           0,
         );
@@ -47,6 +55,10 @@ export function assertLiteralHostAllowed(url: string, hostname: string, policy: 
   if (!isIP(bare)) return;
   if (hostMayBePrivate(hostname, policy)) return;
   if (isPrivateAddress(bare)) {
-    throw new FetchError('ssrf_blocked', url, `private address ${bare} is not allowed`);
+    throw new FetchError(
+      'ssrf_blocked',
+      url,
+      `private address ${bare} is not allowed; ${PRIVATE_ADDRESS_FIX}`,
+    );
   }
 }

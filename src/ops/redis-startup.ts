@@ -48,6 +48,16 @@ async function probe(url: string, timeoutMs: number): Promise<Redis> {
   }
 }
 
+/** Why Redis cannot be reached right now (ECONNREFUSED…), or null when a PING answers: one try, no retry. */
+export async function redisUnreachable(config: Config, timeoutMs = 2000): Promise<string | null> {
+  try {
+    (await probe(config.redis.url, timeoutMs)).disconnect();
+    return null;
+  } catch (err) {
+    return describeFailure(err);
+  }
+}
+
 function describeFailure(err: unknown): string {
   const e = err as { code?: string; message?: string };
   return e.code

@@ -52,7 +52,7 @@ function isoOf(ms: number): string {
 export async function pollFeed(ctx: PipelineContext, job: FeedJob, now = Date.now()): Promise<FeedJobResult> {
   const { redis, keys } = ctx;
   const state = await readFeedState(redis, keys, job.feedId);
-  if (state.nextFetchAt > now + SCHEDULE_SLACK_MS) {
+  if (!job.force && state.nextFetchAt > now + SCHEDULE_SLACK_MS) {
     return {
       items: 0,
       enqueued: 0,

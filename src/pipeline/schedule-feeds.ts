@@ -31,7 +31,10 @@ export async function syncFeedSchedules(
   return { upserted: feeds.length, removed };
 }
 
-/** Poll every feed once now (`run --once`); the job id makes a second call a no-op while the first is pending. */
+/**
+ * Poll every feed once now (`run --once`), backoff or not: a one-shot run is a
+ * human asking. The job id makes a second call a no-op while the first is pending.
+ */
 export async function enqueueFeedsOnce(
   queue: Queue<FeedJob>,
   feeds: RegisteredFeed[],
@@ -40,7 +43,7 @@ export async function enqueueFeedsOnce(
   await queue.addBulk(
     feeds.map((f) => ({
       name: 'poll',
-      data: { feedId: f.feedId, url: f.url, ...(f.name ? { name: f.name } : {}) },
+      data: { feedId: f.feedId, url: f.url, ...(f.name ? { name: f.name } : {}), force: true },
       opts: { jobId: `once-${runId}-${f.feedId}` },
     })),
   );

@@ -4,6 +4,8 @@ export type FeedJob = {
   feedId: string;
   url: string;
   name?: string;
+  /** Poll even if the feed is backing off (`run --once`: a human is asking now). */
+  force?: boolean;
 };
 
 export type FeedItemSnapshot = {

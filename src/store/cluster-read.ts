@@ -77,6 +77,8 @@ export async function readCluster(redis: Redis, keys: Keys, id: string): Promise
     createdAt: isoFromMs(hash.createdAt),
     updatedAt: isoFromMs(hash.updatedAt),
     representative: rep ? { id: rep.id, url: rep.url, title: rep.title } : null,
+    reviewedAt: hash.reviewedAt ? isoFromMs(hash.reviewedAt) : null,
+    reviewedBy: hash.reviewedAt ? (hash.reviewedBy ?? '') : null,
     members,
   };
 }

@@ -128,6 +128,10 @@ export type ApiCluster = {
   createdAt: string;
   updatedAt: string;
   representative: { id: string; url: string; title: string } | null;
+  /** ISO 8601 UTC when an editor last marked it reviewed, else null (compare with updatedAt: changed since?). */
+  reviewedAt: string | null;
+  /** The editor who marked it reviewed, else null. */
+  reviewedBy: string | null;
   members: ApiClusterMember[];
 };
 

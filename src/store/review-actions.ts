@@ -18,7 +18,7 @@ export function reviewKeys(keys: Keys) {
   return {
     /** STREAM: one entry per editor action (editor, action, clusterId, articleId, detail, at). */
     audit: `${keys.prefix}review:audit`,
-    /** LIST: JSON records of applied actions, newest first, for "undo last" (internal). */
+    /** LIST: JSON records of applied actions, newest first, for each cluster's undo (internal). */
     undo: `${keys.prefix}review:undo`,
     /** STRING: an editor session (internal), by SHA-256 of the cookie value. */
     session: (hash: string) => `${keys.prefix}review:session:${hash}`,
@@ -47,6 +47,8 @@ type Fields = string[]; // flat [k, v, k, v, ...] so field order survives JSON â
 type Plan = {
   guards: { cluster: string; members: string[] }[];
   undoHead?: string;
+  /** The undo record this plan reverses: removed from the list, wherever it stands. */
+  undoRemove?: string;
   create: { id: string; fields: Fields }[];
   moves: { article: string; from: string; to: string }[];
   del: string[];
@@ -58,7 +60,6 @@ type Plan = {
   event: Fields;
   audit: Fields;
   undoPush?: string;
-  undoPop?: boolean;
 };
 
 /**
@@ -145,7 +146,7 @@ for _, p in ipairs(plan.blockRem) do redis.call('SREM', KEYS[4], p) end
 
 redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', unpack(plan.event))
 redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[3], '*', unpack(plan.audit))
-if plan.undoPop then redis.call('LPOP', KEYS[6]) end
+if plan.undoRemove then redis.call('LREM', KEYS[6], 1, plan.undoRemove) end
 if plan.undoPush then
   redis.call('LPUSH', KEYS[6], plan.undoPush)
   redis.call('LTRIM', KEYS[6], 0, 999)
@@ -165,6 +166,8 @@ type UndoRecord =
       sourceFields: Fields;
       sourceMembers: string[];
       unblocked: string[];
+      /** The target's automatic representative, pinned by the merge so its headline stays. */
+      pinned?: string;
     }
   | { action: 'representative'; clusterId: string; previous: string }
   | { action: 'reviewed'; clusterId: string; previous: Fields };
@@ -316,15 +319,21 @@ export class ReviewActions {
     });
   }
 
-  /** Moves every member of sourceId into targetId; pairs blocked across the two are unblocked. */
+  /**
+   * Moves every member of sourceId into targetId; pairs blocked across the two
+   * are unblocked. The target keeps its headline: its representative is pinned
+   * as if the editor had picked it (they can pick another).
+   */
   async merge(targetId: string, sourceId: string, editor: string): Promise<ActionResult> {
     if (targetId === sourceId) throw new ReviewError('review: cannot merge a cluster into itself', 400);
     return this.run(async (now) => {
-      const [target, source, sourceHash] = await Promise.all([
+      const [target, source, sourceHash, [rep, picked]] = await Promise.all([
         this.members(targetId),
         this.members(sourceId),
         this.redis.hgetall(this.keys.cluster(sourceId)),
+        this.redis.hmget(this.keys.cluster(targetId), 'representative', 'editorRepresentative'),
       ]);
+      const pinned = !picked && rep && target.includes(rep) ? rep : undefined;
       const cross = target.flatMap((a) => source.map((b) => pairKey(a, b)));
       const unblocked = [...(await this.blockedAmong(cross))];
       const plan: Plan = {
@@ -335,6 +344,7 @@ export class ReviewActions {
         ],
         moves: source.map((article) => ({ article, from: sourceId, to: targetId })),
         del: [sourceId],
+        set: pinned ? [{ cluster: targetId, fields: ['editorRepresentative', pinned] }] : [],
         touch: [targetId],
         blockRem: unblocked,
         event: eventFields('cluster.merged', targetId, '', sourceId, editor, now),
@@ -354,6 +364,7 @@ export class ReviewActions {
             sourceFields: Object.entries(sourceHash).flat(),
             sourceMembers: source,
             unblocked,
+            ...(pinned ? { pinned } : {}),
           },
           editor,
           now,
@@ -411,19 +422,52 @@ export class ReviewActions {
     });
   }
 
-  /** The most recent action not yet undone, or null. */
-  async lastAction(): Promise<UndoEntry | null> {
-    const head = await this.redis.lindex(this.rk.undo, 0);
-    return head ? (JSON.parse(head) as UndoEntry) : null;
+  /** Undo records, newest first (the list keeps the last 1,000 actions of all editors). */
+  private async undoRecords(): Promise<{ raw: string; entry: UndoEntry }[]> {
+    const raw = await this.redis.lrange(this.rk.undo, 0, -1);
+    return raw.map((r) => ({ raw: r, entry: JSON.parse(r) as UndoEntry }));
   }
 
-  /** Reverses the most recent action (by any editor), if the clusters it touched still allow it. */
-  async undoLast(editor: string): Promise<ActionResult> {
+  /**
+   * The newest action not yet undone that touched this cluster, by any editor,
+   * or null. It is the only one that cluster's page may undo: reversing an
+   * older one would clobber what came after it.
+   */
+  async lastActionOn(clusterId: string): Promise<UndoEntry | null> {
+    const records = await this.undoRecords();
+    return records.find((r) => touchedBy(r.entry).includes(clusterId))?.entry ?? null;
+  }
+
+  /**
+   * Reverses the action `nonce` names, which must be the newest one on this
+   * cluster (and on every other cluster it touched) and the editor's own, so an
+   * editor undoes exactly what their page said it would, never a colleague's
+   * action elsewhere.
+   */
+  async undo(clusterId: string, nonce: string, editor: string): Promise<ActionResult> {
     return this.run(async (now) => {
-      const head = await this.redis.lindex(this.rk.undo, 0);
-      if (!head) throw new ReviewError('review: nothing to undo', 400);
-      const u = JSON.parse(head) as UndoEntry;
-      const base = { ...emptyPlan(), undoHead: head, undoPop: true };
+      const records = await this.undoRecords();
+      const at = records.findIndex((r) => touchedBy(r.entry).includes(clusterId));
+      const found = records[at];
+      if (!found) throw new ReviewError(`review: nothing to undo on cluster ${clusterId}`, 400);
+      const u = found.entry;
+      if (u.nonce !== nonce)
+        throw new ReviewError(
+          `review: cluster ${clusterId} changed since this page was shown (last: ${u.action} by ${u.editor}); nothing was undone, reload`,
+          409,
+        );
+      if (u.editor !== editor)
+        throw new ReviewError(`review: only ${u.editor} can undo their ${u.action}`, 409);
+      const later = records
+        .slice(0, at)
+        .find((r) => touchedBy(r.entry).some((c) => touchedBy(u).includes(c)));
+      if (later)
+        throw new ReviewError(
+          `review: cannot undo ${u.action}: a later ${later.entry.action} by ${later.entry.editor} changed cluster ${touchedBy(later.entry).find((c) => touchedBy(u).includes(c))}; undo that first`,
+          409,
+        );
+      const head = records[0]!.raw;
+      const base = { ...emptyPlan(), undoHead: head, undoRemove: found.raw };
       const done = (clusterId: string, articleId: string, mergedFrom: string, detail: string) => ({
         event: eventFields('review.undone', clusterId, articleId, mergedFrom, editor, now, [
           'undoes',
@@ -439,13 +483,13 @@ export class ReviewActions {
         ),
       });
       let plan: Plan;
-      let clusterId: string;
+      let landing: string;
       switch (u.action) {
         case 'split': {
           const [into, back] = await Promise.all([this.members(u.newClusterId), this.members(u.clusterId)]);
           if (into.length !== 1 || into[0] !== u.articleId)
             throw new ReviewError(`review: cannot undo split: cluster ${u.newClusterId} has changed`, 409);
-          clusterId = u.clusterId;
+          landing = u.clusterId;
           plan = {
             ...base,
             guards: [
@@ -470,12 +514,13 @@ export class ReviewActions {
             );
           if (await this.redis.exists(this.keys.cluster(u.sourceId)))
             throw new ReviewError(`review: cannot undo merge: cluster ${u.sourceId} exists again`, 409);
-          clusterId = u.targetId;
+          landing = u.targetId;
           plan = {
             ...base,
             guards: [{ cluster: u.targetId, members: target }],
             create: [{ id: u.sourceId, fields: u.sourceFields }],
             moves: u.sourceMembers.map((article) => ({ article, from: u.targetId, to: u.sourceId })),
+            unset: u.pinned ? [{ cluster: u.targetId, fields: ['editorRepresentative'] }] : [],
             touch: [u.targetId, u.sourceId],
             blockAdd: u.unblocked,
             ...done(u.targetId, '', u.sourceId, `${u.sourceId} restored`),
@@ -484,7 +529,7 @@ export class ReviewActions {
         }
         case 'representative': {
           const members = await this.members(u.clusterId);
-          clusterId = u.clusterId;
+          landing = u.clusterId;
           plan = {
             ...base,
             guards: [{ cluster: u.clusterId, members }],
@@ -497,7 +542,7 @@ export class ReviewActions {
         }
         case 'reviewed': {
           const members = await this.members(u.clusterId);
-          clusterId = u.clusterId;
+          landing = u.clusterId;
           plan = {
             ...base,
             guards: [{ cluster: u.clusterId, members }],
@@ -508,8 +553,20 @@ export class ReviewActions {
           break;
         }
       }
-      return { plan, newCluster: false, result: { action: 'undo', clusterId, undone: u.action } };
+      return { plan, newCluster: false, result: { action: 'undo', clusterId: landing, undone: u.action } };
     });
+  }
+}
+
+/** The clusters an action changed: the ones whose pages offer its undo. */
+export function touchedBy(u: UndoRecord): string[] {
+  switch (u.action) {
+    case 'split':
+      return [u.clusterId, u.newClusterId];
+    case 'merge':
+      return [u.targetId, u.sourceId];
+    default:
+      return [u.clusterId];
   }
 }
 

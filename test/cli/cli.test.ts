@@ -56,7 +56,9 @@ describe('wiresift CLI', () => {
       join(pages, 'la-gazette', 'greve-controleurs.html'),
     ];
     const r = await runCli(['extract', ...files, join(pages, 'missing.html')]);
-    expect(r.code).toBe(0);
+    // every page still gets its line; the file that could not be read makes the exit code 1
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('missing.html');
     const lines = r.stdout
       .trim()
       .split('\n')
@@ -121,13 +123,22 @@ describe('wiresift CLI', () => {
     });
   });
 
-  it('extract --list rejects a malformed line by number', async () => {
+  it('extract --list reports a malformed line by number and skips it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'wiresift-cli-'));
     const list = join(dir, 'list.jsonl');
-    await writeFile(list, '{"file": "a.html"}\nnot json\n');
+    const page = join(repoRoot, 'test', 'fixtures', 'e2e', 'pages', 'la-gazette', 'greve-controleurs.html');
+    await writeFile(list, `${JSON.stringify({ file: page })}\nnot json\n{"url": "x"}\n`);
     const r = await runCli(['extract', '--list', list]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('list.jsonl:2 is not JSON');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('list.jsonl:2 is not JSON; line skipped');
+    expect(r.stderr).toContain('list.jsonl:3 needs a "file" string; line skipped');
+    expect(r.stderr).not.toContain('Usage:');
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ file: page, status: 'ok' });
   });
 
   it('run stops on SIGTERM within 10 s with exit code 0', { timeout: 30_000 }, async () => {

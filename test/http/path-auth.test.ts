@@ -22,9 +22,9 @@ function protectedRoutes(clusterId: string, jobId: string): Route[] {
   return [
     { method: 'GET', path: '/review', literal: 1 },
     { method: 'GET', path: `/review/clusters/${clusterId}`, literal: 2, query: 'diff=a2' },
+    { method: 'GET', path: `/review/clusters/${clusterId}/split`, literal: 2, query: 'articleId=a2' },
     { method: 'POST', path: '/review/logout', literal: 2, body: form },
-    { method: 'POST', path: '/review/undo', literal: 2, body: form },
-    ...['split', 'merge', 'representative', 'reviewed'].map((a) => ({
+    ...['split', 'merge', 'representative', 'reviewed', 'undo'].map((a) => ({
       method: 'POST',
       path: `/review/clusters/${clusterId}/${a}`,
       literal: 2,

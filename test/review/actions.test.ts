@@ -24,6 +24,9 @@ describe('review actions in Redis', () => {
   afterAll(() => redis.disconnect());
 
   const clusterOf = (id: string) => redis.hget(ctx.keys.article(id), 'cluster');
+  /** What a cluster page's undo button posts: the nonce of the newest action on that cluster. */
+  const undoOn = async (clusterId: string, editor: string) =>
+    actions.undo(clusterId, (await actions.lastActionOn(clusterId))?.nonce ?? '', editor);
   const events = async () =>
     (await redis.xrange(ctx.keys.events, '-', '+')).map(([, f]) => Object.fromEntries(chunk(f)));
 
@@ -106,14 +109,14 @@ describe('review actions in Redis', () => {
   it('undo reverses a split, including the blocked pairs', async () => {
     const original = (await clusterOf('a3'))!;
     const { newClusterId } = await actions.split(original, 'a3', 'alice');
-    const u = await actions.undoLast('bob');
+    const u = await undoOn(newClusterId!, 'alice');
     expect(u).toMatchObject({ action: 'undo', undone: 'split', clusterId: original });
     expect(await clusterOf('a3')).toBe(original);
     expect(await redis.exists(ctx.keys.cluster(newClusterId!))).toBe(0);
     expect(await redis.zscore(ctx.keys.clustersByUpdate, newClusterId!)).toBeNull();
     expect(await redis.smembers(ctx.keys.blockedPairs)).toEqual([]);
     expect(await redis.hget(ctx.keys.cluster(original), 'size')).toBe('3');
-    await expect(actions.undoLast('bob')).rejects.toThrow('nothing to undo');
+    await expect(undoOn(original, 'alice')).rejects.toThrow('nothing to undo');
   });
 
   it('merge joins two clusters, unblocking their pairs; undo restores both', async () => {
@@ -130,7 +133,7 @@ describe('review actions in Redis', () => {
       mergedFrom: newClusterId,
     });
 
-    await actions.undoLast('alice');
+    await undoOn(original, 'alice');
     expect(await clusterOf('a3')).toBe(newClusterId);
     const restored = await redis.hgetall(ctx.keys.cluster(newClusterId!));
     expect(restored).toMatchObject({
@@ -140,6 +143,24 @@ describe('review actions in Redis', () => {
       size: '1',
     });
     expect((await redis.smembers(ctx.keys.blockedPairs)).sort()).toEqual(['a1|a3', 'a2|a3']);
+  });
+
+  it("merging into a cluster keeps that cluster's headline; undo lets the policy choose again", async () => {
+    const original = (await clusterOf('a1'))!;
+    expect(await redis.hget(ctx.keys.cluster(original), 'representative')).toBe('a1');
+    const { newClusterId } = await actions.split(original, 'a1', 'alice');
+    const kept = (await redis.hget(ctx.keys.cluster(original), 'representative'))!;
+    expect(kept).not.toBe('a1');
+    // a1, the earliest agency copy, would represent the merged cluster by policy
+    await actions.merge(original, newClusterId!, 'alice');
+    expect(await redis.hmget(ctx.keys.cluster(original), 'representative', 'editorRepresentative')).toEqual([
+      kept,
+      kept,
+    ]);
+    await undoOn(original, 'alice');
+    expect(await redis.hget(ctx.keys.cluster(original), 'editorRepresentative')).toBeNull();
+    expect(await redis.hget(ctx.keys.cluster(original), 'representative')).toBe(kept);
+    expect(await clusterOf('a1')).toBe(newClusterId);
   });
 
   it('set representative and mark reviewed, each undoable', async () => {
@@ -152,9 +173,9 @@ describe('review actions in Redis', () => {
     ]);
     await actions.markReviewed(c, 'alice');
     expect(await redis.hget(ctx.keys.cluster(c), 'reviewedBy')).toBe('alice');
-    await actions.undoLast('alice');
+    await undoOn(c, 'alice');
     expect(await redis.hget(ctx.keys.cluster(c), 'reviewedAt')).toBeNull();
-    await actions.undoLast('alice');
+    await undoOn(c, 'alice');
     expect(await redis.hmget(ctx.keys.cluster(c), 'representative', 'editorRepresentative')).toEqual([
       'a1',
       null,
@@ -178,7 +199,66 @@ describe('review actions in Redis', () => {
     // a dedup worker (or another editor) merges the new cluster away
     await actions.merge(original, newClusterId!, 'bob');
     await redis.lpop(reviewKeys(ctx.keys).undo); // forget the merge, so the split is "last"
-    await expect(actions.undoLast('alice')).rejects.toThrow(`cluster ${newClusterId} not found`);
+    await expect(undoOn(original, 'alice')).rejects.toThrow(`cluster ${newClusterId} not found`);
+  });
+
+  it('undo belongs to the cluster and the editor: another cluster or editor is never undone', async () => {
+    const budget = (await clusterOf('a1'))!;
+    await seedArticles(ctx, [
+      {
+        id: 'g1',
+        outlet: 'Le Courrier',
+        title: 'Grève dans l’Ouest',
+        body: 'RENNES (AFP) - Les contrôleurs ont entamé lundi une grève reconductible sur les lignes régionales de l’Ouest. '.repeat(
+          4,
+        ),
+        publishedAt: '2026-03-02T09:00:00.000Z',
+      },
+    ]);
+    const strike = (await clusterOf('g1'))!;
+    expect(strike).not.toBe(budget);
+    await actions.markReviewed(budget, 'alice');
+    // bob's cluster has no action of its own: nothing to offer, nothing to undo there
+    expect(await actions.lastActionOn(strike)).toBeNull();
+    await expect(undoOn(strike, 'bob')).rejects.toThrow(`nothing to undo on cluster ${strike}`);
+    expect(await redis.hget(ctx.keys.cluster(budget), 'reviewedBy')).toBe('alice');
+
+    await actions.markReviewed(strike, 'bob');
+    const alices = (await actions.lastActionOn(budget))!;
+    expect(alices).toMatchObject({ action: 'reviewed', editor: 'alice' });
+    // bob cannot undo alice's action, even with its nonce
+    await expect(actions.undo(budget, alices.nonce, 'bob')).rejects.toThrow('only alice can undo');
+    // an undo button shown before a newer action on the same cluster undoes nothing
+    await actions.setRepresentative(budget, 'a2', 'alice');
+    await expect(actions.undo(budget, alices.nonce, 'alice')).rejects.toThrow('changed since this page');
+    expect(await redis.hget(ctx.keys.cluster(budget), 'editorRepresentative')).toBe('a2');
+
+    // bob's undo on his cluster leaves alice's clusters as they are
+    await undoOn(strike, 'bob');
+    expect(await redis.hget(ctx.keys.cluster(strike), 'reviewedAt')).toBeNull();
+    expect(await redis.hget(ctx.keys.cluster(budget), 'reviewedBy')).toBe('alice');
+    expect(await redis.hget(ctx.keys.cluster(budget), 'editorRepresentative')).toBe('a2');
+    // and alice undoes hers newest first, older actions elsewhere in the list notwithstanding
+    await undoOn(budget, 'alice');
+    expect(await redis.hget(ctx.keys.cluster(budget), 'editorRepresentative')).toBeNull();
+    await undoOn(budget, 'alice');
+    expect(await redis.hget(ctx.keys.cluster(budget), 'reviewedAt')).toBeNull();
+  });
+
+  it('a split is not undone once its new cluster changed by a later action', async () => {
+    const original = (await clusterOf('a3'))!;
+    const { newClusterId } = await actions.split(original, 'a3', 'alice');
+    await actions.markReviewed(newClusterId!, 'alice');
+    // the original's page still shows the split as its newest action...
+    expect((await actions.lastActionOn(original))?.action).toBe('split');
+    // ...but undoing it would clobber the review mark on the new cluster
+    await expect(undoOn(original, 'alice')).rejects.toThrow(
+      `a later reviewed by alice changed cluster ${newClusterId}; undo that first`,
+    );
+    expect(await clusterOf('a3')).toBe(newClusterId);
+    await undoOn(newClusterId!, 'alice');
+    await undoOn(original, 'alice');
+    expect(await clusterOf('a3')).toBe(original);
   });
 });
 

@@ -90,6 +90,12 @@ describe('queue dashboard', () => {
         await page.waitForLoadState('networkidle');
         expect(elsewhere).toEqual([]);
         expect(violations).toEqual([]);
+        // a way back to the clusters list
+        const back = page.locator('a[href="/review"]');
+        if (!(await back.first().isVisible())) await page.locator('header button').last().click();
+        await back.first().click();
+        await page.waitForURL(`${base}/review`);
+        expect(await page.locator('h2').first().textContent()).toContain('Clusters');
       } finally {
         await browser.close();
       }

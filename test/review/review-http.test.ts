@@ -126,7 +126,9 @@ describe('review page over HTTP', () => {
     expect(r.statusCode).toBe(200);
     expect(r.headers['content-security-policy']).toContain("default-src 'none'");
     expect(r.body).toContain(`/review/clusters/${clusterId}`);
-    expect(r.body).toMatch(/<td class="num">3<\/td><td class="num">3<\/td><td>AFP<\/td>/);
+    expect(r.body).toMatch(
+      /<td class="num" data-label="Outlets">3<\/td><td class="num" data-label="Articles">3<\/td><td data-label="Agency">AFP<\/td>/,
+    );
     expect(r.body).toContain('alice');
   });
 
@@ -163,7 +165,7 @@ describe('review page over HTTP', () => {
     expect(await has('q=nothing-like-this')).toBe(false);
     expect(await has('outlet=courrier')).toBe(true);
     expect(await has('outlet=le+monde')).toBe(false);
-    expect(await has('lang=fr&multi=1')).toBe(true);
+    expect(await has('lang=fr')).toBe(true);
     expect(await has('lang=en')).toBe(false);
     expect(await has('reviewed=yes')).toBe(false);
     expect(await has('reviewed=no')).toBe(true);
@@ -189,11 +191,12 @@ describe('review page over HTTP', () => {
     expect(await redis.hget(ctx.keys.article('a3'), 'cluster')).toBe(into);
     const page = (await get(r.headers.location!)).body;
     expect(page).toContain(`Split out into cluster ${into}`);
-    expect(page).toContain('Undo last: split by alice');
+    expect(page).toMatch(/Undo split of “[^”]+” \(Info Express\) out into c\d+/);
     const bad = await post(`/review/clusters/${clusterId}/split`, { _csrf: csrf, articleId: 'nope' });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('article nope is not in cluster');
-    const u = await post('/review/undo', { _csrf: csrf, back: into });
+    const entry = /name="entry" value="([^"]+)"/.exec(page)![1]!;
+    const u = await post(`/review/clusters/${into}/undo`, { _csrf: csrf, entry });
     expect(u.statusCode).toBe(303);
     expect(await redis.hget(ctx.keys.article('a3'), 'cluster')).toBe(clusterId);
   });
@@ -254,6 +257,12 @@ describe('review page over HTTP', () => {
     expect(art.json()).not.toHaveProperty('shingles');
     expect(art.json()).not.toHaveProperty('ref');
     expect((await app.inject({ url: '/api/articles/zz', headers: h(API_TOKEN) })).statusCode).toBe(404);
+    // marked reviewed from the page earlier: the API says by whom and when
+    const reviewed = (await app.inject({ url: `/api/clusters/${clusterId}`, headers: h(API_TOKEN) })).json();
+    expect(reviewed).toMatchObject({
+      reviewedBy: 'alice',
+      reviewedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
 
     const first = (await app.inject({ url: '/api/clusters?since=0&limit=1', headers: h(API_TOKEN) })).json();
     expect(first.clusters).toHaveLength(1);

@@ -6,10 +6,12 @@ import { testConfig } from '../support/redis.js';
 
 export const EDITOR_TOKEN = 'ed-token-0123456789abcdef';
 export const API_TOKEN = 'api-token-0123456789abcdef';
+/** A second editor, for what one editor's actions must not do to another's. */
+export const BOB_TOKEN = 'bob-token-0123456789abcdef';
 
 export function reviewConfig(prefix: string): Config {
   return testConfig(prefix, {
-    WIRESIFT_EDITOR_TOKENS: `alice:${EDITOR_TOKEN}`,
+    WIRESIFT_EDITOR_TOKENS: `alice:${EDITOR_TOKEN},bob:${BOB_TOKEN}`,
     WIRESIFT_API_TOKENS: API_TOKEN,
   });
 }

@@ -4,6 +4,7 @@ import { getArticle, getArticleBody } from '../../store/articles.js';
 import { listClusters, readCluster } from '../../store/cluster-read.js';
 import type { ApiArticle, ApiCluster, ApiClusterPage } from '../../store/contract-types.js';
 import { bearerToken, deny, parseTokens, tooManyFailures } from './auth.js';
+import { API_TOKENS_HINT } from './first-run.js';
 import { signInLimits, TokenGate } from './sign-in-limit.js';
 
 class BadRequest extends Error {
@@ -44,6 +45,12 @@ export async function apiRoutes(
   const gate = opts.gate ?? new TokenGate(ctx.redis, ctx.keys, signInLimits(ctx.config));
 
   app.addHook('onRequest', async (req, reply) => {
+    // No token can be right: say so, instead of the 401 a wrong token gets.
+    if (!tokens.length)
+      return reply
+        .code(503)
+        .header('cache-control', 'no-store')
+        .send({ error: `api: no read tokens are configured on this server: ${API_TOKENS_HINT}` });
     const token = bearerToken(req);
     // No Bearer token at all is no guess: refused, not counted.
     const check = token ? await gate.check(token, tokens, req.ip) : ({ ok: false, status: 401 } as const);
@@ -53,7 +60,13 @@ export async function apiRoutes(
       return tooManyFailures(reply, check.retryAfterSeconds, check.scope);
     }
     reply.header('www-authenticate', 'Bearer realm="wiresift"');
-    return deny(reply, 401, 'api: send a read token as "Authorization: Bearer TOKEN"');
+    return deny(
+      reply,
+      401,
+      token
+        ? 'api: wrong token (it is none of the configured API or editor tokens)'
+        : 'api: send a read token as "Authorization: Bearer TOKEN"',
+    );
   });
   app.setErrorHandler((err, _req, reply) => {
     const status = (err as { statusCode?: number }).statusCode ?? 500;

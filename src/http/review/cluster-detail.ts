@@ -27,6 +27,8 @@ export type ClusterDetail = {
   quotedIn: QuotingPage[];
   /** When this cluster is a container: the clusters of the stories it quotes. */
   contains: string[];
+  /** Words per shingle of the similarity figures. */
+  shingleSize: number;
 };
 
 /** The containers quoting any of these articles, checked against each container's own `contains`. */
@@ -123,5 +125,6 @@ export async function readClusterDetail(
     members,
     quotedIn: quotedIn.filter((q) => q.clusterId !== id),
     contains,
+    shingleSize,
   };
 }

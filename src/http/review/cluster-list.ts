@@ -5,7 +5,8 @@ export type ListFilters = {
   q: string;
   lang: string;
   outlet: string;
-  multi: boolean;
+  /** Single-article clusters are hidden unless asked for: most are stories nobody else ran. */
+  singles: boolean;
   reviewed: '' | 'yes' | 'no';
 };
 
@@ -21,7 +22,13 @@ export type ListRow = {
   reviewedAt: number;
 };
 
-export type ListPage = { rows: ListRow[]; next: number | null; scanned: number };
+export type ListPage = {
+  rows: ListRow[];
+  next: number | null;
+  scanned: number;
+  /** Single-article clusters passed over between `from` and `next` (when singles are hidden). */
+  hiddenSingles: number;
+};
 
 /** Case- and accent-insensitive, for matching what an editor types against titles and outlets. */
 export function fold(s: string): string {
@@ -50,9 +57,11 @@ export async function listClusterRows(
   const lang = filters.lang.trim().toLowerCase();
   let rank = from;
   let scanned = 0;
+  const singleRanks: number[] = [];
+  const hiddenBefore = (next: number) => singleRanks.filter((r) => r < next).length;
   for (;;) {
     const ids = await redis.zrevrange(keys.clustersByUpdate, rank, rank + BATCH - 1);
-    if (!ids.length) return { rows, next: null, scanned };
+    if (!ids.length) return { rows, next: null, scanned, hiddenSingles: singleRanks.length };
     const pipe = redis.pipeline();
     for (const id of ids) {
       pipe.hgetall(keys.cluster(id));
@@ -64,7 +73,10 @@ export async function listClusterRows(
       const hash = (res[2 * i]?.[1] ?? {}) as Record<string, string>;
       const members = (res[2 * i + 1]?.[1] ?? []) as string[];
       if (!hash.id || !members.length) return;
-      if (filters.multi && members.length < 2) return;
+      if (!filters.singles && members.length < 2) {
+        singleRanks.push(rank + i);
+        return;
+      }
       const reviewed = Number(hash.reviewedAt ?? 0) > 0;
       if (filters.reviewed === 'yes' && !reviewed) return;
       if (filters.reviewed === 'no' && reviewed) return;
@@ -97,7 +109,12 @@ export async function listClusterRows(
       });
       if (rows.length === limit) {
         // the next page starts right after this cluster
-        return { rows, next: c.rank + 1, scanned: scanned + (c.rank - rank) + 1 };
+        return {
+          rows,
+          next: c.rank + 1,
+          scanned: scanned + (c.rank - rank) + 1,
+          hiddenSingles: hiddenBefore(c.rank + 1),
+        };
       }
     }
     scanned += ids.length;

@@ -1,8 +1,10 @@
-import type { UndoEntry } from '../../store/review-actions.js';
 import type { ClusterDetail, MemberDetail } from './cluster-detail.js';
 import type { ListFilters, ListPage } from './cluster-list.js';
 import { wordDiff } from './diff.js';
+import { EDITOR_TOKENS_HINT } from './first-run.js';
 import { Html, html, layout, safeHref } from './html.js';
+import type { MergeCandidate } from './merge-candidates.js';
+import type { UndoOffer } from './undo-offer.js';
 
 type Chrome = { editor: string; csrf: string };
 
@@ -19,11 +21,15 @@ function csrfField(csrf: string): Html {
   return html`<input type="hidden" name="_csrf" value="${csrf}">`;
 }
 
-export function loginPage(csrf: string, error?: string): string {
+export function loginPage(csrf: string, error: string | undefined, tokensConfigured: boolean): string {
+  const how = tokensConfigured
+    ? html`<p class="muted">Your operator gives each editor a token (set on the server with WIRESIFT_EDITOR_TOKENS or WIRESIFT_EDITOR_TOKENS_FILE).</p>`
+    : html`<p class="flash error" role="alert" id="no-tokens">No editor token is configured on this server, so nobody can sign in yet. To fix it, ${EDITOR_TOKENS_HINT}.</p>`;
   return layout(
     'Sign in',
     html`<h2>Sign in</h2>
 ${error ? html`<p class="flash error" role="alert">${error}</p>` : ''}
+${how}
 <form method="post" action="/review/login">
   ${csrfField(csrf)}
   <label>Editor token <input type="password" name="token" autocomplete="current-password" required autofocus></label>
@@ -37,36 +43,52 @@ function listQuery(f: ListFilters, from?: number): string {
   if (f.q) p.set('q', f.q);
   if (f.lang) p.set('lang', f.lang);
   if (f.outlet) p.set('outlet', f.outlet);
-  if (f.multi) p.set('multi', '1');
+  if (f.singles) p.set('singles', '1');
   if (f.reviewed) p.set('reviewed', f.reviewed);
   if (from) p.set('from', String(from));
   const s = p.toString();
   return s ? `/review?${s}` : '/review';
 }
 
-export function listPage(chrome: Chrome, f: ListFilters, page: ListPage, from: number): string {
+const plural = (n: number, one: string, many = `${one}s`) =>
+  `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+
+export type Totals = { clusters: number; articles: number };
+
+export function listPage(
+  chrome: Chrome,
+  f: ListFilters,
+  page: ListPage,
+  from: number,
+  totals: Totals,
+): string {
   const opt = (value: string, label: string) =>
     html`<option value="${value}"${new Html(f.reviewed === value ? ' selected' : '')}>${label}</option>`;
   const rows = page.rows.map(
     (r) => html`<tr>
-  <td><a href="/review/clusters/${encodeURIComponent(r.id)}">${r.title || '(no title)'}</a></td>
-  <td class="num">${r.outlets}</td><td class="num">${r.size}</td><td>${r.agency || '—'}</td><td>${r.lang || '—'}</td>
-  <td>${when(r.createdAt)}</td><td>${when(r.updatedAt)}</td>
-  <td>${r.reviewedAt ? (r.updatedAt > r.reviewedAt ? 'changed since' : 'yes') : 'no'}</td>
+  <td class="title" data-label="Title"><a href="/review/clusters/${encodeURIComponent(r.id)}">${r.title || '(no title)'}</a> <span class="muted id">${r.id}</span></td>
+  <td class="num" data-label="Outlets">${r.outlets}</td><td class="num" data-label="Articles">${r.size}</td><td data-label="Agency">${r.agency || '—'}</td><td data-label="Lang">${r.lang || '—'}</td>
+  <td class="date" data-label="First seen">${when(r.createdAt)}</td><td class="date" data-label="Last update">${when(r.updatedAt)}</td>
+  <td data-label="Reviewed">${r.reviewedAt ? (r.updatedAt > r.reviewedAt ? 'changed since' : 'yes') : 'no'}</td>
 </tr>`,
   );
+  const hidden =
+    !f.singles && page.hiddenSingles
+      ? html` · ${plural(page.hiddenSingles, 'single-article cluster')} hidden here (<a href="${listQuery({ ...f, singles: true }, from)}">show them</a>)`
+      : '';
   return layout(
     'Clusters',
     html`<h2>Clusters <span class="muted">newest activity first</span></h2>
+<p class="totals" id="totals">${plural(page.rows.length, 'cluster')} on this page${hidden} · ${plural(totals.clusters, 'cluster')} and ${plural(totals.articles, 'article')} in all</p>
 <form class="filters" method="get" action="/review" role="search">
   <label>Text in titles <input type="search" name="q" value="${f.q}" accesskey="s" autofocus></label>
   <label>Language <input name="lang" value="${f.lang}" size="4" placeholder="fr"></label>
   <label>Outlet <input name="outlet" value="${f.outlet}"></label>
   <label>Reviewed <select name="reviewed">${opt('', 'any')}${opt('no', 'not reviewed')}${opt('yes', 'reviewed')}</select></label>
-  <label><span>Size ≥ 2</span><input type="checkbox" name="multi" value="1"${new Html(f.multi ? ' checked' : '')}></label>
-  <button>Filter</button> <a href="/review">Clear</a>
+  <label class="check"><input type="checkbox" name="singles" value="1"${new Html(f.singles ? ' checked' : '')}> Show single-article clusters</label>
+  <span><button>Filter</button> <a href="/review">Clear</a></span>
 </form>
-<table>
+<table class="cards">
 <thead><tr><th>Representative title</th><th class="num">Outlets</th><th class="num">Articles</th><th>Agency</th><th>Lang</th><th>First seen</th><th>Last update</th><th>Reviewed</th></tr></thead>
 <tbody>${rows.length ? rows : html`<tr><td colspan="8" class="muted">No cluster matches.</td></tr>`}</tbody>
 </table>
@@ -121,10 +143,39 @@ function quotedInSection(c: ClusterDetail): Html | string {
 <ul>${rows}</ul></section>`;
 }
 
+/** The nearest clusters, each with its id and a button; any other id can be typed. */
+function mergeSection(chrome: Chrome, base: string, candidates: MergeCandidate[]): Html {
+  const items = candidates.map(
+    (m) => html`<li><a href="/review/clusters/${encodeURIComponent(m.id)}">${m.title || '(no title)'}</a>
+  <span class="muted">${m.id} · ${m.outlet || '—'} · ${plural(m.size, 'article')} · ${pct(m.jaccard)} same text (${pct(m.containment)} contained)</span>
+  ${actionButton(chrome, `${base}/merge`, `Merge ${m.id} into this one`, { other: m.id })}</li>`,
+  );
+  return html`<section class="candidates" id="merge" aria-label="merge"><h3>Merge another cluster into this one</h3>
+${items.length ? html`<p class="muted">Nearest clusters (articles sharing index buckets with this one's), by similarity of their representative to this one's:</p><ul>${items}</ul>` : html`<p class="muted">No near cluster in the index.</p>`}
+<form method="post" action="${base}/merge">${csrfField(chrome.csrf)}
+  <label>Or a cluster id <input name="other" size="8" placeholder="c123" required></label> <button>Merge into this one</button></form></section>`;
+}
+
+/** The newest change on this cluster, said in words; its undo button only for the editor who made it. */
+function undoSection(chrome: Chrome, base: string, u: UndoOffer | null): Html | string {
+  if (!u) return '';
+  if (!u.mine)
+    return html`<p class="undo muted" id="undo">Last change here: ${u.what}, by ${u.editor} at ${when(u.at)}. Only ${u.editor} can undo it.</p>`;
+  return html`<form class="undo" id="undo" method="post" action="${base}/undo">${csrfField(chrome.csrf)}<input type="hidden" name="entry" value="${u.nonce}">
+  <p>Your last change here, at ${when(u.at)}: ${u.what}. Undoing it: ${u.effect}.</p>
+  <button>Undo ${u.what}</button></form>`;
+}
+
 export function clusterPage(
   chrome: Chrome,
   c: ClusterDetail,
-  opts: { diffId?: string; message?: string; error?: string; lastAction: UndoEntry | null },
+  opts: {
+    diffId?: string;
+    message?: string;
+    error?: string;
+    undo: UndoOffer | null;
+    candidates: MergeCandidate[];
+  },
 ): string {
   const base = `/review/clusters/${encodeURIComponent(c.id)}`;
   const rep = c.members.find((m) => m.article.id === c.representativeId);
@@ -135,16 +186,16 @@ export function clusterPage(
     const href = safeHref(a.url);
     const isRep = a.id === c.representativeId;
     return html`<tr id="m-${a.id}">
-  <td>${a.outlet || '—'}</td>
-  <td>${href ? html`<a href="${href}" rel="noopener noreferrer nofollow">${a.title || '(no title)'}</a>` : a.title}
+  <td data-label="Outlet">${a.outlet || '—'}</td>
+  <td class="title" data-label="Title">${href ? html`<a href="${href}" rel="noopener noreferrer nofollow">${a.title || '(no title)'}</a>` : a.title}
     <div class="muted">${href ? '' : a.url}</div></td>
-  <td>${when(a.publishedAt)}</td>
-  <td class="num" title="containment ${pct(m.containment)}">${pct(m.jaccard)}</td>
-  <td><span class="badge ${m.kind === 'representative' ? 'rep' : m.kind}">${m.kind}</span></td>
-  <td class="why">${joinedWhy(m, c)}</td>
-  <td>${isRep ? '' : html`<a href="${base}?diff=${encodeURIComponent(a.id)}#diff">Diff</a>`}
+  <td class="date" data-label="Published">${when(a.publishedAt)}</td>
+  <td class="num sim" data-label="Same text as rep.">${isRep ? '—' : html`${pct(m.jaccard)} <span class="muted">(${pct(m.containment)} contained)</span>`}</td>
+  <td data-label="Copy"><span class="badge ${m.kind === 'representative' ? 'rep' : m.kind}">${m.kind}</span></td>
+  <td class="why" data-label="Why it joined">${joinedWhy(m, c)}</td>
+  <td class="acts" data-label="Actions">${isRep ? '' : html`<a href="${base}?diff=${encodeURIComponent(a.id)}#diff">Diff</a>`}
     ${isRep ? '' : actionButton(chrome, `${base}/representative`, 'Make representative', { articleId: a.id })}
-    ${c.members.length > 1 ? actionButton(chrome, `${base}/split`, 'Split out', { articleId: a.id }) : ''}</td>
+    ${c.members.length > 1 ? html`<a class="button" href="${base}/split?articleId=${encodeURIComponent(a.id)}">Split out…</a>` : ''}</td>
 </tr>`;
   });
   const diffMember = opts.diffId ? c.members.find((m) => m.article.id === opts.diffId) : undefined;
@@ -165,7 +216,6 @@ export function clusterPage(
 <div class="diff" tabindex="0">${ops}</div></section>`;
     }
   }
-  const last = opts.lastAction;
   return layout(
     rep?.article.title || c.id,
     html`<p><a href="/review" accesskey="b">← Clusters</a></p>
@@ -177,16 +227,30 @@ first seen ${when(Number(c.hash.createdAt ?? 0))} · last update ${when(updatedA
 ${reviewedAt ? html`reviewed by ${c.hash.reviewedBy ?? ''} ${when(reviewedAt)}${updatedAt > reviewedAt ? ' (changed since)' : ''}` : 'not reviewed'}</p>
 <div class="actions">
   ${actionButton(chrome, `${base}/reviewed`, 'Mark reviewed')}
-  <form class="inline" method="post" action="${base}/merge">${csrfField(chrome.csrf)}
-    <label>Merge cluster <input name="other" size="8" placeholder="c123" required></label> <button>into this one</button></form>
-  ${last ? actionButton(chrome, '/review/undo', `Undo last: ${last.action} by ${last.editor}`, { back: c.id }) : ''}
 </div>
-<table>
-<thead><tr><th>Outlet</th><th>Title</th><th>Published</th><th class="num">Similarity</th><th>Copy</th><th>Why it joined</th><th>Actions</th></tr></thead>
+${undoSection(chrome, base, opts.undo)}
+<table class="cards members">
+<thead><tr><th>Outlet</th><th>Title</th><th>Published</th><th class="num"><a href="#similarity-help">Same text as the representative</a></th><th>Copy</th><th>Why it joined</th><th>Actions</th></tr></thead>
 <tbody>${rows}</tbody></table>
+<p class="muted" id="similarity-help"><b>Same text as the representative</b>: of the word ${c.shingleSize}-grams (shingles) of this copy and the representative together, the share both have (Jaccard); in brackets, the share of the shorter text's shingles found in the longer one (containment: a short version of a dispatch scores high). Computed now on the stored bodies. <b>Why it joined</b>: the measure and the member dedup matched when the article arrived.</p>
+${mergeSection(chrome, base, opts.candidates)}
 ${containerSection(c)}
 ${quotedInSection(c)}
 ${diff}`,
+    chrome,
+  );
+}
+
+export function splitConfirmPage(chrome: Chrome, c: ClusterDetail, m: MemberDetail): string {
+  const base = `/review/clusters/${encodeURIComponent(c.id)}`;
+  const others = c.members.length - 1;
+  return layout(
+    'Split out?',
+    html`<p><a href="${base}">← Cluster ${c.id}</a></p>
+<h2>Split this article out of cluster ${c.id}?</h2>
+<p><b>${m.article.title || '(no title)'}</b> <span class="muted">(${m.article.outlet || '—'}, ${when(m.article.publishedAt)})</span></p>
+<p>It becomes a cluster of its own, and dedup will never join it again with the ${plural(others, 'other article')} of this cluster. Your undo on either cluster puts it back.</p>
+<p class="actions">${actionButton(chrome, `${base}/split`, 'Split it out', { articleId: m.article.id })} <a href="${base}">Cancel</a></p>`,
     chrome,
   );
 }

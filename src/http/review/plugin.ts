@@ -3,6 +3,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PipelineContext } from '../../pipeline/context.js';
+import { countArticles } from '../../store/articles.js';
 import { type ActionResult, ReviewActions, ReviewError } from '../../store/review-actions.js';
 import {
   cookieOptions,
@@ -19,9 +20,12 @@ import {
 import { readClusterDetail } from './cluster-detail.js';
 import { type ListFilters, listClusterRows } from './cluster-list.js';
 import { REVIEW_CSP } from './html.js';
-import { clusterPage, listPage, loginPage } from './pages.js';
+import { mergeCandidates } from './merge-candidates.js';
+import { survivorOf } from './merged-into.js';
+import { clusterPage, listPage, loginPage, splitConfirmPage } from './pages.js';
 import { queueDashboard } from './queue-dashboard.js';
 import { signInLimits, TokenGate } from './sign-in-limit.js';
+import { undoOffer } from './undo-offer.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -102,7 +106,7 @@ export async function reviewPlugin(
   app.get('/review/login', open, async (req, reply) => {
     const csrf = randomBytes(24).toString('base64url');
     reply.setCookie(LOGIN_CSRF_COOKIE, csrf, cookieOptions(req, 3600));
-    return html(reply, loginPage(csrf));
+    return html(reply, loginPage(csrf, undefined, editors.length > 0));
   });
 
   app.post('/review/login', open, async (req, reply) => {
@@ -120,7 +124,7 @@ export async function reviewPlugin(
       ctx.log.warn({ ip: req.ip }, 'review: failed sign-in');
       const csrf = randomBytes(24).toString('base64url');
       reply.setCookie(LOGIN_CSRF_COOKIE, csrf, cookieOptions(req, 3600));
-      return html(reply, loginPage(csrf, 'Unknown token.'), 401);
+      return html(reply, loginPage(csrf, 'Unknown token.', editors.length > 0), 401);
     }
     const who = check.principal;
     const old = req.cookies[SESSION_COOKIE];
@@ -145,13 +149,27 @@ export async function reviewPlugin(
       q: str(q.q),
       lang: str(q.lang).slice(0, 10),
       outlet: str(q.outlet),
-      multi: q.multi === '1' || q.multi === 'on',
+      singles: q.singles === '1' || q.singles === 'on',
       reviewed: q.reviewed === 'yes' || q.reviewed === 'no' ? q.reviewed : '',
     };
     const from = Math.max(0, Math.min(Number.parseInt(str(q.from), 10) || 0, 10_000_000));
-    const page = await listClusterRows(ctx.redis, ctx.keys, filters, from, PAGE_SIZE);
-    return html(reply, listPage({ editor: s.editor, csrf: s.csrf }, filters, page, from));
+    const [page, clusters, articles] = await Promise.all([
+      listClusterRows(ctx.redis, ctx.keys, filters, from, PAGE_SIZE),
+      ctx.redis.zcard(ctx.keys.clustersByUpdate),
+      countArticles(ctx.redis, ctx.keys),
+    ]);
+    return html(
+      reply,
+      listPage({ editor: s.editor, csrf: s.csrf }, filters, page, from, { clusters, articles }),
+    );
   });
+
+  const notFound = (reply: FastifyReply) =>
+    html(
+      reply,
+      `<!doctype html><title>Not found</title><p>Cluster not found. <a href="/review">Clusters</a></p>`,
+      404,
+    );
 
   const showCluster = async (
     req: FastifyRequest,
@@ -164,27 +182,55 @@ export async function reviewPlugin(
     const detail = ID.test(id)
       ? await readClusterDetail(ctx.redis, ctx.keys, id, config.dedup.shingleSize)
       : null;
-    if (!detail)
-      return html(
-        reply,
-        `<!doctype html><title>Not found</title><p>Cluster not found. <a href="/review">Clusters</a></p>`,
-        404,
-      );
-    const lastAction = await actions.lastAction();
+    if (!detail) return notFound(reply);
+    const [undo, candidates] = await Promise.all([
+      undoOffer(ctx.redis, ctx.keys, actions, id, s.editor),
+      mergeCandidates(ctx, detail),
+    ]);
     return html(
       reply,
-      clusterPage({ editor: s.editor, csrf: s.csrf }, detail, { ...extra, lastAction }),
+      clusterPage({ editor: s.editor, csrf: s.csrf }, detail, { ...extra, undo, candidates }),
       code,
     );
   };
 
   app.get<{ Params: { id: string }; Querystring: Form }>('/review/clusters/:id', page, async (req, reply) => {
+    const id = req.params.id;
+    if (ID.test(id) && !(await ctx.redis.exists(ctx.keys.cluster(id)))) {
+      // A bookmarked or shared link to a cluster merged away leads to the one that holds its articles.
+      const survivor = await survivorOf(ctx.redis, ctx.keys, id);
+      if (survivor)
+        return reply.redirect(
+          `/review/clusters/${encodeURIComponent(survivor)}?${new URLSearchParams({ from: id })}`,
+          302,
+        );
+    }
     const diffId = str(req.query.diff);
-    return showCluster(req, reply, req.params.id, {
+    const from = str(req.query.from);
+    return showCluster(req, reply, id, {
       diffId: ID.test(diffId) ? diffId : undefined,
-      message: doneMessage(req.query),
+      message: ID.test(from) ? `Cluster ${from} was merged into this one.` : doneMessage(req.query),
     });
   });
+
+  // Splitting is asked twice: the pair is then never joined again automatically.
+  app.get<{ Params: { id: string }; Querystring: Form }>(
+    '/review/clusters/:id/split',
+    page,
+    async (req, reply) => {
+      const s = req.reviewSession!;
+      const id = req.params.id;
+      const articleId = str(req.query.articleId);
+      const detail = ID.test(id)
+        ? await readClusterDetail(ctx.redis, ctx.keys, id, config.dedup.shingleSize)
+        : null;
+      if (!detail) return notFound(reply);
+      const member = detail.members.find((m) => m.article.id === articleId);
+      if (!member || detail.members.length < 2)
+        return reply.redirect(`/review/clusters/${encodeURIComponent(id)}`, 303);
+      return html(reply, splitConfirmPage({ editor: s.editor, csrf: s.csrf }, detail, member));
+    },
+  );
 
   const act = (path: string, run: (id: string, body: Form, editor: string) => Promise<ActionResult>) =>
     app.post<{ Params: { id: string } }>(path, async (req, reply) => {
@@ -219,20 +265,8 @@ export async function reviewPlugin(
   );
   act('/review/clusters/:id/reviewed', (id, _body, editor) => actions.markReviewed(id, editor));
 
-  app.post('/review/undo', async (req, reply) => {
-    const back = str((req.body as Form | undefined)?.back);
-    try {
-      const r = await actions.undoLast(req.reviewSession!.editor);
-      return reply.redirect(
-        `/review/clusters/${encodeURIComponent(r.clusterId)}?done=undo&undone=${r.undone}`,
-        303,
-      );
-    } catch (err) {
-      if (!(err instanceof ReviewError)) throw err;
-      if (ID.test(back)) return showCluster(req, reply, back, { error: err.message }, err.statusCode);
-      return reply.code(err.statusCode).send({ error: err.message });
-    }
-  });
+  // The form names the action its button described: a newer action on the cluster refuses it.
+  act('/review/clusters/:id/undo', (id, body, editor) => actions.undo(id, str(body.entry), editor));
 
   await app.register(queueDashboard, { queues: ctx.queues });
 }

@@ -60,7 +60,14 @@ export async function queueDashboard(app: FastifyInstance, opts: { queues: Queue
   createBullBoard({
     queues: opts.queues.all.map((q) => new BullMQAdapter(q, { readOnlyMode: true, allowRetries: false })),
     serverAdapter: board,
-    options: { uiConfig: { boardTitle: 'wiresift queues' } },
+    options: {
+      uiConfig: {
+        boardTitle: 'wiresift queues',
+        // The way back to the editors' page; the docs icon would lead off-site.
+        miscLinks: [{ text: '← Clusters', url: '/review' }],
+        hideDocsLink: true,
+      },
+    },
   });
   await app.register(board.registerPlugin(), { prefix: DASHBOARD_PREFIX });
 }
