@@ -5,7 +5,7 @@
  */
 import { creditAgency, datelineAgency, isCreditLine, stampAgency } from './agency.js';
 import type { BoilerplateMatcher } from './boilerplate.js';
-import { isReaderPrompt } from './reader-prompts.js';
+import { isPageNote, isReaderPrompt } from './reader-prompts.js';
 import type { TextBlock } from './text-blocks.js';
 import { matchKey } from './text-normalize.js';
 
@@ -112,10 +112,11 @@ export function bodyText(blocks: TextBlock[], ctx: BodyContext): BodyText {
       kept.splice(i, 1);
     } else i++;
   }
-  // Past the opening paragraph, a prompt to the reader about the outlet is the template's.
-  for (let i = kept.length - 1; i >= 1; i--) {
+  // Past the opening paragraph, a prompt to the reader about the outlet is the template's;
+  // a note about the page ("this story has been updated") is, wherever it sits.
+  for (let i = kept.length - 1; i >= 0; i--) {
     const k = kept[i]!;
-    if (!k.heading && isReaderPrompt(k.text)) kept.splice(i, 1);
+    if (!k.heading && (isPageNote(k.text) || (i >= 1 && isReaderPrompt(k.text)))) kept.splice(i, 1);
   }
   // A heading is only content when text follows it.
   while (kept.length && kept[kept.length - 1]!.heading) kept.pop();

@@ -51,3 +51,16 @@ export function isReaderPrompt(paragraph: string): boolean {
   // A colon opens an order as well as a full stop does ("Our newsdesk wants to hear from you: send us…").
   return paragraph.split(/(?<=[.!?:])\s+/).some(callsOnReader);
 }
+
+/**
+ * A note of the template about the page itself: "Ce direct est actualisé automatiquement",
+ * "This story has been updated", "Ce live est terminé". Its subject is the page (nothing
+ * between "this page" and the verb: "cet article du code pénal a été mis à jour" is news),
+ * and it says only that the page changes or ended.
+ */
+const PAGE_NOTE =
+  /^(?:this|ce|cet|cette)\s+(?:page|article|story|live(?:[\s-]?blog)?|liveblog|direct|post)\s+(?:(?:is|was|has been|will be|est|a été|sera)\s+(?:(?:being|now|regularly|automatically|désormais|régulièrement|automatiquement)\s+)?(?:updated|refreshed|actualisée?|mise? à jour|rafra[iî]chie?|terminée?|ended|closed|over)|has ended)(?![\p{L}\p{N}])[^.!?]{0,80}[.!]?$/iu;
+
+export function isPageNote(paragraph: string): boolean {
+  return paragraph.length <= 160 && PAGE_NOTE.test(paragraph);
+}

@@ -313,3 +313,37 @@ describe('runs of entries built alike', () => {
     for (const p of [...lead, ...later]) expect(r.text).toContain(p);
   });
 });
+
+describe('notes about the page itself', () => {
+  const story = [
+    'Les pompiers du Valcourt ont maîtrisé dans la soirée le feu qui avait pris dans un entrepôt de pneus, sans faire de blessé, selon la préfecture.',
+    'Les riverains ont été invités à garder leurs fenêtres fermées jusqu’au lendemain matin à cause des fumées noires.',
+  ];
+  const storyEn = [
+    'Firefighters in Valcourt put out the blaze at a tyre warehouse in the evening, and nobody was hurt, the prefecture said.',
+    'People living nearby were told to keep their windows shut until the next morning because of the black smoke.',
+  ];
+
+  it('drops a line saying the page, live or story is being updated or has ended, in French and English', () => {
+    for (const [paras, notes] of [
+      [
+        story,
+        ['Ce direct est actualisé automatiquement.', 'Cette page sera mise à jour au fil de la soirée.'],
+      ],
+      [storyEn, ['This live blog is updated automatically.', 'This story has been updated.']],
+    ] as const) {
+      const html = `<html><body><article><p>${notes[1]}</p>${paras.map((p) => `<p>${p}</p>`).join('')}<p>${notes[0]}</p></article></body></html>`;
+      expect(extractArticle(html, opts).text.split('\n\n')).toEqual(paras);
+    }
+  });
+
+  it('keeps news that an article, page or report of someone else was updated', () => {
+    const keep = [
+      'Cet article du code pénal a été mis à jour en 2019 pour punir plus durement les incendies volontaires.',
+      'This page of the council website was updated on Monday to list the closed roads.',
+    ];
+    const html = `<html><body><article>${[...storyEn, ...keep].map((p) => `<p>${p}</p>`).join('')}</article></body></html>`;
+    const r = extractArticle(html, opts);
+    for (const p of keep) expect(r.text).toContain(p);
+  });
+});
