@@ -96,6 +96,9 @@ function visibleIsShort(paragraphs: string[]): boolean {
  * element dropped on its name holds about as much text as what was found, the search runs
  * again with that element kept, and its answer wins if the article it picks is inside it
  * ("category-no-newsletter-rss", "o-section--has-ads", a Blogger "widget", an ASP.NET form).
+ * When it holds the page's only <article>, and a story's worth of text in it, the page is
+ * that story opened in an overlay (a "modal") over a stream of others: the search runs
+ * inside it, however much text the stream behind has.
  */
 function mainContent(
   body: Element,
@@ -104,6 +107,15 @@ function mainContent(
   removed: Element[],
   recheck: NoiseRecheck,
 ): { pageBlocks: TextBlock[]; blocks: TextBlock[] } {
+  const overlay = recheck.suspects.find((s) => s.articlePlain >= OVERLAY_STORY_CHARS);
+  if (overlay) {
+    const inside = findMainContent(
+      linearize(overlay.el, findNoise(overlay.el, removed)),
+      overlay.el,
+      articleBody,
+    );
+    if (inside.blocks.length) return { pageBlocks, blocks: inside.blocks };
+  }
   const first = findMainContent(withoutTeasers(pageBlocks, body), body, articleBody);
   let chars = 0;
   for (const b of first.blocks) chars += b.text.length;
@@ -121,6 +133,8 @@ function mainContent(
 
 /** A dropped element with half the text of what was found, or more, may hold the article. */
 const RECHECK_RATIO = 2;
+/** Text of an <article> that makes it a story rather than a teaser or a box. */
+const OVERLAY_STORY_CHARS = 500;
 
 function extractOrThrow(
   html: string,

@@ -79,6 +79,9 @@ export const STRONG_NOISE_WORDS = new Set([
   'promo',
 ]);
 
+/** Layers opened over the page: a newsletter or consent prompt, or a story opened from a stream. */
+export const OVERLAY_WORDS = new Set(['popin', 'popup', 'modal', 'overlay', 'lightbox']);
+
 /** Whole words of class/id that name non-article parts, English and French (the strong ones included). */
 export const NOISE_WORDS = new Set([
   ...STRONG_NOISE_WORDS,
@@ -91,10 +94,7 @@ export const NOISE_WORDS = new Set([
   'abonnement',
   'abonnez',
   'inscription',
-  'popin',
-  'popup',
-  'modal',
-  'overlay',
+  ...OVERLAY_WORDS,
   // related / recommended links
   'recommendations',
   'recirc',

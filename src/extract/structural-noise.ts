@@ -5,8 +5,8 @@
  * document itself is never mutated or re-parsed.
  */
 import type { AnyNode, Element } from 'domhandler';
-import { HEADING_TAGS, hintWords, isElement, textOf } from './dom.js';
-import { ARTICLE_WORDS, NOISE_WORDS, STRONG_NOISE_WORDS } from './hint-words.js';
+import { HEADING_TAGS, hintWords, isAncestorOf, isElement, textOf } from './dom.js';
+import { ARTICLE_WORDS, NOISE_WORDS, OVERLAY_WORDS, STRONG_NOISE_WORDS } from './hint-words.js';
 import { matchKey } from './text-normalize.js';
 
 /** Never text, whatever their size. */
@@ -316,7 +316,14 @@ function hintsAny(el: Element, words: Set<string>): boolean {
  * A second look at what a class name dropped: `suspects` collects the elements dropped
  * on a name alone that hold much text, `keep` spares one of them on the next pass.
  */
-export type NoiseRecheck = { keep?: Element; suspects: Array<{ el: Element; plain: number }> };
+export type NoiseRecheck = {
+  keep?: Element;
+  /**
+   * `articlePlain`: for an overlay (a "modal"), the plain text of the page's only <article>
+   * with text when it is inside (else 0).
+   */
+  suspects: Array<{ el: Element; plain: number; articlePlain: number }>;
+};
 
 /**
  * Elements to skip under `root`. Chrome tags, hidden flags and noise names do not drop
@@ -390,7 +397,12 @@ export function findNoise(
         // Dropped on a name (or as a wrapping <form>/<header>) with much text of its own: the
         // article may be inside, which the container search can tell (see recheck).
         if (recheck && named && (!chrome || WRAPPER_TAGS.has(tag)) && plainOf(c) >= RECHECK_PLAIN_CHARS) {
-          if (!hintsAny(c, COMMENT_WORDS)) recheck.suspects.push({ el: c, plain: plainOf(c) });
+          if (!hintsAny(c, COMMENT_WORDS)) {
+            const only = textArticles.length === 1 ? textArticles[0]! : null;
+            const overlay = only && hintsAny(c, OVERLAY_WORDS) && (only === c || isAncestorOf(c, only));
+            const articlePlain = overlay ? plainOf(only) : 0;
+            recheck.suspects.push({ el: c, plain: plainOf(c), articlePlain });
+          }
         }
         dropped.add(c);
         continue;

@@ -347,3 +347,35 @@ describe('notes about the page itself', () => {
     for (const p of keep) expect(r.text).toContain(p);
   });
 });
+
+describe('the article opened over another page', () => {
+  it("reads the page's only article from an overlay its name drops, over a longer stream of stories behind it", () => {
+    const story = sentences('cargo ship', 6);
+    const stream = Array.from(
+      { length: 14 },
+      (_, i) =>
+        `<li class="stream-item"><h3><a href="/news/${i}">Headline of the other story ${i}</a></h3><p>Summary ${i} of another story in the stream behind, which is long enough to read as prose, with a comma, and it goes on for a while.</p></li>`,
+    ).join('');
+    const html = `<html class="modal-open"><body><div id="app"><div class="stream"><ul>${stream}</ul></div>
+      <div id="render-target-modal" class="render-target-modal modal-open"><div class="modal-body">
+      <article data-type="story"><h1>A cargo ship breaks up</h1>${story.map((p) => `<p>${p}</p>`).join('')}</article>
+      </div></div></div></body></html>`;
+    const r = extractArticle(html, opts);
+    expect(r.text.split('\n\n')).toEqual(story);
+  });
+
+  it('leaves a sidebar alone that holds the only <article>, a long teaser of another story', () => {
+    const story = sentences('budget', 10);
+    const teaser = sentences('teaser', 5).join(' ');
+    const html = `<html><body><div class="story">${story.map((p) => `<p>${p}</p>`).join('')}</div>
+      <div class="sidebar"><article><h2>Featured</h2><p>${teaser}</p></article></div></body></html>`;
+    expect(extractArticle(html, opts).text.split('\n\n')).toEqual(story);
+  });
+
+  it('still drops a newsletter overlay when the story is the article', () => {
+    const story = sentences('harbour', 5);
+    const html = `<html><body><article>${story.map((p) => `<p>${p}</p>`).join('')}</article>
+      <div class="modal newsletter-modal"><p>${sentences('letter', 3).join(' ')}</p></div></body></html>`;
+    expect(extractArticle(html, opts).text.split('\n\n')).toEqual(story);
+  });
+});
