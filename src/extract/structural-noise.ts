@@ -19,7 +19,9 @@ const NOISE_TAGS = new Set([
   'frame',
   'frameset',
   'svg',
-  'math',
+  // A formula's TeX or XML source, never shown (its MathML tokens are, and are text).
+  'annotation',
+  'annotation-xml',
   'canvas',
   'object',
   'embed',
@@ -301,6 +303,24 @@ function textArticlesElsewhere(
   };
 }
 
+/** How far above a <math> element a formula renderer's wrappers go (MathJax, KaTeX). */
+const FORMULA_WRAPPER_LEVELS = 3;
+
+/**
+ * The wrappers formula renderers put around a <math> element: they are named for the
+ * widget ("MathJax CtxtMenu_Attached_0" for the context menu it opens), not as chrome.
+ */
+function formulaWrappers(sizes: Map<Element, Size>): Set<Element> {
+  const found = new Set<Element>();
+  for (const el of sizes.keys()) {
+    if (el.name !== 'math') continue;
+    let p = el.parent;
+    for (let level = 0; p && isElement(p) && level < FORMULA_WRAPPER_LEVELS; level++, p = p.parent)
+      found.add(p);
+  }
+  return found;
+}
+
 /** Chrome tags some sites wrap the whole page or article in (ASP.NET forms, article headers). */
 const WRAPPER_TAGS = new Set(['form', 'header']);
 /** Less plain text than this, a dropped element is a box, never the article. */
@@ -346,6 +366,7 @@ export function findNoise(
     return n >= 300 && n > total * 0.5;
   };
   const gallery = galleryFigures(root, plainOf);
+  const formulas = formulaWrappers(sizes);
   const inGallery = (el: Element) => {
     for (let p: Element | null = el; p; p = p.parent as Element | null) if (gallery.has(p)) return true;
     return false;
@@ -379,6 +400,7 @@ export function findNoise(
       const credit = galleryItem && tag !== 'figure' && tag !== 'figcaption' && hintsAny(c, CREDIT_WORDS);
       const chrome = CHROME_TAGS.has(tag) || (role !== undefined && CHROME_ROLES.has(role)) || isHidden(c);
       let drop = chrome || name.noise !== 'none';
+      if (drop && !chrome && name.noise === 'weak' && formulas.has(c)) drop = false;
       // Its "caption"/"gallery" names and tags are what a gallery's text is made of.
       if (galleryItem) drop = credit || isHidden(c);
       // A caption is never body text, even when its class says "article-img".

@@ -39,6 +39,18 @@ type Acc = {
  */
 export const MAX_BLOCK_CHARS = 250_000;
 
+/**
+ * MathML tokens (identifiers, numbers, operators, text): a formula renders them apart,
+ * and its markup seldom has spaces between them ("<mi>a</mi><mi>x</mi>" is "a x", not "ax").
+ * A space goes before each token, so punctuation after the formula stays on it.
+ */
+const MATH_TOKENS = new Set(['mi', 'mn', 'mo', 'ms', 'mtext']);
+
+function endsWithSpace(s: string): boolean {
+  const c = s.charCodeAt(s.length - 1);
+  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d || c === 0x0c;
+}
+
 export function linearize(root: Element, skip: Set<Element>): TextBlock[] {
   const blocks: TextBlock[] = [];
 
@@ -110,6 +122,10 @@ export function linearize(root: Element, skip: Set<Element>): TextBlock[] {
       continue;
     }
     if (tag === 'a' && !inLink) acc.links++;
+    if (MATH_TOKENS.has(tag) && acc.text && !endsWithSpace(acc.text)) {
+      acc.text += ' ';
+      acc.outside += ' ';
+    }
     stack.push({ node: c, acc, inLink: inLink || tag === 'a', next: 0, ownAcc: false });
   }
   return blocks;

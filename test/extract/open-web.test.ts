@@ -379,3 +379,20 @@ describe('the article opened over another page', () => {
     expect(extractArticle(html, opts).text.split('\n\n')).toEqual(story);
   });
 });
+
+describe('formulas', () => {
+  it('keeps the text of MathML formulas, token by token, without their TeX annotation or a hidden copy', () => {
+    const [a, b] = sentences('equation', 2);
+    const quadratic =
+      '<math><semantics><mrow><mi>a</mi><msup><mi>x</mi><mn>2</mn></msup><mo>+</mo><mi>b</mi><mi>x</mi><mo>+</mo><mi>c</mi><mo>=</mo><mn>0</mn></mrow><annotation encoding="application/x-tex">ax^2+bx+c=0</annotation></semantics></math>';
+    // MathJax wraps each formula in an element named for the context menu it attaches.
+    const inline =
+      '<mjx-container class="MathJax CtxtMenu_Attached_0"><mjx-math aria-hidden="true"><mjx-mi></mjx-mi></mjx-math><mjx-assistive-mml><math><mi>a</mi><mo>≠</mo><mn>0</mn></math></mjx-assistive-mml></mjx-container>';
+    const html = `<html><body><article><p>${a}</p><p>When ${inline}, there are two solutions to ${quadratic} and they are</p>
+      <p><span style="display: none"><math><mi>z</mi><mo>=</mo><mn>7</mn></math></span><img alt="z=7" src="f.png"> ${b}</p></article></body></html>`;
+    const r = extractArticle(html, opts);
+    expect(r.text).toContain('When a ≠ 0, there are two solutions to a x 2 + b x + c = 0 and they are');
+    expect(r.text).not.toContain('ax^2');
+    expect(r.text).not.toContain('z = 7');
+  });
+});
