@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { extractArticle } from '../../src/extract/extract-article.js';
 import { extractPage } from '../../src/extract/extract-page.js';
+import { ALL_PHRASES } from './fixtures.js';
 
 const opts = { boilerplate: [] };
 const sentences = (topic: string, n: number) =>
@@ -394,5 +395,21 @@ describe('formulas', () => {
     expect(r.text).toContain('When a ≠ 0, there are two solutions to a x 2 + b x + c = 0 and they are');
     expect(r.text).not.toContain('ax^2');
     expect(r.text).not.toContain('z = 7');
+  });
+});
+
+describe('line breaks in the source', () => {
+  it('are spaces outside <pre>: a wrapped line is never judged alone, and the paragraph stays one line', () => {
+    const html = `<html><body><article><p>Le ministre a confirmé jeudi, selon une
+      source
+      proche du dossier, que la ligne rouvrirait en mars, après deux ans de travaux
+      sur le viaduc.</p><p>Les usagers attendaient cette date depuis longtemps, disent les associations.</p>
+      <pre>line one
+line two</pre></article></body></html>`;
+    const r = extractArticle(html, { boilerplate: ALL_PHRASES });
+    expect(r.text.split('\n\n')[0]).toBe(
+      'Le ministre a confirmé jeudi, selon une source proche du dossier, que la ligne rouvrirait en mars, après deux ans de travaux sur le viaduc.',
+    );
+    expect(r.text).toContain('line one\nline two');
   });
 });
