@@ -273,6 +273,33 @@ describe('a class name alone never removes the article', () => {
     }
   });
 
+  it('keeps a section of the text beside the one found, when its name sounds like a box ("more-features")', () => {
+    const intro = sentences('editor', 4);
+    const tools = sentences('tool', 4);
+    const section = (ps: string[]) => ps.map((p, i) => `<li><h2>Tool ${i + 1}</h2><p>${p}</p></li>`).join('');
+    const html = `<html><body><main><section class="intro"><ul class="features">${section(intro)}</ul></section>
+      <section class="more-features"><div><h2>Features and tools</h2><ul class="features">${section(tools)}</ul></div></section>
+      </main><footer><p>${sentences('footer', 1)[0]}</p></footer></body></html>`;
+    const r = extractArticle(html, opts);
+    for (const p of [...intro, ...tools]) expect(r.text).toContain(p);
+  });
+
+  it("does not take in a box of links, or an author's note, inside a short story's <article>", () => {
+    const story = sentences('brief', 5);
+    const links = Array.from(
+      { length: 8 },
+      (_, i) =>
+        `<li><a href="/s/${i}">Another story of the same series, part number ${i + 1}, to read now</a></li>`,
+    ).join('');
+    for (const box of [
+      `<div class="more-stories"><ul>${links}</ul><p>And a last line about them.</p></div>`,
+      `<div class="author-note"><h3>About the author</h3><p>${sentences('author', 2).join(' ')}</p><p>${sentences('book', 1)}</p></div>`,
+    ]) {
+      const html = `<html><body><article>${story.map((p) => `<p>${p}</p>`).join('')}${box}</article></body></html>`;
+      expect(extractArticle(html, opts).text.split('\n\n'), box).toEqual(story);
+    }
+  });
+
   it('still drops a newsletter box and a comment thread beside the article', () => {
     const story = sentences('story', 5);
     const html = `<html><body><article>${story.map((p) => `<p>${p}</p>`).join('')}</article>
