@@ -321,6 +321,22 @@ function formulaWrappers(sizes: Map<Element, Size>): Set<Element> {
   return found;
 }
 
+/** An element to visit, the <article> it is in, and whether it is a story header's wrapper. */
+type Visit = [Element, Element | null, boolean];
+
+/** A story header's standfirst: a paragraph of prose, not a label, a byline or a date. */
+const STANDFIRST_CHARS = 80;
+
+function hasOwnText(el: Element): boolean {
+  for (const c of el.children) if (c.type === 'text' && c.data.trim()) return true;
+  return false;
+}
+
+function underMain(el: Element, root: Element): boolean {
+  for (let p = el.parent; p && p !== root; p = p.parent) if (isElement(p) && p.name === 'main') return true;
+  return false;
+}
+
 /** Chrome tags some sites wrap the whole page or article in (ASP.NET forms, article headers). */
 const WRAPPER_TAGS = new Set(['form', 'header']);
 /** Less plain text than this, a dropped element is a box, never the article. */
@@ -378,7 +394,13 @@ export function findNoise(
   for (const [el, size] of sizes) if (el.name === 'article' && size.plain >= 200) textArticles.push(el);
   const elsewhere = textArticlesElsewhere(textArticles, sizes);
 
-  const visit = (el: Element, outer: Element | null, later: Array<[Element, Element | null]>) => {
+  // Inside a story's own <header> (in its <article> or <main>) only its standfirst is text:
+  // kicker labels, bylines and dates beside the headline are short lines, and dropped.
+  const isStandfirst = (el: Element) => {
+    const size = sizes.get(el);
+    return !!size && size.plain >= STANDFIRST_CHARS && size.plain >= size.chars * 0.7;
+  };
+  const visit = (el: Element, outer: Element | null, inHeader: boolean, later: Visit[]) => {
     // Per the HTML spec, articles nested in an article are its comments or related entries;
     // several side by side, with the story in an article of its own, are a list of other posts.
     let nested = 0;
@@ -389,7 +411,7 @@ export function findNoise(
     for (const c of el.children) {
       if (!isElement(c) || dropped.has(c)) continue;
       const tag = c.name;
-      if (NOISE_TAGS.has(tag)) {
+      if (NOISE_TAGS.has(tag) || (inHeader && !isStandfirst(c))) {
         dropped.add(c);
         continue;
       }
@@ -398,7 +420,11 @@ export function findNoise(
       // A gallery page's captions are its text (but not their photo credits).
       const galleryItem = gallery.size > 0 && inGallery(c);
       const credit = galleryItem && tag !== 'figure' && tag !== 'figcaption' && hintsAny(c, CREDIT_WORDS);
-      const chrome = CHROME_TAGS.has(tag) || (role !== undefined && CHROME_ROLES.has(role)) || isHidden(c);
+      const storyHeader = tag === 'header' && (outer !== null || underMain(c, root));
+      const chrome =
+        (CHROME_TAGS.has(tag) && !storyHeader) ||
+        (role !== undefined && CHROME_ROLES.has(role)) ||
+        isHidden(c);
       let drop = chrome || name.noise !== 'none';
       if (drop && !chrome && name.noise === 'weak' && formulas.has(c)) drop = false;
       // Its "caption"/"gallery" names and tags are what a gallery's text is made of.
@@ -429,15 +455,18 @@ export function findNoise(
         dropped.add(c);
         continue;
       }
-      later.push([c, tag === 'article' ? c : outer]);
+      // Past the first element with text of its own (a paragraph), the filter stops: what is
+      // inside a paragraph is its words.
+      const headerNext = (storyHeader || inHeader) && !hasOwnText(c);
+      later.push([c, tag === 'article' ? c : outer, headerNext]);
     }
   };
   // Depth-first with an explicit stack (a page nests as deep as it likes); each element's
   // verdict depends only on its own measures, so the order of visits does not matter.
-  const pending: Array<[Element, Element | null]> = [[root, null]];
+  const pending: Visit[] = [[root, null, false]];
   while (pending.length) {
-    const [el, outer] = pending.pop()!;
-    visit(el, outer, pending);
+    const [el, outer, inHeader] = pending.pop()!;
+    visit(el, outer, inHeader, pending);
   }
   return dropped;
 }

@@ -440,3 +440,21 @@ line two</pre></article></body></html>`;
     expect(r.text).toContain('line one\nline two');
   });
 });
+
+describe("a story's own header", () => {
+  const lead =
+    'The council will vote next week on a plan that would close two of the three libraries in town, and residents are angry about it.';
+  const body = sentences('library', 4);
+
+  it('keeps its standfirst, without the labels, byline and date beside the headline', () => {
+    for (const head of [
+      `<header><a class="kicker" href="/politics">Politics</a><h1>Libraries to close</h1><p class="standfirst">${lead}</p><p>By Jane Doe</p><time>March 12, 2025 10:04 AM</time></header>`,
+      `<header><div><span class="label">Exclusive</span><span class="label">Live</span><h1>Libraries to close</h1><div class="lead">${lead}</div></div><div class="meta"><span>Jane Doe</span> <span>5 min read</span></div></header>`,
+    ]) {
+      const html = `<html><head><meta name="author" content="Jane Doe"></head><body>
+        <header class="site"><p>The Valcourt Gazette, news from the valley and the hills around it since 1898.</p></header>
+        <main><article>${head}${body.map((p) => `<p>${p}</p>`).join('')}</article></main></body></html>`;
+      expect(extractArticle(html, opts).text.split('\n\n'), head).toEqual([lead, ...body]);
+    }
+  });
+});
