@@ -82,6 +82,9 @@ export const STRONG_NOISE_WORDS = new Set([
 /** Layers opened over the page: a newsletter or consent prompt, or a story opened from a stream. */
 export const OVERLAY_WORDS = new Set(['popin', 'popup', 'modal', 'overlay', 'lightbox']);
 
+/** Names of what the page does not show (screen-reader text, collapsed parts). */
+export const HIDDEN_WORDS = new Set(['hidden', 'hide', 'invisible']);
+
 /** Whole words of class/id that name non-article parts, English and French (the strong ones included). */
 export const NOISE_WORDS = new Set([
   ...STRONG_NOISE_WORDS,
@@ -142,9 +145,7 @@ export const NOISE_WORDS = new Set([
   'legende',
   'tags',
   'keywords',
-  'hidden',
-  'hide',
-  'invisible',
+  ...HIDDEN_WORDS,
   'widget',
   'banner',
   'bandeau',

@@ -5,8 +5,8 @@
  * document itself is never mutated or re-parsed.
  */
 import type { AnyNode, Element } from 'domhandler';
-import { HEADING_TAGS, hintWords, isAncestorOf, isElement, textOf } from './dom.js';
-import { ARTICLE_WORDS, NOISE_WORDS, OVERLAY_WORDS, STRONG_NOISE_WORDS } from './hint-words.js';
+import { BLOCK_TAGS, HEADING_TAGS, hintWords, isAncestorOf, isElement, textOf } from './dom.js';
+import { ARTICLE_WORDS, HIDDEN_WORDS, NOISE_WORDS, OVERLAY_WORDS, STRONG_NOISE_WORDS } from './hint-words.js';
 import { matchKey } from './text-normalize.js';
 
 /** Never text, whatever their size. */
@@ -137,11 +137,12 @@ function classHints(el: Element): string[] {
   return hintWords({ ...el, attribs } as Element);
 }
 
-function noiseName(el: Element): { noise: NoiseName; article: boolean } {
+function noiseName(el: Element): { noise: NoiseName; article: boolean; hidden: boolean } {
   const words = classHints(el);
-  if (!words.length) return { noise: 'none', article: false };
+  if (!words.length) return { noise: 'none', article: false, hidden: false };
   let noise: NoiseName = 'none';
   let article = false;
+  let hidden = false;
   const embed = words.some((w) => EMBED_WORDS.has(w));
   const post = words.includes('tweet');
   for (const w of words) {
@@ -151,13 +152,17 @@ function noiseName(el: Element): { noise: NoiseName; article: boolean } {
     if (STRONG_NOISE_WORDS.has(w)) noise = 'strong';
     else if (noise === 'none' && NOISE_WORDS.has(w)) noise = 'weak';
     if (ARTICLE_WORDS.has(w)) article = true;
+    if (HIDDEN_WORDS.has(w)) hidden = true;
   }
   if (noise === 'none' && !embed && words.some(gluedNoise)) noise = 'weak';
   if (noise === 'none' && !embed) {
     const cls = (el.attribs.class ?? '').toLowerCase();
-    if (HIDDEN_CLASSES.some((c) => cls.includes(c))) noise = 'weak';
+    if (HIDDEN_CLASSES.some((c) => cls.includes(c))) {
+      noise = 'weak';
+      hidden = true;
+    }
   }
-  return { noise, article };
+  return { noise, article, hidden };
 }
 
 /** The first non-blank text under an element, depth first. */
@@ -408,6 +413,8 @@ export function findNoise(
       for (const c of el.children) if (isElement(c) && c.name === 'article') nested++;
       if (nested >= 2 && !elsewhere(outer)) nested = 0;
     }
+    // Words of a sentence: an inline element between text of its parent ("<a class=popup>").
+    const inText = hasOwnText(el);
     for (const c of el.children) {
       if (!isElement(c) || dropped.has(c)) continue;
       const tag = c.name;
@@ -427,6 +434,9 @@ export function findNoise(
         isHidden(c);
       let drop = chrome || name.noise !== 'none';
       if (drop && !chrome && name.noise === 'weak' && formulas.has(c)) drop = false;
+      // A weak name does not cut words out of a sentence; a hidden one still does (screen-reader text).
+      if (drop && !chrome && name.noise === 'weak' && !name.hidden && inText && !BLOCK_TAGS.has(tag))
+        drop = false;
       // Its "caption"/"gallery" names and tags are what a gallery's text is made of.
       if (galleryItem) drop = credit || isHidden(c);
       // A caption is never body text, even when its class says "article-img".

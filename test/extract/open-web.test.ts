@@ -85,6 +85,22 @@ describe('class and id names: words, not substrings', () => {
   });
 });
 
+describe('class and id names inside a sentence', () => {
+  it('keep the words of a sentence that a weak name marks (a link opening a popup), not screen-reader text', () => {
+    const [a, b] = sentences('wall', 2);
+    const html = `<html><body><article><p>${a}</p>
+      <p>Strangely huddled at the base of the wall, <a href="#" class="popup">his knees drawn up</a>, and lying on his side, his head touching the cold stones, I saw him.</p>
+      <p>The council published <a href="/r">the report<span class="visually-hidden"> (opens in a new window)</span></a> on Monday, with a comma, and a summary.</p>
+      <p>${b}</p></article></body></html>`;
+    const r = extractArticle(html, opts);
+    expect(r.text).toContain(
+      'Strangely huddled at the base of the wall, his knees drawn up, and lying on his side',
+    );
+    expect(r.text).toContain('The council published the report on Monday');
+    expect(r.text).not.toContain('opens in a new window');
+  });
+});
+
 describe('the container holds the text, whatever the names around', () => {
   it('a widget named "main" with a line of text does not beat the article', () => {
     const paras = sentences('launch', 3)
