@@ -474,3 +474,23 @@ describe("a story's own header", () => {
     }
   });
 });
+
+describe('headings that link their subject', () => {
+  const games = ['Harbour Tycoon ($30)', 'Night Rally ($20)', 'Moss Garden ($15)'];
+  const reviews = sentences('review', 3);
+
+  it("head a round-up's sections when several have text under them", () => {
+    const html = `<html><body><article><p>${sentences('intro', 1)[0]}</p>${games
+      .map((g, i) => `<h3><a href="/g/${i}">${g}</a></h3><p>${reviews[i]}</p>`)
+      .join('')}</article></body></html>`;
+    const r = extractArticle(html, opts);
+    for (const g of games) expect(r.text).toContain(g);
+  });
+
+  it('are dropped alone in the text (a link to another story) or as a list with nothing under them', () => {
+    const story = sentences('story', 4);
+    const html = `<html><body><article><p>${story[0]}</p><p>${story[1]}</p><h3><a href="/other">Another story of the day, read it now</a></h3>
+      <p>${story[2]}</p><p>${story[3]}</p>${games.map((g, i) => `<h4><a href="/g/${i}">${g}</a></h4>`).join('')}</article></body></html>`;
+    expect(extractArticle(html, opts).text.split('\n\n')).toEqual(story);
+  });
+});
