@@ -6,7 +6,19 @@
  */
 import type { AnyNode, Element } from 'domhandler';
 import { BLOCK_TAGS, HEADING_TAGS, hintWords, isAncestorOf, isElement, textOf } from './dom.js';
-import { ARTICLE_WORDS, HIDDEN_WORDS, NOISE_WORDS, OVERLAY_WORDS, STRONG_NOISE_WORDS } from './hint-words.js';
+import {
+  ARTICLE_WORDS,
+  COMMENT_WORDS,
+  CREDIT_WORDS,
+  EMBED_WORDS,
+  GLUED_NOISE_WORDS,
+  HIDDEN_CLASSES,
+  HIDDEN_WORDS,
+  NOISE_WORDS,
+  OVERLAY_WORDS,
+  SHARING_WORDS,
+  STRONG_NOISE_WORDS,
+} from './hint-words.js';
 import { matchKey } from './text-normalize.js';
 
 /** Never text, whatever their size. */
@@ -63,28 +75,12 @@ const CHROME_ROLES = new Set([
   'button',
 ]);
 
-/** Noise words met glued to another word ("newsletterbox", "footersocial"). */
-const NOISE_FRAGMENTS = [
-  'share',
-  'social',
-  'newsletter',
-  'cookie',
-  'consent',
-  'breadcrumb',
-  'sidebar',
-  'advert',
-  'sponsor',
-  'outbrain',
-  'taboola',
-  'disqus',
-];
-
 /**
  * A word that starts with a noise word glued to another one, or ends with one. A word
  * that only extends it by a letter or two is another word: "shared" is not "share".
  */
 function gluedNoise(word: string): boolean {
-  for (const f of NOISE_FRAGMENTS) {
+  for (const f of GLUED_NOISE_WORDS) {
     if (word.length <= f.length) continue;
     if (word.startsWith(f) && (word.length - f.length >= 3 || word.endsWith('s'))) return true;
     if (word.endsWith(f) && word.length - f.length >= 3) return true;
@@ -92,17 +88,7 @@ function gluedNoise(word: string): boolean {
   return false;
 }
 
-/** Screen-reader-only classes, whole hyphenated names. */
-const HIDDEN_CLASSES = ['sr-only', 'screen-reader', 'visually-hidden', 'visuallyhidden'];
-
 type NoiseName = 'none' | 'weak' | 'strong';
-
-/**
- * Words of an embedded post quoted in the article ("social-media-embed", "twitter-tweet"):
- * with them, the sharing words name the quoted network, not a share bar.
- */
-const EMBED_WORDS = new Set(['embed', 'embedded', 'tweet', 'oembed']);
-const SOCIAL_WORDS = new Set(['social', 'socials', 'share', 'shares', 'sharing']);
 
 /** The first element child, past whitespace. */
 function firstChildElement(el: Element): Element | null {
@@ -146,7 +132,7 @@ function noiseName(el: Element): { noise: NoiseName; article: boolean; hidden: b
   const embed = words.some((w) => EMBED_WORDS.has(w));
   const post = words.includes('tweet');
   for (const w of words) {
-    if (embed && SOCIAL_WORDS.has(w)) continue;
+    if (embed && SHARING_WORDS.has(w)) continue;
     // A quoted post's wrapper ("article-widget article-tweet") is named for what it holds, not as chrome.
     if (post && !STRONG_NOISE_WORDS.has(w)) continue;
     if (STRONG_NOISE_WORDS.has(w)) noise = 'strong';
@@ -202,8 +188,6 @@ function isGallery(list: Element): boolean {
 
 /** Fewer captioned pictures than this side by side is an illustrated story, not a gallery. */
 const MIN_GALLERY_FIGURES = 3;
-/** Photo credits inside a caption: the picture's, not the page's text. */
-const CREDIT_WORDS = new Set(['credit', 'credits', 'copyright', 'photographer', 'source']);
 
 /** The story an element is part of: its article (or main, or articleBody), else the whole root. */
 function storyScope(el: Element, root: Element): Element {
@@ -346,8 +330,6 @@ function underMain(el: Element, root: Element): boolean {
 const WRAPPER_TAGS = new Set(['form', 'header']);
 /** Less plain text than this, a dropped element is a box, never the article. */
 const RECHECK_PLAIN_CHARS = 300;
-/** A comment thread is never the article, however long. */
-const COMMENT_WORDS = new Set(['comment', 'comments', 'commentaire', 'commentaires', 'disqus', 'reactions']);
 
 function hintsAny(el: Element, words: Set<string>): boolean {
   return hintWords(el).some((w) => words.has(w));
