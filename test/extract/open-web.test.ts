@@ -494,3 +494,19 @@ describe('headings that link their subject', () => {
     expect(extractArticle(html, opts).text.split('\n\n')).toEqual(story);
   });
 });
+
+describe('a <head> that the page never closes', () => {
+  it('ends at the first tag a head cannot hold, as in a browser, so content after it is read', () => {
+    const story = sentences('harbour', 3);
+    for (const html of [
+      `<html><head><title>Harbour works</title><meta name="author" content="Jane Doe"><link rel="icon" href="/i.png"><div class="story">${story.map((p) => `<p>${p}</p>`).join('')}</div></body></html>`,
+      `<html><head><title>Harbour works</title><p>${story[0]}</p><p>${story[1]}</p><p>${story[2]}</p>`,
+    ]) {
+      for (const r of [extractArticle(html, opts), extractPage(Buffer.from(html, 'utf8'), opts)]) {
+        expect(r.status).toBe('ok');
+        expect(r.text.split('\n\n')).toEqual(story);
+        expect(r.title).toBe('Harbour works');
+      }
+    }
+  });
+});
