@@ -381,14 +381,30 @@ describe('notes about the page itself', () => {
     }
   });
 
-  it('keeps news that an article, page or report of someone else was updated', () => {
-    const keep = [
-      'Cet article du code pénal a été mis à jour en 2019 pour punir plus durement les incendies volontaires.',
-      'This page of the council website was updated on Monday to list the closed roads.',
-    ];
+  it('drops the page saying its script did not run, and a call to share the story', () => {
+    const html = `<html><body><article><p>${storyEn[0]}</p><p>This slideshow requires JavaScript.</p><p>${storyEn[1]}</p>
+      <p>Like this story? Share it with a friend!</p><p>Veuillez activer JavaScript pour voir les commentaires.</p></article></body></html>`;
+    expect(extractArticle(html, opts).text.split('\n\n')).toEqual(storyEn);
+  });
+
+  const expectKept = (keep: string[]) => {
     const html = `<html><body><article>${[...storyEn, ...keep].map((p) => `<p>${p}</p>`).join('')}</article></body></html>`;
     const r = extractArticle(html, opts);
     for (const p of keep) expect(r.text).toContain(p);
+  };
+
+  it('keeps news about JavaScript and about sharing', () => {
+    expectKept([
+      'The new version of the browser no longer requires JavaScript to be enabled for its settings page, the developers said.',
+      'Share prices fell 3 percent in early trade, the company told us, after the warning.',
+    ]);
+  });
+
+  it('keeps news that an article, page or report of someone else was updated', () => {
+    expectKept([
+      'Cet article du code pénal a été mis à jour en 2019 pour punir plus durement les incendies volontaires.',
+      'This page of the council website was updated on Monday to list the closed roads.',
+    ]);
   });
 });
 
