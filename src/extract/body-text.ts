@@ -5,7 +5,7 @@
  */
 import { creditAgency, datelineAgency, isCreditLine, stampAgency } from './agency.js';
 import type { BoilerplateMatcher } from './boilerplate.js';
-import { isReaderPrompt } from './reader-prompts.js';
+import { isPageNote, isReaderPrompt } from './reader-prompts.js';
 import type { TextBlock } from './text-blocks.js';
 import { matchKey } from './text-normalize.js';
 
@@ -21,6 +21,8 @@ const READING_TIME =
   /^(?:(?:temps de )?lecture|reading time|read time)?\s*:?\s*\d{1,2}\s*min(?:utes?|\.)?(?:\s*(?:read|de lecture))?\.?$/iu;
 
 const SENTENCE_END = /[.!?…"”»)]$/;
+/** Sections a round-up has, at least, when its headings link what they review. */
+const MIN_LINKED_SECTIONS = 3;
 const MONTHS = 'jan|feb|f[eé]v|mar|apr|avr|may|mai|jun|juin|jul|juil|aug|ao[uû]t|sep|oct|nov|dec|d[eé]c';
 const DATE = new RegExp(
   `\\d{1,4}[./-]\\d{1,2}[./-]\\d{2,4}|\\b\\d{1,2}[:h]\\d{2}\\b|\\b(?:${MONTHS})[a-zéû]*\\.?\\s+\\d{1,2}\\b|\\b\\d{1,2}(?:er)?\\s+(?:${MONTHS})`,
@@ -72,7 +74,7 @@ export function bodyText(blocks: TextBlock[], ctx: BodyContext): BodyText {
   const titleKeys = headlineKeys(ctx.title);
   const bylineKey = ctx.byline ? matchKey(ctx.byline) : '';
   const creditedAgencies: string[] = [];
-  const kept: Array<{ text: string; heading: boolean }> = [];
+  const kept: Array<{ text: string; heading: boolean; linked: boolean }> = [];
 
   for (const b of blocks) {
     if (b.owner.name === 'h1') continue;
@@ -98,9 +100,22 @@ export function bodyText(blocks: TextBlock[], ctx: BodyContext): BodyText {
       keptLines.push(line);
     }
     if (!keptLines.length) continue;
-    // Link lists (related stories, tag clouds) are not text, however long.
-    if (b.linkChars > len * 0.5 && !linkedSentence(b)) continue;
-    kept.push({ text: keptLines.join('\n'), heading: b.heading });
+    // Link lists (related stories, tag clouds) are not text, however long; a heading that
+    // links its subject ("<h3><a>The game</a> ($30)</h3>" in a round-up) heads the text
+    // that follows it, and is kept when text does (see below).
+    const linked = b.linkChars > len * 0.5 && !linkedSentence(b);
+    if (linked && !b.heading) continue;
+    kept.push({ text: keptLines.join('\n'), heading: b.heading, linked });
+  }
+  // Linked headings head sections of a round-up when several of them have text under them;
+  // one alone is a link to another story dropped in the text, and one with a heading or
+  // nothing after it is a list of links.
+  const heads = (i: number) => i + 1 < kept.length && !kept[i + 1]!.heading;
+  let sections = 0;
+  for (let i = 0; i < kept.length; i++) if (kept[i]!.linked && heads(i)) sections++;
+  for (let i = kept.length - 1; i >= 0; i--) {
+    const k = kept[i]!;
+    if (k.linked && (sections < MIN_LINKED_SECTIONS || !heads(i))) kept.splice(i, 1);
   }
 
   // Dates on the lines above the text are the page's stamp ("By Jane Doe - 11/18/19 11:04 PM"),
@@ -112,10 +127,11 @@ export function bodyText(blocks: TextBlock[], ctx: BodyContext): BodyText {
       kept.splice(i, 1);
     } else i++;
   }
-  // Past the opening paragraph, a prompt to the reader about the outlet is the template's.
-  for (let i = kept.length - 1; i >= 1; i--) {
+  // Past the opening paragraph, a prompt to the reader about the outlet is the template's;
+  // a note about the page ("this story has been updated") is, wherever it sits.
+  for (let i = kept.length - 1; i >= 0; i--) {
     const k = kept[i]!;
-    if (!k.heading && isReaderPrompt(k.text)) kept.splice(i, 1);
+    if (!k.heading && (isPageNote(k.text) || (i >= 1 && isReaderPrompt(k.text)))) kept.splice(i, 1);
   }
   // A heading is only content when text follows it.
   while (kept.length && kept[kept.length - 1]!.heading) kept.pop();

@@ -7,7 +7,7 @@ import { isAncestorOf } from './dom.js';
 import { failedArticle } from './failed-article.js';
 import { readArticleLd } from './json-ld.js';
 import { guessLanguage } from './language.js';
-import { findMainContent } from './main-content.js';
+import { findMainContent, type MainContent } from './main-content.js';
 import { readMetadata, resolveDates } from './metadata.js';
 import { indexPage } from './page-index.js';
 import { readStateBody, stateScriptOf } from './script-state.js';
@@ -96,6 +96,9 @@ function visibleIsShort(paragraphs: string[]): boolean {
  * element dropped on its name holds about as much text as what was found, the search runs
  * again with that element kept, and its answer wins if the article it picks is inside it
  * ("category-no-newsletter-rss", "o-section--has-ads", a Blogger "widget", an ASP.NET form).
+ * When it holds the page's only <article>, and a story's worth of text in it, the page is
+ * that story opened in an overlay (a "modal") over a stream of others: the search runs
+ * inside it, however much text the stream behind has.
  */
 function mainContent(
   body: Element,
@@ -104,6 +107,15 @@ function mainContent(
   removed: Element[],
   recheck: NoiseRecheck,
 ): { pageBlocks: TextBlock[]; blocks: TextBlock[] } {
+  const overlay = recheck.suspects.find((s) => s.articlePlain >= OVERLAY_STORY_CHARS);
+  if (overlay) {
+    const inside = findMainContent(
+      linearize(overlay.el, findNoise(overlay.el, removed)),
+      overlay.el,
+      articleBody,
+    );
+    if (inside.blocks.length) return { pageBlocks, blocks: inside.blocks };
+  }
   const first = findMainContent(withoutTeasers(pageBlocks, body), body, articleBody);
   let chars = 0;
   for (const b of first.blocks) chars += b.text.length;
@@ -115,12 +127,42 @@ function mainContent(
     const second = findMainContent(withoutTeasers(again, body), body, articleBody);
     const inside = second.containers.some((c) => c === suspect.el || isAncestorOf(suspect.el, c));
     if (inside) return { pageBlocks: again, blocks: second.blocks };
+    if (extendsWithPart(first.blocks, second, suspect.el))
+      return { pageBlocks: again, blocks: second.blocks };
   }
   return { pageBlocks, blocks: first.blocks };
 }
 
+/**
+ * The second search kept everything the first found and took the dropped element in
+ * beside it, and the element reads as a section of text, several paragraphs of prose: it
+ * is a part of the article whose name sounds like a box ("more-features", a "tools"
+ * chapter of a manual). A box of links, or an author's note of a paragraph or two, is not.
+ */
+function extendsWithPart(first: TextBlock[], second: MainContent, part: Element): boolean {
+  if (!second.containers.some((c) => isAncestorOf(c, part))) return false;
+  const owners = new Set(second.blocks.map((b) => b.owner));
+  if (!first.every((b) => owners.has(b.owner))) return false;
+  let chars = 0;
+  let linkChars = 0;
+  let paragraphs = 0;
+  for (const b of second.blocks)
+    if (b.owner === part || isAncestorOf(part, b.owner)) {
+      chars += b.text.length;
+      linkChars += b.linkChars;
+      if (b.text.length >= PART_PARAGRAPH_CHARS && b.linkChars < b.text.length * 0.3) paragraphs++;
+    }
+  return paragraphs >= MIN_PART_PARAGRAPHS && linkChars < chars * 0.3;
+}
+
+/** A section of the article has this many paragraphs of this much text, at least. */
+const MIN_PART_PARAGRAPHS = 3;
+const PART_PARAGRAPH_CHARS = 80;
+
 /** A dropped element with half the text of what was found, or more, may hold the article. */
 const RECHECK_RATIO = 2;
+/** Text of an <article> that makes it a story rather than a teaser or a box. */
+const OVERLAY_STORY_CHARS = 500;
 
 function extractOrThrow(
   html: string,

@@ -1,8 +1,9 @@
 /**
- * The words of class and id names that say what an element is, defined once for the two
- * readers of them: the noise filter (structural-noise.ts) drops what a noise word names,
- * and the container search (main-content.ts) weighs candidates up by article words and
- * down by noise words. Whole words only (see hintWords in dom.ts).
+ * The words of class and id names that say what an element is, defined once for their
+ * readers: the noise filter (structural-noise.ts) drops what a noise word names, the
+ * container search (main-content.ts) weighs candidates up by article words and down by
+ * noise words, and metadata (page-index.ts) finds the byline by its words. Whole words
+ * only (see hintWords in dom.ts).
  */
 
 /** Words that name the article itself ("article-body", "story__text", "post-content"). */
@@ -33,11 +34,8 @@ export const POSITIVE_WORDS = new Set([
   'page',
 ]);
 
-/**
- * Words that are never used for an article wrapper, unlike "sidebar", "hidden" or
- * "author", which also show up in wrapper names ("has-sidebar", "author-jane-doe").
- */
-export const STRONG_NOISE_WORDS = new Set([
+/** Share bars and links to social networks. */
+export const SHARING_WORDS = new Set([
   'share',
   'shares',
   'sharing',
@@ -46,6 +44,25 @@ export const STRONG_NOISE_WORDS = new Set([
   'socials',
   'partage',
   'partager',
+]);
+
+/** Comment threads: never the article, however long. */
+export const COMMENT_WORDS = new Set([
+  'comment',
+  'comments',
+  'commentaire',
+  'commentaires',
+  'disqus',
+  'reactions',
+]);
+
+/**
+ * Words that are never used for an article wrapper, unlike "sidebar", "hidden" or
+ * "author", which also show up in wrapper names ("has-sidebar", "author-jane-doe").
+ */
+export const STRONG_NOISE_WORDS = new Set([
+  ...SHARING_WORDS,
+  ...COMMENT_WORDS,
   'newsletter',
   'newsletters',
   'cookie',
@@ -58,11 +75,6 @@ export const STRONG_NOISE_WORDS = new Set([
   'recommended',
   'outbrain',
   'taboola',
-  'comment',
-  'comments',
-  'commentaire',
-  'commentaires',
-  'disqus',
   'breadcrumb',
   'breadcrumbs',
   'ariane',
@@ -79,6 +91,46 @@ export const STRONG_NOISE_WORDS = new Set([
   'promo',
 ]);
 
+/**
+ * Noise words met glued to another word ("newsletterbox", "footersocial"): a class word
+ * that starts or ends with one of these is read as it (see structural-noise.ts).
+ */
+export const GLUED_NOISE_WORDS = [
+  'share',
+  'social',
+  'newsletter',
+  'cookie',
+  'consent',
+  'breadcrumb',
+  'sidebar',
+  'advert',
+  'sponsor',
+  'outbrain',
+  'taboola',
+  'disqus',
+];
+
+/** Who wrote it: a byline's names, also read by metadata for the author. */
+export const BYLINE_WORDS = new Set(['byline', 'author', 'auteur', 'signature']);
+
+/**
+ * Words of an embedded post quoted in the article ("social-media-embed", "twitter-tweet"):
+ * with them, the sharing words name the quoted network, not a share bar.
+ */
+export const EMBED_WORDS = new Set(['embed', 'embedded', 'tweet', 'oembed']);
+
+/** Photo credits inside a caption: the picture's, not the page's text. */
+export const CREDIT_WORDS = new Set(['credit', 'credits', 'copyright', 'photographer', 'source']);
+
+/** Layers opened over the page: a newsletter or consent prompt, or a story opened from a stream. */
+export const OVERLAY_WORDS = new Set(['popin', 'popup', 'modal', 'overlay', 'lightbox']);
+
+/** Names of what the page does not show (screen-reader text, collapsed parts). */
+export const HIDDEN_WORDS = new Set(['hidden', 'hide', 'invisible']);
+
+/** Screen-reader-only classes, whole hyphenated names (their words alone say less). */
+export const HIDDEN_CLASSES = ['sr-only', 'screen-reader', 'visually-hidden', 'visuallyhidden'];
+
 /** Whole words of class/id that name non-article parts, English and French (the strong ones included). */
 export const NOISE_WORDS = new Set([
   ...STRONG_NOISE_WORDS,
@@ -91,10 +143,7 @@ export const NOISE_WORDS = new Set([
   'abonnement',
   'abonnez',
   'inscription',
-  'popin',
-  'popup',
-  'modal',
-  'overlay',
+  ...OVERLAY_WORDS,
   // related / recommended links
   'recommendations',
   'recirc',
@@ -115,8 +164,6 @@ export const NOISE_WORDS = new Set([
   'adslot',
   'promotion',
   'marketing',
-  // comments
-  'reactions',
   // navigation and page chrome
   'sidebar',
   'footer',
@@ -134,17 +181,12 @@ export const NOISE_WORDS = new Set([
   'pager',
   'skip',
   // article furniture that is not body text
-  'byline',
-  'author',
-  'auteur',
-  'signature',
+  ...BYLINE_WORDS,
   'caption',
   'legende',
   'tags',
   'keywords',
-  'hidden',
-  'hide',
-  'invisible',
+  ...HIDDEN_WORDS,
   'widget',
   'banner',
   'bandeau',

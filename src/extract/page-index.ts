@@ -5,6 +5,7 @@
  */
 import type { Document, Element } from 'domhandler';
 import { walkElements } from './dom.js';
+import { BYLINE_WORDS } from './hint-words.js';
 
 export type PageIndex = {
   html: Element | null;
@@ -25,11 +26,9 @@ export type PageIndex = {
   hasArticleMarkup: boolean;
 };
 
-const BYLINE_CLASSES = new Set(['byline', 'author', 'auteur', 'signature']);
-
 function hasClassWord(cls: string | undefined): boolean {
   if (!cls) return false;
-  for (const w of cls.split(/\s+/)) if (BYLINE_CLASSES.has(w)) return true;
+  for (const w of cls.split(/\s+/)) if (BYLINE_WORDS.has(w)) return true;
   return false;
 }
 

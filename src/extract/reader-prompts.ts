@@ -14,7 +14,7 @@ const words = (alternation: string, flags = 'iu') =>
 
 /** A sentence opening on an order to the reader, English and French. */
 const IMPERATIVE =
-  /^(?:please\s+|pour ne rien manquer,?\s+)?(?:follow|download|subscribe|sign up|send|tell|contact|email|get in touch|refresh|reload|join|turn on|catch up|don't miss|suivez|t[ée]l[ée]chargez|abonnez|inscrivez|envoyez|contactez|rechargez|actualisez|retrouvez|activez|rejoignez|alertez|[ée]crivez|ne manquez)(?![\p{L}\p{N}])/iu;
+  /^(?:please\s+|pour ne rien manquer,?\s+)?(?:follow|download|subscribe|sign up|send|tell|contact|email|get in touch|refresh|reload|join|turn on|catch up|don't miss|share (?:it|this)|suivez|t[ée]l[ée]chargez|abonnez|inscrivez|envoyez|contactez|rechargez|actualisez|retrouvez|activez|rejoignez|alertez|[ée]crivez|ne manquez|partagez)(?![\p{L}\p{N}])/iu;
 
 /** The reader addressed. */
 const YOU = words('you|your|vous|vos|votre');
@@ -50,4 +50,24 @@ export function isReaderPrompt(paragraph: string): boolean {
   if (paragraph.length > MAX_PROMPT_CHARS || QUOTED.test(paragraph) || !OUTLET.test(paragraph)) return false;
   // A colon opens an order as well as a full stop does ("Our newsdesk wants to hear from you: send us…").
   return paragraph.split(/(?<=[.!?:])\s+/).some(callsOnReader);
+}
+
+/**
+ * A note of the template about the page itself: "Ce direct est actualisé automatiquement",
+ * "This story has been updated", "Ce live est terminé". Its subject is the page (nothing
+ * between "this page" and the verb: "cet article du code pénal a été mis à jour" is news),
+ * and it says only that the page changes or ended.
+ */
+const PAGE_NOTE =
+  /^(?:this|ce|cet|cette)\s+(?:page|article|story|live(?:[\s-]?blog)?|liveblog|direct|post)\s+(?:(?:is|was|has been|will be|est|a été|sera)\s+(?:(?:being|now|regularly|automatically|désormais|régulièrement|automatiquement)\s+)?(?:updated|refreshed|actualisée?|mise? à jour|rafra[iî]chie?|terminée?|ended|closed|over)|has ended)(?![\p{L}\p{N}])[^.!?]{0,80}[.!]?$/iu;
+
+/**
+ * The page telling the reader its script did not run: "This slideshow requires JavaScript",
+ * "Please enable JavaScript to view the comments", "Veuillez activer JavaScript".
+ */
+const SCRIPT_NOTICE =
+  /^(?:this|the)\s+(?:slideshow|video|gallery|page|content|site|player|app|map|chart|form|comments?)\s+(?:requires?|needs?)\s+javascript|(?:^|please\s+|you need to\s+|you must\s+)(?:enable|turn on)\s+javascript|^javascript\s+(?:is\s+)?(?:required|disabled|must be enabled)|(?:^|veuillez\s+|merci d'|vous devez\s+)activer\s+(?:le\s+)?javascript|^activez\s+(?:le\s+)?javascript|^javascript\s+est\s+(?:requis|désactivé|nécessaire)/iu;
+
+export function isPageNote(paragraph: string): boolean {
+  return paragraph.length <= 160 && (PAGE_NOTE.test(paragraph) || SCRIPT_NOTICE.test(paragraph));
 }

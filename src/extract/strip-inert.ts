@@ -13,7 +13,9 @@
  * escape states inside it, so `document.write("<script></script>")` in a commented
  * script does not end it early. A construct left open at EOF swallows the rest of the
  * page exactly when a browser's would (comments, raw text); a tag left open at EOF is
- * dropped. No regular expression runs on the page.
+ * dropped. A start tag that a <head> cannot hold ends the head and opens the body, as the
+ * HTML tree builder does, where htmlparser2 would keep the rest of the page in the head. No regular expression
+ * runs on the page.
  */
 import { BLOCK_TAGS } from './dom.js';
 
@@ -70,6 +72,23 @@ const VOID = new Set(
     ' ',
   ),
 );
+/** What a <head> holds (and "body", which htmlparser2 closes it for itself); any other start tag ends it. */
+const IN_HEAD = new Set([
+  'base',
+  'basefont',
+  'bgsound',
+  'link',
+  'meta',
+  'noframes',
+  'noscript',
+  'script',
+  'style',
+  'template',
+  'title',
+  'head',
+  'html',
+  'body',
+]);
 const FOREIGN = new Set(['math', 'svg']);
 const INTEGRATION = new Set([
   'mi',
@@ -406,6 +425,14 @@ export function leanMarkup(html: string, limits: MarkupLimits = DEFAULT_MARKUP_L
       continue;
     }
 
+    // A tag that cannot be in <head> ends it and opens the body, as in a browser (htmlparser2
+    // would keep the page's content inside the head, which extraction skips). A <body> tag
+    // later opens inside this one, so the first <body> holds all the content.
+    if (open.get('head') && !IN_HEAD.has(name)) {
+      while (stack.length && stack[stack.length - 1] !== 'head') pop();
+      pop();
+      cut(lt, lt, '</head><body>');
+    }
     // htmlparser2's implied end tags, then the caps.
     const closes = IMPLIES_CLOSE.get(name);
     if (closes) while (stack.length && closes.has(stack[stack.length - 1]!)) pop();

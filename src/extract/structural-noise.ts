@@ -5,8 +5,20 @@
  * document itself is never mutated or re-parsed.
  */
 import type { AnyNode, Element } from 'domhandler';
-import { HEADING_TAGS, hintWords, isElement, textOf } from './dom.js';
-import { ARTICLE_WORDS, NOISE_WORDS, STRONG_NOISE_WORDS } from './hint-words.js';
+import { BLOCK_TAGS, HEADING_TAGS, hintWords, isAncestorOf, isElement, textOf } from './dom.js';
+import {
+  ARTICLE_WORDS,
+  COMMENT_WORDS,
+  CREDIT_WORDS,
+  EMBED_WORDS,
+  GLUED_NOISE_WORDS,
+  HIDDEN_CLASSES,
+  HIDDEN_WORDS,
+  NOISE_WORDS,
+  OVERLAY_WORDS,
+  SHARING_WORDS,
+  STRONG_NOISE_WORDS,
+} from './hint-words.js';
 import { matchKey } from './text-normalize.js';
 
 /** Never text, whatever their size. */
@@ -19,7 +31,9 @@ const NOISE_TAGS = new Set([
   'frame',
   'frameset',
   'svg',
-  'math',
+  // A formula's TeX or XML source, never shown (its MathML tokens are, and are text).
+  'annotation',
+  'annotation-xml',
   'canvas',
   'object',
   'embed',
@@ -61,28 +75,12 @@ const CHROME_ROLES = new Set([
   'button',
 ]);
 
-/** Noise words met glued to another word ("newsletterbox", "footersocial"). */
-const NOISE_FRAGMENTS = [
-  'share',
-  'social',
-  'newsletter',
-  'cookie',
-  'consent',
-  'breadcrumb',
-  'sidebar',
-  'advert',
-  'sponsor',
-  'outbrain',
-  'taboola',
-  'disqus',
-];
-
 /**
  * A word that starts with a noise word glued to another one, or ends with one. A word
  * that only extends it by a letter or two is another word: "shared" is not "share".
  */
 function gluedNoise(word: string): boolean {
-  for (const f of NOISE_FRAGMENTS) {
+  for (const f of GLUED_NOISE_WORDS) {
     if (word.length <= f.length) continue;
     if (word.startsWith(f) && (word.length - f.length >= 3 || word.endsWith('s'))) return true;
     if (word.endsWith(f) && word.length - f.length >= 3) return true;
@@ -90,17 +88,7 @@ function gluedNoise(word: string): boolean {
   return false;
 }
 
-/** Screen-reader-only classes, whole hyphenated names. */
-const HIDDEN_CLASSES = ['sr-only', 'screen-reader', 'visually-hidden', 'visuallyhidden'];
-
 type NoiseName = 'none' | 'weak' | 'strong';
-
-/**
- * Words of an embedded post quoted in the article ("social-media-embed", "twitter-tweet"):
- * with them, the sharing words name the quoted network, not a share bar.
- */
-const EMBED_WORDS = new Set(['embed', 'embedded', 'tweet', 'oembed']);
-const SOCIAL_WORDS = new Set(['social', 'socials', 'share', 'shares', 'sharing']);
 
 /** The first element child, past whitespace. */
 function firstChildElement(el: Element): Element | null {
@@ -135,27 +123,32 @@ function classHints(el: Element): string[] {
   return hintWords({ ...el, attribs } as Element);
 }
 
-function noiseName(el: Element): { noise: NoiseName; article: boolean } {
+function noiseName(el: Element): { noise: NoiseName; article: boolean; hidden: boolean } {
   const words = classHints(el);
-  if (!words.length) return { noise: 'none', article: false };
+  if (!words.length) return { noise: 'none', article: false, hidden: false };
   let noise: NoiseName = 'none';
   let article = false;
+  let hidden = false;
   const embed = words.some((w) => EMBED_WORDS.has(w));
   const post = words.includes('tweet');
   for (const w of words) {
-    if (embed && SOCIAL_WORDS.has(w)) continue;
+    if (embed && SHARING_WORDS.has(w)) continue;
     // A quoted post's wrapper ("article-widget article-tweet") is named for what it holds, not as chrome.
     if (post && !STRONG_NOISE_WORDS.has(w)) continue;
     if (STRONG_NOISE_WORDS.has(w)) noise = 'strong';
     else if (noise === 'none' && NOISE_WORDS.has(w)) noise = 'weak';
     if (ARTICLE_WORDS.has(w)) article = true;
+    if (HIDDEN_WORDS.has(w)) hidden = true;
   }
   if (noise === 'none' && !embed && words.some(gluedNoise)) noise = 'weak';
   if (noise === 'none' && !embed) {
     const cls = (el.attribs.class ?? '').toLowerCase();
-    if (HIDDEN_CLASSES.some((c) => cls.includes(c))) noise = 'weak';
+    if (HIDDEN_CLASSES.some((c) => cls.includes(c))) {
+      noise = 'weak';
+      hidden = true;
+    }
   }
-  return { noise, article };
+  return { noise, article, hidden };
 }
 
 /** The first non-blank text under an element, depth first. */
@@ -195,8 +188,6 @@ function isGallery(list: Element): boolean {
 
 /** Fewer captioned pictures than this side by side is an illustrated story, not a gallery. */
 const MIN_GALLERY_FIGURES = 3;
-/** Photo credits inside a caption: the picture's, not the page's text. */
-const CREDIT_WORDS = new Set(['credit', 'credits', 'copyright', 'photographer', 'source']);
 
 /** The story an element is part of: its article (or main, or articleBody), else the whole root. */
 function storyScope(el: Element, root: Element): Element {
@@ -301,12 +292,44 @@ function textArticlesElsewhere(
   };
 }
 
+/** How far above a <math> element a formula renderer's wrappers go (MathJax, KaTeX). */
+const FORMULA_WRAPPER_LEVELS = 3;
+
+/**
+ * The wrappers formula renderers put around a <math> element: they are named for the
+ * widget ("MathJax CtxtMenu_Attached_0" for the context menu it opens), not as chrome.
+ */
+function formulaWrappers(sizes: Map<Element, Size>): Set<Element> {
+  const found = new Set<Element>();
+  for (const el of sizes.keys()) {
+    if (el.name !== 'math') continue;
+    let p = el.parent;
+    for (let level = 0; p && isElement(p) && level < FORMULA_WRAPPER_LEVELS; level++, p = p.parent)
+      found.add(p);
+  }
+  return found;
+}
+
+/** An element to visit, the <article> it is in, and whether it is a story header's wrapper. */
+type Visit = [Element, Element | null, boolean];
+
+/** A story header's standfirst: a paragraph of prose, not a label, a byline or a date. */
+const STANDFIRST_CHARS = 80;
+
+function hasOwnText(el: Element): boolean {
+  for (const c of el.children) if (c.type === 'text' && c.data.trim()) return true;
+  return false;
+}
+
+function underMain(el: Element, root: Element): boolean {
+  for (let p = el.parent; p && p !== root; p = p.parent) if (isElement(p) && p.name === 'main') return true;
+  return false;
+}
+
 /** Chrome tags some sites wrap the whole page or article in (ASP.NET forms, article headers). */
 const WRAPPER_TAGS = new Set(['form', 'header']);
 /** Less plain text than this, a dropped element is a box, never the article. */
 const RECHECK_PLAIN_CHARS = 300;
-/** A comment thread is never the article, however long. */
-const COMMENT_WORDS = new Set(['comment', 'comments', 'commentaire', 'commentaires', 'disqus', 'reactions']);
 
 function hintsAny(el: Element, words: Set<string>): boolean {
   return hintWords(el).some((w) => words.has(w));
@@ -316,7 +339,14 @@ function hintsAny(el: Element, words: Set<string>): boolean {
  * A second look at what a class name dropped: `suspects` collects the elements dropped
  * on a name alone that hold much text, `keep` spares one of them on the next pass.
  */
-export type NoiseRecheck = { keep?: Element; suspects: Array<{ el: Element; plain: number }> };
+export type NoiseRecheck = {
+  keep?: Element;
+  /**
+   * `articlePlain`: for an overlay (a "modal"), the plain text of the page's only <article>
+   * with text when it is inside (else 0).
+   */
+  suspects: Array<{ el: Element; plain: number; articlePlain: number }>;
+};
 
 /**
  * Elements to skip under `root`. Chrome tags, hidden flags and noise names do not drop
@@ -339,6 +369,7 @@ export function findNoise(
     return n >= 300 && n > total * 0.5;
   };
   const gallery = galleryFigures(root, plainOf);
+  const formulas = formulaWrappers(sizes);
   const inGallery = (el: Element) => {
     for (let p: Element | null = el; p; p = p.parent as Element | null) if (gallery.has(p)) return true;
     return false;
@@ -350,7 +381,13 @@ export function findNoise(
   for (const [el, size] of sizes) if (el.name === 'article' && size.plain >= 200) textArticles.push(el);
   const elsewhere = textArticlesElsewhere(textArticles, sizes);
 
-  const visit = (el: Element, outer: Element | null, later: Array<[Element, Element | null]>) => {
+  // Inside a story's own <header> (in its <article> or <main>) only its standfirst is text:
+  // kicker labels, bylines and dates beside the headline are short lines, and dropped.
+  const isStandfirst = (el: Element) => {
+    const size = sizes.get(el);
+    return !!size && size.plain >= STANDFIRST_CHARS && size.plain >= size.chars * 0.7;
+  };
+  const visit = (el: Element, outer: Element | null, inHeader: boolean, later: Visit[]) => {
     // Per the HTML spec, articles nested in an article are its comments or related entries;
     // several side by side, with the story in an article of its own, are a list of other posts.
     let nested = 0;
@@ -358,10 +395,12 @@ export function findNoise(
       for (const c of el.children) if (isElement(c) && c.name === 'article') nested++;
       if (nested >= 2 && !elsewhere(outer)) nested = 0;
     }
+    // Words of a sentence: an inline element between text of its parent ("<a class=popup>").
+    const inText = hasOwnText(el);
     for (const c of el.children) {
       if (!isElement(c) || dropped.has(c)) continue;
       const tag = c.name;
-      if (NOISE_TAGS.has(tag)) {
+      if (NOISE_TAGS.has(tag) || (inHeader && !isStandfirst(c))) {
         dropped.add(c);
         continue;
       }
@@ -370,8 +409,16 @@ export function findNoise(
       // A gallery page's captions are its text (but not their photo credits).
       const galleryItem = gallery.size > 0 && inGallery(c);
       const credit = galleryItem && tag !== 'figure' && tag !== 'figcaption' && hintsAny(c, CREDIT_WORDS);
-      const chrome = CHROME_TAGS.has(tag) || (role !== undefined && CHROME_ROLES.has(role)) || isHidden(c);
+      const storyHeader = tag === 'header' && (outer !== null || underMain(c, root));
+      const chrome =
+        (CHROME_TAGS.has(tag) && !storyHeader) ||
+        (role !== undefined && CHROME_ROLES.has(role)) ||
+        isHidden(c);
       let drop = chrome || name.noise !== 'none';
+      if (drop && !chrome && name.noise === 'weak' && formulas.has(c)) drop = false;
+      // A weak name does not cut words out of a sentence; a hidden one still does (screen-reader text).
+      if (drop && !chrome && name.noise === 'weak' && !name.hidden && inText && !BLOCK_TAGS.has(tag))
+        drop = false;
       // Its "caption"/"gallery" names and tags are what a gallery's text is made of.
       if (galleryItem) drop = credit || isHidden(c);
       // A caption is never body text, even when its class says "article-img".
@@ -390,20 +437,28 @@ export function findNoise(
         // Dropped on a name (or as a wrapping <form>/<header>) with much text of its own: the
         // article may be inside, which the container search can tell (see recheck).
         if (recheck && named && (!chrome || WRAPPER_TAGS.has(tag)) && plainOf(c) >= RECHECK_PLAIN_CHARS) {
-          if (!hintsAny(c, COMMENT_WORDS)) recheck.suspects.push({ el: c, plain: plainOf(c) });
+          if (!hintsAny(c, COMMENT_WORDS)) {
+            const only = textArticles.length === 1 ? textArticles[0]! : null;
+            const overlay = only && hintsAny(c, OVERLAY_WORDS) && (only === c || isAncestorOf(c, only));
+            const articlePlain = overlay ? plainOf(only) : 0;
+            recheck.suspects.push({ el: c, plain: plainOf(c), articlePlain });
+          }
         }
         dropped.add(c);
         continue;
       }
-      later.push([c, tag === 'article' ? c : outer]);
+      // Past the first element with text of its own (a paragraph), the filter stops: what is
+      // inside a paragraph is its words.
+      const headerNext = (storyHeader || inHeader) && !hasOwnText(c);
+      later.push([c, tag === 'article' ? c : outer, headerNext]);
     }
   };
   // Depth-first with an explicit stack (a page nests as deep as it likes); each element's
   // verdict depends only on its own measures, so the order of visits does not matter.
-  const pending: Array<[Element, Element | null]> = [[root, null]];
+  const pending: Visit[] = [[root, null, false]];
   while (pending.length) {
-    const [el, outer] = pending.pop()!;
-    visit(el, outer, pending);
+    const [el, outer, inHeader] = pending.pop()!;
+    visit(el, outer, inHeader, pending);
   }
   return dropped;
 }

@@ -39,6 +39,20 @@ type Acc = {
  */
 export const MAX_BLOCK_CHARS = 250_000;
 
+/**
+ * MathML tokens (identifiers, numbers, operators, text): a formula renders them apart,
+ * and its markup seldom has spaces between them ("<mi>a</mi><mi>x</mi>" is "a x", not "ax").
+ * A space goes before each token, so punctuation after the formula stays on it.
+ */
+const MATH_TOKENS = new Set(['mi', 'mn', 'mo', 'ms', 'mtext']);
+
+function endsWithSpace(s: string): boolean {
+  const c = s.charCodeAt(s.length - 1);
+  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d || c === 0x0c;
+}
+
+const SOURCE_BREAKS = /[\r\n]/g;
+
 export function linearize(root: Element, skip: Set<Element>): TextBlock[] {
   const blocks: TextBlock[] = [];
 
@@ -69,12 +83,14 @@ export function linearize(root: Element, skip: Set<Element>): TextBlock[] {
 
   // Depth-first with an explicit stack (a page nests as deep as it likes). A block element
   // gets an accumulator of its own, flushed when its frame ends.
-  type Frame = { node: Element; acc: Acc; inLink: boolean; next: number; ownAcc: boolean };
+  type Frame = { node: Element; acc: Acc; inLink: boolean; pre: boolean; next: number; ownAcc: boolean };
   const rootAcc: Acc = { owner: root, text: '', outside: '', linkChars: 0, links: 0, pendingBr: false };
-  const stack: Frame[] = [{ node: root, acc: rootAcc, inLink: false, next: 0, ownAcc: true }];
+  const stack: Frame[] = [
+    { node: root, acc: rootAcc, inLink: false, pre: root.name === 'pre', next: 0, ownAcc: true },
+  ];
   while (stack.length) {
     const f = stack[stack.length - 1]!;
-    const { acc, inLink } = f;
+    const { acc, inLink, pre } = f;
     const c: AnyNode | undefined = f.node.children[f.next++];
     if (c === undefined) {
       stack.pop();
@@ -86,6 +102,9 @@ export function linearize(root: Element, skip: Set<Element>): TextBlock[] {
       // Spaces opening a block are never text (and must not fill its length cap).
       let data = acc.text ? c.data : c.data.trimStart();
       if (data.length > MAX_BLOCK_CHARS) data = data.slice(0, MAX_BLOCK_CHARS);
+      // Outside <pre>, a line break in the source is a space: the page wraps its lines
+      // where its author's editor did, and only <br> and blocks break the text.
+      if (!pre) data = data.replace(SOURCE_BREAKS, ' ');
       acc.text += data;
       if (inLink) acc.linkChars += collapseInline(data).length;
       else acc.outside += data;
@@ -106,11 +125,22 @@ export function linearize(root: Element, skip: Set<Element>): TextBlock[] {
     if (BLOCK_TAGS.has(tag)) {
       flush(acc);
       const inner: Acc = { owner: c, text: '', outside: '', linkChars: 0, links: 0, pendingBr: false };
-      stack.push({ node: c, acc: inner, inLink: inLink || tag === 'a', next: 0, ownAcc: true });
+      stack.push({
+        node: c,
+        acc: inner,
+        inLink: inLink || tag === 'a',
+        pre: pre || tag === 'pre',
+        next: 0,
+        ownAcc: true,
+      });
       continue;
     }
     if (tag === 'a' && !inLink) acc.links++;
-    stack.push({ node: c, acc, inLink: inLink || tag === 'a', next: 0, ownAcc: false });
+    if (MATH_TOKENS.has(tag) && acc.text && !endsWithSpace(acc.text)) {
+      acc.text += ' ';
+      acc.outside += ' ';
+    }
+    stack.push({ node: c, acc, inLink: inLink || tag === 'a', pre, next: 0, ownAcc: false });
   }
   return blocks;
 }

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { extractArticle } from '../../src/extract/extract-article.js';
 import { extractPage } from '../../src/extract/extract-page.js';
+import { ALL_PHRASES } from './fixtures.js';
 
 const opts = { boilerplate: [] };
 const sentences = (topic: string, n: number) =>
@@ -81,6 +82,22 @@ describe('class and id names: words, not substrings', () => {
     expect(r.text).toContain('Sharing with one developer');
     expect(r.text).not.toContain('Share this page');
     expect(r.text).not.toContain('weekly letter');
+  });
+});
+
+describe('class and id names inside a sentence', () => {
+  it('keep the words of a sentence that a weak name marks (a link opening a popup), not screen-reader text', () => {
+    const [a, b] = sentences('wall', 2);
+    const html = `<html><body><article><p>${a}</p>
+      <p>Strangely huddled at the base of the wall, <a href="#" class="popup">his knees drawn up</a>, and lying on his side, his head touching the cold stones, I saw him.</p>
+      <p>The council published <a href="/r">the report<span class="visually-hidden"> (opens in a new window)</span></a> on Monday, with a comma, and a summary.</p>
+      <p>${b}</p></article></body></html>`;
+    const r = extractArticle(html, opts);
+    expect(r.text).toContain(
+      'Strangely huddled at the base of the wall, his knees drawn up, and lying on his side',
+    );
+    expect(r.text).toContain('The council published the report on Monday');
+    expect(r.text).not.toContain('opens in a new window');
   });
 });
 
@@ -272,6 +289,33 @@ describe('a class name alone never removes the article', () => {
     }
   });
 
+  it('keeps a section of the text beside the one found, when its name sounds like a box ("more-features")', () => {
+    const intro = sentences('editor', 4);
+    const tools = sentences('tool', 4);
+    const section = (ps: string[]) => ps.map((p, i) => `<li><h2>Tool ${i + 1}</h2><p>${p}</p></li>`).join('');
+    const html = `<html><body><main><section class="intro"><ul class="features">${section(intro)}</ul></section>
+      <section class="more-features"><div><h2>Features and tools</h2><ul class="features">${section(tools)}</ul></div></section>
+      </main><footer><p>${sentences('footer', 1)[0]}</p></footer></body></html>`;
+    const r = extractArticle(html, opts);
+    for (const p of [...intro, ...tools]) expect(r.text).toContain(p);
+  });
+
+  it("does not take in a box of links, or an author's note, inside a short story's <article>", () => {
+    const story = sentences('brief', 5);
+    const links = Array.from(
+      { length: 8 },
+      (_, i) =>
+        `<li><a href="/s/${i}">Another story of the same series, part number ${i + 1}, to read now</a></li>`,
+    ).join('');
+    for (const box of [
+      `<div class="more-stories"><ul>${links}</ul><p>And a last line about them.</p></div>`,
+      `<div class="author-note"><h3>About the author</h3><p>${sentences('author', 2).join(' ')}</p><p>${sentences('book', 1)}</p></div>`,
+    ]) {
+      const html = `<html><body><article>${story.map((p) => `<p>${p}</p>`).join('')}${box}</article></body></html>`;
+      expect(extractArticle(html, opts).text.split('\n\n'), box).toEqual(story);
+    }
+  });
+
   it('still drops a newsletter box and a comment thread beside the article', () => {
     const story = sentences('story', 5);
     const html = `<html><body><article>${story.map((p) => `<p>${p}</p>`).join('')}</article>
@@ -311,5 +355,174 @@ describe('runs of entries built alike', () => {
     const r = extractArticle(html, opts);
     expect(r.status).toBe('ok');
     for (const p of [...lead, ...later]) expect(r.text).toContain(p);
+  });
+});
+
+describe('notes about the page itself', () => {
+  const story = [
+    'Les pompiers du Valcourt ont maîtrisé dans la soirée le feu qui avait pris dans un entrepôt de pneus, sans faire de blessé, selon la préfecture.',
+    'Les riverains ont été invités à garder leurs fenêtres fermées jusqu’au lendemain matin à cause des fumées noires.',
+  ];
+  const storyEn = [
+    'Firefighters in Valcourt put out the blaze at a tyre warehouse in the evening, and nobody was hurt, the prefecture said.',
+    'People living nearby were told to keep their windows shut until the next morning because of the black smoke.',
+  ];
+
+  it('drops a line saying the page, live or story is being updated or has ended, in French and English', () => {
+    for (const [paras, notes] of [
+      [
+        story,
+        ['Ce direct est actualisé automatiquement.', 'Cette page sera mise à jour au fil de la soirée.'],
+      ],
+      [storyEn, ['This live blog is updated automatically.', 'This story has been updated.']],
+    ] as const) {
+      const html = `<html><body><article><p>${notes[1]}</p>${paras.map((p) => `<p>${p}</p>`).join('')}<p>${notes[0]}</p></article></body></html>`;
+      expect(extractArticle(html, opts).text.split('\n\n')).toEqual(paras);
+    }
+  });
+
+  it('drops the page saying its script did not run, and a call to share the story', () => {
+    const html = `<html><body><article><p>${storyEn[0]}</p><p>This slideshow requires JavaScript.</p><p>${storyEn[1]}</p>
+      <p>Like this story? Share it with a friend!</p><p>Veuillez activer JavaScript pour voir les commentaires.</p></article></body></html>`;
+    expect(extractArticle(html, opts).text.split('\n\n')).toEqual(storyEn);
+  });
+
+  const expectKept = (keep: string[]) => {
+    const html = `<html><body><article>${[...storyEn, ...keep].map((p) => `<p>${p}</p>`).join('')}</article></body></html>`;
+    const r = extractArticle(html, opts);
+    for (const p of keep) expect(r.text).toContain(p);
+  };
+
+  it('keeps news about JavaScript and about sharing', () => {
+    expectKept([
+      'The new version of the browser no longer requires JavaScript to be enabled for its settings page, the developers said.',
+      'Share prices fell 3 percent in early trade, the company told us, after the warning.',
+    ]);
+  });
+
+  it('keeps news that an article, page or report of someone else was updated', () => {
+    expectKept([
+      'Cet article du code pénal a été mis à jour en 2019 pour punir plus durement les incendies volontaires.',
+      'This page of the council website was updated on Monday to list the closed roads.',
+    ]);
+  });
+});
+
+describe('the article opened over another page', () => {
+  it("reads the page's only article from an overlay its name drops, over a longer stream of stories behind it", () => {
+    const story = sentences('cargo ship', 6);
+    const stream = Array.from(
+      { length: 14 },
+      (_, i) =>
+        `<li class="stream-item"><h3><a href="/news/${i}">Headline of the other story ${i}</a></h3><p>Summary ${i} of another story in the stream behind, which is long enough to read as prose, with a comma, and it goes on for a while.</p></li>`,
+    ).join('');
+    const html = `<html class="modal-open"><body><div id="app"><div class="stream"><ul>${stream}</ul></div>
+      <div id="render-target-modal" class="render-target-modal modal-open"><div class="modal-body">
+      <article data-type="story"><h1>A cargo ship breaks up</h1>${story.map((p) => `<p>${p}</p>`).join('')}</article>
+      </div></div></div></body></html>`;
+    const r = extractArticle(html, opts);
+    expect(r.text.split('\n\n')).toEqual(story);
+  });
+
+  it('leaves a sidebar alone that holds the only <article>, a long teaser of another story', () => {
+    const story = sentences('budget', 10);
+    const teaser = sentences('teaser', 5).join(' ');
+    const html = `<html><body><div class="story">${story.map((p) => `<p>${p}</p>`).join('')}</div>
+      <div class="sidebar"><article><h2>Featured</h2><p>${teaser}</p></article></div></body></html>`;
+    expect(extractArticle(html, opts).text.split('\n\n')).toEqual(story);
+  });
+
+  it('still drops a newsletter overlay when the story is the article', () => {
+    const story = sentences('harbour', 5);
+    const html = `<html><body><article>${story.map((p) => `<p>${p}</p>`).join('')}</article>
+      <div class="modal newsletter-modal"><p>${sentences('letter', 3).join(' ')}</p></div></body></html>`;
+    expect(extractArticle(html, opts).text.split('\n\n')).toEqual(story);
+  });
+});
+
+describe('formulas', () => {
+  it('keeps the text of MathML formulas, token by token, without their TeX annotation or a hidden copy', () => {
+    const [a, b] = sentences('equation', 2);
+    const quadratic =
+      '<math><semantics><mrow><mi>a</mi><msup><mi>x</mi><mn>2</mn></msup><mo>+</mo><mi>b</mi><mi>x</mi><mo>+</mo><mi>c</mi><mo>=</mo><mn>0</mn></mrow><annotation encoding="application/x-tex">ax^2+bx+c=0</annotation></semantics></math>';
+    // MathJax wraps each formula in an element named for the context menu it attaches.
+    const inline =
+      '<mjx-container class="MathJax CtxtMenu_Attached_0"><mjx-math aria-hidden="true"><mjx-mi></mjx-mi></mjx-math><mjx-assistive-mml><math><mi>a</mi><mo>≠</mo><mn>0</mn></math></mjx-assistive-mml></mjx-container>';
+    const html = `<html><body><article><p>${a}</p><p>When ${inline}, there are two solutions to ${quadratic} and they are</p>
+      <p><span style="display: none"><math><mi>z</mi><mo>=</mo><mn>7</mn></math></span><img alt="z=7" src="f.png"> ${b}</p></article></body></html>`;
+    const r = extractArticle(html, opts);
+    expect(r.text).toContain('When a ≠ 0, there are two solutions to a x 2 + b x + c = 0 and they are');
+    expect(r.text).not.toContain('ax^2');
+    expect(r.text).not.toContain('z = 7');
+  });
+});
+
+describe('line breaks in the source', () => {
+  it('are spaces outside <pre>: a wrapped line is never judged alone, and the paragraph stays one line', () => {
+    const html = `<html><body><article><p>Le ministre a confirmé jeudi, selon une
+      source
+      proche du dossier, que la ligne rouvrirait en mars, après deux ans de travaux
+      sur le viaduc.</p><p>Les usagers attendaient cette date depuis longtemps, disent les associations.</p>
+      <pre>line one
+line two</pre></article></body></html>`;
+    const r = extractArticle(html, { boilerplate: ALL_PHRASES });
+    expect(r.text.split('\n\n')[0]).toBe(
+      'Le ministre a confirmé jeudi, selon une source proche du dossier, que la ligne rouvrirait en mars, après deux ans de travaux sur le viaduc.',
+    );
+    expect(r.text).toContain('line one\nline two');
+  });
+});
+
+describe("a story's own header", () => {
+  const lead =
+    'The council will vote next week on a plan that would close two of the three libraries in town, and residents are angry about it.';
+  const body = sentences('library', 4);
+
+  it('keeps its standfirst, without the labels, byline and date beside the headline', () => {
+    for (const head of [
+      `<header><a class="kicker" href="/politics">Politics</a><h1>Libraries to close</h1><p class="standfirst">${lead}</p><p>By Jane Doe</p><time>March 12, 2025 10:04 AM</time></header>`,
+      `<header><div><span class="label">Exclusive</span><span class="label">Live</span><h1>Libraries to close</h1><div class="lead">${lead}</div></div><div class="meta"><span>Jane Doe</span> <span>5 min read</span></div></header>`,
+    ]) {
+      const html = `<html><head><meta name="author" content="Jane Doe"></head><body>
+        <header class="site"><p>The Valcourt Gazette, news from the valley and the hills around it since 1898.</p></header>
+        <main><article>${head}${body.map((p) => `<p>${p}</p>`).join('')}</article></main></body></html>`;
+      expect(extractArticle(html, opts).text.split('\n\n'), head).toEqual([lead, ...body]);
+    }
+  });
+});
+
+describe('headings that link their subject', () => {
+  const games = ['Harbour Tycoon ($30)', 'Night Rally ($20)', 'Moss Garden ($15)'];
+  const reviews = sentences('review', 3);
+
+  it("head a round-up's sections when several have text under them", () => {
+    const html = `<html><body><article><p>${sentences('intro', 1)[0]}</p>${games
+      .map((g, i) => `<h3><a href="/g/${i}">${g}</a></h3><p>${reviews[i]}</p>`)
+      .join('')}</article></body></html>`;
+    const r = extractArticle(html, opts);
+    for (const g of games) expect(r.text).toContain(g);
+  });
+
+  it('are dropped alone in the text (a link to another story) or as a list with nothing under them', () => {
+    const story = sentences('story', 4);
+    const html = `<html><body><article><p>${story[0]}</p><p>${story[1]}</p><h3><a href="/other">Another story of the day, read it now</a></h3>
+      <p>${story[2]}</p><p>${story[3]}</p>${games.map((g, i) => `<h4><a href="/g/${i}">${g}</a></h4>`).join('')}</article></body></html>`;
+    expect(extractArticle(html, opts).text.split('\n\n')).toEqual(story);
+  });
+});
+
+describe('a <head> that the page never closes', () => {
+  it('ends at the first tag a head cannot hold, as in a browser, so content after it is read', () => {
+    const story = sentences('harbour', 3);
+    for (const html of [
+      `<html><head><title>Harbour works</title><meta name="author" content="Jane Doe"><link rel="icon" href="/i.png"><div class="story">${story.map((p) => `<p>${p}</p>`).join('')}</div></body></html>`,
+      `<html><head><title>Harbour works</title><p>${story[0]}</p><p>${story[1]}</p><p>${story[2]}</p>`,
+    ]) {
+      for (const r of [extractArticle(html, opts), extractPage(Buffer.from(html, 'utf8'), opts)]) {
+        expect(r.status).toBe('ok');
+        expect(r.text.split('\n\n')).toEqual(story);
+        expect(r.title).toBe('Harbour works');
+      }
+    }
   });
 });
