@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import { readFeedList, toOpml } from '../feeds/feed-list.js';
+import type { FeedItem } from '../feeds/feed-types.js';
 import { fetchAndParseFeed } from '../feeds/load-feed.js';
 import { type CappedFeed, FeedParsePool, parseLimitsFrom } from '../feeds/parse-pool.js';
 import { safeFetch } from '../net/fetch.js';
@@ -10,10 +11,15 @@ import { keysFor } from '../store/keys.js';
 import { readFileCapped } from './read-file-capped.js';
 import { UsageError } from './usage-error.js';
 
+export type CheckedItem = Pick<FeedItem, 'title' | 'link' | 'guid' | 'published' | 'ingest' | 'reason'>;
+
 export type FeedCheck = {
   ok: boolean;
   title: string | null;
-  items: Array<{ title: string; link: string; guid: string; published: string | null }>;
+  /** What the document is ("rss 2.0", "atom 0.3", "json feed 1.1", "news sitemap"), null when it failed. */
+  format: string | null;
+  /** Every item in document order, with how the worker ingests it. */
+  items: CheckedItem[];
   /** Items beyond feedLimits.maxItemsPerPoll, dropped as a poll would. */
   cut: number;
   error: string | null;
@@ -39,6 +45,7 @@ export async function checkFeed(target: string, config: Config): Promise<FeedChe
       return {
         ok: false,
         title: null,
+        format: null,
         items: [],
         cut: 0,
         error: 'feeds: not modified (304) with no cached copy',
@@ -46,7 +53,15 @@ export async function checkFeed(target: string, config: Config): Promise<FeedChe
     return {
       ok: true,
       title: feed.title,
-      items: feed.items.map((i) => ({ title: i.title, link: i.link, guid: i.guid, published: i.published })),
+      format: feed.version,
+      items: feed.items.map((i) => ({
+        title: i.title,
+        link: i.link,
+        guid: i.guid,
+        published: i.published,
+        ingest: i.ingest,
+        ...(i.reason ? { reason: i.reason } : {}),
+      })),
       cut: feed.cut,
       error: null,
     };
@@ -54,6 +69,7 @@ export async function checkFeed(target: string, config: Config): Promise<FeedChe
     return {
       ok: false,
       title: null,
+      format: null,
       items: [],
       cut: 0,
       error: err instanceof Error ? err.message : String(err),
@@ -77,10 +93,14 @@ export async function feedsCommand(
     if (flags.json) out(JSON.stringify(r));
     else if (r.ok) {
       out(
-        `${r.title} — ${r.items.length} items` +
+        `${r.title} (${r.format}) — ${r.items.length} items` +
           (r.cut ? ` (${r.cut} more cut: feedLimits.maxItemsPerPoll keeps the newest)` : ''),
       );
-      for (const i of r.items) out(`  ${i.published ?? '(no date)'}  ${i.title}\n    ${i.link}`);
+      for (const i of r.items)
+        out(
+          `  ${i.ingest.padEnd(4)}  ${i.published ?? '(no date)'}  ${i.title}\n    ${i.link ?? i.guid ?? ''}` +
+            (i.reason ? `\n    (${i.reason})` : ''),
+        );
     } else out(`feed fails: ${r.error}`);
     return r.ok ? 0 : 1;
   }

@@ -20,8 +20,12 @@ function wordCount(text: string): number {
   return text.split(/\s+/).filter(Boolean).length;
 }
 
-/** The feed item's own text, when it says enough to stand in for the page. */
-async function fromFeedItem(ctx: PipelineContext, job: ArticleJob): Promise<ExtractedArticle | null> {
+/** The feed item's own text, when it says enough (minWords) to stand in for the page. */
+async function fromFeedItem(
+  ctx: PipelineContext,
+  job: ArticleJob,
+  minWords = ctx.config.extract.feedFallbackMinWords,
+): Promise<ExtractedArticle | null> {
   const html = job.item.contentHtml || job.item.summary;
   if (!html) return null;
   const wrapped = `<html><body><article>${/<p[\s>]/i.test(html) ? html : `<p>${html}</p>`}</article></body></html>`;
@@ -29,8 +33,7 @@ async function fromFeedItem(ctx: PipelineContext, job: ArticleJob): Promise<Extr
     url: job.url,
     boilerplate: boilerplatePhrases(ctx.config),
   });
-  if (extracted.status !== 'ok' || wordCount(extracted.text) < ctx.config.extract.feedFallbackMinWords)
-    return null;
+  if (extracted.status !== 'ok' || wordCount(extracted.text) < minWords) return null;
   return extracted;
 }
 
@@ -47,6 +50,7 @@ async function fetchAndExtract(
   job: ArticleJob,
   isLastAttempt: boolean,
 ): Promise<Outcome> {
+  if (job.ingest === 'feed') return fromFeedOnly(ctx, job);
   let failure: string;
   let pageResult: (ExtractedArticle & { charset: string }) | null = null;
   const learned = await learnedLinesFor(ctx, job.url);
@@ -82,6 +86,21 @@ async function fetchAndExtract(
   }
   const fallback = await fromFeedItem(ctx, job);
   if (fallback) return { extracted: fallback, source: 'feed', charset: 'utf-8', failure };
+  return failedOutcome(job, failure, pageResult);
+}
+
+/** An item whose feed text is the article (no link, or a trusted feed): no page is fetched. */
+async function fromFeedOnly(ctx: PipelineContext, job: ArticleJob): Promise<Outcome> {
+  const extracted = await fromFeedItem(ctx, job, 1);
+  if (extracted) return { extracted, source: 'feed', charset: 'utf-8' };
+  return failedOutcome(job, "feeds: the item's text holds no article text", null);
+}
+
+function failedOutcome(
+  job: ArticleJob,
+  failure: string,
+  pageResult: (ExtractedArticle & { charset: string }) | null,
+): Outcome {
   // The page was read but holds no article: record its own state ('empty' or 'failed') and reason.
   if (pageResult)
     return {

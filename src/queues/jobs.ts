@@ -23,6 +23,8 @@ export type ArticleJob = {
   feedUrl: string;
   outlet: string;
   item: FeedItemSnapshot;
+  /** 'feed': the item's own text is the article, no page is fetched (a link-less item, or a trusted feed). */
+  ingest?: 'feed';
 };
 
 export type DedupJob = { articleId: string };
@@ -33,6 +35,10 @@ export type FeedJobResult = {
   notModified: boolean;
   /** Items the per-poll cap (feedLimits.maxItemsPerPoll) dropped, oldest first. */
   cut?: number;
+  /** Items listed but not ingested (no link and no text, a repeated guid). */
+  itemsSkipped?: number;
+  /** Items ingested from the feed's own text rather than their page. */
+  fromFeed?: number;
   /** Set when the poll was skipped (the feed is backing off or asked us to wait). */
   skipped?: string;
 };

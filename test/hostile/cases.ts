@@ -459,8 +459,8 @@ export function buildCases(): HostileCase[] {
     },
   });
 
-  // Content types that cannot be a feed.
-  for (const type of ['image/png', 'application/json', 'application/pdf', 'video/mp4', 'application/zip']) {
+  // Content types that cannot be a feed (application/json can: JSON Feed).
+  for (const type of ['image/png', 'audio/mpeg', 'application/pdf', 'video/mp4', 'application/zip']) {
     add({
       id: `type-${type.replace('/', '-')}`,
       category: 'wrong content types',
