@@ -25,7 +25,7 @@ Usage:
       Extract article pages from raw files: one JSON line per page, in input order.
   wiresift clusters [--json] [--min-size N]
       Clusters stored in Redis, most recent activity first.
-  wiresift feeds list|add URL [--name N]|remove ID|import FILE|export|check URL|FILE [--json]
+  wiresift feeds list|add URL [--name N]|remove ID|import FILE|export|check URL|FILE [--url U] [--json]
       Manage feeds; "check" fetches (or reads) and parses one feed exactly as the worker does.
   wiresift bench [extract|dedup] [--json] [--articles N]
       Benchmarks against baselines, measured in the same run.
@@ -140,7 +140,11 @@ async function dispatch(command: string, rest: string[], v: Values, config: Conf
       return feedsCommand(
         rest[0],
         rest.slice(1),
-        { json: Boolean(v.json), ...(v.name ? { name: v.name as string } : {}) },
+        {
+          json: Boolean(v.json),
+          ...(v.name ? { name: v.name as string } : {}),
+          ...(v.url ? { url: v.url as string } : {}),
+        },
         config,
         out,
       );

@@ -18,6 +18,8 @@ export type FeedCheck = {
   title: string | null;
   /** What the document is ("rss 2.0", "atom 0.3", "json feed 1.1", "news sitemap"), null when it failed. */
   format: string | null;
+  /** WebSub hubs the feed names. */
+  hubs: string[];
   /** Every item in document order, with how the worker ingests it. */
   items: CheckedItem[];
   /** Items beyond feedLimits.maxItemsPerPoll, dropped as a poll would. */
@@ -29,8 +31,16 @@ function fileUrl(path: string): string {
   return new URL(`file://${path.startsWith('/') ? '' : `${process.cwd()}/`}${path}`).href;
 }
 
-/** Fetch (or read) and parse one feed exactly as the worker does, within the same caps. */
-export async function checkFeed(target: string, config: Config): Promise<FeedCheck> {
+/**
+ * Fetch (or read) and parse one feed exactly as the worker does, within the
+ * same caps. A file is parsed as if it lived at `opts.url` (relative links
+ * resolve against it), else at its file: URL, where they are not http(s).
+ */
+export async function checkFeed(
+  target: string,
+  config: Config,
+  opts: { url?: string } = {},
+): Promise<FeedCheck> {
   const pool = new FeedParsePool({ ...parseLimitsFrom(config), threads: 1 });
   const maxItems = config.feedLimits.maxItemsPerPoll;
   try {
@@ -39,13 +49,14 @@ export async function checkFeed(target: string, config: Config): Promise<FeedChe
       feed = (await fetchAndParseFeed(target, fetchOptionsFrom(config), safeFetch, { pool, maxItems })).feed;
     } else {
       const bytes = await readFileCapped(target, config.net.maxBodyBytes, 'feeds');
-      feed = await pool.parse(bytes, undefined, fileUrl(target), { maxItems });
+      feed = await pool.parse(bytes, undefined, opts.url ?? fileUrl(target), { maxItems });
     }
     if (!feed)
       return {
         ok: false,
         title: null,
         format: null,
+        hubs: [],
         items: [],
         cut: 0,
         error: 'feeds: not modified (304) with no cached copy',
@@ -54,6 +65,7 @@ export async function checkFeed(target: string, config: Config): Promise<FeedChe
       ok: true,
       title: feed.title,
       format: feed.version,
+      hubs: feed.hubs,
       items: feed.items.map((i) => ({
         title: i.title,
         link: i.link,
@@ -70,6 +82,7 @@ export async function checkFeed(target: string, config: Config): Promise<FeedChe
       ok: false,
       title: null,
       format: null,
+      hubs: [],
       items: [],
       cut: 0,
       error: err instanceof Error ? err.message : String(err),
@@ -82,14 +95,16 @@ export async function checkFeed(target: string, config: Config): Promise<FeedChe
 export async function feedsCommand(
   sub: string | undefined,
   args: string[],
-  flags: { json: boolean; name?: string },
+  flags: { json: boolean; name?: string; url?: string },
   config: Config,
   out: (s: string) => void,
 ): Promise<number> {
   if (sub === 'check') {
     const target = args[0];
     if (!target) throw new UsageError('feeds check needs a URL or a FILE');
-    const r = await checkFeed(target, config);
+    if (flags.url && !/^https?:\/\//i.test(flags.url))
+      throw new UsageError('feeds check --url needs an http(s) URL');
+    const r = await checkFeed(target, config, flags.url ? { url: flags.url } : {});
     if (flags.json) out(JSON.stringify(r));
     else if (r.ok) {
       out(

@@ -1,15 +1,12 @@
 import iconv from 'iconv-lite';
 import { decodeBytes } from '../net/charset.js';
-import { FeedParseError, looksLikeJson, type ParsedFeed, parseFeed } from './parse-feed.js';
+import { FeedParseError, isFeedRoot, looksLikeJson, type ParsedFeed, parseFeed } from './parse-feed.js';
 import { findRootElement, localName } from './xml-scan.js';
-
-const FEED_ROOTS = new Set(['rss', 'feed', 'rdf', 'urlset', 'sitemapindex']);
 
 function looksLikeHtml(contentType: string | undefined, text: string): boolean {
   const root = findRootElement(text);
   // Some servers label real feeds text/html; the root element decides.
-  if (contentType && /^\s*text\/html/i.test(contentType))
-    return !(root && FEED_ROOTS.has(localName(root.name)));
+  if (contentType && /^\s*text\/html/i.test(contentType)) return !(root && isFeedRoot(localName(root.name)));
   return root?.doctype?.toLowerCase() === 'html' || (root !== null && localName(root.name) === 'html');
 }
 

@@ -19,7 +19,7 @@ export type FeedItem = {
   reason?: string;
 };
 
-export type FeedFormat = 'rss' | 'atom' | 'rdf' | 'json' | 'sitemap';
+export type FeedFormat = 'rss' | 'atom' | 'rdf' | 'json' | 'sitemap' | 'cdf';
 
 export type ParsedFeed = {
   title: string;

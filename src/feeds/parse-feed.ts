@@ -1,5 +1,6 @@
 import { FeedParseError, type ParsedFeed } from './feed-types.js';
 import { parseAtom } from './format-atom.js';
+import { parseCdf } from './format-cdf.js';
 import { parseJsonFeed } from './format-json-feed.js';
 import { parseSitemap } from './format-news-sitemap.js';
 import { parseRdf } from './format-rdf.js';
@@ -27,7 +28,13 @@ const XML_FORMATS: Record<string, XmlFormat> = {
   rdf: parseRdf,
   urlset: parseSitemap,
   sitemapindex: parseSitemap,
+  channel: parseCdf,
 };
+
+/** Whether a root element (its local name, lowercased) is one of a format this module reads. */
+export function isFeedRoot(local: string): boolean {
+  return Object.hasOwn(XML_FORMATS, local);
+}
 
 /** Whether `text` is JSON rather than XML: its first character, or failing that the server's type. */
 export function looksLikeJson(text: string, contentType?: string): boolean {
@@ -43,7 +50,8 @@ function xmlFormatFor(text: string): XmlFormat {
   if (local === 'html' || root.doctype?.toLowerCase() === 'html')
     throw new FeedParseError('this resource is an HTML page, not a feed');
   const format = XML_FORMATS[local];
-  if (!format) throw new FeedParseError(`root element <${root.name}> is not RSS, Atom, RDF or a sitemap`);
+  if (!format)
+    throw new FeedParseError(`root element <${root.name}> is not RSS, Atom, RDF, CDF or a sitemap`);
   return format;
 }
 
