@@ -1,6 +1,8 @@
 import { maxAgeSeconds } from '../net/cache-control.js';
 import { type FetchOptions, type FetchResponse, safeFetch } from '../net/fetch.js';
-import type { FeedItem } from './feed-types.js';
+import { HostBusyError } from '../net/host-politeness.js';
+import { infraCause } from '../ops/infra-errors.js';
+import { type FeedItem, FeedParseError } from './feed-types.js';
 import { type CappedFeed, type FeedParsePool, sharedFeedParsePool } from './parse-pool.js';
 import type { ParseOptions } from './parse-worker.js';
 
@@ -79,15 +81,31 @@ async function readSitemaps(
 ): Promise<FeedItem[]> {
   const ranked = [...urls.filter((u) => /news/i.test(u)), ...urls.filter((u) => !/news/i.test(u))];
   const items: FeedItem[] = [];
-  for (const url of ranked.slice(0, MAX_SITEMAPS_PER_INDEX)) {
-    const res = await fetcher(url, {
-      ...opts,
-      accept: 'application/xml, text/xml;q=0.9, */*;q=0.5',
-      allowedContentTypes: FEED_CONTENT_TYPES,
+  const failures: unknown[] = [];
+  const chosen = ranked.slice(0, MAX_SITEMAPS_PER_INDEX);
+  for (const url of chosen) {
+    try {
+      const res = await fetcher(url, {
+        ...opts,
+        accept: 'application/xml, text/xml;q=0.9, */*;q=0.5',
+        allowedContentTypes: FEED_CONTENT_TYPES,
+      });
+      const child = await pool.parse(res.body, res.contentType, res.url, options);
+      // One level only: an index inside an index is not followed.
+      items.push(...child.items);
+    } catch (err) {
+      // Waiting for a host slot, or Redis refusing writes, is not the sitemap's fault: the poll is delayed.
+      if (err instanceof HostBusyError || infraCause(err)) throw err;
+      failures.push(err);
+    }
+  }
+  // One broken sitemap does not hide the others; an index whose every sitemap fails does fail.
+  if (failures.length > 0 && failures.length === chosen.length) {
+    const first = failures[0];
+    const reason = first instanceof Error ? first.message : String(first);
+    throw new FeedParseError(`every sitemap of the index failed (${failures.length}), the first: ${reason}`, {
+      cause: first,
     });
-    const child = await pool.parse(res.body, res.contentType, res.url, options);
-    // One level only: an index inside an index is not followed.
-    items.push(...child.items);
   }
   const max = options.maxItems;
   return max === undefined ? items : items.slice(0, max);
