@@ -25,8 +25,10 @@ Usage:
       Extract article pages from raw files: one JSON line per page, in input order.
   wiresift clusters [--json] [--min-size N]
       Clusters stored in Redis, most recent activity first.
-  wiresift feeds list|add URL [--name N]|remove ID|import FILE|export|check URL|FILE [--url U] [--json]
+  wiresift feeds list|add URL [--name N] [FEED SETTINGS]|remove ID|import FILE|export|check URL|FILE [--url U] [--json]
       Manage feeds; "check" fetches (or reads) and parses one feed exactly as the worker does.
+      FEED SETTINGS: --interval S  --timeout MS  --charset C  --user-agent UA  --trust-feed-text
+      --body-selector CSS (see config/default.yaml, feeds:)
   wiresift bench [extract|dedup] [--json] [--articles N]
       Benchmarks against baselines, measured in the same run.
   wiresift bench load [--json] [--articles N] [--feeds N]
@@ -57,6 +59,13 @@ const options = {
   'min-size': { type: 'string' },
   articles: { type: 'string' },
   name: { type: 'string' },
+  // feeds add: the feed's own settings (src/feeds/feed-settings.ts).
+  interval: { type: 'string' },
+  timeout: { type: 'string' },
+  charset: { type: 'string' },
+  'user-agent': { type: 'string' },
+  'trust-feed-text': { type: 'boolean', default: false },
+  'body-selector': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', default: false },
 } as const;
@@ -144,6 +153,14 @@ async function dispatch(command: string, rest: string[], v: Values, config: Conf
           json: Boolean(v.json),
           ...(v.name ? { name: v.name as string } : {}),
           ...(v.url ? { url: v.url as string } : {}),
+          settingFlags: {
+            interval: v.interval as string | undefined,
+            timeout: v.timeout as string | undefined,
+            charset: v.charset as string | undefined,
+            userAgent: v['user-agent'] as string | undefined,
+            trustFeedText: Boolean(v['trust-feed-text']),
+            bodySelector: v['body-selector'] as string | undefined,
+          },
         },
         config,
         out,

@@ -1,7 +1,8 @@
 import { UnrecoverableError } from 'bullmq';
-import { boilerplatePhrases } from '../config.js';
+import { boilerplatePhrases, type Config } from '../config.js';
 import { extractPoolFor } from '../extract/extract-pool.js';
 import type { ExtractedArticle } from '../extract/types.js';
+import { fetchOptionsFor } from '../feeds/feed-settings.js';
 import { FetchError } from '../net/fetch-error.js';
 import { HostBusyError } from '../net/host-politeness.js';
 import { politeFetch } from '../net/polite-fetch.js';
@@ -37,6 +38,19 @@ async function fromFeedItem(
   return extracted;
 }
 
+/** The configured site rules, with the feed's body selector (a feed setting) as the rule of this page's host. */
+function siteRulesFor(
+  ctx: PipelineContext,
+  job: ArticleJob,
+  pageUrl: string,
+): Config['extract']['siteRules'] {
+  const rules = ctx.config.extract.siteRules;
+  const selector = job.page?.bodySelector;
+  if (!selector || !URL.canParse(pageUrl)) return rules;
+  const host = new URL(pageUrl).hostname.toLowerCase();
+  return { ...rules, [host]: { ...rules[host], body: selector } };
+}
+
 /** Lines this article's domain repeats on many pages (empty when learning is off). */
 async function learnedLinesFor(ctx: PipelineContext, url: string): Promise<string[]> {
   const cfg = ctx.config.extract.learnedBoilerplate;
@@ -60,7 +74,7 @@ async function fetchAndExtract(
       ctx.gate,
       job.url,
       {
-        ...ctx.fetchOptions,
+        ...fetchOptionsFor(ctx.fetchOptions, job.page),
         accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5',
         allowedContentTypes: HTML_TYPES,
       },
@@ -71,7 +85,7 @@ async function fetchAndExtract(
       url: res.url,
       contentType: res.contentType,
       boilerplate: boilerplatePhrases(ctx.config),
-      siteRules: ctx.config.extract.siteRules,
+      siteRules: siteRulesFor(ctx, job, res.url),
       learnedBoilerplate: learned,
     });
     if (page.status === 'ok') return { extracted: page, source: 'page', charset: page.charset };

@@ -2,6 +2,7 @@ import { UnrecoverableError } from 'bullmq';
 import type { Config } from '../config.js';
 import { articleIdFor, feedItemArticle } from '../feeds/article-id.js';
 import { canonicalizeUrl } from '../feeds/canonical-url.js';
+import { type FeedSettings, fetchOptionsFor, parseOptionsFor } from '../feeds/feed-settings.js';
 import { fetchAndParseFeed } from '../feeds/load-feed.js';
 import type { FeedItem } from '../feeds/parse-feed.js';
 import { FetchError } from '../net/fetch-error.js';
@@ -9,7 +10,7 @@ import { HostBusyError } from '../net/host-politeness.js';
 import { politeFetch } from '../net/polite-fetch.js';
 import { infraCause } from '../ops/infra-errors.js';
 import { articleJobId } from '../queues/job-ids.js';
-import type { ArticleJob, FeedJob, FeedJobResult } from '../queues/jobs.js';
+import type { ArticleJob, FeedJob, FeedJobResult, PageSettings } from '../queues/jobs.js';
 import { isKnownUrl, rememberUrl } from '../store/articles.js';
 import { readFeedState, recordFeedFailure, recordFeedSuccess } from '../store/feed-state.js';
 import type { PipelineContext } from './context.js';
@@ -64,9 +65,13 @@ export async function pollFeed(ctx: PipelineContext, job: FeedJob, now = Date.no
   try {
     loaded = await fetchAndParseFeed(
       job.url,
-      { ...ctx.fetchOptions, etag: state.etag || undefined, lastModified: state.lastModified || undefined },
+      {
+        ...fetchOptionsFor(ctx.fetchOptions, job.settings),
+        etag: state.etag || undefined,
+        lastModified: state.lastModified || undefined,
+      },
       (url, opts) => politeFetch(ctx.gate, url, opts, { robots: false }),
-      { pool: ctx.feedParser, maxItems: ctx.config.feedLimits.maxItemsPerPoll },
+      { pool: ctx.feedParser, ...parseOptionsFor(job.settings, ctx.config.feedLimits.maxItemsPerPoll) },
     );
   } catch (err) {
     // Waiting for a slot, or Redis refusing writes, says nothing about the feed: the worker delays the job.
@@ -135,6 +140,15 @@ function logCut(ctx: PipelineContext, job: FeedJob, kept: number, cut: number): 
   );
 }
 
+function pageSettings(s: FeedSettings | undefined): { page?: PageSettings } {
+  const page: PageSettings = {
+    ...(s?.timeoutMs ? { timeoutMs: s.timeoutMs } : {}),
+    ...(s?.userAgent ? { userAgent: s.userAgent } : {}),
+    ...(s?.bodySelector ? { bodySelector: s.bodySelector } : {}),
+  };
+  return Object.keys(page).length ? { page } : {};
+}
+
 /**
  * An item with a link is the article at that link (whatever feed lists it); one
  * without is identified by its guid, or its feed, title and date (feedItemArticle).
@@ -183,6 +197,7 @@ async function enqueueItem(
       author: item.author,
     },
     ...(item.ingest === 'feed' ? { ingest: 'feed' as const } : {}),
+    ...pageSettings(job.settings),
   };
   // Enqueue before remembering: a crash in between re-enqueues next poll, which the job id makes a no-op.
   await ctx.queues.articles.add('article', payload, { jobId: articleJobId(articleId) });

@@ -1,10 +1,17 @@
 /** Job payloads. They are JSON in Redis: keep them small and versionless-safe (additive changes only). */
 
+import type { FeedSettings } from '../feeds/feed-settings.js';
+
 export type FeedJob = {
   feedId: string;
   url: string;
   name?: string;
+  /** The settings this feed overrides (only those given). */
+  settings?: FeedSettings;
 };
+
+/** What a feed's settings ask of the fetch and extraction of its pages. */
+export type PageSettings = Pick<FeedSettings, 'timeoutMs' | 'userAgent' | 'bodySelector'>;
 
 export type FeedItemSnapshot = {
   title: string;
@@ -25,6 +32,8 @@ export type ArticleJob = {
   item: FeedItemSnapshot;
   /** 'feed': the item's own text is the article, no page is fetched (a link-less item, or a trusted feed). */
   ingest?: 'feed';
+  /** From the feed's settings, when it has some for its pages. */
+  page?: PageSettings;
 };
 
 export type DedupJob = { articleId: string };

@@ -9,7 +9,8 @@ import { createLogger } from '../../src/log.js';
 import { listClusters } from '../../src/store/cluster-read.js';
 import { keysFor } from '../../src/store/keys.js';
 import { startHttpServer } from '../support/http-server.js';
-import { connectTestRedis, dropPrefix, testConfig, uniquePrefix } from '../support/redis.js';
+import { connectTestRedis, dropPrefix, uniquePrefix } from '../support/redis.js';
+import { loopbackConfig } from './loopback-config.js';
 
 /**
  * Items without a link but with their whole text (agency and wire feeds do
@@ -102,11 +103,7 @@ describe('link-less items with text, through the real pipeline', () => {
     redis.disconnect();
   });
 
-  const config = () => {
-    const c = testConfig(prefix, { WIRESIFT_ALLOW_PRIVATE_NETWORKS: 'true' });
-    c.net.politeness = { ...c.net.politeness, maxConcurrentPerHost: 8, minDelayMs: 0 };
-    return c;
-  };
+  const config = () => loopbackConfig(prefix, 8);
 
   it('`feeds check --json` lists every item in document order with how it is ingested', async () => {
     const r = await checkFeed(`${server.url}/agency.rss`, config());

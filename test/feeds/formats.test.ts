@@ -8,7 +8,8 @@ import { createContext, type PipelineContext } from '../../src/pipeline/context.
 import { pollFeed } from '../../src/pipeline/poll-feed.js';
 import { runCli } from '../support/cli.js';
 import { startHttpServer } from '../support/http-server.js';
-import { connectTestRedis, dropPrefix, testConfig, uniquePrefix } from '../support/redis.js';
+import { connectTestRedis, dropPrefix, uniquePrefix } from '../support/redis.js';
+import { loopbackConfig } from './loopback-config.js';
 
 /**
  * One fixture per format and quirk (test/fixtures/feed-formats, our own
@@ -39,11 +40,7 @@ describe('every supported format and fallback', () => {
   const prefix = uniquePrefix('formats');
   let server: Awaited<ReturnType<typeof startHttpServer>>;
   let ctx: PipelineContext;
-  const config = () => {
-    const c = testConfig(prefix, { WIRESIFT_ALLOW_PRIVATE_NETWORKS: 'true' });
-    c.net.politeness = { ...c.net.politeness, minDelayMs: 0 };
-    return c;
-  };
+  const config = () => loopbackConfig(prefix);
 
   beforeAll(async () => {
     server = await startHttpServer((req, res) => {
