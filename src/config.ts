@@ -90,6 +90,15 @@ export const configSchema = z
       port: z.number().int().min(0).max(65535),
       host: z.string().min(1),
       trustProxy: trustProxySetting,
+      // Where hubs reach this deployment's web role (WebSub callbacks); '' = no push subscriptions.
+      publicUrl: z.union([
+        z.literal(''),
+        z.url({ protocol: /^https?$/, error: 'must be an http(s) URL or empty' }),
+      ]),
+    }),
+    websub: z.strictObject({
+      leaseSeconds: z.number().int().min(60),
+      renewBeforeSeconds: z.number().int().min(0),
     }),
     feeds: z.array(feed),
     feedLimits: z.strictObject({
@@ -301,6 +310,7 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
   if (env.PORT) section('http').port = parsePort('PORT', env.PORT);
   if (env.HOST) section('http').host = env.HOST;
   if (env.WIRESIFT_TRUST_PROXY) section('http').trustProxy = parseTrustProxy(env.WIRESIFT_TRUST_PROXY);
+  if (env.WIRESIFT_PUBLIC_URL !== undefined) section('http').publicUrl = env.WIRESIFT_PUBLIC_URL;
   if (env.WIRESIFT_ALLOW_PRIVATE_NETWORKS)
     section('net').allowPrivateNetworks = parseBool(
       'WIRESIFT_ALLOW_PRIVATE_NETWORKS',

@@ -31,6 +31,8 @@ export type ParsedFeed = {
   version: string;
   /** WebSub hubs the feed names (`<link rel="hub">`, JSON Feed hubs). */
   hubs: string[];
+  /** The URL the feed says it lives at (`rel="self"`, JSON Feed feed_url): the WebSub topic. */
+  self?: string;
   /** A sitemap index lists sitemaps, not articles: the loader follows these. */
   sitemaps?: string[];
 };

@@ -125,7 +125,10 @@ export function parseAtom(root: XmlElement): ParsedFeed {
   const links = atomChildren(root, 'link', atomNs);
   const alternate = links.find((l) => rel(l) === 'alternate');
   const feedAuthor = authorOf(root, atomNs);
+  const selfLink = links.find((l) => rel(l) === 'self');
+  const self = selfLink ? resolvedUrl(attr(selfLink, 'href'), selfLink.base) : null;
   return {
+    ...(self ? { self } : {}),
     title: constructText(atomChild(root, 'title', atomNs), v03) || fallbackTitle(root),
     link: alternate ? resolvedUrl(attr(alternate, 'href'), alternate.base) : null,
     items: decideIngest(atomChildren(root, 'entry', atomNs).map((e) => draft(e, atomNs, v03, feedAuthor))),

@@ -108,7 +108,8 @@ export function parseJsonFeed(text: string, feedUrl: string, contentType?: strin
   const items = Object.hasOwn(doc, 'items') ? doc.items : undefined;
   if (!Array.isArray(items)) throw new FeedParseError('JSON Feed has no items array');
   // Relative URLs are not allowed, but a careful reader resolves them against where the feed lives.
-  const base = resolvedUrl(str(doc, 'feed_url'), feedUrl) ?? feedUrl;
+  const self = resolvedUrl(str(doc, 'feed_url'), feedUrl);
+  const base = self ?? feedUrl;
   const feedAuthor = authorName(doc);
   const drafts: ItemDraft[] = [];
   const broken = new Map<number, string>();
@@ -133,6 +134,7 @@ export function parseJsonFeed(text: string, feedUrl: string, contentType?: strin
   });
   const hubs = Object.hasOwn(doc, 'hubs') ? doc.hubs : undefined;
   return {
+    ...(self ? { self } : {}),
     title: collapseSpace(str(doc, 'title') ?? ''),
     link: resolvedUrl(str(doc, 'home_page_url'), feedUrl),
     items: decided,

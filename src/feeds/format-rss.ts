@@ -79,7 +79,10 @@ export function parseRss(root: XmlElement): ParsedFeed {
       ),
       channel.base,
     );
+  const selfLink = links.find((l) => attr(l, 'rel')?.trim().toLowerCase() === 'self');
+  const self = selfLink ? resolvedUrl(attr(selfLink, 'href'), selfLink.base) : null;
   return {
+    ...(self ? { self } : {}),
     title: untypedTitle(channel),
     link: channelLink,
     items: decideIngest(items.map(draft)),

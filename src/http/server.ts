@@ -5,6 +5,7 @@ import { registerOpsRoutes } from './ops-routes.js';
 import { apiRoutes } from './review/api-routes.js';
 import { reviewPlugin } from './review/plugin.js';
 import { signInLimits, TokenGate } from './review/sign-in-limit.js';
+import { websubRoutes } from './websub-routes.js';
 
 function createApp(ctx: PipelineContext): FastifyInstance {
   // No fastify logger: requests are not logged (tokens travel in headers and cookies).
@@ -30,6 +31,8 @@ export async function buildServer(ctx: PipelineContext): Promise<FastifyInstance
   const gate = new TokenGate(ctx.redis, ctx.keys, signInLimits(ctx.config));
   await app.register(apiRoutes, { ctx, gate });
   await app.register(reviewPlugin, { ctx, gate });
+  // WebSub callbacks (src/feeds/websub.ts), when hubs can reach us.
+  if (ctx.config.http.publicUrl) await app.register(websubRoutes, { ctx });
 
   return app;
 }

@@ -5,6 +5,8 @@ import { canonicalizeUrl } from '../feeds/canonical-url.js';
 import { type FeedSettings, fetchOptionsFor, parseOptionsFor } from '../feeds/feed-settings.js';
 import { fetchAndParseFeed } from '../feeds/load-feed.js';
 import type { FeedItem } from '../feeds/parse-feed.js';
+import type { CappedFeed } from '../feeds/parse-pool.js';
+import { ensureSubscribed } from '../feeds/websub.js';
 import { FetchError } from '../net/fetch-error.js';
 import { HostBusyError } from '../net/host-politeness.js';
 import { politeFetch } from '../net/polite-fetch.js';
@@ -94,17 +96,7 @@ export async function pollFeed(ctx: PipelineContext, job: FeedJob, now = Date.no
     return { items: 0, enqueued: 0, notModified: true };
   }
   const feed = loaded.feed;
-  if (feed.cut > 0) logCut(ctx, job, feed.items.length, feed.cut);
-  const outlet = outletName(job, feed.title);
-  logSkipped(ctx, job, feed.items);
-  let enqueued = 0;
-  // Items in parallel batches: one at a time, a 400-item feed spent seconds on Redis round trips
-  // and starved the article workers (bench load). The job id keeps a duplicate item a no-op.
-  for (let i = 0; i < feed.items.length; i += ENQUEUE_BATCH) {
-    const batch = feed.items.slice(i, i + ENQUEUE_BATCH);
-    const added = await Promise.all(batch.map((item) => enqueueItem(ctx, job, outlet, item)));
-    enqueued += added.filter(Boolean).length;
-  }
+  const enqueued = await enqueueFeedItems(ctx, job, feed);
   await recordFeedSuccess(redis, keys, job.feedId, {
     status: 200,
     title: feed.title,
@@ -113,6 +105,8 @@ export async function pollFeed(ctx: PipelineContext, job: FeedJob, now = Date.no
     items: feed.items.length,
     nextFetchAt,
   });
+  // Push where the feed offers it (WebSub); polling goes on regardless, as the fallback.
+  await ensureSubscribed(ctx, job, feed, now);
   const itemsSkipped = feed.items.filter((i) => i.ingest === 'skip').length;
   const fromFeed = feed.items.filter((i) => i.ingest === 'feed').length;
   return { items: feed.items.length, enqueued, notModified: false, cut: feed.cut, itemsSkipped, fromFeed };
@@ -131,6 +125,29 @@ function logSkipped(ctx: PipelineContext, job: FeedJob, items: FeedItem[]): void
     { feed: job.url, skipped: n, reasons },
     `feeds: ${n} items skipped (${[...byReason.keys()].join('; ')})`,
   );
+}
+
+/**
+ * One article job per item never seen before, from a poll or from content a
+ * hub pushed; returns how many were new.
+ */
+export async function enqueueFeedItems(
+  ctx: PipelineContext,
+  job: FeedJob,
+  feed: CappedFeed,
+): Promise<number> {
+  if (feed.cut > 0) logCut(ctx, job, feed.items.length, feed.cut);
+  const outlet = outletName(job, feed.title);
+  logSkipped(ctx, job, feed.items);
+  let enqueued = 0;
+  // Items in parallel batches: one at a time, a 400-item feed spent seconds on Redis round trips
+  // and starved the article workers (bench load). The job id keeps a duplicate item a no-op.
+  for (let i = 0; i < feed.items.length; i += ENQUEUE_BATCH) {
+    const batch = feed.items.slice(i, i + ENQUEUE_BATCH);
+    const added = await Promise.all(batch.map((item) => enqueueItem(ctx, job, outlet, item)));
+    enqueued += added.filter(Boolean).length;
+  }
+  return enqueued;
 }
 
 function logCut(ctx: PipelineContext, job: FeedJob, kept: number, cut: number): void {
