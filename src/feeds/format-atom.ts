@@ -77,8 +77,12 @@ function constructHtml(el: XmlElement | undefined, v03: boolean): string | null 
   return nonEmpty('html' in c ? c.html : c.text.trim() ? escapeHtml(c.text.trim()) : '');
 }
 
+const IANA_RELATIONS = 'http://www.iana.org/assignments/relation/';
+
+/** A link's relation; a missing one means alternate, and the IANA IRI form names the same relations (RFC 4287 §4.2.7.2). */
 function rel(l: XmlElement): string {
-  return (attr(l, 'rel') ?? 'alternate').trim().toLowerCase();
+  const value = (attr(l, 'rel') ?? 'alternate').trim().toLowerCase();
+  return value.startsWith(IANA_RELATIONS) ? value.slice(IANA_RELATIONS.length) : value;
 }
 
 /** The alternate link (a missing rel means alternate), an HTML one first; else any link that may be the article. */

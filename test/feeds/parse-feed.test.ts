@@ -234,3 +234,16 @@ describe('links resolved against xml:base and the feed URL', () => {
     expect(feed.items[0]?.link).toBe('http://t.example/a.html');
   });
 });
+
+describe('Atom links', () => {
+  it('an IANA IRI relation is the same relation, and an alternate of HTML type is preferred', async () => {
+    const xml = `<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>
+      <entry><id>a</id><title>a</title>
+        <link rel="http://www.iana.org/assignments/relation/enclosure" href="/a.mp3"/>
+        <link rel="alternate" type="application/pdf" href="/a.pdf"/>
+        <link rel="http://www.iana.org/assignments/relation/alternate" type="text/html" href="/a.html"/>
+      </entry></feed>`;
+    const feed = await parseFeed(xml, 'https://a.example/feed');
+    expect(feed.items[0]?.link).toBe('https://a.example/a.html');
+  });
+});
