@@ -77,177 +77,165 @@ const strongToken = z.string().superRefine((entry, ctx) => {
     });
 });
 
-export const configSchema = z
-  .strictObject({
-    redis: z.strictObject({
-      url: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://'),
-      prefix: z.string().min(1).regex(/:$/, 'must end with ":"'),
+export const configSchema = z.strictObject({
+  redis: z.strictObject({
+    url: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://'),
+    prefix: z.string().min(1).regex(/:$/, 'must end with ":"'),
+  }),
+  log: z.strictObject({
+    level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
+  }),
+  http: z.strictObject({
+    port: z.number().int().min(0).max(65535),
+    host: z.string().min(1),
+    trustProxy: trustProxySetting,
+    // Where hubs reach this deployment's web role (WebSub callbacks); '' = no push subscriptions.
+    publicUrl: z.union([
+      z.literal(''),
+      z.url({ protocol: /^https?$/, error: 'must be an http(s) URL or empty' }),
+    ]),
+  }),
+  websub: z.strictObject({
+    leaseSeconds: z.number().int().min(60),
+    renewBeforeSeconds: z.number().int().min(0),
+  }),
+  feeds: z.array(feed),
+  feedLimits: z.strictObject({
+    parseTimeoutMs: z.number().int().min(100),
+    parseMaxHeapMb: z.number().int().min(16),
+    parseThreads: z.number().int().min(0),
+    maxItemsPerPoll: positiveInt,
+  }),
+  schedule: z
+    .strictObject({
+      pollIntervalSeconds: z.number().int().min(10),
+      backoffBaseSeconds: positiveInt,
+      maxBackoffSeconds: positiveInt,
+    })
+    .refine((s) => s.backoffBaseSeconds <= s.maxBackoffSeconds, {
+      message: 'backoffBaseSeconds must not exceed maxBackoffSeconds',
+      path: ['backoffBaseSeconds'],
     }),
-    log: z.strictObject({
-      level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
-    }),
-    http: z.strictObject({
-      port: z.number().int().min(0).max(65535),
-      host: z.string().min(1),
-      trustProxy: trustProxySetting,
-      // Where hubs reach this deployment's web role (WebSub callbacks); '' = no push subscriptions.
-      publicUrl: z.union([
-        z.literal(''),
-        z.url({ protocol: /^https?$/, error: 'must be an http(s) URL or empty' }),
-      ]),
-    }),
-    websub: z.strictObject({
-      leaseSeconds: z.number().int().min(60),
-      renewBeforeSeconds: z.number().int().min(0),
-    }),
-    feeds: z.array(feed),
-    feedLimits: z.strictObject({
-      parseTimeoutMs: z.number().int().min(100),
-      parseMaxHeapMb: z.number().int().min(16),
-      parseThreads: z.number().int().min(0),
-      maxItemsPerPoll: positiveInt,
-    }),
-    schedule: z
-      .strictObject({
-        pollIntervalSeconds: z.number().int().min(10),
-        backoffBaseSeconds: positiveInt,
-        maxBackoffSeconds: positiveInt,
-      })
-      .refine((s) => s.backoffBaseSeconds <= s.maxBackoffSeconds, {
-        message: 'backoffBaseSeconds must not exceed maxBackoffSeconds',
-        path: ['backoffBaseSeconds'],
+  net: z
+    .strictObject({
+      userAgent: z.string().min(1),
+      timeoutMs: positiveInt,
+      maxBodyBytes: positiveInt,
+      maxRedirects: z.number().int().min(0).max(20),
+      allowPrivateNetworks: z.boolean(),
+      allowHosts: z.array(z.string().min(1)),
+      politeness: z.strictObject({
+        maxConcurrentPerHost: positiveInt,
+        minDelayMs: z.number().int().min(0),
+        leaseMs: positiveInt,
+        maxWaitMs: z.number().int().min(0),
       }),
-    net: z
-      .strictObject({
-        userAgent: z.string().min(1),
-        timeoutMs: positiveInt,
-        maxBodyBytes: positiveInt,
-        maxRedirects: z.number().int().min(0).max(20),
-        allowPrivateNetworks: z.boolean(),
-        allowHosts: z.array(z.string().min(1)),
-        politeness: z.strictObject({
-          maxConcurrentPerHost: positiveInt,
-          minDelayMs: z.number().int().min(0),
-          leaseMs: positiveInt,
-          maxWaitMs: z.number().int().min(0),
-        }),
-        // The deployment's egress as a whole, beside the per-host limits (issue 18).
-        outbound: z.strictObject({ maxConcurrent: z.number().int().min(0) }),
-        robots: z.strictObject({
-          enabled: z.boolean(),
-          ttlSeconds: positiveInt,
-          unreachableTtlSeconds: positiveInt,
-          memoSeconds: z.number().int().min(0),
-        }),
-      })
-      .refine((n) => n.politeness.leaseMs > n.timeoutMs, {
-        message: 'politeness.leaseMs must exceed timeoutMs (a lease must outlive the request it covers)',
-        path: ['politeness', 'leaseMs'],
-      }),
-    queues: z.strictObject({
-      attempts: positiveInt,
-      backoffMs: positiveInt,
-      keepCompleted: z.number().int().min(0),
-      keepFailed: z.number().int().min(0),
-      concurrency: z.strictObject({ feeds: positiveInt, articles: positiveInt, dedup: positiveInt }),
-    }),
-    extract: z.strictObject({
-      boilerplate: z.record(z.string(), z.array(z.string().min(1))),
-      siteRules: z.record(z.string(), siteRule),
-      feedFallbackMinWords: z.number().int().min(0),
-      learnedBoilerplate: z.strictObject({
+      // The deployment's egress as a whole, beside the per-host limits (issue 18).
+      outbound: z.strictObject({ maxConcurrent: z.number().int().min(0) }),
+      robots: z.strictObject({
         enabled: z.boolean(),
-        minStories: z.number().int().min(2),
-        maxLinesPerDomain: positiveInt,
-        maxLineChars: positiveInt,
-        ttlDays: positiveInt,
+        ttlSeconds: positiveInt,
+        unreachableTtlSeconds: positiveInt,
         memoSeconds: z.number().int().min(0),
       }),
-      threads: z.number().int().min(0).max(256),
-      timeoutMs: z.number().int().min(100),
-      maxHeapMb: z.number().int().min(64),
-      maxDepth: z.number().int().min(16).max(100_000),
-      maxElements: z.number().int().min(1000),
+    })
+    .refine((n) => n.politeness.leaseMs > n.timeoutMs, {
+      message: 'politeness.leaseMs must exceed timeoutMs (a lease must outlive the request it covers)',
+      path: ['politeness', 'leaseMs'],
     }),
-    dedup: z
-      .strictObject({
-        numPerm: z.number().int().min(16).max(1024),
-        shingleSize: z.number().int().min(1).max(8),
-        jaccardThreshold: share,
-        containmentThreshold: share,
-        minTokensForContainment: z.number().int().min(0),
-        candidateThreshold: share,
-        windowHours: positiveInt,
-        lshShards: z.number().int().min(1).max(1_000_000).default(8192),
-        // The clustering policy beyond the pairwise thresholds (docs/dedup.md); defaults in
-        // src/dedup/defaults.ts.
-        clustering: z
-          .strictObject({
-            keyContainmentThreshold: share,
-            minKeyTerms: z.number().int().min(0),
-            coreJaccard: share,
-            versionContainment: share,
-            versionKeyContainment: share,
-            firstVersionKeyContainment: share,
-            containerMinShare: share,
-            containerMaxShare: share,
-            quoteContainment: share,
-            quoteKeyContainment: share,
-            containerOverlap: share,
-          })
-          .partial()
-          .default({}),
-      })
-      .refine((d) => d.candidateThreshold <= d.jaccardThreshold, {
-        message: 'candidateThreshold must not exceed jaccardThreshold (candidates are verified afterwards)',
-        path: ['candidateThreshold'],
-      }),
-    events: z.strictObject({ maxLen: positiveInt }),
-    articles: z.strictObject({ bodyTtlHours: positiveInt, maxBodyChars: z.number().int().min(1000) }),
-    review: z
-      .strictObject({
-        // "name:token" or a bare token; weak tokens are guessable.
-        editorTokens: z.array(strongToken),
-        apiTokens: z.array(strongToken),
-        sessionHours: positiveInt,
-        signInMaxFailures: positiveInt,
-        signInMaxFailuresGlobal: positiveInt,
-        signInWindowMinutes: positiveInt,
-      })
-      .refine((r) => r.signInMaxFailuresGlobal >= r.signInMaxFailures, {
-        message:
-          'signInMaxFailuresGlobal must not be below signInMaxFailures (the ceiling covers every address)',
-        path: ['signInMaxFailuresGlobal'],
-      }),
-    ops: z
-      .strictObject({
-        redisRetryMinMs: positiveInt,
-        redisRetryMaxMs: positiveInt,
-        shutdownGraceMs: z.number().int().min(100).max(600_000),
-        maxQueueLagSeconds: positiveInt,
-        jobLockMs: z.number().int().min(1000),
-        metricsToken: z.string(),
-        logFormat: z.enum(['auto', 'json', 'pretty']),
-        // Redis faults, lost work and /metrics access (issue 18).
-        reconcileIntervalSeconds: z.number().int().min(0),
-        metricsAllowedNetworks: z.array(z.string().refine(isCidr, 'must be an address or CIDR range')),
-      })
-      .refine((o) => o.redisRetryMinMs <= o.redisRetryMaxMs, {
-        message: 'redisRetryMinMs must not exceed redisRetryMaxMs',
-        path: ['redisRetryMinMs'],
-      }),
-  })
-  .superRefine((c, ctx) => {
-    // A host slot must outlive the request it covers, a feed's own timeout included.
-    c.feeds.forEach((f, i) => {
-      if (f.timeoutMs !== undefined && f.timeoutMs >= c.net.politeness.leaseMs)
-        ctx.addIssue({
-          code: 'custom',
-          message: `must be below net.politeness.leaseMs (${c.net.politeness.leaseMs})`,
-          path: ['feeds', i, 'timeoutMs'],
-        });
-    });
-  });
+  queues: z.strictObject({
+    attempts: positiveInt,
+    backoffMs: positiveInt,
+    keepCompleted: z.number().int().min(0),
+    keepFailed: z.number().int().min(0),
+    concurrency: z.strictObject({ feeds: positiveInt, articles: positiveInt, dedup: positiveInt }),
+  }),
+  extract: z.strictObject({
+    boilerplate: z.record(z.string(), z.array(z.string().min(1))),
+    siteRules: z.record(z.string(), siteRule),
+    feedFallbackMinWords: z.number().int().min(0),
+    learnedBoilerplate: z.strictObject({
+      enabled: z.boolean(),
+      minStories: z.number().int().min(2),
+      maxLinesPerDomain: positiveInt,
+      maxLineChars: positiveInt,
+      ttlDays: positiveInt,
+      memoSeconds: z.number().int().min(0),
+    }),
+    threads: z.number().int().min(0).max(256),
+    timeoutMs: z.number().int().min(100),
+    maxHeapMb: z.number().int().min(64),
+    maxDepth: z.number().int().min(16).max(100_000),
+    maxElements: z.number().int().min(1000),
+  }),
+  dedup: z
+    .strictObject({
+      numPerm: z.number().int().min(16).max(1024),
+      shingleSize: z.number().int().min(1).max(8),
+      jaccardThreshold: share,
+      containmentThreshold: share,
+      minTokensForContainment: z.number().int().min(0),
+      candidateThreshold: share,
+      windowHours: positiveInt,
+      lshShards: z.number().int().min(1).max(1_000_000).default(8192),
+      // The clustering policy beyond the pairwise thresholds (docs/dedup.md); defaults in
+      // src/dedup/defaults.ts.
+      clustering: z
+        .strictObject({
+          keyContainmentThreshold: share,
+          minKeyTerms: z.number().int().min(0),
+          coreJaccard: share,
+          versionContainment: share,
+          versionKeyContainment: share,
+          firstVersionKeyContainment: share,
+          containerMinShare: share,
+          containerMaxShare: share,
+          quoteContainment: share,
+          quoteKeyContainment: share,
+          containerOverlap: share,
+        })
+        .partial()
+        .default({}),
+    })
+    .refine((d) => d.candidateThreshold <= d.jaccardThreshold, {
+      message: 'candidateThreshold must not exceed jaccardThreshold (candidates are verified afterwards)',
+      path: ['candidateThreshold'],
+    }),
+  events: z.strictObject({ maxLen: positiveInt }),
+  articles: z.strictObject({ bodyTtlHours: positiveInt, maxBodyChars: z.number().int().min(1000) }),
+  review: z
+    .strictObject({
+      // "name:token" or a bare token; weak tokens are guessable.
+      editorTokens: z.array(strongToken),
+      apiTokens: z.array(strongToken),
+      sessionHours: positiveInt,
+      signInMaxFailures: positiveInt,
+      signInMaxFailuresGlobal: positiveInt,
+      signInWindowMinutes: positiveInt,
+    })
+    .refine((r) => r.signInMaxFailuresGlobal >= r.signInMaxFailures, {
+      message:
+        'signInMaxFailuresGlobal must not be below signInMaxFailures (the ceiling covers every address)',
+      path: ['signInMaxFailuresGlobal'],
+    }),
+  ops: z
+    .strictObject({
+      redisRetryMinMs: positiveInt,
+      redisRetryMaxMs: positiveInt,
+      shutdownGraceMs: z.number().int().min(100).max(600_000),
+      maxQueueLagSeconds: positiveInt,
+      jobLockMs: z.number().int().min(1000),
+      metricsToken: z.string(),
+      logFormat: z.enum(['auto', 'json', 'pretty']),
+      // Redis faults, lost work and /metrics access (issue 18).
+      reconcileIntervalSeconds: z.number().int().min(0),
+      metricsAllowedNetworks: z.array(z.string().refine(isCidr, 'must be an address or CIDR range')),
+    })
+    .refine((o) => o.redisRetryMinMs <= o.redisRetryMaxMs, {
+      message: 'redisRetryMinMs must not exceed redisRetryMaxMs',
+      path: ['redisRetryMinMs'],
+    }),
+});
 
 export type Config = z.infer<typeof configSchema>;
 
@@ -380,6 +368,17 @@ function readYaml(path: string): unknown {
   }
 }
 
+/** A host slot must outlive the request it covers, a feed's own timeout included. */
+function checkFeedTimeouts(config: Config, source: string): void {
+  const lease = config.net.politeness.leaseMs;
+  const lines = config.feeds.flatMap((f, i) =>
+    f.timeoutMs !== undefined && f.timeoutMs >= lease
+      ? [`  feeds.${i}.timeoutMs: must be below net.politeness.leaseMs (${lease})`]
+      : [],
+  );
+  if (lines.length) throw new ConfigError(`config: ${source} is invalid:\n${lines.join('\n')}`);
+}
+
 /**
  * Loads config/default.yaml, then the file given with --config on top of it
  * (so a site file only states what differs), then the environment.
@@ -398,6 +397,7 @@ export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv } = {}
   applyEnv(raw as Record<string, unknown>, opts.env ?? process.env);
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, source));
+  checkFeedTimeouts(parsed.data, source);
   return parsed.data;
 }
 
