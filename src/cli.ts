@@ -27,8 +27,10 @@ const COMMANDS: Record<string, string> = {
       file could not be read or a list line was skipped.`,
   clusters: `  wiresift clusters [--json] [--min-size N]
       Clusters stored in Redis, most recent activity first.`,
-  feeds: `  wiresift feeds list|add URL [--name N]|remove ID|import FILE|export|check URL|FILE [--json]
-      Manage feeds; "check" fetches (or reads) and parses one feed exactly as the worker does.`,
+  feeds: `  wiresift feeds list|add URL [--name N] [FEED SETTINGS]|remove ID|import FILE|export|check URL|FILE [--url U] [--json]
+      Manage feeds; "check" fetches (or reads) and parses one feed exactly as the worker does.
+      FEED SETTINGS: --interval S  --timeout MS  --charset C  --user-agent UA  --trust-feed-text
+      --body-selector CSS (see config/default.yaml, feeds:)`,
   bench: `  wiresift bench [extract|dedup] [--json] [--articles N]
       Benchmarks against baselines, measured in the same run.
   wiresift bench load [--json] [--articles N] [--feeds N]
@@ -88,6 +90,13 @@ const options = {
   'min-size': { type: 'string' },
   articles: { type: 'string' },
   name: { type: 'string' },
+  // feeds add: the feed's own settings (src/feeds/feed-settings.ts).
+  interval: { type: 'string' },
+  timeout: { type: 'string' },
+  charset: { type: 'string' },
+  'user-agent': { type: 'string' },
+  'trust-feed-text': { type: 'boolean', default: false },
+  'body-selector': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', default: false },
 } as const;
@@ -203,7 +212,19 @@ async function dispatch(command: string, rest: string[], v: Values, config: Conf
       return feedsCommand(
         rest[0],
         rest.slice(1),
-        { json: Boolean(v.json), ...(v.name ? { name: v.name as string } : {}) },
+        {
+          json: Boolean(v.json),
+          ...(v.name ? { name: v.name as string } : {}),
+          ...(v.url ? { url: v.url as string } : {}),
+          settingFlags: {
+            interval: v.interval as string | undefined,
+            timeout: v.timeout as string | undefined,
+            charset: v.charset as string | undefined,
+            userAgent: v['user-agent'] as string | undefined,
+            trustFeedText: Boolean(v['trust-feed-text']),
+            bodySelector: v['body-selector'] as string | undefined,
+          },
+        },
         config,
         out,
       );

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import iconv from 'iconv-lite';
 import ipaddr from 'ipaddr.js';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -10,7 +11,19 @@ const siteRule = z.strictObject({
   remove: z.array(z.string().min(1)).optional(),
 });
 
-const feed = z.strictObject({
+/** What one feed may override (src/feeds/feed-settings.ts); also checks entries added with `feeds add`. */
+export const feedSettingsSchema = z.strictObject({
+  timeoutMs: z.number().int().min(100).optional(),
+  charset: z
+    .string()
+    .refine((c) => iconv.encodingExists(c), 'is not a charset this install can decode (iconv-lite)')
+    .optional(),
+  userAgent: z.string().min(1).optional(),
+  fetchPages: z.boolean().optional(),
+  bodySelector: z.string().min(1).optional(),
+});
+
+const feed = feedSettingsSchema.extend({
   url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
   name: z.string().optional(),
   intervalSeconds: z.number().int().min(10).optional(),
@@ -76,6 +89,15 @@ export const configSchema = z.strictObject({
     port: z.number().int().min(0).max(65535),
     host: z.string().min(1),
     trustProxy: trustProxySetting,
+    // Where hubs reach this deployment's web role (WebSub callbacks); '' = no push subscriptions.
+    publicUrl: z.union([
+      z.literal(''),
+      z.url({ protocol: /^https?$/, error: 'must be an http(s) URL or empty' }),
+    ]),
+  }),
+  websub: z.strictObject({
+    leaseSeconds: z.number().int().min(60),
+    renewBeforeSeconds: z.number().int().min(0),
   }),
   feeds: z.array(feed),
   feedLimits: z.strictObject({
@@ -349,6 +371,8 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, sources:
   if (env.HOST) set('http.host', 'HOST', env.HOST);
   if (env.WIRESIFT_TRUST_PROXY)
     set('http.trustProxy', 'WIRESIFT_TRUST_PROXY', parseTrustProxy(env.WIRESIFT_TRUST_PROXY));
+  if (env.WIRESIFT_PUBLIC_URL !== undefined)
+    set('http.publicUrl', 'WIRESIFT_PUBLIC_URL', env.WIRESIFT_PUBLIC_URL);
   if (env.WIRESIFT_ALLOW_PRIVATE_NETWORKS)
     set(
       'net.allowPrivateNetworks',
@@ -406,6 +430,7 @@ export const CONFIG_ENV_VARS = [
   'PORT',
   'HOST',
   'WIRESIFT_TRUST_PROXY',
+  'WIRESIFT_PUBLIC_URL',
   'WIRESIFT_FEEDS',
   'WIRESIFT_EDITOR_TOKENS[_FILE]',
   'WIRESIFT_API_TOKENS[_FILE]',
@@ -460,6 +485,17 @@ function readYaml(path: string): unknown {
   }
 }
 
+/** A host slot must outlive the request it covers, a feed's own timeout included. */
+function checkFeedTimeouts(config: Config, source: string): void {
+  const lease = config.net.politeness.leaseMs;
+  const lines = config.feeds.flatMap((f, i) =>
+    f.timeoutMs !== undefined && f.timeoutMs >= lease
+      ? [`  feeds.${i}.timeoutMs: must be below net.politeness.leaseMs (${lease})`]
+      : [],
+  );
+  if (lines.length) throw new ConfigError(`config: ${source} is invalid:\n${lines.join('\n')}`);
+}
+
 /**
  * Loads config/default.yaml, then the file given with --config on top of it
  * (so a site file only states what differs), then the environment.
@@ -488,6 +524,7 @@ export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv } = {}
   applyEnv(raw as Record<string, unknown>, env, sources);
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, source, sources));
+  checkFeedTimeouts(parsed.data, source);
   return parsed.data;
 }
 

@@ -2,8 +2,8 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { Config } from '../config.js';
 import { startModuleWorker } from '../ops/worker-thread.js';
-import { type FeedItem, FeedParseError, type ParsedFeed } from './parse-feed.js';
-import type { ParseReply, ParseRequest } from './parse-worker.js';
+import { type FeedItem, FeedParseError, type ParsedFeed } from './feed-types.js';
+import type { ParseOptions, ParseReply, ParseRequest } from './parse-worker.js';
 
 /**
  * Every feed is parsed on a pooled worker thread: the XML parser is
@@ -78,19 +78,18 @@ export class FeedParsePool {
 
   /**
    * Parses `body` (bytes as served) against `url`, keeping at most `maxItems`
-   * items (see capItems). The body's memory is moved to the thread, not
+   * items (see capItems), with the feed's settings (charset, trustFeedText). The body's memory is moved to the thread, not
    * copied: the caller must not use `body` afterwards.
    */
   parse(
     body: Uint8Array,
     contentType: string | undefined,
     url: string,
-    opts: { maxItems?: number } = {},
+    options: ParseOptions = {},
   ): Promise<CappedFeed> {
     if (this.closed) return Promise.reject(new FeedParseError('the parser pool is shut down'));
     return new Promise((resolve, reject) => {
-      const req: ParseRequest = { id: this.nextId++, body: handOver(body), contentType, url };
-      if (opts.maxItems !== undefined) req.maxItems = opts.maxItems;
+      const req: ParseRequest = { id: this.nextId++, body: handOver(body), contentType, url, options };
       this.waiting.push({ req, items: [], resolve, reject });
       this.dispatch();
     });

@@ -1,8 +1,8 @@
-import { attributesOf, doctypeEnd, isDoctypeAt, localName, nameAt, startTagEnd } from './xml-scan.js';
+import { doctypeEnd, isDoctypeAt } from './xml-scan.js';
 
 /**
- * Feeds in the wild are often not well-formed XML, and the strict parser under
- * rss-parser rejects a whole feed for one stray `&` or one HTML entity. These
+ * Feeds in the wild are often not well-formed XML, and the strict parser
+ * (sax, xml-tree.ts) rejects a whole feed for one stray `&` or one HTML entity. These
  * repairs are deliberately narrow: they fix what blocks parsing and never
  * expand anything the document defines for itself.
  */
@@ -139,75 +139,5 @@ export function repairEntities(xml: string): string {
     i = close < 0 ? xml.length : close;
   }
   out.push(repairOutsideCdata(xml.slice(i)));
-  return out.join('');
-}
-
-/**
- * rss-parser converts Atom dates with `new Date(x).toISOString()` unguarded, so
- * one malformed <published> would reject the whole feed; empty it instead.
- */
-export function blankInvalidAtomDates(xml: string): string {
-  return xml.replace(/<(published|updated)>([^<]*)<\/\1>/g, (match, tag: string, value: string) =>
-    value.trim() === '' || !Number.isNaN(Date.parse(value.trim())) ? match : `<${tag}></${tag}>`,
-  );
-}
-
-const TEXT_CONSTRUCTS = new Set(['title', 'subtitle', 'summary', 'content', 'rights']);
-
-function escapeMarkup(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-/** The children of a wrapping `<div>` (Atom wants one around xhtml content), else the text as is. */
-function unwrapDiv(inner: string): string {
-  const open = inner.startsWith('<') ? nameAt(inner, 1) : undefined;
-  if (!open || localName(open) !== 'div') return inner;
-  const openEnd = startTagEnd(inner, 0);
-  const close = inner.lastIndexOf('</');
-  if (openEnd < 0 || close <= openEnd || inner.slice(close + 2, -1) !== open || !inner.endsWith('>'))
-    return inner;
-  return inner.slice(openEnd + 1, close);
-}
-
-/**
- * xml2js keeps an element's text apart from its child elements, so Atom
- * type="xhtml" constructs come out with their words out of order. Turning them
- * into type="html" (markup escaped, wrapper div dropped) keeps the text intact.
- * One forward pass: a construct whose closing tag never comes is left as is,
- * and later ones of that name are not searched again.
- */
-export function xhtmlToHtmlConstructs(xml: string): string {
-  const out: string[] = [];
-  const unclosed = new Set<string>();
-  let copied = 0;
-  let i = 0;
-  for (;;) {
-    const lt = xml.indexOf('<', i);
-    if (lt < 0) break;
-    let next = lt + 1;
-    if (xml.startsWith('<![CDATA[', lt)) next = pastNext(xml, ']]>', lt + 9);
-    else if (xml.startsWith('<!--', lt)) next = pastNext(xml, '-->', lt + 4);
-    else {
-      const name = nameAt(xml, lt + 1);
-      const end = name && TEXT_CONSTRUCTS.has(name) && !unclosed.has(name) ? startTagEnd(xml, lt) : -1;
-      const tag = end < 0 ? '' : xml.slice(lt, end + 1);
-      const type = attributesOf(tag).find((a) => a.name === 'type');
-      if (end >= 0) next = end + 1;
-      if (name && type?.value === 'xhtml' && !tag.endsWith('/>')) {
-        const closeTag = `</${name}>`;
-        const close = xml.indexOf(closeTag, end + 1);
-        if (close < 0) unclosed.add(name);
-        else {
-          const html = escapeMarkup(unwrapDiv(xml.slice(end + 1, close).trim()));
-          out.push(xml.slice(copied, lt), tag.slice(0, type.start), 'type="html"', tag.slice(type.end), html);
-          copied = close;
-          next = close + closeTag.length;
-        }
-      }
-    }
-    if (next < 0) break;
-    i = next;
-  }
-  out.push(xml.slice(copied));
   return out.join('');
 }

@@ -7,6 +7,7 @@ import { apiRoutes } from './review/api-routes.js';
 import { announceReview } from './review/first-run.js';
 import { reviewPlugin } from './review/plugin.js';
 import { signInLimits, TokenGate } from './review/sign-in-limit.js';
+import { websubRoutes } from './websub-routes.js';
 
 function createApp(ctx: PipelineContext): FastifyInstance {
   // No fastify logger: requests are not logged (tokens travel in headers and cookies).
@@ -39,6 +40,8 @@ export async function buildServer(ctx: PipelineContext): Promise<FastifyInstance
   await app.register(apiRoutes, { ctx, gate });
   await app.register(reviewPlugin, { ctx, gate });
   announceReview(app, ctx);
+  // WebSub callbacks (src/feeds/websub.ts), when hubs can reach us.
+  if (ctx.config.http.publicUrl) await app.register(websubRoutes, { ctx });
 
   return app;
 }

@@ -1,35 +1,49 @@
 import type { Redis } from 'ioredis';
-import type { Config } from '../config.js';
+import { type Config, feedSettingsSchema } from '../config.js';
 import { feedIdFor } from '../feeds/feed-id.js';
+import { type FeedSettings, hasSettings, pickSettings } from '../feeds/feed-settings.js';
 import type { FeedJob } from '../queues/jobs.js';
 import type { Keys } from '../store/keys.js';
 
 export type RegisteredFeed = FeedJob & { intervalSeconds: number; origin: 'config' | 'added' | 'list' };
+
+/** What `feeds add` stores for a feed (the JSON value of its field in the feeds hash). */
+export type AddedFeed = { name?: string; intervalSeconds?: number; settings?: FeedSettings };
+
+function registered(
+  feedId: string,
+  url: string,
+  entry: AddedFeed,
+  config: Config,
+  origin: RegisteredFeed['origin'],
+): RegisteredFeed {
+  return {
+    feedId,
+    url,
+    ...(entry.name ? { name: entry.name } : {}),
+    ...(hasSettings(entry.settings) ? { settings: entry.settings } : {}),
+    intervalSeconds: entry.intervalSeconds ?? config.schedule.pollIntervalSeconds,
+    origin,
+  };
+}
 
 /** Feeds from the config file plus those added at run time (`wiresift feeds add`), deduplicated by URL. */
 export async function activeFeeds(redis: Redis, keys: Keys, config: Config): Promise<RegisteredFeed[]> {
   const out = new Map<string, RegisteredFeed>();
   for (const f of config.feeds) {
     const feedId = feedIdFor(f.url);
-    out.set(feedId, {
-      feedId,
-      url: f.url,
-      ...(f.name ? { name: f.name } : {}),
-      intervalSeconds: f.intervalSeconds ?? config.schedule.pollIntervalSeconds,
-      origin: 'config',
-    });
+    out.set(feedId, registered(feedId, f.url, { ...f, settings: pickSettings(f) }, config, 'config'));
   }
   for (const [feedId, json] of Object.entries(await redis.hgetall(keys.feeds))) {
     if (out.has(feedId)) continue;
     try {
-      const f = JSON.parse(json) as { url: string; name?: string; intervalSeconds?: number };
-      out.set(feedId, {
+      const f = JSON.parse(json) as { url: string } & AddedFeed;
+      // Settings stored by hand or by an older version are checked like the config's; bad ones are dropped.
+      const settings = feedSettingsSchema.safeParse(f.settings ?? {});
+      out.set(
         feedId,
-        url: f.url,
-        ...(f.name ? { name: f.name } : {}),
-        intervalSeconds: f.intervalSeconds ?? config.schedule.pollIntervalSeconds,
-        origin: 'added',
-      });
+        registered(feedId, f.url, { ...f, settings: settings.success ? settings.data : {} }, config, 'added'),
+      );
     } catch {
       // A hand-edited entry that is not JSON is skipped, not fatal; `feeds list` shows it.
     }
@@ -37,12 +51,18 @@ export async function activeFeeds(redis: Redis, keys: Keys, config: Config): Pro
   return [...out.values()];
 }
 
-export async function addFeed(redis: Redis, keys: Keys, url: string, name?: string): Promise<string> {
+export async function addFeed(redis: Redis, keys: Keys, url: string, entry: AddedFeed = {}): Promise<string> {
   const feedId = feedIdFor(url);
   await redis.hset(
     keys.feeds,
     feedId,
-    JSON.stringify({ url, ...(name ? { name } : {}), addedAt: new Date().toISOString() }),
+    JSON.stringify({
+      url,
+      ...(entry.name ? { name: entry.name } : {}),
+      ...(entry.intervalSeconds ? { intervalSeconds: entry.intervalSeconds } : {}),
+      ...(hasSettings(entry.settings) ? { settings: pickSettings(entry.settings) } : {}),
+      addedAt: new Date().toISOString(),
+    }),
   );
   return feedId;
 }

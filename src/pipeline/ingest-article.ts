@@ -1,7 +1,8 @@
 import { UnrecoverableError } from 'bullmq';
-import { boilerplatePhrases } from '../config.js';
+import { boilerplatePhrases, type Config } from '../config.js';
 import { extractPoolFor } from '../extract/extract-pool.js';
 import type { ExtractedArticle } from '../extract/types.js';
+import { fetchOptionsFor } from '../feeds/feed-settings.js';
 import { FetchError } from '../net/fetch-error.js';
 import { HostBusyError } from '../net/host-politeness.js';
 import { politeFetch } from '../net/polite-fetch.js';
@@ -20,8 +21,12 @@ function wordCount(text: string): number {
   return text.split(/\s+/).filter(Boolean).length;
 }
 
-/** The feed item's own text, when it says enough to stand in for the page. */
-async function fromFeedItem(ctx: PipelineContext, job: ArticleJob): Promise<ExtractedArticle | null> {
+/** The feed item's own text, when it says enough (minWords) to stand in for the page. */
+async function fromFeedItem(
+  ctx: PipelineContext,
+  job: ArticleJob,
+  minWords = ctx.config.extract.feedFallbackMinWords,
+): Promise<ExtractedArticle | null> {
   const html = job.item.contentHtml || job.item.summary;
   if (!html) return null;
   const wrapped = `<html><body><article>${/<p[\s>]/i.test(html) ? html : `<p>${html}</p>`}</article></body></html>`;
@@ -29,9 +34,21 @@ async function fromFeedItem(ctx: PipelineContext, job: ArticleJob): Promise<Extr
     url: job.url,
     boilerplate: boilerplatePhrases(ctx.config),
   });
-  if (extracted.status !== 'ok' || wordCount(extracted.text) < ctx.config.extract.feedFallbackMinWords)
-    return null;
+  if (extracted.status !== 'ok' || wordCount(extracted.text) < minWords) return null;
   return extracted;
+}
+
+/** The configured site rules, with the feed's body selector (a feed setting) as the rule of this page's host. */
+function siteRulesFor(
+  ctx: PipelineContext,
+  job: ArticleJob,
+  pageUrl: string,
+): Config['extract']['siteRules'] {
+  const rules = ctx.config.extract.siteRules;
+  const selector = job.page?.bodySelector;
+  if (!selector || !URL.canParse(pageUrl)) return rules;
+  const host = new URL(pageUrl).hostname.toLowerCase();
+  return { ...rules, [host]: { ...rules[host], body: selector } };
 }
 
 /** Lines this article's domain repeats on many pages (empty when learning is off). */
@@ -47,6 +64,7 @@ async function fetchAndExtract(
   job: ArticleJob,
   isLastAttempt: boolean,
 ): Promise<Outcome> {
+  if (job.ingest === 'feed') return fromFeedOnly(ctx, job);
   let failure: string;
   let pageResult: (ExtractedArticle & { charset: string }) | null = null;
   const learned = await learnedLinesFor(ctx, job.url);
@@ -56,7 +74,7 @@ async function fetchAndExtract(
       ctx.gate,
       job.url,
       {
-        ...ctx.fetchOptions,
+        ...fetchOptionsFor(ctx.fetchOptions, job.page),
         accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5',
         allowedContentTypes: HTML_TYPES,
       },
@@ -67,7 +85,7 @@ async function fetchAndExtract(
       url: res.url,
       contentType: res.contentType,
       boilerplate: boilerplatePhrases(ctx.config),
-      siteRules: ctx.config.extract.siteRules,
+      siteRules: siteRulesFor(ctx, job, res.url),
       learnedBoilerplate: learned,
     });
     if (page.status === 'ok') return { extracted: page, source: 'page', charset: page.charset };
@@ -82,6 +100,21 @@ async function fetchAndExtract(
   }
   const fallback = await fromFeedItem(ctx, job);
   if (fallback) return { extracted: fallback, source: 'feed', charset: 'utf-8', failure };
+  return failedOutcome(job, failure, pageResult);
+}
+
+/** An item whose feed text is the article (no link, or a trusted feed): no page is fetched. */
+async function fromFeedOnly(ctx: PipelineContext, job: ArticleJob): Promise<Outcome> {
+  const extracted = await fromFeedItem(ctx, job, 1);
+  if (extracted) return { extracted, source: 'feed', charset: 'utf-8' };
+  return failedOutcome(job, "feeds: the item's text holds no article text", null);
+}
+
+function failedOutcome(
+  job: ArticleJob,
+  failure: string,
+  pageResult: (ExtractedArticle & { charset: string }) | null,
+): Outcome {
   // The page was read but holds no article: record its own state ('empty' or 'failed') and reason.
   if (pageResult)
     return {

@@ -1,15 +1,18 @@
 import { UnrecoverableError } from 'bullmq';
 import type { Config } from '../config.js';
-import { articleIdFor } from '../feeds/article-id.js';
+import { articleIdFor, feedItemArticle } from '../feeds/article-id.js';
 import { canonicalizeUrl } from '../feeds/canonical-url.js';
+import { type FeedSettings, fetchOptionsFor, parseOptionsFor } from '../feeds/feed-settings.js';
 import { fetchAndParseFeed } from '../feeds/load-feed.js';
 import type { FeedItem } from '../feeds/parse-feed.js';
+import type { CappedFeed } from '../feeds/parse-pool.js';
+import { ensureSubscribed } from '../feeds/websub.js';
 import { FetchError } from '../net/fetch-error.js';
 import { HostBusyError } from '../net/host-politeness.js';
 import { politeFetch } from '../net/polite-fetch.js';
 import { infraCause } from '../ops/infra-errors.js';
 import { articleJobId } from '../queues/job-ids.js';
-import type { ArticleJob, FeedJob, FeedJobResult } from '../queues/jobs.js';
+import type { ArticleJob, FeedJob, FeedJobResult, PageSettings } from '../queues/jobs.js';
 import { isKnownUrl, rememberUrl } from '../store/articles.js';
 import { readFeedState, recordFeedFailure, recordFeedSuccess } from '../store/feed-state.js';
 import type { PipelineContext } from './context.js';
@@ -64,9 +67,13 @@ export async function pollFeed(ctx: PipelineContext, job: FeedJob, now = Date.no
   try {
     loaded = await fetchAndParseFeed(
       job.url,
-      { ...ctx.fetchOptions, etag: state.etag || undefined, lastModified: state.lastModified || undefined },
+      {
+        ...fetchOptionsFor(ctx.fetchOptions, job.settings),
+        etag: state.etag || undefined,
+        lastModified: state.lastModified || undefined,
+      },
       (url, opts) => politeFetch(ctx.gate, url, opts, { robots: false }),
-      { pool: ctx.feedParser, maxItems: ctx.config.feedLimits.maxItemsPerPoll },
+      { pool: ctx.feedParser, ...parseOptionsFor(job.settings, ctx.config.feedLimits.maxItemsPerPoll) },
     );
   } catch (err) {
     // Waiting for a slot, or Redis refusing writes, says nothing about the feed: the worker delays the job.
@@ -89,16 +96,7 @@ export async function pollFeed(ctx: PipelineContext, job: FeedJob, now = Date.no
     return { items: 0, enqueued: 0, notModified: true };
   }
   const feed = loaded.feed;
-  if (feed.cut > 0) logCut(ctx, job, feed.items.length, feed.cut);
-  const outlet = outletName(job, feed.title);
-  let enqueued = 0;
-  // Items in parallel batches: one at a time, a 400-item feed spent seconds on Redis round trips
-  // and starved the article workers (bench load). The job id keeps a duplicate item a no-op.
-  for (let i = 0; i < feed.items.length; i += ENQUEUE_BATCH) {
-    const batch = feed.items.slice(i, i + ENQUEUE_BATCH);
-    const added = await Promise.all(batch.map((item) => enqueueItem(ctx, job, outlet, item)));
-    enqueued += added.filter(Boolean).length;
-  }
+  const enqueued = await enqueueFeedItems(ctx, job, feed);
   await recordFeedSuccess(redis, keys, job.feedId, {
     status: 200,
     title: feed.title,
@@ -107,7 +105,49 @@ export async function pollFeed(ctx: PipelineContext, job: FeedJob, now = Date.no
     items: feed.items.length,
     nextFetchAt,
   });
-  return { items: feed.items.length, enqueued, notModified: false, cut: feed.cut };
+  // Push where the feed offers it (WebSub); polling goes on regardless, as the fallback.
+  await ensureSubscribed(ctx, job, feed, now);
+  const itemsSkipped = feed.items.filter((i) => i.ingest === 'skip').length;
+  const fromFeed = feed.items.filter((i) => i.ingest === 'feed').length;
+  return { items: feed.items.length, enqueued, notModified: false, cut: feed.cut, itemsSkipped, fromFeed };
+}
+
+/** One line per poll for the items left out, counted by reason (a repeated guid is routine, not news). */
+function logSkipped(ctx: PipelineContext, job: FeedJob, items: FeedItem[]): void {
+  const byReason = new Map<string, number>();
+  for (const i of items)
+    if (i.ingest === 'skip' && i.reason && !i.reason.startsWith('same guid'))
+      byReason.set(i.reason, (byReason.get(i.reason) ?? 0) + 1);
+  if (byReason.size === 0) return;
+  const reasons = Object.fromEntries(byReason);
+  const n = [...byReason.values()].reduce((a, b) => a + b, 0);
+  ctx.log.info(
+    { feed: job.url, skipped: n, reasons },
+    `feeds: ${n} items skipped (${[...byReason.keys()].join('; ')})`,
+  );
+}
+
+/**
+ * One article job per item never seen before, from a poll or from content a
+ * hub pushed; returns how many were new.
+ */
+export async function enqueueFeedItems(
+  ctx: PipelineContext,
+  job: FeedJob,
+  feed: CappedFeed,
+): Promise<number> {
+  if (feed.cut > 0) logCut(ctx, job, feed.items.length, feed.cut);
+  const outlet = outletName(job, feed.title);
+  logSkipped(ctx, job, feed.items);
+  let enqueued = 0;
+  // Items in parallel batches: one at a time, a 400-item feed spent seconds on Redis round trips
+  // and starved the article workers (bench load). The job id keeps a duplicate item a no-op.
+  for (let i = 0; i < feed.items.length; i += ENQUEUE_BATCH) {
+    const batch = feed.items.slice(i, i + ENQUEUE_BATCH);
+    const added = await Promise.all(batch.map((item) => enqueueItem(ctx, job, outlet, item)));
+    enqueued += added.filter(Boolean).length;
+  }
+  return enqueued;
 }
 
 function logCut(ctx: PipelineContext, job: FeedJob, kept: number, cut: number): void {
@@ -117,24 +157,51 @@ function logCut(ctx: PipelineContext, job: FeedJob, kept: number, cut: number): 
   );
 }
 
+function pageSettings(s: FeedSettings | undefined): { page?: PageSettings } {
+  const page: PageSettings = {
+    ...(s?.timeoutMs ? { timeoutMs: s.timeoutMs } : {}),
+    ...(s?.userAgent ? { userAgent: s.userAgent } : {}),
+    ...(s?.bodySelector ? { bodySelector: s.bodySelector } : {}),
+  };
+  return Object.keys(page).length ? { page } : {};
+}
+
+/**
+ * An item with a link is the article at that link (whatever feed lists it); one
+ * without is identified by its guid, or its feed, title and date (feedItemArticle).
+ */
+function articleIdentity(
+  ctx: PipelineContext,
+  job: FeedJob,
+  item: FeedItem,
+): { articleId: string; url: string; canonicalUrl: string } | null {
+  if (!item.link) {
+    const { articleId, url } = feedItemArticle(job.url, item);
+    return { articleId, url, canonicalUrl: url };
+  }
+  try {
+    const canonicalUrl = canonicalizeUrl(item.link);
+    return { articleId: articleIdFor(canonicalUrl), url: item.link, canonicalUrl };
+  } catch (err) {
+    ctx.log.warn({ feed: job.url, link: item.link, err: (err as Error).message }, 'feeds: item link skipped');
+    return null;
+  }
+}
+
 async function enqueueItem(
   ctx: PipelineContext,
   job: FeedJob,
   outlet: string,
   item: FeedItem,
 ): Promise<boolean> {
-  let canonicalUrl: string;
-  try {
-    canonicalUrl = canonicalizeUrl(item.link);
-  } catch (err) {
-    ctx.log.warn({ feed: job.url, link: item.link, err: (err as Error).message }, 'feeds: item link skipped');
-    return false;
-  }
-  const articleId = articleIdFor(canonicalUrl);
+  if (item.ingest === 'skip') return false;
+  const identity = articleIdentity(ctx, job, item);
+  if (!identity) return false;
+  const { articleId, url, canonicalUrl } = identity;
   if (await isKnownUrl(ctx.redis, ctx.keys, articleId)) return false;
   const payload: ArticleJob = {
     articleId,
-    url: item.link,
+    url,
     canonicalUrl,
     feedId: job.feedId,
     feedUrl: job.url,
@@ -146,6 +213,8 @@ async function enqueueItem(
       summary: item.summary,
       author: item.author,
     },
+    ...(item.ingest === 'feed' ? { ingest: 'feed' as const } : {}),
+    ...pageSettings(job.settings),
   };
   // Enqueue before remembering: a crash in between re-enqueues next poll, which the job id makes a no-op.
   await ctx.queues.articles.add('article', payload, { jobId: articleJobId(articleId) });

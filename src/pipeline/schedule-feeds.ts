@@ -2,6 +2,16 @@ import type { Queue } from 'bullmq';
 import type { FeedJob } from '../queues/jobs.js';
 import type { RegisteredFeed } from './feed-registry.js';
 
+/** A poll job's data: what the feeds worker needs of the feed, its settings included. */
+function pollData(f: RegisteredFeed): FeedJob {
+  return {
+    feedId: f.feedId,
+    url: f.url,
+    ...(f.name ? { name: f.name } : {}),
+    ...(f.settings ? { settings: f.settings } : {}),
+  };
+}
+
 /**
  * One BullMQ job scheduler per feed, keyed by feed id: upserting is idempotent,
  * so every scheduler replica may run this; schedulers of feeds no longer
@@ -16,7 +26,7 @@ export async function syncFeedSchedules(
     await queue.upsertJobScheduler(
       f.feedId,
       { every: f.intervalSeconds * 1000 },
-      { name: 'poll', data: { feedId: f.feedId, url: f.url, ...(f.name ? { name: f.name } : {}) } },
+      { name: 'poll', data: pollData(f) },
     );
   }
   let removed = 0;
@@ -43,7 +53,7 @@ export async function enqueueFeedsOnce(
   await queue.addBulk(
     feeds.map((f) => ({
       name: 'poll',
-      data: { feedId: f.feedId, url: f.url, ...(f.name ? { name: f.name } : {}), force: true },
+      data: { ...pollData(f), force: true },
       opts: { jobId: `once-${runId}-${f.feedId}` },
     })),
   );

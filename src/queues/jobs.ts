@@ -1,12 +1,19 @@
 /** Job payloads. They are JSON in Redis: keep them small and versionless-safe (additive changes only). */
 
+import type { FeedSettings } from '../feeds/feed-settings.js';
+
 export type FeedJob = {
   feedId: string;
   url: string;
   name?: string;
   /** Poll even if the feed is backing off (`run --once`: a human is asking now). */
   force?: boolean;
+  /** The settings this feed overrides (only those given). */
+  settings?: FeedSettings;
 };
+
+/** What a feed's settings ask of the fetch and extraction of its pages. */
+export type PageSettings = Pick<FeedSettings, 'timeoutMs' | 'userAgent' | 'bodySelector'>;
 
 export type FeedItemSnapshot = {
   title: string;
@@ -25,6 +32,10 @@ export type ArticleJob = {
   feedUrl: string;
   outlet: string;
   item: FeedItemSnapshot;
+  /** 'feed': the item's own text is the article, no page is fetched (a link-less item, or a trusted feed). */
+  ingest?: 'feed';
+  /** From the feed's settings, when it has some for its pages. */
+  page?: PageSettings;
 };
 
 export type DedupJob = { articleId: string };
@@ -35,6 +46,10 @@ export type FeedJobResult = {
   notModified: boolean;
   /** Items the per-poll cap (feedLimits.maxItemsPerPoll) dropped, oldest first. */
   cut?: number;
+  /** Items listed but not ingested (no link and no text, a repeated guid). */
+  itemsSkipped?: number;
+  /** Items ingested from the feed's own text rather than their page. */
+  fromFeed?: number;
   /** Set when the poll was skipped (the feed is backing off or asked us to wait). */
   skipped?: string;
 };

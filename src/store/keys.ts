@@ -43,6 +43,8 @@ export function keysFor(prefix: string) {
     feeds: `${prefix}feeds`,
     /** HASH: per-feed fetch state (etag, last status, errors, next fetch). */
     feedState: (feedId: string) => `${prefix}feed:${feedId}:state`,
+    /** HASH (internal): the feed's WebSub subscription (hub, topic, secret, state, lease end); src/store/websub-state.ts. */
+    websub: (feedId: string) => `${prefix}feed:${feedId}:websub`,
     /** ZSET: leases held on one host (member lease id, score expiry ms); see src/net/host-politeness.ts. */
     hostLeases: (host: string) => `${prefix}host:${host}:leases`,
     /** STRING: earliest time (ms) the next request to this host may start. */

@@ -14,6 +14,7 @@ const item = (n: number, published: string | null): FeedItem => ({
   title: `t${n}`,
   link: `https://x.example/${n}`,
   guid: `g${n}`,
+  ingest: 'page',
   published,
   contentHtml: null,
   summary: null,
@@ -84,7 +85,14 @@ describe('a poll of a flood feed (issue 18, item 6)', () => {
     timeout: 120_000,
   }, async () => {
     const result = await pollFeed(ctx, { feedId: 'flood', url: `${server.url}/flood` });
-    expect(result).toEqual({ items: 500, enqueued: 500, notModified: false, cut: ITEMS - 500 });
+    expect(result).toEqual({
+      items: 500,
+      enqueued: 500,
+      itemsSkipped: 0,
+      fromFeed: 0,
+      notModified: false,
+      cut: ITEMS - 500,
+    });
     const jobs = await ctx.queues.articles.getJobs(['waiting', 'prioritized', 'delayed'], 0, -1);
     expect(jobs).toHaveLength(500);
     const links = jobs.map((j) => Number(j.data.url.split('/').pop())).sort((a, b) => a - b);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseFeed } from '../../src/feeds/parse-feed.js';
 import { FeedParsePool } from '../../src/feeds/parse-pool.js';
-import { stripDoctype, xhtmlToHtmlConstructs } from '../../src/feeds/xml-repair.js';
+import { stripDoctype } from '../../src/feeds/xml-repair.js';
 import { ATTACKS, rss } from './attack-inputs.js';
 
 const BASE = 'https://flux.example';
@@ -60,16 +61,27 @@ describe('the DOCTYPE strip honours the internal subset', () => {
 });
 
 describe('xhtml constructs', () => {
-  it('become escaped HTML, the wrapper div dropped, other attributes kept', () => {
-    const doc =
-      '<entry><content xml:lang="fr" type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Un <b>mot</b></div></content></entry>';
-    expect(xhtmlToHtmlConstructs(doc)).toBe(
-      '<entry><content xml:lang="fr" type="html">Un &lt;b&gt;mot&lt;/b&gt;</content></entry>',
+  const atom = (entry: string) =>
+    `<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title><entry><id>e</id><link href="/e"/>${entry}</entry></feed>`;
+
+  it('become HTML in document order, the wrapper div dropped', async () => {
+    const feed = await parseFeed(
+      atom(
+        '<content xml:lang="fr" type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Un <b>mot</b> puis <i>deux</i>.</div></content>',
+      ),
+      'https://a.example/feed',
     );
+    expect(feed.items[0]?.contentHtml).toBe('Un <b>mot</b> puis <i>deux</i>.');
   });
 
-  it('one without its closing tag is left as is, and so is markup inside CDATA', () => {
-    const doc = '<title type="xhtml">a<content><![CDATA[<summary type="xhtml">b</summary>]]></content>';
-    expect(xhtmlToHtmlConstructs(doc)).toBe(doc);
+  it('an xhtml construct 100,000 elements deep is read as text below the depth cap', {
+    timeout: 30_000,
+  }, async () => {
+    const deep = `${'<span>'.repeat(100_000)}fond${'</span>'.repeat(100_000)}`;
+    const feed = await parseFeed(
+      atom(`<title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">${deep}</div></title>`),
+      'https://a.example/feed',
+    );
+    expect(feed.items[0]?.title).toBe('fond');
   });
 });

@@ -27,6 +27,7 @@ describe('parseFeed: French RSS 2.0', async () => {
         '<p>GRENOBLE, 14 octobre 2025 (AFP) - Fermé depuis avril, le téléphérique a repris du service mardi & accueille ses premiers randonneurs.</p>',
       summary: "Fermé depuis avril, l'équipement transporte de nouveau les randonneurs…",
       author: 'Camille Roux avec AFP',
+      ingest: 'page',
     });
   });
 
@@ -35,14 +36,17 @@ describe('parseFeed: French RSS 2.0', async () => {
     expect(feed.items[1]?.contentHtml).toBeNull();
   });
 
-  it('drops items without a link, keeps a permalink guid as link, dedupes guids', () => {
-    expect(feed.items.map((i) => i.guid)).toEqual([
-      'gazette-4411',
-      'gazette-4412',
-      'https://gazette-cimes.example/articles/lien-dans-le-guid.html',
+  it('lists every item in document order: a link-less one with text from the feed, a permalink guid as link, a repeated guid skipped', () => {
+    expect(feed.items.map((i) => [i.guid, i.ingest, i.reason])).toEqual([
+      ['gazette-4411', 'page', undefined],
+      ['gazette-4412', 'page', undefined],
+      ['gazette-4413', 'feed', "no link: the feed's text is the article"],
+      ['https://gazette-cimes.example/articles/lien-dans-le-guid.html', 'page', undefined],
+      ['gazette-4412', 'skip', 'same guid as item 2'],
     ]);
-    expect(feed.items[2]?.link).toBe('https://gazette-cimes.example/articles/lien-dans-le-guid.html');
-    expect(feed.items[2]?.published).toBeNull();
+    expect(feed.items[2]?.link).toBeNull();
+    expect(feed.items[3]?.link).toBe('https://gazette-cimes.example/articles/lien-dans-le-guid.html');
+    expect(feed.items[3]?.published).toBeNull();
     expect(feed.items[1]?.title).toBe("Fête du fromage : record d'affluence à Saint-Martin");
   });
 });
@@ -76,7 +80,8 @@ describe('parseFeed: Atom with xml:base', async () => {
     expect(second?.link).toBe('https://riviera-matin.example/sport/etape-12.html');
     expect(second?.title).toBe('Cyclisme : victoire au col');
     expect(second?.published).toBe('2025-10-19T18:00:00.000Z');
-    expect(second?.summary).toBe("Résultat <provisoire> de l'étape");
+    // A text construct comes out as HTML that shows the same text.
+    expect(second?.summary).toBe("Résultat &lt;provisoire&gt; de l'étape");
     expect(second?.contentHtml).toBe('<p>Le <em>peloton</em> arrive &amp; repart.</p>');
   });
 
@@ -169,9 +174,76 @@ describe('parseFeed: repairs and hostile input', () => {
     );
   });
 
-  it('drops links with non-http schemes', async () => {
+  it('refuses links with non-http schemes, saying so', async () => {
     const xml = rss('<item><title>x</title><link>javascript:alert(1)</link></item>');
     const feed = await parseFeed(xml, 'http://t.example/rss');
-    expect(feed.items).toEqual([]);
+    expect(feed.items.map((i) => [i.link, i.ingest, i.reason])).toEqual([
+      [null, 'skip', 'link "javascript:alert(1)" is not http(s) and no text'],
+    ]);
+  });
+});
+
+describe('titles: entities decoded exactly once', () => {
+  const atom = (title: string) =>
+    `<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title><entry><id>e</id><link href="/e"/>${title}</entry></feed>`;
+
+  it.each([
+    ['an RSS title, plain text', '<title>AT&amp;amp;T &#233;t&#xE9;</title>', 'AT&amp;T été'],
+    ['an RSS title holding HTML', '<title>&lt;b&gt;AT&amp;amp;T&lt;/b&gt; gagne</title>', 'AT&T gagne'],
+    ['an RSS title with a lone <', '<title>3 &lt; 4 &amp;&amp; 5 &gt; 2</title>', '3 < 4 && 5 > 2'],
+    ['a CDATA title', '<title><![CDATA[Prix &amp; taxes]]></title>', 'Prix &amp; taxes'],
+  ])('%s', async (_name, title, expected) => {
+    const feed = await parseFeed(rss(`<item>${title}<link>/a</link></item>`), 'http://t.example/rss');
+    expect(feed.items[0]?.title).toBe(expected);
+  });
+
+  it.each([
+    ['text (the default)', '<title>&lt;b&gt; &amp;amp;</title>', '<b> &amp;'],
+    ['html', '<title type="html">&lt;b&gt;AT&amp;amp;T&lt;/b&gt;</title>', 'AT&T'],
+    [
+      'xhtml',
+      '<title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">A &amp;amp; <b>B</b></div></title>',
+      'A &amp; B',
+    ],
+  ])('an Atom title of type %s', async (_name, title, expected) => {
+    const feed = await parseFeed(atom(title), 'http://t.example/atom');
+    expect(feed.items[0]?.title).toBe(expected);
+  });
+});
+
+describe('links resolved against xml:base and the feed URL', () => {
+  it('an xml:base on the channel, the item and the link element itself, nested', async () => {
+    const xml = `<rss version="2.0" xml:base="http://cdn.example/root/"><channel xml:base="chan/"><title>T</title>
+      <item><title>a</title><link>a.html</link></item>
+      <item xml:base="/items/"><title>b</title><link>b.html</link></item>
+      <item><title>c</title><link xml:base="http://other.example/x/">c.html</link></item>
+    </channel></rss>`;
+    const feed = await parseFeed(xml, 'http://t.example/feeds/rss');
+    expect(feed.items.map((i) => i.link)).toEqual([
+      'http://cdn.example/root/chan/a.html',
+      'http://cdn.example/items/b.html',
+      'http://other.example/x/c.html',
+    ]);
+  });
+
+  it('without xml:base, against the URL the feed lives at', async () => {
+    const feed = await parseFeed(
+      rss('<item><title>a</title><link>../a.html</link></item>'),
+      'http://t.example/feeds/rss',
+    );
+    expect(feed.items[0]?.link).toBe('http://t.example/a.html');
+  });
+});
+
+describe('Atom links', () => {
+  it('an IANA IRI relation is the same relation, and an alternate of HTML type is preferred', async () => {
+    const xml = `<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>
+      <entry><id>a</id><title>a</title>
+        <link rel="http://www.iana.org/assignments/relation/enclosure" href="/a.mp3"/>
+        <link rel="alternate" type="application/pdf" href="/a.pdf"/>
+        <link rel="http://www.iana.org/assignments/relation/alternate" type="text/html" href="/a.html"/>
+      </entry></feed>`;
+    const feed = await parseFeed(xml, 'https://a.example/feed');
+    expect(feed.items[0]?.link).toBe('https://a.example/a.html');
   });
 });

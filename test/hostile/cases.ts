@@ -459,8 +459,8 @@ export function buildCases(): HostileCase[] {
     },
   });
 
-  // Content types that cannot be a feed.
-  for (const type of ['image/png', 'application/json', 'application/pdf', 'video/mp4', 'application/zip']) {
+  // Content types that cannot be a feed (application/json can: JSON Feed).
+  for (const type of ['image/png', 'audio/mpeg', 'application/pdf', 'video/mp4', 'application/zip']) {
     add({
       id: `type-${type.replace('/', '-')}`,
       category: 'wrong content types',
@@ -581,6 +581,206 @@ export function buildCases(): HostileCase[] {
     });
   });
 
+  // JSON Feed (issue 14): bombs, deep nesting, huge numbers, wrong types.
+  const JSON_TYPE = 'application/feed+json';
+  const V11 = '"version":"https://jsonfeed.org/version/1.1"';
+  const jsonItem = (b: string, n: number) =>
+    `{"id":"j${n}","url":"${b}/json/${n}","title":"Dépêche JSON ${n}","content_text":"Texte ${n}."}`;
+  const jsonFeed = (b: string, extra = '', items = [jsonItem(b, 0), jsonItem(b, 1)].join(',')) =>
+    `{${V11},"title":"Fil JSON"${extra},"items":[${items}]}`;
+  const hostileJson: Array<[string, Expect, RegExp | undefined, (b: string) => string]> = [
+    ['unterminated array bomb', 'fail', /malformed JSON Feed/, () => '['.repeat(2 * MB)],
+    ['unterminated object bomb', 'fail', /malformed JSON Feed/, () => `{"items":${'{"a":'.repeat(MB / 8)}`],
+    [
+      'deep nesting beside the items',
+      'ok',
+      undefined,
+      (b) => jsonFeed(b, `,"x":${'['.repeat(MB)}${']'.repeat(MB)}`),
+    ],
+    [
+      'deep nesting as an item',
+      'ok',
+      undefined,
+      (b) => jsonFeed(b, '', `${jsonItem(b, 0)},${'['.repeat(MB / 2)}${']'.repeat(MB / 2)}`),
+    ],
+    [
+      'deep nesting in a title',
+      'ok',
+      undefined,
+      (b) =>
+        jsonFeed(
+          b,
+          '',
+          `{"id":"d","url":"${b}/json/d","title":${'{"t":'.repeat(MB / 8)}1${'}'.repeat(MB / 8)}},${jsonItem(b, 1)}`,
+        ),
+    ],
+    [
+      'huge numbers',
+      'ok',
+      undefined,
+      (b) =>
+        jsonFeed(
+          b,
+          ',"n":1e999999',
+          `{"id":1e400,"url":"${b}/json/h","title":"h","date_published":-1e308},{"id":123456789012345678901234567890,"url":"${b}/json/i","title":"i"}`,
+        ),
+    ],
+    ['a number of 500,000 digits', 'ok', undefined, (b) => jsonFeed(b, `,"n":${'9'.repeat(500_000)}`)],
+    [
+      'wrong types everywhere',
+      'ok',
+      undefined,
+      (b) =>
+        jsonFeed(
+          b,
+          ',"home_page_url":["x"],"authors":"me","hubs":{"url":1}',
+          `{"id":{},"url":["${b}/x"],"title":7,"content_html":false,"date_published":{}},null,true,"item",12,[],${jsonItem(b, 2)}`,
+        ),
+    ],
+    [
+      'items is not an array',
+      'fail',
+      /no items array/,
+      () => `{${V11},"title":"t","items":{"0":{"id":"a"}}}`,
+    ],
+    ['top level is an array', 'fail', /not a JSON Feed/, () => '[{"id":"a","url":"http://example.org/a"}]'],
+    ['not a JSON Feed', 'fail', /not a JSON Feed/, () => '{"version":"1.0","data":[1,2,3]}'],
+    [
+      '__proto__ keys',
+      'ok',
+      undefined,
+      (b) =>
+        jsonFeed(
+          b,
+          ',"__proto__":{"polluted":"yes"}',
+          `{"__proto__":{"url":"${b}/json/p","polluted":"yes"},"id":"p","title":"p","content_text":"t"},${jsonItem(b, 3)}`,
+        ),
+    ],
+    [
+      '5 MB title',
+      'ok',
+      undefined,
+      (b) => jsonFeed(b, '', `{"id":"big","url":"${b}/json/big","title":"${'T'.repeat(5 * MB)}"}`),
+    ],
+    [
+      '60,000 items',
+      'ok',
+      undefined,
+      (b) => jsonFeed(b, '', Array.from({ length: 60_000 }, (_, n) => jsonItem(b, n)).join(',')),
+    ],
+    [
+      '200,000 keys',
+      'ok',
+      undefined,
+      (b) => jsonFeed(b, `,"k":{${Array.from({ length: 200_000 }, (_, n) => `"k${n}":${n}`).join(',')}}`),
+    ],
+    ['truncated', 'fail', /malformed JSON Feed/, (b) => jsonFeed(b).slice(0, 80)],
+    [
+      'lone surrogates and control escapes',
+      'ok',
+      undefined,
+      (b) =>
+        jsonFeed(b, '', `{"id":"s","url":"${b}/json/s","title":"\\ud800 \\u0000 \\udfff"},${jsonItem(b, 4)}`),
+    ],
+    [
+      'garbage as application/json',
+      'fail',
+      /malformed JSON Feed|not a JSON Feed|not a feed|root element/,
+      () => noise(7, 4000).toString('latin1'),
+    ],
+  ];
+  hostileJson.forEach(([, expect, reason, make], i) => {
+    const body = memo(make);
+    add({
+      id: `json-${i}`,
+      category: 'hostile JSON Feed',
+      expect,
+      ...(reason ? { reason } : {}),
+      ...(i === 13 ? { cut: 60_000 - 500 } : {}),
+      prepare: body,
+      handle: (_q, res, base) =>
+        send(
+          res,
+          200,
+          { 'content-type': i === hostileJson.length - 1 ? 'application/json' : JSON_TYPE },
+          body(base),
+        ),
+    });
+  });
+
+  // News sitemaps (issue 14): floods, nesting, indexes that point anywhere.
+  const urlset = (urls: string) =>
+    `<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">${urls}</urlset>`;
+  const newsUrl = (b: string, n: number) =>
+    `<url><loc>${b}/sm/${n}</loc><news:news><news:publication_date>2026-03-02</news:publication_date><news:title>Carte ${n}</news:title></news:news></url>`;
+  const index = (locs: string[]) =>
+    `<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${locs.map((l) => `<sitemap><loc>${l}</loc></sitemap>`).join('')}</sitemapindex>`;
+  const hostileSitemaps: Array<[string, Expect, RegExp | undefined, (b: string) => string]> = [
+    [
+      'url flood',
+      'ok',
+      undefined,
+      (b) => urlset(Array.from({ length: 60_000 }, (_, n) => newsUrl(b, n)).join('')),
+    ],
+    [
+      'deep nesting in a url',
+      'ok',
+      undefined,
+      (b) =>
+        urlset(
+          `<url><loc>${b}/sm/d</loc>${'<x>'.repeat(100_000)}${'</x>'.repeat(100_000)}</url>${newsUrl(b, 1)}`,
+        ),
+    ],
+    [
+      'a 1 MB loc',
+      'ok',
+      undefined,
+      (b) => urlset(`<url><loc>${b}/${'a'.repeat(MB)}</loc></url>${newsUrl(b, 2)}`),
+    ],
+    [
+      'index of itself',
+      'either',
+      undefined,
+      (b) => index(Array.from({ length: 50 }, () => `${b}/c/sitemap-3`)),
+    ],
+    [
+      'index of 50,000 missing sitemaps',
+      'fail',
+      /every sitemap of the index failed/,
+      (b) => index(Array.from({ length: 50_000 }, (_, n) => `${b}/missing/${n}.xml`)),
+    ],
+    [
+      'index of private addresses',
+      'fail',
+      /every sitemap of the index failed.*net: /,
+      () => index(['http://10.1.2.3/news.xml', 'http://169.254.169.254/latest/', 'http://localhost:6379/']),
+    ],
+    [
+      'index of one good and one broken sitemap',
+      'ok',
+      undefined,
+      (b) => index([`${b}/c/sitemap-0`, `${b}/missing/x.xml`]),
+    ],
+    [
+      'index of non-http locs',
+      'either',
+      undefined,
+      () => index(['file:///etc/passwd', 'javascript:alert(1)', 'gopher://x/']),
+    ],
+  ];
+  hostileSitemaps.forEach(([, expect, reason, make], i) => {
+    const body = memo(make);
+    add({
+      id: `sitemap-${i}`,
+      category: 'hostile sitemaps',
+      expect,
+      ...(reason ? { reason } : {}),
+      ...(i === 0 ? { cut: 60_000 - 500 } : {}),
+      prepare: body,
+      handle: (_q, res, base) => send(res, 200, { 'content-type': 'application/xml' }, body(base)),
+    });
+  });
+
   // Pre-parse scans that backtracked (issue 18), size-driven ones small here (1 MiB in
   // test/feeds/parse-attacks.test.ts, near the cap in buildNearCapCases).
   for (const c of attackCases(MB / 4)) add(c);
@@ -621,6 +821,23 @@ export function buildNearCapCases(): HostileCase[] {
       (b) => rss(b, `<description>${'<a>'.repeat(NEAR_CAP / 8)}${'</a>'.repeat(NEAR_CAP / 8)}</description>`),
     ],
   ];
+  // JSON Feed and sitemaps near the cap (issue 14).
+  const jsonDeep = NEAR_CAP / 2 - 100;
+  bigFeeds.push(
+    ['json-array-bomb', 'either', () => '['.repeat(NEAR_CAP)],
+    [
+      'json-deep-nesting',
+      'ok',
+      (b) =>
+        `{"version":"https://jsonfeed.org/version/1.1","title":"J","x":${'['.repeat(jsonDeep)}${']'.repeat(jsonDeep)},"items":[{"id":"1","url":"${b}/j/1"}]}`,
+    ],
+    [
+      'sitemap-flood',
+      'ok',
+      (b) =>
+        `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${Array.from({ length: 150_000 }, (_, n) => `<url><loc>${b}/s/${n}</loc></url>`).join('')}</urlset>`,
+    ],
+  );
   for (const [id, expect, make] of bigFeeds) {
     const body = memo(make);
     cases.push({
@@ -628,9 +845,10 @@ export function buildNearCapCases(): HostileCase[] {
       category: 'big in another way',
       expect,
       reason: FEED_REASON,
-      ...(id === 'item-flood' ? { cut: FLOOD - 500 } : {}),
+      ...(id === 'item-flood' ? { cut: FLOOD - 500 } : id === 'sitemap-flood' ? { cut: 150_000 - 500 } : {}),
       prepare: body,
-      handle: (_q, res, base) => send(res, 200, { 'content-type': XML }, body(base)),
+      handle: (_q, res, base) =>
+        send(res, 200, { 'content-type': id.startsWith('json') ? 'application/feed+json' : XML }, body(base)),
     });
   }
   return cases;

@@ -243,7 +243,7 @@ hostileSuite('hostile feeds through the real feeds worker', {
 
 hostileSuite('feeds near the body cap through the real feeds worker', {
   cases: buildNearCapCases,
-  minCases: 19,
+  minCases: 22,
   // One parsing thread per job, as many as this machine has cores.
   concurrency: 2,
   parseThreads: 2,
