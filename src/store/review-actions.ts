@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { eventEntry } from './event-entry.js';
 import type { Keys } from './keys.js';
-import { REPRESENTATIVE_LUA } from './lua/representative-lua.js';
+import { loadLua } from './lua/load-lua.js';
 
 /**
  * Editors' decisions on clusters: split, merge, set representative, mark
@@ -62,97 +63,7 @@ type Plan = {
   undoPush?: string;
 };
 
-/**
- * KEYS: [1] cluster seq, [2] clusters by update, [3] events, [4] blocked pairs,
- *       [5] review audit stream, [6] undo list.
- * ARGV: [1] plan JSON, [2] now ms, [3] events MAXLEN, [4] needs a new cluster (0/1),
- *       [5]/[6] cluster key prefix/suffix, [7]/[8] members, [9]/[10] article.
- * "$NEWSEQ" / "$NEWID" in the plan become the new cluster's seq and id, the
- * way the assign script names clusters ("c" .. seq).
- * Reply: {'OK', newId} | {'CONFLICT', reason}
- */
-const APPLY_PLAN_LUA = `
-local now = ARGV[2]
-local raw = ARGV[1]
-local new_id = ''
-local function cluster_key(id) return ARGV[5] .. id .. ARGV[6] end
-local function members_key(id) return ARGV[7] .. id .. ARGV[8] end
-local function article_key(id) return ARGV[9] .. id .. ARGV[10] end
-${REPRESENTATIVE_LUA}
-
-local probe = cjson.decode(raw)
-for _, g in ipairs(probe.guards) do
-  if redis.call('EXISTS', cluster_key(g.cluster)) == 0 then
-    return {'CONFLICT', 'cluster ' .. g.cluster .. ' no longer exists'}
-  end
-  if redis.call('ZCARD', members_key(g.cluster)) ~= #g.members then
-    return {'CONFLICT', 'cluster ' .. g.cluster .. ' changed'}
-  end
-  for _, m in ipairs(g.members) do
-    if not redis.call('ZSCORE', members_key(g.cluster), m) then
-      return {'CONFLICT', 'cluster ' .. g.cluster .. ' changed'}
-    end
-  end
-end
-if probe.undoHead and redis.call('LINDEX', KEYS[6], 0) ~= probe.undoHead then
-  return {'CONFLICT', 'the last action changed'}
-end
-for _, c in ipairs(probe.create) do
-  if c.id ~= '$NEWID' and redis.call('EXISTS', cluster_key(c.id), members_key(c.id)) > 0 then
-    return {'CONFLICT', 'cluster ' .. c.id .. ' exists again'}
-  end
-end
-
-if ARGV[4] == '1' then
-  local seq = redis.call('INCR', KEYS[1])
-  new_id = 'c' .. seq
-  raw = raw:gsub('%$NEWSEQ', tostring(seq)):gsub('%$NEWID', new_id)
-end
-local plan = cjson.decode(raw)
-
-for _, c in ipairs(plan.create) do
-  redis.call('HSET', cluster_key(c.id), unpack(c.fields))
-end
-for _, mv in ipairs(plan.moves) do
-  local score = redis.call('ZSCORE', members_key(mv.from), mv.article)
-  if not score then return redis.error_reply('review: ' .. mv.article .. ' left ' .. mv.from .. ' mid-script') end
-  redis.call('ZREM', members_key(mv.from), mv.article)
-  redis.call('ZADD', members_key(mv.to), score, mv.article)
-  redis.call('HSET', article_key(mv.article), 'cluster', mv.to)
-end
-for _, id in ipairs(plan.del) do
-  redis.call('DEL', cluster_key(id), members_key(id))
-  redis.call('ZREM', KEYS[2], id)
-end
-for _, s in ipairs(plan.set) do
-  redis.call('HSET', cluster_key(s.cluster), unpack(s.fields))
-end
-for _, u in ipairs(plan.unset) do
-  redis.call('HDEL', cluster_key(u.cluster), unpack(u.fields))
-end
-for _, id in ipairs(plan.touch) do
-  local mk = members_key(id)
-  local rep = redis.call('HGET', cluster_key(id), 'editorRepresentative')
-  if not rep or rep == '' or not redis.call('ZSCORE', mk, rep) then
-    if rep then redis.call('HDEL', cluster_key(id), 'editorRepresentative') end
-    local best = rep_best_of(mk)
-    rep = best and best.id or ''
-  end
-  redis.call('HSET', cluster_key(id), 'size', redis.call('ZCARD', mk), 'updatedAt', now, 'representative', rep)
-  redis.call('ZADD', KEYS[2], now, id)
-end
-for _, p in ipairs(plan.blockAdd) do redis.call('SADD', KEYS[4], p) end
-for _, p in ipairs(plan.blockRem) do redis.call('SREM', KEYS[4], p) end
-
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', unpack(plan.event))
-redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[3], '*', unpack(plan.audit))
-if plan.undoRemove then redis.call('LREM', KEYS[6], 1, plan.undoRemove) end
-if plan.undoPush then
-  redis.call('LPUSH', KEYS[6], plan.undoPush)
-  redis.call('LTRIM', KEYS[6], 0, 999)
-end
-return {'OK', new_id}
-`;
+const APPLY_PLAN_LUA = loadLua('review-apply');
 
 const APPLY_CMD = 'wiresiftReviewApply';
 type ScriptedRedis = Redis & { [APPLY_CMD]: (...args: (string | number)[]) => Promise<[string, string]> };
@@ -297,10 +208,15 @@ export class ReviewActions {
         moves: [{ article: articleId, from: clusterId, to: '$NEWID' }],
         touch: [clusterId, '$NEWID'],
         blockAdd: blocked,
-        event: eventFields('cluster.split', clusterId, articleId, '', editor, now, [
-          'newClusterId',
-          '$NEWID',
-        ]),
+        event: eventEntry({
+          type: 'cluster.split',
+          clusterId,
+          articleId,
+          mergedFrom: '',
+          at: String(now),
+          editor,
+          newClusterId: '$NEWID',
+        }),
         audit: auditFields(
           editor,
           'split',
@@ -347,7 +263,14 @@ export class ReviewActions {
         set: pinned ? [{ cluster: targetId, fields: ['editorRepresentative', pinned] }] : [],
         touch: [targetId],
         blockRem: unblocked,
-        event: eventFields('cluster.merged', targetId, '', sourceId, editor, now),
+        event: eventEntry({
+          type: 'cluster.merged',
+          clusterId: targetId,
+          articleId: '',
+          mergedFrom: sourceId,
+          at: String(now),
+          editor,
+        }),
         audit: auditFields(
           editor,
           'merge',
@@ -388,7 +311,14 @@ export class ReviewActions {
         guards: [{ cluster: clusterId, members }],
         set: [{ cluster: clusterId, fields: ['editorRepresentative', articleId] }],
         touch: [clusterId],
-        event: eventFields('cluster.representative', clusterId, articleId, '', editor, now),
+        event: eventEntry({
+          type: 'cluster.representative',
+          clusterId,
+          articleId,
+          mergedFrom: '',
+          at: String(now),
+          editor,
+        }),
         audit: auditFields(
           editor,
           'representative',
@@ -414,7 +344,14 @@ export class ReviewActions {
         ...emptyPlan(),
         guards: [{ cluster: clusterId, members }],
         set: [{ cluster: clusterId, fields: ['reviewedAt', String(now), 'reviewedBy', editor] }],
-        event: eventFields('cluster.reviewed', clusterId, '', '', editor, now),
+        event: eventEntry({
+          type: 'cluster.reviewed',
+          clusterId,
+          articleId: '',
+          mergedFrom: '',
+          at: String(now),
+          editor,
+        }),
         audit: auditFields(editor, 'reviewed', clusterId, '', `${members.length} articles`, now),
         undoPush: this.stamp({ action: 'reviewed', clusterId, previous }, editor, now),
       };
@@ -469,10 +406,15 @@ export class ReviewActions {
       const head = records[0]!.raw;
       const base = { ...emptyPlan(), undoHead: head, undoRemove: found.raw };
       const done = (clusterId: string, articleId: string, mergedFrom: string, detail: string) => ({
-        event: eventFields('review.undone', clusterId, articleId, mergedFrom, editor, now, [
-          'undoes',
-          u.action,
-        ]),
+        event: eventEntry({
+          type: 'review.undone',
+          clusterId,
+          articleId,
+          mergedFrom,
+          at: String(now),
+          editor,
+          undoes: u.action,
+        }),
         audit: auditFields(
           editor,
           'undo',
@@ -568,32 +510,6 @@ export function touchedBy(u: UndoRecord): string[] {
     default:
       return [u.clusterId];
   }
-}
-
-function eventFields(
-  type: string,
-  clusterId: string,
-  articleId: string,
-  mergedFrom: string,
-  editor: string,
-  now: number,
-  extra: string[] = [],
-): Fields {
-  return [
-    'type',
-    type,
-    'clusterId',
-    clusterId,
-    'articleId',
-    articleId,
-    'mergedFrom',
-    mergedFrom,
-    'at',
-    String(now),
-    'editor',
-    editor,
-    ...extra,
-  ];
 }
 
 function auditFields(
