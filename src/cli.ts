@@ -33,7 +33,7 @@ const COMMANDS: Record<string, string> = {
       --body-selector CSS (see config/default.yaml, feeds:)`,
   bench: `  wiresift bench [extract|dedup] [--json] [--articles N]
       Benchmarks against baselines, measured in the same run.
-  wiresift bench load [--json] [--articles N] [--feeds N]
+  wiresift bench load [--json] [--articles N] [--feeds N] [--page-kb K]
       Whole pipeline, every role in one process, on a generated corpus served locally.`,
   reconcile: `  wiresift reconcile [--json] [--dry-run]
       Queue again every seen URL with no stored article and every stored article with no
@@ -89,6 +89,7 @@ const options = {
   json: { type: 'boolean', default: false },
   'min-size': { type: 'string' },
   articles: { type: 'string' },
+  'page-kb': { type: 'string' },
   name: { type: 'string' },
   // feeds add: the feed's own settings (src/feeds/feed-settings.ts).
   interval: { type: 'string' },
@@ -248,6 +249,7 @@ async function dispatch(command: string, rest: string[], v: Values, config: Conf
             json: Boolean(v.json),
             feeds: v.feeds as string | undefined,
             articles: v.articles as string | undefined,
+            pageKb: v['page-kb'] as string | undefined,
           },
           out,
         );

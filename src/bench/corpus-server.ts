@@ -2,8 +2,8 @@
 // under test keeps its own process (and core) to itself.
 import { generateCorpus, serveCorpus } from './generated-corpus.js';
 
-const [articles, feeds] = process.argv.slice(2).map(Number);
-const corpus = generateCorpus({ articles: articles!, feeds: feeds! });
+const [articles, feeds, pageBytes] = process.argv.slice(2).map(Number);
+const corpus = generateCorpus({ articles: articles!, feeds: feeds!, ...(pageBytes ? { pageBytes } : {}) });
 const server = await serveCorpus(corpus);
 process.send?.({ url: server.url, feedPaths: corpus.feedPaths, articles: corpus.truth.size });
 process.on('message', (m) => {

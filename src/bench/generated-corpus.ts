@@ -6,13 +6,19 @@ import { createServer, type Server } from 'node:http';
  * by 1–4 outlets with small edits, a boilerplate line and sometimes a cut-off
  * last paragraph. The truth (path → dispatch) comes with it.
  */
-export type CorpusOptions = { articles: number; feeds: number; seed?: number };
+/**
+ * `pageBytes`: article pages of about this size, as news sites serve them (inline
+ * scripts and styles, menus, related stories, footer: the Zyte benchmark's pages
+ * have a median of ~110 KB). Without it pages are ~2 KB of bare markup, enough for
+ * fault runs that only need something to fetch.
+ */
+export type CorpusOptions = { articles: number; feeds: number; seed?: number; pageBytes?: number };
 
 export type GeneratedCorpus = {
   /** Feed paths, one per outlet ("/feeds/3.xml"). */
   feedPaths: string[];
-  /** Path → response body. */
-  files: Map<string, { type: string; body: string }>;
+  /** Path → response body (rendered on request when a function: realistic pages are too big to keep). */
+  files: Map<string, { type: string; body: string | (() => string) }>;
   /** Article page path → dispatch id. */
   truth: Map<string, string>;
 };
@@ -58,6 +64,72 @@ ${paragraphs.map((p) => `<p>${p}</p>`).join('\n')}
 <footer>© ${outlet} · Tous droits réservés · <a href="#">Retour en haut</a></footer></body></html>`;
 }
 
+/** The parts of a realistic page that every article of an outlet shares, built once per size. */
+type Chrome = { head: string; top: string; bottom: string; related: string[] };
+
+function realisticChrome(rand: () => number, word: () => string, pageBytes: number): Chrome {
+  const words = (n: number) => Array.from({ length: n }, word).join(' ');
+  const links = (n: number, prefix: string) =>
+    Array.from({ length: n }, (_, i) => `<li><a href="/${prefix}/${i}">${words(2)}</a></li>`).join('');
+  const css = Array.from(
+    { length: 300 },
+    (_, i) =>
+      `.c${i}-${word()}{margin:${i % 7}px ${i % 5}px;color:#${(0x100000 + Math.floor(rand() * 0xefffff)).toString(16)};display:${i % 3 ? 'block' : 'flex'}}`,
+  ).join('');
+  const top = `<div class="consent" role="dialog"><p>${words(30)}</p><button>Accepter</button><button>Paramétrer</button></div>
+<header class="site-header"><a class="logo" href="/">Logo</a><nav class="menu"><ul>${links(60, 'rubrique')}</ul></nav>
+<form class="search" action="/recherche"><input name="q"><button>Rechercher</button></form></header>
+<div class="ad-slot"><span>Publicité</span></div>
+<nav class="breadcrumb"><a href="/">Accueil</a> › <a href="/monde">Monde</a></nav>
+<main class="layout"><div class="content">`;
+  const aside = `<aside class="most-read"><h2>Les plus lus</h2><ol>${links(10, 'lus')}</ol></aside>
+<section class="newsletter"><h2>${words(4)}</h2><p>${words(25)}</p><form><input type="email"><button>S'inscrire</button></form></section>`;
+  const footer = `<footer class="site-footer"><ul>${links(50, 'pied')}</ul><p>© Outlet · ${words(12)}</p><a href="#">Retour en haut</a></footer>`;
+  const related = Array.from(
+    { length: 40 },
+    (_, i) =>
+      `<div class="card"><a href="/related/${i}"><img src="/img/r${i}.jpg" alt=""><h3>${words(8)}</h3></a><p class="teaser">${words(18)}</p></div>`,
+  );
+  const fixed = css.length + top.length + aside.length + footer.length + 12 * related[0]!.length + 4000;
+  // Whatever is left of the target is script, as on real pages (config blobs, tag managers).
+  const entries: string[] = [];
+  for (let size = 0, i = 0; size < pageBytes - fixed; i++) {
+    const e = `"k${i}":"${word()}${i}"`;
+    entries.push(e);
+    size += e.length + 1;
+  }
+  const script = entries.join(',');
+  return {
+    head: `<meta name="viewport" content="width=device-width"><meta property="og:type" content="article">
+<style>${css}</style><script>window.__CONFIG__={${script}};</script>`,
+    top,
+    bottom: `</div>${aside}</main>${footer}<script src="/js/app.js" defer></script>`,
+    related,
+  };
+}
+
+function realisticPage(
+  chrome: Chrome,
+  title: string,
+  outlet: string,
+  paragraphs: string[],
+  seed: number,
+): string {
+  const cards = Array.from(
+    { length: 12 },
+    (_, i) => chrome.related[(seed + i * 7) % chrome.related.length],
+  ).join('');
+  return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>${title} – ${outlet}</title>${chrome.head}</head><body>
+${chrome.top}
+<article class="story"><h1>${title}</h1><p class="byline">Par la rédaction · <time>12:00</time></p>
+<figure><img src="/img/${seed}.jpg" alt=""><figcaption>Photo d'illustration</figcaption></figure>
+${paragraphs.map((p) => `<p>${p}</p>`).join('\n')}
+<p>Avec AFP</p>
+<div class="share"><a href="#">Facebook</a> <a href="#">X</a> <a href="#">E-mail</a></div></article>
+<section class="related"><h2>À lire aussi</h2>${cards}</section>
+${chrome.bottom}</body></html>`;
+}
+
 export function generateCorpus(opts: CorpusOptions): GeneratedCorpus {
   const rand = mulberry32(opts.seed ?? 7);
   const vocab = vocabulary(rand, 6000);
@@ -66,7 +138,11 @@ export function generateCorpus(opts: CorpusOptions): GeneratedCorpus {
     { length: opts.feeds },
     () => [],
   );
-  const files = new Map<string, { type: string; body: string }>();
+  const files = new Map<string, { type: string; body: string | (() => string) }>();
+  // The chrome draws from a generator of its own: the dispatches are the same with or without it.
+  const chromeRand = mulberry32(99);
+  const chromeWord = () => vocab[Math.floor(chromeRand() * vocab.length)]!;
+  const chrome = opts.pageBytes ? realisticChrome(chromeRand, chromeWord, opts.pageBytes) : null;
   const truth = new Map<string, string>();
   const now = Date.now();
   let made = 0;
@@ -88,7 +164,13 @@ export function generateCorpus(opts: CorpusOptions): GeneratedCorpus {
       if (rand() < 0.25) edited.pop();
       const path = `/a/${o}/${d}.html`;
       const outlet = `Outlet ${o}`;
-      files.set(path, { type: 'text/html; charset=utf-8', body: pageHtml(title, outlet, edited) });
+      const dispatch = d;
+      files.set(path, {
+        type: 'text/html; charset=utf-8',
+        body: chrome
+          ? () => realisticPage(chrome, title, outlet, edited, dispatch)
+          : pageHtml(title, outlet, edited),
+      });
       truth.set(path, `d${d}`);
       items[o]!.push({ path, title, summary: `${edited[0]!.slice(0, 120)}…`, published });
       made++;
@@ -122,7 +204,7 @@ export async function serveCorpus(
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
-    const body = Buffer.from(file.body);
+    const body = Buffer.from(typeof file.body === 'function' ? file.body() : file.body);
     sent += body.length;
     res.writeHead(200, { 'content-type': file.type, 'content-length': body.length }).end(body);
   });

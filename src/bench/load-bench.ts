@@ -80,10 +80,10 @@ type CorpusChild = {
 };
 
 /** The corpus server in its own process (see corpus-server.ts). */
-async function startCorpusServer(articles: number, feeds: number): Promise<CorpusChild> {
+async function startCorpusServer(articles: number, feeds: number, pageBytes: number): Promise<CorpusChild> {
   const self = fileURLToPath(import.meta.url);
   const entry = self.replace(/load-bench\.(ts|js)$/, 'corpus-server.$1');
-  const child = fork(entry, [String(articles), String(feeds)], {
+  const child = fork(entry, [String(articles), String(feeds), String(pageBytes)], {
     execArgv: process.execArgv,
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
@@ -107,7 +107,10 @@ async function startCorpusServer(articles: number, feeds: number): Promise<Corpu
  * every role in this one process, against the configured Redis under a
  * throw-away prefix (deleted afterwards).
  */
-export async function loadBench(config: Config, opts: { articles: number; feeds: number }) {
+export async function loadBench(
+  config: Config,
+  opts: { articles: number; feeds: number; pageBytes: number },
+) {
   const prefix = `wiresift-bench:${randomBytes(4).toString('hex')}:`;
   const cfg: Config = {
     ...config,
@@ -119,7 +122,7 @@ export async function loadBench(config: Config, opts: { articles: number; feeds:
       politeness: { ...config.net.politeness, maxConcurrentPerHost: 64, minDelayMs: 0 },
     },
   };
-  const corpus = await startCorpusServer(opts.articles, opts.feeds);
+  const corpus = await startCorpusServer(opts.articles, opts.feeds, opts.pageBytes);
   const ctx = createContext(cfg, createLogger('warn', { bench: 'load' }, 2));
   const progress = createProgress({ label: 'bench load', rateOf: 'clustered' });
   try {
@@ -246,7 +249,7 @@ export async function loadBench(config: Config, opts: { articles: number; feeds:
 
 export async function loadBenchCommand(
   config: Config,
-  flags: { json: boolean; articles?: string; feeds?: string },
+  flags: { json: boolean; articles?: string; feeds?: string; pageKb?: string },
   out: (s: string) => void,
 ): Promise<number> {
   const articles = flags.articles === undefined ? 20_000 : Number(flags.articles);
@@ -254,7 +257,11 @@ export async function loadBenchCommand(
   if (!Number.isInteger(articles) || articles < 1)
     throw new UsageError('--articles must be a positive integer');
   if (!Number.isInteger(feeds) || feeds < 1) throw new UsageError('--feeds must be a positive integer');
-  const r = await loadBench(config, { articles, feeds });
+  // Real article pages weigh ~100 KB (the Zyte benchmark's median is ~110 KB); 0 serves bare ~2 KB pages.
+  const pageKb = flags.pageKb === undefined ? 100 : Number(flags.pageKb);
+  if (!Number.isInteger(pageKb) || pageKb < 0 || pageKb > 10_000)
+    throw new UsageError('--page-kb must be a whole number of KB from 0 to 10000');
+  const r = await loadBench(config, { articles, feeds, pageBytes: pageKb * 1024 });
   if (flags.json) out(JSON.stringify(r));
   else {
     out(
