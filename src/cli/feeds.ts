@@ -264,10 +264,14 @@ export async function feedsCommand(
       case 'remove': {
         const id = args[0];
         if (!id) throw new UsageError('feeds remove needs a feed ID (see `wiresift feeds list`)');
-        if (!(await removeFeed(redis, keys, id))) {
+        const removed = await removeFeed(redis, keys, id);
+        if (!removed) {
           out(`no added feed with id ${id} (feeds from the config file are removed there)`);
           return 1;
         }
+        out(
+          `removed ${id}${removed.name ? ` ${JSON.stringify(removed.name)}` : ''}${removed.url ? ` ${removed.url}` : ''}`,
+        );
         return 0;
       }
       case 'import': {

@@ -51,22 +51,54 @@ export async function activeFeeds(redis: Redis, keys: Keys, config: Config): Pro
   return [...out.values()];
 }
 
+type StoredFeed = { url: string; addedAt?: string } & AddedFeed;
+
+/** A stored entry, or null when absent or not JSON (hand-edited). */
+function parseStored(json: string | null): StoredFeed | null {
+  if (!json) return null;
+  try {
+    const f = JSON.parse(json) as StoredFeed;
+    return f && typeof f.url === 'string' ? f : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Adds a feed, or updates one added before: what this call does not give (a
+ * name, an interval, a setting) stays as it was, so re-adding a feed to change
+ * its interval does not lose the name an editor sees.
+ */
 export async function addFeed(redis: Redis, keys: Keys, url: string, entry: AddedFeed = {}): Promise<string> {
   const feedId = feedIdFor(url);
+  const before = parseStored(await redis.hget(keys.feeds, feedId));
+  const settings = {
+    ...before?.settings,
+    ...(hasSettings(entry.settings) ? pickSettings(entry.settings) : {}),
+  };
+  const name = entry.name ?? before?.name;
+  const intervalSeconds = entry.intervalSeconds ?? before?.intervalSeconds;
   await redis.hset(
     keys.feeds,
     feedId,
     JSON.stringify({
       url,
-      ...(entry.name ? { name: entry.name } : {}),
-      ...(entry.intervalSeconds ? { intervalSeconds: entry.intervalSeconds } : {}),
-      ...(hasSettings(entry.settings) ? { settings: pickSettings(entry.settings) } : {}),
-      addedAt: new Date().toISOString(),
+      ...(name ? { name } : {}),
+      ...(intervalSeconds ? { intervalSeconds } : {}),
+      ...(hasSettings(settings) ? { settings } : {}),
+      addedAt: before?.addedAt ?? new Date().toISOString(),
     }),
   );
   return feedId;
 }
 
-export async function removeFeed(redis: Redis, keys: Keys, feedId: string): Promise<boolean> {
-  return (await redis.hdel(keys.feeds, feedId)) > 0;
+/** The feed it removed (for the confirmation), or null when no added feed has that id. */
+export async function removeFeed(
+  redis: Redis,
+  keys: Keys,
+  feedId: string,
+): Promise<{ url: string; name?: string } | null> {
+  const before = parseStored(await redis.hget(keys.feeds, feedId));
+  if ((await redis.hdel(keys.feeds, feedId)) === 0) return null;
+  return before ? { url: before.url, ...(before.name ? { name: before.name } : {}) } : { url: '' };
 }

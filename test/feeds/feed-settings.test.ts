@@ -223,6 +223,21 @@ describe('per-feed settings', () => {
         bodySelector: 'main .texte',
       },
     });
+    // Added again without --name, to change one setting: the name and the other settings stay.
+    await feedsCommand('add', [url], { json: false, settingFlags: { interval: '300' } }, c, () => {});
+    lines.length = 0;
+    await feedsCommand('list', [], { json: true }, c, (s) => lines.push(s));
+    const again = JSON.parse(lines[0] ?? '{}').feeds.find((f: { url: string }) => f.url === url);
+    expect(again).toMatchObject({
+      name: 'La Vallée',
+      intervalSeconds: 300,
+      settings: { charset: 'windows-1252' },
+    });
+    // Removing says what it removed.
+    lines.length = 0;
+    expect(await feedsCommand('remove', [feedIdFor(url)], { json: false }, c, (s) => lines.push(s))).toBe(0);
+    expect(lines).toEqual([`removed ${feedIdFor(url)} "La Vallée" ${url}`]);
+    expect(await feedsCommand('remove', [feedIdFor(url)], { json: false }, c, () => {})).toBe(1);
     await expect(
       feedsCommand('add', [url], { json: false, settingFlags: { charset: 'x-klingon' } }, c, () => {}),
     ).rejects.toThrow(/charset is not a charset/);
