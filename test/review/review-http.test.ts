@@ -156,6 +156,9 @@ describe('review page over HTTP', () => {
     const a3 = (await get(`/review/clusters/${clusterId}?diff=a3`)).body;
     expect(a3).toMatch(/<del>[^<]+<\/del>/);
     expect(a3).toMatch(/<ins>[^<]*de débat[^<]*<\/ins>/);
+    // The similarity column says which measure it shows and against which member.
+    expect(page).toContain('<a href="#similarity-help">Same text as the representative</a>');
+    expect(page).toMatch(/id="similarity-help">[^]*Jaccard[^]*containment[^]*Why it joined/);
   });
 
   it('filters: text, outlet, language, size and reviewed', async () => {
