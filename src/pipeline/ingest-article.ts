@@ -1,6 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import { boilerplatePhrases, type Config } from '../config.js';
 import { extractPoolFor } from '../extract/extract-pool.js';
+import { failedArticle } from '../extract/failed-article.js';
 import type { ExtractedArticle } from '../extract/types.js';
 import { fetchOptionsFor } from '../feeds/feed-settings.js';
 import { FetchError } from '../net/fetch-error.js';
@@ -124,15 +125,11 @@ function failedOutcome(
     };
   return {
     extracted: {
-      status: 'failed',
-      reason: failure,
+      ...failedArticle(failure),
+      // What the feed said of it, so the failed article is still recognisable.
       title: job.item.title || null,
-      text: '',
       byline: job.item.author,
       publishedAt: job.item.published,
-      updatedAt: null,
-      lang: null,
-      agency: null,
     },
     source: 'feed',
     charset: '',

@@ -158,7 +158,7 @@ describe('review page over HTTP', () => {
     expect(a3).toMatch(/<ins>[^<]*de débat[^<]*<\/ins>/);
     // The similarity column says which measure it shows and against which member.
     expect(page).toContain('<a href="#similarity-help">Same text as the representative</a>');
-    expect(page).toMatch(/id="similarity-help">[^]*Jaccard[^]*containment[^]*Why it joined/);
+    expect(page).toMatch(/id="similarity-help">[\s\S]*Jaccard[\s\S]*containment[\s\S]*Why it joined/);
   });
 
   it('filters: text, outlet, language, size and reviewed', async () => {
