@@ -147,5 +147,12 @@ function linkedSentence(b: TextBlock): boolean {
   if (b.links > 3) return false;
   let words = 0;
   for (const w of b.outsideLinks.split(/\s+/)) if (/[\p{L}\p{N}]/u.test(w)) words++;
-  return words >= 3 * Math.max(1, b.links) && SENTENCE_END.test(b.text);
+  // Without its full stop (a bullet point, a changelog entry) a clause of its own around the link still reads as text.
+  return (
+    words >= 3 * Math.max(1, b.links) &&
+    (SENTENCE_END.test(b.text) || words >= UNPUNCTUATED_CLAUSE_WORDS * b.links)
+  );
 }
+
+/** Words outside its links an unpunctuated line needs per link to be a sentence, not a call to follow them. */
+const UNPUNCTUATED_CLAUSE_WORDS = 5;

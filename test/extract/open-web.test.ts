@@ -526,3 +526,22 @@ describe('a <head> that the page never closes', () => {
     }
   });
 });
+
+describe('bullet points that link a phrase', () => {
+  it('keeps a list item that is a clause of its own around its link, full stop or not', () => {
+    const story = sentences('release', 4);
+    const items = [
+      'Thanks to a volunteer, users can now <a href="/b/1">import saved logins from other managers</a>',
+      'The team has patches up to <a href="/b/2">improve how idle tabs are unloaded</a>',
+      'A contributor fixed <a href="/b/3">an issue with revoked permissions</a> for extensions',
+    ];
+    const html = `<html><body><article>${story.map((p) => `<p>${p}</p>`).join('')}
+      <ul>${items.map((i) => `<li>${i}</li>`).join('')}</ul>
+      <p>Suivez-nous sur <a href="/tw">Twitter</a></p></article></body></html>`;
+    const r = extractArticle(html, opts);
+    expect(r.text).toContain('Thanks to a volunteer, users can now import saved logins from other managers');
+    expect(r.text).toContain('The team has patches up to improve how idle tabs are unloaded');
+    // a call to follow a link is not a clause of its own
+    expect(r.text).not.toContain('Suivez-nous');
+  });
+});
