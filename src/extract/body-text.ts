@@ -3,8 +3,11 @@
  * boilerplate, agency credits and sign-offs, the headline and byline repeated in the
  * body, publication stamps and headings left with nothing under them.
  */
+
+import type { AnyNode, Element } from 'domhandler';
 import { creditAgency, datelineAgency, isCreditLine, stampAgency } from './agency.js';
 import type { BoilerplateMatcher } from './boilerplate.js';
+import { isElement } from './dom.js';
 import { isPageNote, isReaderPrompt } from './reader-prompts.js';
 import type { TextBlock } from './text-blocks.js';
 import { matchKey } from './text-normalize.js';
@@ -103,7 +106,7 @@ export function bodyText(blocks: TextBlock[], ctx: BodyContext): BodyText {
     // Link lists (related stories, tag clouds) are not text, however long; a heading that
     // links its subject ("<h3><a>The game</a> ($30)</h3>" in a round-up) heads the text
     // that follows it, and is kept when text does (see below).
-    const linked = b.linkChars > len * 0.5 && !linkedSentence(b);
+    const linked = b.linkChars > len * 0.5 && !linkedSentence(b) && !linkedDataCell(b);
     if (linked && !b.heading) continue;
     kept.push({ text: keptLines.join('\n'), heading: b.heading, linked });
   }
@@ -147,11 +150,52 @@ function linkedSentence(b: TextBlock): boolean {
   if (b.links > 3) return false;
   let words = 0;
   for (const w of b.outsideLinks.split(/\s+/)) if (/[\p{L}\p{N}]/u.test(w)) words++;
-  // Without its full stop (a bullet point, a changelog entry) a clause of its own around the link still reads as text.
-  return (
-    words >= 3 * Math.max(1, b.links) &&
-    (SENTENCE_END.test(b.text) || words >= UNPUNCTUATED_CLAUSE_WORDS * b.links)
-  );
+  if (words < 3 * Math.max(1, b.links)) return false;
+  if (SENTENCE_END.test(b.text)) return true;
+  // Without its full stop (a bullet point, a changelog entry) a clause of its own around the
+  // link still reads as text; "Write to <a>jane@example.com</a>" is a call to write, not a clause.
+  return words >= UNPUNCTUATED_CLAUSE_WORDS * b.links && !b.text.includes('@');
+}
+
+/** Rows a table needs for its cells to be data (a list of works, results), not a layout. */
+const MIN_DATA_ROWS = 3;
+
+/**
+ * A cell of a data table that links its subject (a film, a team, a bill: "<th><a>Title</a></th>"
+ * beside its year and description) is data of the article. A layout table's menu cell holds
+ * many links, and its row no text of its own.
+ */
+function linkedDataCell(b: TextBlock): boolean {
+  if (b.links !== 1 || b.text.length > 120) return false;
+  let cell: Element | null = b.owner;
+  for (let i = 0; cell && i < 4 && cell.name !== 'td' && cell.name !== 'th'; i++)
+    cell = cell.parent as Element | null;
+  if (!cell || (cell.name !== 'td' && cell.name !== 'th')) return false;
+  const row = cell.parent as Element | null;
+  if (row?.name !== 'tr') return false;
+  // Another cell of the row says something outside links.
+  let prose = false;
+  for (const c of row.children) {
+    if (c === cell || !isElement(c) || (c.name !== 'td' && c.name !== 'th')) continue;
+    if (plainTextOf(c).trim()) prose = true;
+  }
+  if (!prose) return false;
+  let rows = 0;
+  for (const sib of (row.parent as Element | null)?.children ?? [])
+    if (isElement(sib) && sib.name === 'tr') rows++;
+  return rows >= MIN_DATA_ROWS;
+}
+
+/** Text of an element outside its links (an explicit stack: a cell nests as deep as it likes). */
+function plainTextOf(el: Element): string {
+  let out = '';
+  const pending: AnyNode[] = [...el.children];
+  while (pending.length) {
+    const n = pending.pop()!;
+    if (n.type === 'text') out += n.data;
+    else if (isElement(n) && n.name !== 'a') pending.push(...n.children);
+  }
+  return out;
 }
 
 /** Words outside its links an unpunctuated line needs per link to be a sentence, not a call to follow them. */

@@ -537,11 +537,32 @@ describe('bullet points that link a phrase', () => {
     ];
     const html = `<html><body><article>${story.map((p) => `<p>${p}</p>`).join('')}
       <ul>${items.map((i) => `<li>${i}</li>`).join('')}</ul>
-      <p>Suivez-nous sur <a href="/tw">Twitter</a></p></article></body></html>`;
+      <p>Suivez-nous sur <a href="/tw">Twitter</a></p>
+      <p>Write to Jo Doe at <a href="mailto:jo">jo.doe.reporter@newsroom.example.test</a></p></article></body></html>`;
     const r = extractArticle(html, opts);
     expect(r.text).toContain('Thanks to a volunteer, users can now import saved logins from other managers');
     expect(r.text).toContain('The team has patches up to improve how idle tabs are unloaded');
     // a call to follow a link is not a clause of its own
     expect(r.text).not.toContain('Suivez-nous');
+    expect(r.text).not.toContain('Write to Jo Doe');
+  });
+});
+
+describe('tables of works', () => {
+  it("keeps a data table's cells that link their subject, beside the year and description", () => {
+    const story = sentences('film', 3);
+    const rows = ['Repeat Day', 'The Long Return', 'A Second Summer', 'Clockwork Harbour']
+      .map(
+        (t, i) =>
+          `<tr><th><i><a href="/wiki/${i}">${t}</a></i></th><td>19${50 + i}</td><td>A story about a town that lives one day again and again, number ${i}.</td></tr>`,
+      )
+      .join('');
+    const menu = `<table><tr><td><a href="/a">Home</a> <a href="/b">News</a> <a href="/c">Sport</a> <a href="/d">Culture</a></td><td></td></tr></table>`;
+    const html = `<html><body>${menu}<article>${story.map((p) => `<p>${p}</p>`).join('')}
+      <table><thead><tr><th>Film</th><th>Year</th><th>Description</th></tr></thead><tbody>${rows}</tbody></table></article></body></html>`;
+    const r = extractArticle(html, opts);
+    expect(r.text).toContain('The Long Return');
+    expect(r.text).toContain('Clockwork Harbour');
+    expect(r.text).not.toContain('Culture');
   });
 });
