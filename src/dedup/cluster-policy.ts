@@ -133,7 +133,7 @@ export function placePages(
     }
     sourcesOf[p] = sources;
     let disjoint = false;
-    let partsOfOne = false;
+    let sourcesOfOne = false; // the sources it seemed made of are copies of one story
     for (let x = 0; x < sources.length && !disjoint && !mostlyOne; x++) {
       for (let y = x + 1; y < sources.length && !disjoint; y++) {
         const qa = sources[x]!;
@@ -144,10 +144,11 @@ export function placePages(
         const part = parts.has(qa) || parts.has(qb);
         const most = part ? policy.blendOverlap : policy.containerOverlap;
         if (sharedPositionsOverlap(P, sorted[qa]!.sketch, sorted[qb]!.sketch) > most) continue;
-        // Parts are of two stories only if nothing else makes them copies of one (two heavy
-        // rewrites of one dispatch, each holding part of a fuller copy, are joined by a third).
-        if (part && strongPath(qa, qb, p)) {
-          partsOfOne = true;
+        // Two texts are two stories only if nothing else makes them copies of one: two heavy
+        // rewrites of one dispatch, or two truncations of it, each holding part of a fuller
+        // copy, are joined by a third copy.
+        if (strongPath(qa, qb, p)) {
+          sourcesOfOne = true;
           continue;
         }
         disjoint = true;
@@ -155,8 +156,8 @@ export function placePages(
     }
     // Once found, a container stays one (the pages that showed it may be out of
     // this neighbourhood), unless this neighbourhood shows it is mostly one text,
-    // or that the parts it seemed made of are copies of one story.
-    if ((disjoint || (sorted[p]!.container && !partsOfOne)) && !mostlyOne) {
+    // or that the texts it seemed made of are copies of one story.
+    if ((disjoint || (sorted[p]!.container && !sourcesOfOne)) && !mostlyOne) {
       isContainer[p] = true;
       // What it quotes, for the record: every text mostly inside it.
       for (let q = 0; q < n; q++) {

@@ -4,7 +4,16 @@ import { DEFAULT_DEDUP_POLICY, DEFAULT_NUM_PERM, DEFAULT_SHINGLE_SIZE } from '..
 import { MinHasher } from '../../src/dedup/minhash.js';
 import type { DedupPolicy } from '../../src/dedup/policy.js';
 import { sketchText } from '../../src/dedup/sketch.js';
-import { canonical, goldGroups, type NewsroomPage, newsroom } from './support/newsroom.js';
+import {
+  canonical,
+  castOf,
+  dispatch,
+  goldGroups,
+  join,
+  lightEdit,
+  type NewsroomPage,
+  newsroom,
+} from './support/newsroom.js';
 
 const hasher = new MinHasher({ numPerm: DEFAULT_NUM_PERM, seed: 1 });
 const all = newsroom();
@@ -114,3 +123,43 @@ function hash(s: string): number {
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return h >>> 0;
 }
+
+describe('parts of one story are not a blend', () => {
+  // One dispatch; two heavy local rewrites, each an intro of the outlet's own (about the same
+  // people) and half of the dispatch; a fuller copy that holds both halves; and two truncated
+  // copies that join the rewrites to each other.
+  const cast = castOf(800);
+  const d = dispatch(800, 10, cast);
+  const intro = (seed: number) => dispatch(seed, 3, cast);
+  const texts: Record<string, string> = {
+    fuller: join([...intro(801), ...intro(806).slice(0, 1), ...d]),
+    'rewrite-a': lightEdit(join([...intro(802).slice(0, 2), ...d.slice(0, 5)]), 803, 0.02),
+    'rewrite-b': lightEdit(join([...intro(804).slice(0, 2), ...d.slice(5)]), 805, 0.02),
+    'trunc-1': join(d.slice(0, 6)),
+    'trunc-2': join(d.slice(2, 8)),
+    'trunc-3': join(d.slice(4)),
+  };
+  const pages = (ids: string[], stale: string[] = []): PolicyPage[] =>
+    ids.map((id) => ({
+      id,
+      sketch: sketchText(texts[id]!, hasher, DEFAULT_SHINGLE_SIZE),
+      ...(stale.includes(id) ? { container: true } : {}),
+    }));
+  const all = Object.keys(texts);
+
+  it('keeps a fuller copy with the rewrites it holds when other copies join them', () => {
+    const placement = placePages(pages(all), DEFAULT_DEDUP_POLICY);
+    expect(canonical(placement.groups)).toEqual([all.slice().sort()]);
+    expect(placement.kind.get('fuller')).toBe('article');
+  });
+
+  it('takes back an earlier "blend" verdict once the neighbourhood shows the parts are one story', () => {
+    // the control: with only the two rewrites beside it, the fuller copy looks made of two texts
+    const alone = placePages(pages(['fuller', 'rewrite-a', 'rewrite-b']), DEFAULT_DEDUP_POLICY);
+    expect(alone.kind.get('fuller')).toBe('container');
+    // the copies that join the rewrites arrive later: the stored verdict does not stick
+    const later = placePages(pages(all, ['fuller']), DEFAULT_DEDUP_POLICY);
+    expect(later.kind.get('fuller')).toBe('article');
+    expect(canonical(later.groups)).toEqual([all.slice().sort()]);
+  });
+});
