@@ -82,7 +82,8 @@ export function placePages(
   }
   const linkAt = (i: number, j: number): Link => pairs[i]![j]!.link;
 
-  const isStrong = (l: Link) => l.kind === 'near-duplicate' || (l.kind === 'contained' && l.strong);
+  const isStrong = (l: Link): l is Exclude<Link, { kind: 'none' }> =>
+    l.kind === 'near-duplicate' || (l.kind === 'contained' && l.strong);
   /** Whether strong links join a to b through pages other than `avoid`. */
   const strongPath = (a: number, b: number, avoid: number): boolean => {
     const seen = new Set<number>([a, avoid]);
@@ -200,8 +201,7 @@ export function placePages(
     for (let j = i + 1; j < n; j++) {
       if (!placed(j)) continue;
       const l = linkAt(i, j);
-      if (l.kind === 'near-duplicate' || (l.kind === 'contained' && l.strong))
-        strongEdges.push({ i, j, score: l.jaccard });
+      if (isStrong(l)) strongEdges.push({ i, j, score: l.jaccard });
     }
   }
   // Pages an editor split out (blocked with the most others) link last, so a
@@ -286,7 +286,7 @@ export function placePages(
     for (let j = 0; j < n; j++) {
       if (j === i || isContainer[j] || find(j) !== find(i)) continue;
       const l = linkAt(i, j);
-      if ((l.kind === 'near-duplicate' || (l.kind === 'contained' && l.strong)) && l.jaccard > bestJ) {
+      if (isStrong(l) && l.jaccard > bestJ) {
         best = j;
         bestJ = l.jaccard;
       }

@@ -178,33 +178,28 @@ export class HostPoliteness {
 
   /** Waits up to maxWaitMs for a slot (host and outbound), then gives up with HostBusyError. */
   async acquire(host: string, maxWaitMs = this.options.maxWaitMs): Promise<HostLease> {
-    const max = this.options.maxConcurrentOutbound ?? 0;
     return this.waitFor(
       () => this.tryAcquire(host),
       maxWaitMs,
-      (waitMs, outbound) =>
-        outbound
-          ? new HostBusyError(
-              OUTBOUND,
-              waitMs,
-              `net: outbound limit reached (${max} requests in flight across replicas), retry in ${waitMs} ms`,
-            )
-          : new HostBusyError(host, waitMs),
+      (waitMs, outbound) => (outbound ? this.outboundBusy(waitMs) : new HostBusyError(host, waitMs)),
     );
   }
 
   /** Waits up to maxWaitMs for an outbound slot alone, then gives up with HostBusyError. */
   async acquireOutbound(maxWaitMs = this.options.maxWaitMs): Promise<HostLease> {
-    const max = this.options.maxConcurrentOutbound ?? 0;
     return this.waitFor(
       () => this.tryAcquireOutbound(),
       maxWaitMs,
-      (waitMs) =>
-        new HostBusyError(
-          OUTBOUND,
-          waitMs,
-          `net: outbound limit reached (${max} requests in flight across replicas), retry in ${waitMs} ms`,
-        ),
+      (waitMs) => this.outboundBusy(waitMs),
+    );
+  }
+
+  private outboundBusy(waitMs: number): HostBusyError {
+    const max = this.options.maxConcurrentOutbound ?? 0;
+    return new HostBusyError(
+      OUTBOUND,
+      waitMs,
+      `net: outbound limit reached (${max} requests in flight across replicas), retry in ${waitMs} ms`,
     );
   }
 

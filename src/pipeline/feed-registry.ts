@@ -36,17 +36,15 @@ export async function activeFeeds(redis: Redis, keys: Keys, config: Config): Pro
   }
   for (const [feedId, json] of Object.entries(await redis.hgetall(keys.feeds))) {
     if (out.has(feedId)) continue;
-    try {
-      const f = JSON.parse(json) as { url: string } & AddedFeed;
-      // Settings stored by hand or by an older version are checked like the config's; bad ones are dropped.
-      const settings = feedSettingsSchema.safeParse(f.settings ?? {});
-      out.set(
-        feedId,
-        registered(feedId, f.url, { ...f, settings: settings.success ? settings.data : {} }, config, 'added'),
-      );
-    } catch {
-      // A hand-edited entry that is not JSON is skipped, not fatal; `feeds list` shows it.
-    }
+    // A hand-edited entry that is not a feed's JSON is skipped, not fatal; `feeds list` shows it.
+    const f = parseStored(json);
+    if (!f) continue;
+    // Settings stored by hand or by an older version are checked like the config's; bad ones are dropped.
+    const settings = feedSettingsSchema.safeParse(f.settings ?? {});
+    out.set(
+      feedId,
+      registered(feedId, f.url, { ...f, settings: settings.success ? settings.data : {} }, config, 'added'),
+    );
   }
   return [...out.values()];
 }

@@ -74,8 +74,6 @@ function encodeRecord(id: string, sketch: DocSketch): Buffer {
   const buf = Buffer.alloc(recordSize(m));
   buf.writeUInt16BE(Math.min(sketch.shingleCount, 0xffff), 0);
   buf.writeUInt16BE(Math.min(sketch.tokenCount, 0xffff), 2);
-  if (Buffer.byteLength(id, 'utf8') > MAX_ID_BYTES)
-    throw new Error(`cluster index: article id "${id}" is longer than ${MAX_ID_BYTES} bytes`);
   const idLen = buf.write(id, 5, MAX_ID_BYTES, 'utf8');
   buf[4] = idLen;
   const base = 5 + MAX_ID_BYTES;

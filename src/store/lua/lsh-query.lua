@@ -73,6 +73,16 @@ for _, ref in ipairs(refs) do
   if r then add(r, 1) end
 end
 
+-- A page by id, when it is still indexed inside the window and not read yet.
+local function add_member(m, neighbour)
+  if seen_ids[m] then return end
+  local ref = tonumber(redis.call('HGET', key_of(K.article, m), 'ref'))
+  if ref and ref >= lowest then
+    local r = record_of(ref)
+    if r then add(r, neighbour) end
+  end
+end
+
 -- The other members of the neighbours' clusters: the policy places the whole
 -- neighbourhood, so a page that joined through a since-detected container can
 -- be moved out again.
@@ -81,30 +91,14 @@ for i = 1, math.min(#cluster_list, p.maxClusters) do
   local cid = cluster_list[i]
   local h = redis.call('HMGET', key_of(K.cluster, cid), 'ver', 'seq')
   read[#read + 1] = {cid, tonumber(h[1]) or 0, tonumber(h[2]) or 0}
-  for _, m in ipairs(redis.call('ZRANGE', key_of(K.members, cid), -p.maxMembers, -1)) do
-    if not seen_ids[m] then
-      local ref = tonumber(redis.call('HGET', key_of(K.article, m), 'ref'))
-      if ref and ref >= lowest then
-        local r = record_of(ref)
-        if r then add(r, 0) end
-      end
-    end
-  end
+  for _, m in ipairs(redis.call('ZRANGE', key_of(K.members, cid), -p.maxMembers, -1)) do add_member(m, 0) end
 end
 
 -- The pages earlier seen inside a neighbour (its `inside` evidence): with
 -- them a container is recognised whatever order its quoted stories came in.
-local function add_ref_of(m)
-  if seen_ids[m] then return end
-  local ref = tonumber(redis.call('HGET', key_of(K.article, m), 'ref'))
-  if ref and ref >= lowest then
-    local r = record_of(ref)
-    if r then add(r, 2) end
-  end
-end
 local e = 1
 while e <= #evidence and e <= p.maxClusters do
-  for m in string.gmatch(evidence[e], '[^,]+') do add_ref_of(m) end
+  for m in string.gmatch(evidence[e], '[^,]+') do add_member(m, 2) end
   e = e + 1
 end
 
