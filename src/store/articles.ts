@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { ArticleHash } from './contract-types.js';
 import type { Keys } from './keys.js';
+import { loadLua } from './lua/load-lua.js';
 
 export type ArticleSource = ArticleHash['source'];
 
@@ -60,8 +61,22 @@ export async function rememberUrl(
   await redis.set(keys.urlIndex(articleId), canonicalUrl, 'EX', ttlSeconds, 'NX');
 }
 
+const SAVE_CMD = 'wiresiftSaveArticle';
+type ScriptedRedis = Redis & {
+  [SAVE_CMD](
+    article: string,
+    body: string,
+    byTime: string,
+    ttlSeconds: number,
+    score: number,
+    id: string,
+    text: string,
+    ...fields: string[]
+  ): Promise<number>;
+};
+
 /**
- * Writes the article and its body in one transaction. Rewriting the same
+ * Writes the article and its body in one atomic step (article-save.lua). Rewriting the same
  * article (a retried job) leaves the same state: first-seen time is kept and
  * an assigned cluster is not touched.
  */
@@ -72,12 +87,19 @@ export async function saveArticle(
   body: string,
   bodyTtlSeconds: number,
 ): Promise<void> {
-  await redis
-    .multi()
-    .hset(keys.article(record.id), toHash(record))
-    .set(keys.articleBody(record.id), body, 'EX', bodyTtlSeconds)
-    .zadd(keys.articlesByTime, 'NX', Date.parse(record.fetchedAt) || Date.now(), record.id)
-    .exec();
+  const scripted = redis as ScriptedRedis;
+  if (typeof scripted[SAVE_CMD] !== 'function')
+    redis.defineCommand(SAVE_CMD, { numberOfKeys: 3, lua: loadLua('article-save') });
+  await scripted[SAVE_CMD](
+    keys.article(record.id),
+    keys.articleBody(record.id),
+    keys.articlesByTime,
+    bodyTtlSeconds,
+    Date.parse(record.fetchedAt) || Date.now(),
+    record.id,
+    body,
+    ...Object.entries(toHash(record)).flat(),
+  );
 }
 
 export async function getArticle(redis: Redis, keys: Keys, id: string): Promise<ArticleRecord | null> {
