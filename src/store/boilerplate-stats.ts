@@ -10,6 +10,7 @@
 import type { Redis } from 'ioredis';
 import { matchKey } from '../extract/text-normalize.js';
 import type { Keys } from './keys.js';
+import { loadLua } from './lua/load-lua.js';
 
 export type BoilerplateLearning = {
   minStories: number;
@@ -17,38 +18,6 @@ export type BoilerplateLearning = {
   maxLineChars: number;
   ttlDays: number;
 };
-
-/**
- * KEYS[1] lines ZSET (line -> distinct stories), KEYS[2] stories HASH (line -> the
- * story keys seen under it, up to minStories). ARGV[1] JSON {ttl, cap, minStories,
- * story}, ARGV[2..] line keys. Atomic so two workers never lose a count; a story is
- * counted once per line, so a retried job or a second copy of one story adds nothing.
- */
-const RECORD_LUA = `
-local p = cjson.decode(ARGV[1])
-local story = p.story
-for i = 2, #ARGV do
-  local line = ARGV[i]
-  local seen = redis.call('HGET', KEYS[2], line) or ''
-  if not string.find(',' .. seen .. ',', ',' .. story .. ',', 1, true) then
-    local n = 0
-    if seen ~= '' then n = select(2, string.gsub(seen, ',', ',')) + 1 end
-    if n < p.minStories then
-      redis.call('HSET', KEYS[2], line, seen == '' and story or (seen .. ',' .. story))
-      redis.call('ZINCRBY', KEYS[1], 1, line)
-    end
-  end
-end
-local over = redis.call('ZCARD', KEYS[1]) - p.cap
-if over > 0 then
-  local gone = redis.call('ZRANGE', KEYS[1], 0, over - 1)
-  redis.call('ZREMRANGEBYRANK', KEYS[1], 0, over - 1)
-  redis.call('HDEL', KEYS[2], unpack(gone))
-end
-redis.call('EXPIRE', KEYS[1], p.ttl)
-redis.call('EXPIRE', KEYS[2], p.ttl)
-return 1
-`;
 
 const RECORD_CMD = 'wiresiftRecordBoilerplate';
 type ScriptedRedis = Redis & {
@@ -95,7 +64,7 @@ export async function recordStoryLines(
   if (storyKey.includes(',')) throw new Error(`store: story key must not contain a comma: ${storyKey}`);
   const scripted = redis as ScriptedRedis;
   if (typeof scripted[RECORD_CMD] !== 'function')
-    redis.defineCommand(RECORD_CMD, { numberOfKeys: 2, lua: RECORD_LUA });
+    redis.defineCommand(RECORD_CMD, { numberOfKeys: 2, lua: loadLua('boilerplate-record') });
   await scripted[RECORD_CMD](
     keys.boilerplateLines(domain),
     keys.boilerplateStories(domain),

@@ -1,32 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Keys } from './keys.js';
+import { loadLua } from './lua/load-lua.js';
 
 const COUNT_CMD = 'wiresiftCountSignInFailure';
-
-/**
- * Check and count in one step, so concurrent failures cannot all read the
- * count before any of them adds to it. KEYS: the group counter, the global
- * counter. ARGV: group limit, global limit, window seconds. Returns
- * {1, 0, ''} when the failure was counted (within both limits), else
- * {0, seconds until the blocking window ends, 'address' | 'global'} and counts
- * nothing, so a counter never exceeds its limit.
- */
-const COUNT_LUA = `
-local window = tonumber(ARGV[3])
-local function wait(k)
-  local t = redis.call('TTL', k)
-  if t < 1 then return window end
-  return t
-end
-if tonumber(redis.call('GET', KEYS[1]) or '0') >= tonumber(ARGV[1]) then return {0, wait(KEYS[1]), 'address'} end
-if tonumber(redis.call('GET', KEYS[2]) or '0') >= tonumber(ARGV[2]) then return {0, wait(KEYS[2]), 'global'} end
-for i = 1, 2 do
-  redis.call('INCR', KEYS[i])
-  -- the window starts at the first failure and later ones do not push it back
-  if redis.call('TTL', KEYS[i]) < 0 then redis.call('EXPIRE', KEYS[i], window) end
-end
-return {1, 0, ''}
-`;
 
 type Scripted = Redis & {
   [COUNT_CMD](
@@ -53,7 +29,7 @@ export class SignInFailures {
   ) {
     this.redis = redis as Scripted;
     if (typeof this.redis[COUNT_CMD] !== 'function')
-      redis.defineCommand(COUNT_CMD, { numberOfKeys: 2, lua: COUNT_LUA });
+      redis.defineCommand(COUNT_CMD, { numberOfKeys: 2, lua: loadLua('sign-in-count') });
   }
 
   /** Counts one wrong token from the group, unless the group or everyone is already at the limit. */
