@@ -10,9 +10,9 @@ import { guessLanguage } from './language.js';
 import { findMainContent, type MainContent } from './main-content.js';
 import { readMetadata, resolveDates } from './metadata.js';
 import { indexPage } from './page-index.js';
-import { readStateBody, stateScriptOf } from './script-state.js';
+import { readStateBody } from './script-state.js';
 import { siteRuleFor } from './site-rules.js';
-import { stripInert } from './strip-inert.js';
+import { leanMarkup } from './strip-inert.js';
 import { findNoise, type NoiseRecheck } from './structural-noise.js';
 import { withoutTeasers } from './teasers.js';
 import { linearize, type TextBlock } from './text-blocks.js';
@@ -171,7 +171,13 @@ function extractOrThrow(
   stateScript: string | null,
 ): ExtractedArticle {
   if (typeof html !== 'string') throw new Error('html is not a string');
-  const lean = stripped ? html : stripInert(html, opts.limits);
+  let lean = html;
+  let state = stateScript;
+  if (!stripped) {
+    const markup = leanMarkup(html, opts.limits);
+    lean = markup.html;
+    state = markup.stateScript;
+  }
   let $ = cheerio.load(lean, PARSER);
   let index = indexPage($.root()[0]!);
   // htmlparser2 builds no <body> for a bare fragment: give it one so every step has a root element.
@@ -198,7 +204,6 @@ function extractOrThrow(
   const boilerplate = compileBoilerplate(opts.boilerplate, opts.learnedBoilerplate);
   const ctx = { boilerplate, title: meta.title, byline: meta.byline };
   let extracted = bodyText(mainBlocks, ctx);
-  const state = stateScript ?? (stripped ? null : stateScriptOf(html));
   const stateBody =
     ld?.articleBody ?? (state && visibleIsShort(extracted.paragraphs) ? readStateBody(state) : null);
   if (stateBody && shipsArticleInState(extracted.paragraphs, stateBody)) {

@@ -18,6 +18,7 @@
  * runs on the page.
  */
 import { BLOCK_TAGS } from './dom.js';
+import { isStateScript, stateScriptContent } from './script-state.js';
 
 export type MarkupLimits = {
   /** Elements nested deeper than this are flattened into their ancestor. */
@@ -102,6 +103,31 @@ const INTEGRATION = new Set([
   'title',
 ]);
 
+/*
+ * What the scan needs to know of a tag name, looked up once per tag: the sets above are
+ * probed about ten times a tag otherwise, each probe hashing a freshly sliced name.
+ */
+const STRIPPED = 1;
+const KEPT = 2;
+const CLOSES = 4;
+const IS_VOID = 8;
+const HEAD_PART = 16;
+const IS_FOREIGN = 32;
+const IS_INTEGRATION = 64;
+const IS_BLOCK = 128;
+const TAG_FLAGS = new Map<string, number>();
+for (const [set, flag] of [
+  [STRIPPED_RAW, STRIPPED],
+  [KEPT_RAW, KEPT],
+  [new Set(IMPLIES_CLOSE.keys()), CLOSES],
+  [VOID, IS_VOID],
+  [IN_HEAD, HEAD_PART],
+  [FOREIGN, IS_FOREIGN],
+  [INTEGRATION, IS_INTEGRATION],
+  [BLOCK_TAGS, IS_BLOCK],
+] as const)
+  for (const name of set) TAG_FLAGS.set(name, (TAG_FLAGS.get(name) ?? 0) | flag);
+
 const LT = 0x3c;
 const GT = 0x3e;
 const SLASH = 0x2f;
@@ -128,14 +154,15 @@ function nameAt(s: string, i: number, name: string): boolean {
   return isSpace(c) || c === SLASH || c === GT;
 }
 
-type TagEnd = { end: number; selfClosing: boolean };
+/** Whether the tag tagEnd read last ended in "/>" (a module variable: no object per tag). */
+let endedSelfClosing = false;
 
 /**
  * End of a tag whose name starts at `i`: the index after its `>` (attribute values in
  * quotes may hold `>`), or -1 when EOF comes first (the tag is then dropped, as a
  * browser drops it).
  */
-function tagEnd(s: string, i: number): TagEnd {
+function tagEnd(s: string, i: number): number {
   const n = s.length;
   let j = i;
   while (j < n) {
@@ -146,7 +173,10 @@ function tagEnd(s: string, i: number): TagEnd {
   let selfClosing = false;
   while (j < n) {
     const c = s.charCodeAt(j);
-    if (c === GT) return { end: j + 1, selfClosing };
+    if (c === GT) {
+      endedSelfClosing = selfClosing;
+      return j + 1;
+    }
     if (c === SLASH) {
       selfClosing = true;
       j++;
@@ -171,7 +201,7 @@ function tagEnd(s: string, i: number): TagEnd {
       const q = s.charCodeAt(j);
       if (q === 0x22 || q === 0x27) {
         const close = s.indexOf(q === 0x22 ? '"' : "'", j + 1);
-        if (close < 0) return { end: -1, selfClosing: false };
+        if (close < 0) return -1;
         j = close + 1;
       } else {
         while (j < n) {
@@ -182,7 +212,7 @@ function tagEnd(s: string, i: number): TagEnd {
       }
     }
   }
-  return { end: -1, selfClosing: false };
+  return -1;
 }
 
 /** End of a comment opened at `i` (`<!--`): after its `-->`, `--!>`, `<!-->` or `<!--->`; EOF otherwise. */
@@ -266,7 +296,15 @@ export type LeanMarkup = {
   elements: number;
   /** Tags dropped because of the depth or element cap. */
   flattened: number;
+  /**
+   * The content of the app-state script (`<script id="__NEXT_DATA__">`, see script-state.ts),
+   * read as the scan passes it before cutting it out, or null.
+   */
+  stateScript: string | null;
 };
+
+/** An element name on htmlparser2's open-element stack, with how many of it are open. */
+type OpenName = { name: string; open: number };
 
 /**
  * The page without inert content, with its element tree bounded by `limits`.
@@ -275,39 +313,48 @@ export type LeanMarkup = {
 export function leanMarkup(html: string, limits: MarkupLimits = DEFAULT_MARKUP_LIMITS): LeanMarkup {
   const s = html;
   const n = s.length;
-  const out: string[] = [];
+  let out = '';
   let kept = 0; // s[kept…] not yet copied to out
   let changed = false;
   const cut = (from: number, to: number, replacement = '') => {
-    if (from > kept) out.push(s.slice(kept, from));
-    if (replacement) out.push(replacement);
+    if (from > kept) out += s.slice(kept, from);
+    if (replacement) out += replacement;
     kept = to;
     changed = true;
   };
 
   // htmlparser2's open elements (top last), how many of each name, and its foreign-content flags.
-  const stack: string[] = [];
-  const open = new Map<string, number>();
+  const stack: OpenName[] = [];
+  const names = new Map<string, OpenName>();
+  const openName = (name: string) => {
+    let o = names.get(name);
+    if (!o) {
+      o = { name, open: 0 };
+      names.set(name, o);
+    }
+    return o;
+  };
+  const head = openName('head');
   const foreign: boolean[] = [false];
   // Flattened elements still open inside the element at the cap, by name: their end tags go too.
   const flattenedOpen = new Map<string, number>();
   let elements = 0;
   let flattened = 0;
+  let stateScript: string | null = null;
 
   const pop = () => {
-    const name = stack.pop()!;
-    open.set(name, open.get(name)! - 1);
+    stack.pop()!.open--;
     if (flattenedOpen.size) flattenedOpen.clear();
   };
-  const push = (name: string) => {
-    stack.push(name);
-    open.set(name, (open.get(name) ?? 0) + 1);
+  const push = (o: OpenName) => {
+    stack.push(o);
+    o.open++;
   };
   // A flattened block tag still separates words: one space for a run of them.
   let spaceEndsAt = -1;
-  const dropTag = (from: number, to: number, name: string) => {
+  const dropTag = (from: number, to: number, flags: number) => {
     flattened++;
-    const space = BLOCK_TAGS.has(name) && from !== spaceEndsAt;
+    const space = (flags & IS_BLOCK) !== 0 && from !== spaceEndsAt;
     cut(from, to, space ? ' ' : '');
     if (space || from === spaceEndsAt) spaceEndsAt = to;
   };
@@ -361,28 +408,30 @@ export function leanMarkup(html: string, limits: MarkupLimits = DEFAULT_MARKUP_L
         continue;
       }
       const name = tagName(s, lt + 2);
-      const { end } = tagEnd(s, lt + 2);
+      const end = tagEnd(s, lt + 2);
       if (end < 0) {
         cut(lt, n);
         break;
       }
       i = end;
+      const flags = TAG_FLAGS.get(name) ?? 0;
       const canonical = end === lt + 3 + name.length;
-      const pending = flattenedOpen.get(name);
+      const pending = flattenedOpen.size ? flattenedOpen.get(name) : undefined;
       if (pending) {
         flattenedOpen.set(name, pending - 1);
-        dropTag(lt, end, name);
+        dropTag(lt, end, flags);
         continue;
       }
-      if (open.get(name)) {
-        while (stack.length && stack[stack.length - 1] !== name) pop();
+      const o = names.get(name);
+      if (o?.open) {
+        while (stack.length && stack[stack.length - 1] !== o) pop();
         pop();
         // htmlparser2 ends an end tag at its first ">", quotes or not: give it nothing else to read.
         if (!canonical) cut(lt, end, `</${name}>`);
       } else if (name === 'p' || name === 'br') {
         // htmlparser2 makes an empty element of these.
         if (elements >= limits.maxElements) {
-          dropTag(lt, end, name);
+          dropTag(lt, end, flags);
           continue;
         }
         elements++;
@@ -393,7 +442,7 @@ export function leanMarkup(html: string, limits: MarkupLimits = DEFAULT_MARKUP_L
         continue;
       }
       // htmlparser2 leaves foreign content on the end tag of any of these names.
-      if ((FOREIGN.has(name) || INTEGRATION.has(name)) && foreign.length > 1) foreign.pop();
+      if (flags & (IS_FOREIGN | IS_INTEGRATION) && foreign.length > 1) foreign.pop();
       continue;
     }
 
@@ -403,15 +452,17 @@ export function leanMarkup(html: string, limits: MarkupLimits = DEFAULT_MARKUP_L
     }
 
     const name = tagName(s, lt + 1);
-    const { end, selfClosing } = tagEnd(s, lt + 1);
+    const end = tagEnd(s, lt + 1);
     if (end < 0) {
       cut(lt, n);
       break;
     }
+    const selfClosing = endedSelfClosing;
+    const flags = TAG_FLAGS.get(name) ?? 0;
 
-    if (STRIPPED_RAW.has(name)) {
+    if (flags & STRIPPED) {
       const contentEnd = name === 'script' ? scriptEnd(s, end) : rawTextEnd(s, end, name);
-      const closeEnd = contentEnd < 0 ? n : tagEnd(s, contentEnd + 2).end;
+      const closeEnd = contentEnd < 0 ? n : tagEnd(s, contentEnd + 2);
       const blockEnd = closeEnd < 0 ? n : closeEnd;
       if (name === 'script' && isJsonLd(s, lt, end)) {
         // JSON-LD is evidence: kept, with "</script" escaped the JSON way so no parser ends it early.
@@ -420,7 +471,11 @@ export function leanMarkup(html: string, limits: MarkupLimits = DEFAULT_MARKUP_L
           elements++;
           cut(lt, blockEnd, `${s.slice(lt, end)}${body}</script>`);
         } else cut(lt, blockEnd);
-      } else cut(lt, blockEnd);
+      } else {
+        if (name === 'script' && stateScript === null && isStateScript(s, lt, end))
+          stateScript = stateScriptContent(s, end);
+        cut(lt, blockEnd);
+      }
       i = blockEnd;
       continue;
     }
@@ -428,22 +483,21 @@ export function leanMarkup(html: string, limits: MarkupLimits = DEFAULT_MARKUP_L
     // A tag that cannot be in <head> ends it and opens the body, as in a browser (htmlparser2
     // would keep the page's content inside the head, which extraction skips). A <body> tag
     // later opens inside this one, so the first <body> holds all the content.
-    if (open.get('head') && !IN_HEAD.has(name)) {
-      while (stack.length && stack[stack.length - 1] !== 'head') pop();
+    if (head.open && !(flags & HEAD_PART)) {
+      while (stack.length && stack[stack.length - 1] !== head) pop();
       pop();
       cut(lt, lt, '</head><body>');
     }
     // htmlparser2's implied end tags, then the caps.
-    const closes = IMPLIES_CLOSE.get(name);
-    if (closes) while (stack.length && closes.has(stack[stack.length - 1]!)) pop();
-    const foreignAfter = FOREIGN.has(name)
-      ? true
-      : INTEGRATION.has(name)
-        ? false
-        : foreign[foreign.length - 1];
+    if (flags & CLOSES) {
+      const closes = IMPLIES_CLOSE.get(name)!;
+      while (stack.length && closes.has(stack[stack.length - 1]!.name)) pop();
+    }
+    const foreignAfter =
+      flags & IS_FOREIGN ? true : flags & IS_INTEGRATION ? false : foreign[foreign.length - 1];
     // In SVG/MathML "<x/>" closes itself; in HTML the slash means nothing.
-    const voidLike = VOID.has(name) || (selfClosing && foreignAfter === true);
-    const raw = KEPT_RAW.has(name) && !voidLike;
+    const voidLike = (flags & IS_VOID) !== 0 || (selfClosing && foreignAfter === true);
+    const raw = (flags & KEPT) !== 0 && !voidLike;
     if (elements >= limits.maxElements || (!voidLike && stack.length >= limits.maxDepth)) {
       if (raw) {
         // Its text is raw: it goes with its tags, or htmlparser2 would read it as markup.
@@ -453,13 +507,13 @@ export function leanMarkup(html: string, limits: MarkupLimits = DEFAULT_MARKUP_L
         continue;
       }
       if (!voidLike) flattenedOpen.set(name, (flattenedOpen.get(name) ?? 0) + 1);
-      dropTag(lt, end, name);
+      dropTag(lt, end, flags);
       i = end;
       continue;
     }
     elements++;
     // htmlparser2 tracks foreign content on every such start tag, even one that closes itself.
-    if (FOREIGN.has(name) || INTEGRATION.has(name)) foreign.push(foreignAfter === true);
+    if (flags & (IS_FOREIGN | IS_INTEGRATION)) foreign.push(foreignAfter === true);
     i = end;
     if (raw) {
       // The text and its end tag are read here: the element is closed again at once.
@@ -467,14 +521,14 @@ export function leanMarkup(html: string, limits: MarkupLimits = DEFAULT_MARKUP_L
       if (selfClosing) cut(lt, end, `<${name}>`);
       if (contentEnd >= 0 && !plain) cut(contentEnd, resume, `</${name}>`);
       i = resume;
-      if (INTEGRATION.has(name) && foreign.length > 1) foreign.pop();
+      if (flags & IS_INTEGRATION && foreign.length > 1) foreign.pop();
       continue;
     }
-    if (!voidLike) push(name);
+    if (!voidLike) push(openName(name));
   }
-  if (!changed) return { html, elements, flattened };
-  if (kept < n) out.push(s.slice(kept));
-  return { html: out.join(''), elements, flattened };
+  if (!changed) return { html, elements, flattened, stateScript };
+  if (kept < n) out += s.slice(kept);
+  return { html: out, elements, flattened, stateScript };
 }
 
 /**
@@ -489,7 +543,7 @@ function keptRawEnd(
 ): { contentEnd: number; resume: number; plain: boolean } {
   const contentEnd = rawTextEnd(s, from, name);
   if (contentEnd < 0) return { contentEnd, resume: s.length, plain: true };
-  const close = tagEnd(s, contentEnd + 2).end;
+  const close = tagEnd(s, contentEnd + 2);
   return {
     contentEnd,
     resume: close < 0 ? s.length : close,
@@ -527,12 +581,23 @@ export function isUtf16Page(bytes: Uint8Array, contentType?: string): boolean {
 /**
  * The same on undecoded bytes of an ASCII-compatible charset (UTF-8, windows-1252,
  * ISO-8859-x…): read as latin1, every byte is one char, multi-byte sequences never
- * match the ASCII tokens, and the bytes kept are exactly the input's. UTF-16 pages
- * are returned as they are (strip them once decoded).
+ * match the ASCII tokens, and the bytes kept are exactly the input's. The app-state
+ * script comes back decoded: it is JSON, and JSON is UTF-8. Not for UTF-16 pages
+ * (see isUtf16Page): strip them once decoded.
  */
-export function stripInertBytes(bytes: Uint8Array, contentType?: string, limits?: MarkupLimits): Uint8Array {
-  if (isUtf16Page(bytes, contentType)) return bytes;
+export function leanBytes(
+  bytes: Uint8Array,
+  limits?: MarkupLimits,
+): { bytes: Uint8Array; stateScript: string | null } {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-  const lean = stripInert(text, limits);
-  return lean === text ? bytes : Buffer.from(lean, 'latin1');
+  const lean = leanMarkup(text, limits);
+  return {
+    bytes: lean.html === text ? bytes : Buffer.from(lean.html, 'latin1'),
+    stateScript: lean.stateScript === null ? null : Buffer.from(lean.stateScript, 'latin1').toString('utf8'),
+  };
+}
+
+/** leanBytes' bytes, and UTF-16 pages returned as they are. */
+export function stripInertBytes(bytes: Uint8Array, contentType?: string, limits?: MarkupLimits): Uint8Array {
+  return isUtf16Page(bytes, contentType) ? bytes : leanBytes(bytes, limits).bytes;
 }

@@ -5,7 +5,17 @@
  * document itself is never mutated or re-parsed.
  */
 import type { AnyNode, Element } from 'domhandler';
-import { BLOCK_TAGS, HEADING_TAGS, hintWords, isAncestorOf, isElement, textOf } from './dom.js';
+import {
+  BLOCK_TAGS,
+  HEADING_TAGS,
+  hintSource,
+  hintWords,
+  isAncestorOf,
+  isElement,
+  NAME_CACHE_LIMIT,
+  textOf,
+  wordsOf,
+} from './dom.js';
 import {
   ARTICLE_WORDS,
   COMMENT_WORDS,
@@ -117,15 +127,26 @@ function idIsHeadingSlug(el: Element): boolean {
   return slug.includes(' ') && slug === matchKey(textOf(first));
 }
 
-function classHints(el: Element): string[] {
-  if (!idIsHeadingSlug(el)) return hintWords(el);
-  const { id: _slug, ...attribs } = el.attribs;
-  return hintWords({ ...el, attribs } as Element);
+type NameVerdict = { noise: NoiseName; article: boolean; hidden: boolean };
+
+const NAMELESS: NameVerdict = { noise: 'none', article: false, hidden: false };
+/** Verdicts by hint source: pages repeat a few hundred names over thousands of elements. */
+const verdicts = new Map<string, NameVerdict>();
+
+function noiseName(el: Element): NameVerdict {
+  const source = hintSource(el, !idIsHeadingSlug(el));
+  if (source === null) return NAMELESS;
+  let verdict = verdicts.get(source);
+  if (!verdict) {
+    verdict = judgeName(wordsOf(source), el.attribs.class);
+    if (verdicts.size >= NAME_CACHE_LIMIT) verdicts.clear();
+    verdicts.set(source, verdict);
+  }
+  return verdict;
 }
 
-function noiseName(el: Element): { noise: NoiseName; article: boolean; hidden: boolean } {
-  const words = classHints(el);
-  if (!words.length) return { noise: 'none', article: false, hidden: false };
+function judgeName(words: readonly string[], className: string | undefined): NameVerdict {
+  if (!words.length) return NAMELESS;
   let noise: NoiseName = 'none';
   let article = false;
   let hidden = false;
@@ -142,7 +163,7 @@ function noiseName(el: Element): { noise: NoiseName; article: boolean; hidden: b
   }
   if (noise === 'none' && !embed && words.some(gluedNoise)) noise = 'weak';
   if (noise === 'none' && !embed) {
-    const cls = (el.attribs.class ?? '').toLowerCase();
+    const cls = (className ?? '').toLowerCase();
     if (HIDDEN_CLASSES.some((c) => cls.includes(c))) {
       noise = 'weak';
       hidden = true;
