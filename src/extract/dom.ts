@@ -74,8 +74,9 @@ export function hintSource(el: Element, withId = true): string | null {
   const id = withId ? a.id : undefined;
   const role = a.role;
   const component = a['data-component'];
-  if (!cls && !id && !role && !component) return null;
-  // \u0001 between attributes: a separator for the words, and "class=a id=b" keys apart from "class='a b'".
+  if (!id && !role && !component) return cls || null;
+  // \u0001 between attributes: a separator for the words, and "class=a id=b" keys apart from
+  // "class='a b'". A class alone is its own source (most elements: no string to build and hash).
   return `${cls ?? ''}\u0001${id ?? ''}\u0001${role ?? ''}\u0001${component ?? ''}`;
 }
 

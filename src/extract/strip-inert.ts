@@ -104,22 +104,21 @@ const INTEGRATION = new Set([
 ]);
 
 /*
- * What the scan needs to know of a tag name, looked up once per tag: the sets above are
- * probed about ten times a tag otherwise, each probe hashing a freshly sliced name.
+ * What the scan needs to know of a tag name, looked up once per name and page (see
+ * OpenName): the sets above were probed about ten times a tag, each probe hashing a
+ * freshly sliced name.
  */
 const STRIPPED = 1;
 const KEPT = 2;
-const CLOSES = 4;
-const IS_VOID = 8;
-const HEAD_PART = 16;
-const IS_FOREIGN = 32;
-const IS_INTEGRATION = 64;
-const IS_BLOCK = 128;
+const IS_VOID = 4;
+const HEAD_PART = 8;
+const IS_FOREIGN = 16;
+const IS_INTEGRATION = 32;
+const IS_BLOCK = 64;
 const TAG_FLAGS = new Map<string, number>();
 for (const [set, flag] of [
   [STRIPPED_RAW, STRIPPED],
   [KEPT_RAW, KEPT],
-  [new Set(IMPLIES_CLOSE.keys()), CLOSES],
   [VOID, IS_VOID],
   [IN_HEAD, HEAD_PART],
   [FOREIGN, IS_FOREIGN],
@@ -137,6 +136,25 @@ const QUESTION = 0x3f;
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0c || c === 0x0d;
+}
+
+/** What ends a name inside a tag, by character code (a table: the attribute loops test every character). */
+const C_SPACE = 1;
+const C_SLASH = 2;
+const C_GT = 4;
+const C_EQ = 8;
+const C_QUOTE = 16;
+const CHAR_CLASS = new Uint8Array(128);
+for (const c of [0x20, 0x0a, 0x09, 0x0c, 0x0d]) CHAR_CLASS[c] = C_SPACE;
+CHAR_CLASS[0x2f] = C_SLASH;
+CHAR_CLASS[0x3e] = C_GT;
+CHAR_CLASS[0x3d] = C_EQ;
+CHAR_CLASS[0x22] = C_QUOTE;
+CHAR_CLASS[0x27] = C_QUOTE;
+const NAME_END = C_SPACE | C_SLASH | C_GT;
+
+function charClass(c: number): number {
+  return c < 128 ? CHAR_CLASS[c]! : 0;
 }
 
 function isAlpha(c: number): boolean {
@@ -165,51 +183,44 @@ let endedSelfClosing = false;
 function tagEnd(s: string, i: number): number {
   const n = s.length;
   let j = i;
-  while (j < n) {
-    const c = s.charCodeAt(j);
-    if (isSpace(c) || c === SLASH || c === GT) break;
-    j++;
-  }
+  while (j < n && !(charClass(s.charCodeAt(j)) & NAME_END)) j++;
+  return attributesEnd(s, j);
+}
+
+/** tagEnd from the end of the tag's name. */
+function attributesEnd(s: string, from: number): number {
+  const n = s.length;
+  let j = from;
   let selfClosing = false;
   while (j < n) {
-    const c = s.charCodeAt(j);
-    if (c === GT) {
+    const k = charClass(s.charCodeAt(j));
+    if (k === C_GT) {
       endedSelfClosing = selfClosing;
       return j + 1;
     }
-    if (c === SLASH) {
+    if (k === C_SLASH) {
       selfClosing = true;
       j++;
       continue;
     }
     selfClosing = false;
-    if (isSpace(c)) {
+    if (k === C_SPACE) {
       j++;
       continue;
     }
     // Attribute name ("=" is part of it only as its first character), then an optional value.
-    const nameStart = j;
-    while (j < n) {
-      const d = s.charCodeAt(j);
-      if (isSpace(d) || d === SLASH || d === GT || (d === 0x3d && j > nameStart)) break;
+    j++;
+    while (j < n && !(charClass(s.charCodeAt(j)) & (NAME_END | C_EQ))) j++;
+    while (j < n && charClass(s.charCodeAt(j)) === C_SPACE) j++;
+    if (j < n && charClass(s.charCodeAt(j)) === C_EQ) {
       j++;
-    }
-    while (j < n && isSpace(s.charCodeAt(j))) j++;
-    if (j < n && s.charCodeAt(j) === 0x3d) {
-      j++;
-      while (j < n && isSpace(s.charCodeAt(j))) j++;
+      while (j < n && charClass(s.charCodeAt(j)) === C_SPACE) j++;
       const q = s.charCodeAt(j);
-      if (q === 0x22 || q === 0x27) {
+      if (charClass(q) === C_QUOTE) {
         const close = s.indexOf(q === 0x22 ? '"' : "'", j + 1);
         if (close < 0) return -1;
         j = close + 1;
-      } else {
-        while (j < n) {
-          const d = s.charCodeAt(j);
-          if (isSpace(d) || d === GT) break;
-          j++;
-        }
-      }
+      } else while (j < n && !(charClass(s.charCodeAt(j)) & (C_SPACE | C_GT))) j++;
     }
   }
   return -1;
@@ -278,20 +289,32 @@ function scriptEnd(s: string, i: number): number {
   return -1;
 }
 
+/** Where the name tagName read last ends (a module variable: no object per tag). */
+let nameEnd = 0;
+
 /** Lowercased tag name starting at `i`. */
 function tagName(s: string, i: number): string {
   let j = i;
   const n = s.length;
+  let upper = false;
   while (j < n) {
     const c = s.charCodeAt(j);
-    if (isSpace(c) || c === SLASH || c === GT) break;
+    if (charClass(c) & NAME_END) break;
+    if ((c >= 0x41 && c <= 0x5a) || c >= 0x80) upper = true;
     j++;
   }
-  return s.slice(i, j).toLowerCase();
+  nameEnd = j;
+  // Most names are lowercase ASCII already: no second string.
+  const name = s.slice(i, j);
+  return upper ? name.toLowerCase() : name;
 }
 
-export type LeanMarkup = {
-  html: string;
+type Scan = {
+  /**
+   * The lean page as pieces: a kept range of the input is two numbers (start, end), a
+   * replacement a string; null when nothing had to go.
+   */
+  pieces: Array<number | string> | null;
   /** Elements the parser will build. */
   elements: number;
   /** Tags dropped because of the depth or element cap. */
@@ -303,22 +326,35 @@ export type LeanMarkup = {
   stateScript: string | null;
 };
 
-/** An element name on htmlparser2's open-element stack, with how many of it are open. */
-type OpenName = { name: string; open: number };
+export type LeanMarkup = Omit<Scan, 'pieces'> & { html: string };
+
+/** A tag name met by the scan: its TAG_FLAGS, and how many of it are open on htmlparser2's stack. */
+type OpenName = { name: string; flags: number; open: number; closes: Set<string> | undefined };
 
 /**
  * The page without inert content, with its element tree bounded by `limits`.
  * Returns the input string itself when nothing had to go.
  */
 export function leanMarkup(html: string, limits: MarkupLimits = DEFAULT_MARKUP_LIMITS): LeanMarkup {
+  const { pieces, ...rest } = scan(html, limits);
+  if (!pieces) return { html, ...rest };
+  let out = '';
+  for (let k = 0; k < pieces.length; k++) {
+    const p = pieces[k]!;
+    out += typeof p === 'string' ? p : html.slice(p, pieces[++k] as number);
+  }
+  return { html: out, ...rest };
+}
+
+function scan(html: string, limits: MarkupLimits): Scan {
   const s = html;
   const n = s.length;
-  let out = '';
-  let kept = 0; // s[kept…] not yet copied to out
+  const pieces: Array<number | string> = [];
+  let kept = 0; // s[kept…] not yet in pieces
   let changed = false;
   const cut = (from: number, to: number, replacement = '') => {
-    if (from > kept) out += s.slice(kept, from);
-    if (replacement) out += replacement;
+    if (from > kept) pieces.push(kept, from);
+    if (replacement) pieces.push(replacement);
     kept = to;
     changed = true;
   };
@@ -329,7 +365,7 @@ export function leanMarkup(html: string, limits: MarkupLimits = DEFAULT_MARKUP_L
   const openName = (name: string) => {
     let o = names.get(name);
     if (!o) {
-      o = { name, open: 0 };
+      o = { name, flags: TAG_FLAGS.get(name) ?? 0, open: 0, closes: IMPLIES_CLOSE.get(name) };
       names.set(name, o);
     }
     return o;
@@ -408,13 +444,14 @@ export function leanMarkup(html: string, limits: MarkupLimits = DEFAULT_MARKUP_L
         continue;
       }
       const name = tagName(s, lt + 2);
-      const end = tagEnd(s, lt + 2);
+      const end = attributesEnd(s, nameEnd);
       if (end < 0) {
         cut(lt, n);
         break;
       }
       i = end;
-      const flags = TAG_FLAGS.get(name) ?? 0;
+      const o = openName(name);
+      const flags = o.flags;
       const canonical = end === lt + 3 + name.length;
       const pending = flattenedOpen.size ? flattenedOpen.get(name) : undefined;
       if (pending) {
@@ -422,8 +459,7 @@ export function leanMarkup(html: string, limits: MarkupLimits = DEFAULT_MARKUP_L
         dropTag(lt, end, flags);
         continue;
       }
-      const o = names.get(name);
-      if (o?.open) {
+      if (o.open) {
         while (stack.length && stack[stack.length - 1] !== o) pop();
         pop();
         // htmlparser2 ends an end tag at its first ">", quotes or not: give it nothing else to read.
@@ -452,13 +488,14 @@ export function leanMarkup(html: string, limits: MarkupLimits = DEFAULT_MARKUP_L
     }
 
     const name = tagName(s, lt + 1);
-    const end = tagEnd(s, lt + 1);
+    const end = attributesEnd(s, nameEnd);
     if (end < 0) {
       cut(lt, n);
       break;
     }
     const selfClosing = endedSelfClosing;
-    const flags = TAG_FLAGS.get(name) ?? 0;
+    const tag = openName(name);
+    const flags = tag.flags;
 
     if (flags & STRIPPED) {
       const contentEnd = name === 'script' ? scriptEnd(s, end) : rawTextEnd(s, end, name);
@@ -489,10 +526,8 @@ export function leanMarkup(html: string, limits: MarkupLimits = DEFAULT_MARKUP_L
       cut(lt, lt, '</head><body>');
     }
     // htmlparser2's implied end tags, then the caps.
-    if (flags & CLOSES) {
-      const closes = IMPLIES_CLOSE.get(name)!;
-      while (stack.length && closes.has(stack[stack.length - 1]!.name)) pop();
-    }
+    const closes = tag.closes;
+    if (closes) while (stack.length && closes.has(stack[stack.length - 1]!.name)) pop();
     const foreignAfter =
       flags & IS_FOREIGN ? true : flags & IS_INTEGRATION ? false : foreign[foreign.length - 1];
     // In SVG/MathML "<x/>" closes itself; in HTML the slash means nothing.
@@ -524,11 +559,11 @@ export function leanMarkup(html: string, limits: MarkupLimits = DEFAULT_MARKUP_L
       if (flags & IS_INTEGRATION && foreign.length > 1) foreign.pop();
       continue;
     }
-    if (!voidLike) push(openName(name));
+    if (!voidLike) push(tag);
   }
-  if (!changed) return { html, elements, flattened, stateScript };
-  if (kept < n) out += s.slice(kept);
-  return { html: out, elements, flattened, stateScript };
+  if (!changed) return { pieces: null, elements, flattened, stateScript };
+  if (kept < n) pieces.push(kept, n);
+  return { pieces, elements, flattened, stateScript };
 }
 
 /**
@@ -589,12 +624,29 @@ export function leanBytes(
   bytes: Uint8Array,
   limits?: MarkupLimits,
 ): { bytes: Uint8Array; stateScript: string | null } {
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-  const lean = leanMarkup(text, limits);
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const { pieces, stateScript } = scan(buf.toString('latin1'), limits ?? DEFAULT_MARKUP_LIMITS);
   return {
-    bytes: lean.html === text ? bytes : Buffer.from(lean.html, 'latin1'),
-    stateScript: lean.stateScript === null ? null : Buffer.from(lean.stateScript, 'latin1').toString('utf8'),
+    bytes: pieces ? joinBytes(buf, pieces) : bytes,
+    stateScript: stateScript === null ? null : Buffer.from(stateScript, 'latin1').toString('utf8'),
   };
+}
+
+/** The scan's pieces as bytes: kept ranges copied from the input, replacements written as latin1 (one byte a char). */
+function joinBytes(input: Buffer, pieces: Array<number | string>): Buffer {
+  let size = 0;
+  for (let k = 0; k < pieces.length; k++) {
+    const p = pieces[k]!;
+    size += typeof p === 'string' ? p.length : (pieces[++k] as number) - p;
+  }
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (let k = 0; k < pieces.length; k++) {
+    const p = pieces[k]!;
+    if (typeof p === 'string') at += out.write(p, at, 'latin1');
+    else at += input.copy(out, at, p, pieces[++k] as number);
+  }
+  return out;
 }
 
 /** leanBytes' bytes, and UTF-16 pages returned as they are. */

@@ -256,31 +256,44 @@ function isHidden(el: Element): boolean {
 
 type Size = { chars: number; plain: number };
 
+/** What measureText met on its way: the elements some rules look for, so they need no walk of their own. */
+type Measured = { total: Size; figcaptions: number; maths: Element[]; articles: Element[] };
+
 /**
  * Visible characters of every element and how many of them are outside links ("plain"):
  * menus and link lists have almost no plain text, articles have most of the page's.
  */
-function measureText(root: Element, sizes: Map<Element, Size>): Size {
-  if (NOISE_TAGS.has(root.name)) return { chars: 0, plain: 0 };
-  type Frame = { el: Element; link: boolean; size: Size; next: number };
-  const stack: Frame[] = [{ el: root, link: root.name === 'a', size: { chars: 0, plain: 0 }, next: 0 }];
+function measureText(root: Element, sizes: Map<Element, Size>): Measured {
+  const measured: Measured = { total: { chars: 0, plain: 0 }, figcaptions: 0, maths: [], articles: [] };
+  if (NOISE_TAGS.has(root.name)) return measured;
+  // Each frame is the size of its element too (one object an element).
+  type Frame = Size & { el: Element; link: boolean; next: number };
+  const stack: Frame[] = [{ el: root, link: root.name === 'a', chars: 0, plain: 0, next: 0 }];
   // Post-order with an explicit stack: a page nests as deep as it likes.
   for (;;) {
     const f = stack[stack.length - 1]!;
     const c: AnyNode | undefined = f.el.children[f.next++];
     if (c === undefined) {
       stack.pop();
-      sizes.set(f.el, f.size);
+      sizes.set(f.el, f);
+      if (f.el.name === 'article') measured.articles.push(f.el);
       const parent = stack[stack.length - 1];
-      if (!parent) return f.size;
-      parent.size.chars += f.size.chars;
-      parent.size.plain += f.size.plain;
+      if (!parent) {
+        measured.total = f;
+        return measured;
+      }
+      parent.chars += f.chars;
+      parent.plain += f.plain;
     } else if (c.type === 'text') {
       const n = c.data.trim().length;
-      f.size.chars += n;
-      if (!f.link) f.size.plain += n;
-    } else if (isElement(c) && !NOISE_TAGS.has(c.name))
-      stack.push({ el: c, link: f.link || c.name === 'a', size: { chars: 0, plain: 0 }, next: 0 });
+      f.chars += n;
+      if (!f.link) f.plain += n;
+    } else if (isElement(c) && !NOISE_TAGS.has(c.name)) {
+      const name = c.name;
+      if (name === 'figcaption') measured.figcaptions++;
+      else if (name === 'math') measured.maths.push(c);
+      stack.push({ el: c, link: f.link || name === 'a', chars: 0, plain: 0, next: 0 });
+    }
   }
 }
 
@@ -320,10 +333,9 @@ const FORMULA_WRAPPER_LEVELS = 3;
  * The wrappers formula renderers put around a <math> element: they are named for the
  * widget ("MathJax CtxtMenu_Attached_0" for the context menu it opens), not as chrome.
  */
-function formulaWrappers(sizes: Map<Element, Size>): Set<Element> {
+function formulaWrappers(maths: Element[]): Set<Element> {
   const found = new Set<Element>();
-  for (const el of sizes.keys()) {
-    if (el.name !== 'math') continue;
+  for (const el of maths) {
     let p = el.parent;
     for (let level = 0; p && isElement(p) && level < FORMULA_WRAPPER_LEVELS; level++, p = p.parent)
       found.add(p);
@@ -382,15 +394,17 @@ export function findNoise(
   recheck?: NoiseRecheck,
 ): Set<Element> {
   const sizes = new Map<Element, Size>();
-  const total = measureText(root, sizes).plain;
+  const measured = measureText(root, sizes);
+  const total = measured.total.plain;
   const dropped = new Set<Element>(extraDropped);
   const plainOf = (el: Element) => sizes.get(el)?.plain ?? 0;
   const holdsThePage = (el: Element) => {
     const n = plainOf(el);
     return n >= 300 && n > total * 0.5;
   };
-  const gallery = galleryFigures(root, plainOf);
-  const formulas = formulaWrappers(sizes);
+  const gallery =
+    measured.figcaptions >= MIN_GALLERY_FIGURES ? galleryFigures(root, plainOf) : new Set<Element>();
+  const formulas = formulaWrappers(measured.maths);
   const inGallery = (el: Element) => {
     for (let p: Element | null = el; p; p = p.parent as Element | null) if (gallery.has(p)) return true;
     return false;
@@ -399,8 +413,9 @@ export function findNoise(
   // Articles that hold text of their own, for telling a list of related posts (the story is
   // another article) from a live blog's entries (the story is the list).
   const textArticles: Element[] = [];
-  for (const [el, size] of sizes) if (el.name === 'article' && size.plain >= 200) textArticles.push(el);
-  const elsewhere = textArticlesElsewhere(textArticles, sizes);
+  for (const el of measured.articles) if (plainOf(el) >= 200) textArticles.push(el);
+  // Asked only on pages of several text articles.
+  const elsewhere = textArticles.length > 1 ? textArticlesElsewhere(textArticles, sizes) : () => false;
 
   // Inside a story's own <header> (in its <article> or <main>) only its standfirst is text:
   // kicker labels, bylines and dates beside the headline are short lines, and dropped.
