@@ -328,8 +328,20 @@ type Scan = {
 
 export type LeanMarkup = Omit<Scan, 'pieces'> & { html: string };
 
-/** A tag name met by the scan: its TAG_FLAGS, and how many of it are open on htmlparser2's stack. */
+/**
+ * A tag name met by the scan: its TAG_FLAGS and implied closes, and how many of it are
+ * open on htmlparser2's stack in the scan under way (none between scans).
+ */
 type OpenName = { name: string; flags: number; open: number; closes: Set<string> | undefined };
+
+/** Names met so far, shared by every scan: pages use the same few dozen. */
+const knownNames = new Map<string, OpenName>();
+/** Past this many distinct names (a hostile page makes up millions), new ones are a scan's own. */
+const KNOWN_NAMES_LIMIT = 5000;
+
+function nameOf(name: string): OpenName {
+  return { name, flags: TAG_FLAGS.get(name) ?? 0, open: 0, closes: IMPLIES_CLOSE.get(name) };
+}
 
 /**
  * The page without inert content, with its element tree bounded by `limits`.
@@ -347,6 +359,16 @@ export function leanMarkup(html: string, limits: MarkupLimits = DEFAULT_MARKUP_L
 }
 
 function scan(html: string, limits: MarkupLimits): Scan {
+  const stack: OpenName[] = [];
+  try {
+    return scanWith(html, limits, stack);
+  } finally {
+    // The open counts are on shared names: what is still open goes back to none.
+    for (const o of stack) o.open = 0;
+  }
+}
+
+function scanWith(html: string, limits: MarkupLimits, stack: OpenName[]): Scan {
   const s = html;
   const n = s.length;
   const pieces: Array<number | string> = [];
@@ -359,14 +381,13 @@ function scan(html: string, limits: MarkupLimits): Scan {
     changed = true;
   };
 
-  // htmlparser2's open elements (top last), how many of each name, and its foreign-content flags.
-  const stack: OpenName[] = [];
-  const names = new Map<string, OpenName>();
+  // htmlparser2's open elements (top last; see scan), how many of each name, and its foreign-content flags.
+  const ownNames = new Map<string, OpenName>();
   const openName = (name: string) => {
-    let o = names.get(name);
+    let o = knownNames.get(name) ?? ownNames.get(name);
     if (!o) {
-      o = { name, flags: TAG_FLAGS.get(name) ?? 0, open: 0, closes: IMPLIES_CLOSE.get(name) };
-      names.set(name, o);
+      o = nameOf(name);
+      (knownNames.size < KNOWN_NAMES_LIMIT ? knownNames : ownNames).set(name, o);
     }
     return o;
   };

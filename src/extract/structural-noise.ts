@@ -29,6 +29,7 @@ import {
   SHARING_WORDS,
   STRONG_NOISE_WORDS,
 } from './hint-words.js';
+import type { Skipped } from './text-blocks.js';
 import { matchKey } from './text-normalize.js';
 
 /** Never text, whatever their size. */
@@ -343,6 +344,9 @@ function formulaWrappers(maths: Element[]): Set<Element> {
   return found;
 }
 
+/** The elements dropped so far, added to as the filter goes. */
+type Verdicts = { has(el: Element): boolean; add(el: Element): void };
+
 /** An element to visit, the <article> it is in, and whether it is a story header's wrapper. */
 type Visit = [Element, Element | null, boolean];
 
@@ -369,16 +373,21 @@ function hintsAny(el: Element, words: Set<string>): boolean {
 }
 
 /**
- * A second look at what a class name dropped: `suspects` collects the elements dropped
- * on a name alone that hold much text, `keep` spares one of them on the next pass.
+ * An element dropped on a name alone that holds much text: the article may be inside.
+ * `articlePlain`: for an overlay (a "modal"), the plain text of the page's only <article>
+ * with text when it is inside (else 0).
  */
-export type NoiseRecheck = {
-  keep?: Element;
+export type NoiseSuspect = { el: Element; plain: number; articlePlain: number };
+
+/** What findNoise found, with a second look at what a class name dropped. */
+export type Noise = {
+  dropped: Set<Element>;
+  suspects: NoiseSuspect[];
   /**
-   * `articlePlain`: for an overlay (a "modal"), the plain text of the page's only <article>
-   * with text when it is inside (else 0).
+   * The elements to skip had one suspect been kept: the same verdicts elsewhere (each
+   * rests on the element's own measures), and the suspect's subtree filtered as any other.
    */
-  suspects: Array<{ el: Element; plain: number; articlePlain: number }>;
+  sparing(suspect: Element): Skipped;
 };
 
 /**
@@ -388,15 +397,23 @@ export type NoiseRecheck = {
  * weak noise word next to an article word ("article-body pagination-first") does not
  * drop a text-bearing element either.
  */
-export function findNoise(
-  root: Element,
-  extraDropped: Iterable<Element> = [],
-  recheck?: NoiseRecheck,
-): Set<Element> {
+export function findNoise(root: Element, extraDropped: Iterable<Element> = []): Set<Element> {
+  return filterNoise(root, extraDropped, false).dropped;
+}
+
+/** findNoise, and the elements a class name alone dropped with much text in them (see Noise). */
+export function findNoiseAndSuspects(root: Element, extraDropped: Iterable<Element> = []): Noise {
+  return filterNoise(root, extraDropped, true);
+}
+
+function filterNoise(root: Element, extraDropped: Iterable<Element>, collect: boolean): Noise {
   const sizes = new Map<Element, Size>();
   const measured = measureText(root, sizes);
   const total = measured.total.plain;
   const dropped = new Set<Element>(extraDropped);
+  const suspects: NoiseSuspect[] = [];
+  // Where each suspect's own visit would have started, for `sparing`.
+  const suspectVisits = new Map<Element, Visit>();
   const plainOf = (el: Element) => sizes.get(el)?.plain ?? 0;
   const holdsThePage = (el: Element) => {
     const n = plainOf(el);
@@ -423,7 +440,14 @@ export function findNoise(
     const size = sizes.get(el);
     return !!size && size.plain >= STANDFIRST_CHARS && size.plain >= size.chars * 0.7;
   };
-  const visit = (el: Element, outer: Element | null, inHeader: boolean, later: Visit[]) => {
+  const visit = (
+    el: Element,
+    outer: Element | null,
+    inHeader: boolean,
+    later: Visit[],
+    into: Verdicts,
+    first: boolean,
+  ) => {
     // Per the HTML spec, articles nested in an article are its comments or related entries;
     // several side by side, with the story in an article of its own, are a list of other posts.
     let nested = 0;
@@ -434,10 +458,10 @@ export function findNoise(
     // Words of a sentence: an inline element between text of its parent ("<a class=popup>").
     const inText = hasOwnText(el);
     for (const c of el.children) {
-      if (!isElement(c) || dropped.has(c)) continue;
+      if (!isElement(c) || into.has(c)) continue;
       const tag = c.name;
       if (NOISE_TAGS.has(tag) || (inHeader && !isStandfirst(c))) {
-        dropped.add(c);
+        into.add(c);
         continue;
       }
       const role = c.attribs.role;
@@ -468,33 +492,56 @@ export function findNoise(
       if ((tag === 'ul' || tag === 'ol') && isGallery(c)) drop = true;
       if (tag === 'article' && nested >= 2) named = false;
       if ((tag === 'ul' || tag === 'ol') && isGallery(c)) named = false;
-      if (drop && recheck?.keep === c) drop = false;
-      if (drop && tag !== 'body' && tag !== 'html') {
-        // Dropped on a name (or as a wrapping <form>/<header>) with much text of its own: the
-        // article may be inside, which the container search can tell (see recheck).
-        if (recheck && named && (!chrome || WRAPPER_TAGS.has(tag)) && plainOf(c) >= RECHECK_PLAIN_CHARS) {
-          if (!hintsAny(c, COMMENT_WORDS)) {
-            const only = textArticles.length === 1 ? textArticles[0]! : null;
-            const overlay = only && hintsAny(c, OVERLAY_WORDS) && (only === c || isAncestorOf(c, only));
-            const articlePlain = overlay ? plainOf(only) : 0;
-            recheck.suspects.push({ el: c, plain: plainOf(c), articlePlain });
-          }
-        }
-        dropped.add(c);
-        continue;
-      }
       // Past the first element with text of its own (a paragraph), the filter stops: what is
       // inside a paragraph is its words.
-      const headerNext = (storyHeader || inHeader) && !hasOwnText(c);
-      later.push([c, tag === 'article' ? c : outer, headerNext]);
+      const next = (): Visit => [
+        c,
+        tag === 'article' ? c : outer,
+        (storyHeader || inHeader) && !hasOwnText(c),
+      ];
+      if (drop && tag !== 'body' && tag !== 'html') {
+        // Dropped on a name (or as a wrapping <form>/<header>) with much text of its own: the
+        // article may be inside, which the container search can tell (see Noise).
+        if (
+          first &&
+          collect &&
+          named &&
+          (!chrome || WRAPPER_TAGS.has(tag)) &&
+          plainOf(c) >= RECHECK_PLAIN_CHARS &&
+          !hintsAny(c, COMMENT_WORDS)
+        ) {
+          const only = textArticles.length === 1 ? textArticles[0]! : null;
+          const overlay = only && hintsAny(c, OVERLAY_WORDS) && (only === c || isAncestorOf(c, only));
+          const articlePlain = overlay ? plainOf(only) : 0;
+          suspects.push({ el: c, plain: plainOf(c), articlePlain });
+          suspectVisits.set(c, next());
+        }
+        into.add(c);
+        continue;
+      }
+      later.push(next());
     }
   };
   // Depth-first with an explicit stack (a page nests as deep as it likes); each element's
   // verdict depends only on its own measures, so the order of visits does not matter.
-  const pending: Visit[] = [[root, null, false]];
-  while (pending.length) {
-    const [el, outer, inHeader] = pending.pop()!;
-    visit(el, outer, inHeader, pending);
-  }
-  return dropped;
+  const filter = (start: Visit, into: Verdicts, first: boolean) => {
+    const pending: Visit[] = [start];
+    while (pending.length) {
+      const [el, outer, inHeader] = pending.pop()!;
+      visit(el, outer, inHeader, pending, into, first);
+    }
+  };
+  filter([root, null, false], dropped, true);
+  return {
+    dropped,
+    suspects,
+    sparing(suspect) {
+      const start = suspectVisits.get(suspect);
+      if (!start) return dropped;
+      // What its subtree drops, over the first verdicts (not a copy of them: they are many).
+      const inside = new Set<Element>();
+      filter(start, { has: (el) => inside.has(el) || dropped.has(el), add: (el) => inside.add(el) }, false);
+      return { has: (el) => el !== suspect && (inside.has(el) || dropped.has(el)) };
+    },
+  };
 }
