@@ -122,9 +122,8 @@ function mainContent(
   const suspect = noise.suspects
     .filter((s) => s.plain * RECHECK_RATIO >= chars)
     .sort((a, b) => b.plain - a.plain)[0];
-  const spared = suspect && noise.sparing(suspect.el);
-  if (suspect && spared && holdsText(suspect.el, spared, chars)) {
-    const again = linearize(body, spared);
+  if (suspect && holdsText(suspect.el, noise.dropped, chars)) {
+    const again = linearize(body, noise.sparing(suspect.el));
     const second = findMainContent(withoutTeasers(again, body), body, articleBody);
     const inside = second.containers.some((c) => c === suspect.el || isAncestorOf(suspect.el, c));
     if (inside) return { pageBlocks: again, blocks: second.blocks };
@@ -137,10 +136,12 @@ function mainContent(
 /**
  * What a suspect holds outside teaser cards is text enough to be the article, or a part
  * of it: a grid of links to other stories ("related", "most-read") never is, however much
- * of their excerpts it shows, and is not worth a second search of the page.
+ * of their excerpts it shows, and is not worth a second search of the page. Read before
+ * the filter looks inside it (`dropped` holds nothing under it): the noise inside counts too,
+ * so it errs towards a second look.
  */
-function holdsText(suspect: Element, spared: Skipped, found: number): boolean {
-  return textOutsideTeasers(linearize(suspect, spared), suspect) * RECHECK_RATIO >= found;
+function holdsText(suspect: Element, dropped: Skipped, found: number): boolean {
+  return textOutsideTeasers(linearize(suspect, dropped), suspect) * RECHECK_RATIO >= found;
 }
 
 /**

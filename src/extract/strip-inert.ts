@@ -289,24 +289,55 @@ function scriptEnd(s: string, i: number): number {
   return -1;
 }
 
-/** Where the name tagName read last ends (a module variable: no object per tag). */
+/** Where the name readName read last ends (a module variable: no object per tag). */
 let nameEnd = 0;
 
-/** Lowercased tag name starting at `i`. */
-function tagName(s: string, i: number): string {
-  let j = i;
+/** s[i…j) spells `name` (lowercase ASCII), in any case. */
+function spells(s: string, i: number, j: number, name: string): boolean {
+  if (j - i !== name.length) return false;
+  for (let k = 0; k < name.length; k++) {
+    let c = s.charCodeAt(i + k);
+    if (c >= 0x41 && c <= 0x5a) c |= 0x20;
+    if (c !== name.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
+/**
+ * The tag name starting at `i`, lowercased, as the name met before (a scan's own when
+ * `own` has it, or the table's). A name of ASCII letters is found by a hash of its
+ * characters and compared in place: no string is cut out of the page for a name met before.
+ */
+function readName(s: string, i: number, own: Map<string, OpenName>): OpenName {
   const n = s.length;
-  let upper = false;
+  let j = i;
+  let h = 0;
+  let ascii = true;
   while (j < n) {
-    const c = s.charCodeAt(j);
+    let c = s.charCodeAt(j);
     if (charClass(c) & NAME_END) break;
-    if ((c >= 0x41 && c <= 0x5a) || c >= 0x80) upper = true;
+    if (c >= 0x80) ascii = false;
+    else if (c >= 0x41 && c <= 0x5a) c |= 0x20;
+    h = (Math.imul(h, 31) + c) | 0;
     j++;
   }
   nameEnd = j;
-  // Most names are lowercase ASCII already: no second string.
-  const name = s.slice(i, j);
-  return upper ? name.toLowerCase() : name;
+  const slot = h & (NAME_SLOTS - 1);
+  if (ascii) {
+    const known = knownNames[slot];
+    if (known) for (const o of known) if (spells(s, i, j, o.name)) return o;
+  }
+  const name = s.slice(i, j).toLowerCase();
+  let o = own.get(name);
+  if (o) return o;
+  o = nameOf(name);
+  if (ascii && knownCount < KNOWN_NAMES_LIMIT) {
+    knownCount++;
+    const known = knownNames[slot];
+    if (known) known.push(o);
+    else knownNames[slot] = [o];
+  } else own.set(name, o);
+  return o;
 }
 
 type Scan = {
@@ -329,19 +360,29 @@ type Scan = {
 export type LeanMarkup = Omit<Scan, 'pieces'> & { html: string };
 
 /**
- * A tag name met by the scan: its TAG_FLAGS and implied closes, and how many of it are
- * open on htmlparser2's stack in the scan under way (none between scans).
+ * A tag name met by the scan: its TAG_FLAGS, its bit among the names a start tag may
+ * close and the bits of those it closes (IMPLIES_CLOSE), and how many of it are open on
+ * htmlparser2's stack in the scan under way (none between scans).
  */
-type OpenName = { name: string; flags: number; open: number; closes: Set<string> | undefined };
+type OpenName = { name: string; flags: number; bit: number; closes: number; open: number };
 
-/** Names met so far, shared by every scan: pages use the same few dozen. */
-const knownNames = new Map<string, OpenName>();
-/** Past this many distinct names (a hostile page makes up millions), new ones are a scan's own. */
-const KNOWN_NAMES_LIMIT = 5000;
+/** A bit for each name some start tag implies the end of (21 names). */
+const CLOSABLE_BITS = new Map<string, number>();
+for (const names of IMPLIES_CLOSE.values())
+  for (const name of names) if (!CLOSABLE_BITS.has(name)) CLOSABLE_BITS.set(name, 1 << CLOSABLE_BITS.size);
 
 function nameOf(name: string): OpenName {
-  return { name, flags: TAG_FLAGS.get(name) ?? 0, open: 0, closes: IMPLIES_CLOSE.get(name) };
+  let closes = 0;
+  for (const closed of IMPLIES_CLOSE.get(name) ?? []) closes |= CLOSABLE_BITS.get(closed)!;
+  return { name, flags: TAG_FLAGS.get(name) ?? 0, bit: CLOSABLE_BITS.get(name) ?? 0, closes, open: 0 };
 }
+
+/** Names met so far, shared by every scan (pages use the same few dozen), by hash (see readName). */
+const NAME_SLOTS = 1024;
+const knownNames: Array<OpenName[] | undefined> = new Array(NAME_SLOTS);
+let knownCount = 0;
+/** Past this many distinct names (a hostile page makes up millions), new ones are a scan's own. */
+const KNOWN_NAMES_LIMIT = 5000;
 
 /**
  * The page without inert content, with its element tree bounded by `limits`.
@@ -383,15 +424,7 @@ function scanWith(html: string, limits: MarkupLimits, stack: OpenName[]): Scan {
 
   // htmlparser2's open elements (top last; see scan), how many of each name, and its foreign-content flags.
   const ownNames = new Map<string, OpenName>();
-  const openName = (name: string) => {
-    let o = knownNames.get(name) ?? ownNames.get(name);
-    if (!o) {
-      o = nameOf(name);
-      (knownNames.size < KNOWN_NAMES_LIMIT ? knownNames : ownNames).set(name, o);
-    }
-    return o;
-  };
-  const head = openName('head');
+  const head = readName('head', 0, ownNames);
   const foreign: boolean[] = [false];
   // Flattened elements still open inside the element at the cap, by name: their end tags go too.
   const flattenedOpen = new Map<string, number>();
@@ -464,14 +497,14 @@ function scanWith(html: string, limits: MarkupLimits, stack: OpenName[]): Scan {
         i = end;
         continue;
       }
-      const name = tagName(s, lt + 2);
+      const o = readName(s, lt + 2, ownNames);
+      const name = o.name;
       const end = attributesEnd(s, nameEnd);
       if (end < 0) {
         cut(lt, n);
         break;
       }
       i = end;
-      const o = openName(name);
       const flags = o.flags;
       const canonical = end === lt + 3 + name.length;
       const pending = flattenedOpen.size ? flattenedOpen.get(name) : undefined;
@@ -508,14 +541,14 @@ function scanWith(html: string, limits: MarkupLimits, stack: OpenName[]): Scan {
       continue;
     }
 
-    const name = tagName(s, lt + 1);
+    const tag = readName(s, lt + 1, ownNames);
+    const name = tag.name;
     const end = attributesEnd(s, nameEnd);
     if (end < 0) {
       cut(lt, n);
       break;
     }
     const selfClosing = endedSelfClosing;
-    const tag = openName(name);
     const flags = tag.flags;
 
     if (flags & STRIPPED) {
@@ -547,8 +580,7 @@ function scanWith(html: string, limits: MarkupLimits, stack: OpenName[]): Scan {
       cut(lt, lt, '</head><body>');
     }
     // htmlparser2's implied end tags, then the caps.
-    const closes = tag.closes;
-    if (closes) while (stack.length && closes.has(stack[stack.length - 1]!.name)) pop();
+    if (tag.closes) while (stack.length && tag.closes & stack[stack.length - 1]!.bit) pop();
     const foreignAfter =
       flags & IS_FOREIGN ? true : flags & IS_INTEGRATION ? false : foreign[foreign.length - 1];
     // In SVG/MathML "<x/>" closes itself; in HTML the slash means nothing.
