@@ -68,13 +68,21 @@ const DATELINE = new RegExp(
   'u',
 );
 
+const CANONICAL: Array<[string, RegExp]> = AGENCIES.map(([canon, re]) => [
+  canon,
+  new RegExp(`^(?:${re})$`, 'i'),
+]);
+
 function canonical(name: string): string | null {
-  for (const [canon, re] of AGENCIES) if (new RegExp(`^(?:${re})$`, 'i').test(name.trim())) return canon;
+  const n = name.trim();
+  for (const [canon, re] of CANONICAL) if (re.test(n)) return canon;
   return null;
 }
 
+const FIRST_AGENCY = new RegExp(String.raw`(?<![\p{L}\p{N}])(${AG})(?![\p{L}\p{N}])`, 'iu');
+
 function firstAgency(s: string): string | null {
-  const m = s.match(new RegExp(String.raw`(?<![\p{L}\p{N}])(${AG})(?![\p{L}\p{N}])`, 'iu'));
+  const m = s.match(FIRST_AGENCY);
   return m?.[1] ? canonical(m[1]) : null;
 }
 
@@ -99,8 +107,12 @@ export function creditAgency(line: string): string | null {
 
 /** Credit-only, sign-off or photo-credit line: never article text. */
 export function isCreditLine(line: string): boolean {
+  return creditAgency(line) !== null || isSignOff(line);
+}
+
+/** A sign-off or photo-credit line ("(Reporting by …)", "Photo : X / AFP"): isCreditLine without the agency credits. */
+export function isSignOff(line: string): boolean {
   if (line.length > 400) return false;
-  if (creditAgency(line)) return true;
   const t = line.trim();
   if (SIGNOFF_PATTERNS.some((re) => re.test(t))) return true;
   return t.length <= 120 && PHOTO_CREDIT_PATTERNS.some((re) => re.test(t));
@@ -142,12 +154,14 @@ export function stampAgency(line: string): string | null {
   return m?.[1] ? canonical(m[1]) : null;
 }
 
+const AGENCY_STAFF = new RegExp(
+  String.raw`^(?:${AGS})(?:\s+(?:staff|writers?|reporters?|journalists?))?$`,
+  'i',
+);
+
 /** Agency named in a byline such as "Ouest Littoral avec AFP" or "By Reuters staff". */
 export function bylineAgency(byline: string): string | null {
   const b = bare(byline.replace(/^(?:par|by)\s+/i, ''));
   if (CREDIT_PATTERNS.some((re) => re.test(b))) return firstAgency(b);
-  const m = b.match(
-    new RegExp(String.raw`^(?:${AGS})(?:\s+(?:staff|writers?|reporters?|journalists?))?$`, 'i'),
-  );
-  return m ? firstAgency(b) : null;
+  return AGENCY_STAFF.test(b) ? firstAgency(b) : null;
 }

@@ -5,7 +5,7 @@
  */
 
 import type { AnyNode, Element } from 'domhandler';
-import { creditAgency, datelineAgency, isCreditLine, stampAgency } from './agency.js';
+import { creditAgency, datelineAgency, isSignOff, stampAgency } from './agency.js';
 import type { BoilerplateMatcher } from './boilerplate.js';
 import { isElement } from './dom.js';
 import { isPageNote, isReaderPrompt } from './reader-prompts.js';
@@ -90,13 +90,13 @@ export function bodyText(blocks: TextBlock[], ctx: BodyContext): BodyText {
         creditedAgencies.push(agency);
         continue;
       }
-      if (ctx.boilerplate.isBoilerplate(line, lines.length === 1 ? b.outsideLinks : undefined)) continue;
-      if (isCreditLine(line)) continue;
+      const key = matchKey(line);
+      if (ctx.boilerplate.isBoilerplate(line, lines.length === 1 ? b.outsideLinks : undefined, key)) continue;
+      if (isSignOff(line)) continue;
       if (line.length <= 120 && (STAMP.test(line) || READING_TIME.test(line))) {
         creditStamp(line, creditedAgencies);
         continue;
       }
-      const key = matchKey(line);
       if (titleKeys.has(key)) continue;
       if (bylineKey && (key === bylineKey || key === `by ${bylineKey}` || key === `par ${bylineKey}`))
         continue;

@@ -33,9 +33,10 @@ const LABEL_SEPARATOR = /[:|>»›–—]|\s-\s|\.\.\.|…/;
 export type BoilerplateMatcher = {
   /**
    * True when a line is boilerplate. `outsideLinks` is the part of the line that is not
-   * link text, so "Lire aussi <a>headline</a>" is recognised without a separator.
+   * link text, so "Lire aussi <a>headline</a>" is recognised without a separator. `key`
+   * is the line's matchKey when the caller has it already.
    */
-  isBoilerplate(line: string, outsideLinks?: string): boolean;
+  isBoilerplate(line: string, outsideLinks?: string, key?: string): boolean;
 };
 
 /**
@@ -60,8 +61,7 @@ export function compileBoilerplate(phrases: string[], learned: string[] = []): B
   for (const p of prefixes) exact.add(p);
 
   return {
-    isBoilerplate(line, outsideLinks) {
-      const key = matchKey(line);
+    isBoilerplate(line, outsideLinks, key = matchKey(line)) {
       if (!key) return false;
       if (exact.has(key)) return true;
       if (outsideLinks !== undefined && outsideLinks !== line) {

@@ -63,18 +63,49 @@ export const BLOCK_TAGS = new Set([
 export const HEADING_TAGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 
 /**
+ * The naming attributes an element's hints are read from, one string (the same string
+ * for elements named alike, so what is read from it is cached). `withId: false` leaves
+ * the id out (a section id that slugs its heading, see structural-noise.ts). Null when
+ * the element has no name at all.
+ */
+export function hintSource(el: Element, withId = true): string | null {
+  const a = el.attribs;
+  const cls = a.class;
+  const id = withId ? a.id : undefined;
+  const role = a.role;
+  const component = a['data-component'];
+  if (!id && !role && !component) return cls || null;
+  // \u0001 between attributes: a separator for the words, and "class=a id=b" keys apart from
+  // "class='a b'". A class alone is its own source (most elements: no string to build and hash).
+  return `${cls ?? ''}\u0001${id ?? ''}\u0001${role ?? ''}\u0001${component ?? ''}`;
+}
+
+/** Past this many distinct names, a cache of what names say starts over (a hostile page has millions). */
+export const NAME_CACHE_LIMIT = 20_000;
+
+const wordsOfSource = new Map<string, readonly string[]>();
+const NO_WORDS: readonly string[] = [];
+
+/**
  * Words of an element's class, id and a few naming attributes, split on separators and
  * camelCase ("story__shareBar" -> story, share, bar), so hints match whole words.
  */
-export function hintWords(el: Element): string[] {
-  const a = el.attribs;
-  const raw = `${a.class ?? ''} ${a.id ?? ''} ${a.role ?? ''} ${a['data-component'] ?? ''}`;
-  if (!raw.trim()) return [];
-  return raw
+export function hintWords(el: Element, withId = true): readonly string[] {
+  const source = hintSource(el, withId);
+  return source === null ? NO_WORDS : wordsOf(source);
+}
+
+export function wordsOf(source: string): readonly string[] {
+  let words = wordsOfSource.get(source);
+  if (words) return words;
+  words = source
     .replace(/([a-z])([A-Z])/g, '$1 $2')
     .toLowerCase()
     .split(/[^a-z0-9]+/)
     .filter(Boolean);
+  if (wordsOfSource.size >= NAME_CACHE_LIMIT) wordsOfSource.clear();
+  wordsOfSource.set(source, words);
+  return words;
 }
 
 /**

@@ -10,12 +10,12 @@ import { guessLanguage } from './language.js';
 import { findMainContent, type MainContent } from './main-content.js';
 import { readMetadata, resolveDates } from './metadata.js';
 import { indexPage } from './page-index.js';
-import { readStateBody, stateScriptOf } from './script-state.js';
+import { readStateBody } from './script-state.js';
 import { siteRuleFor } from './site-rules.js';
-import { stripInert } from './strip-inert.js';
-import { findNoise, type NoiseRecheck } from './structural-noise.js';
-import { withoutTeasers } from './teasers.js';
-import { linearize, type TextBlock } from './text-blocks.js';
+import { leanMarkup } from './strip-inert.js';
+import { findNoise, findNoiseAndSuspects, type Noise } from './structural-noise.js';
+import { textOutsideTeasers, withoutTeasers } from './teasers.js';
+import { linearize, type Skipped, type TextBlock } from './text-blocks.js';
 import { normalizeText, wordCount } from './text-normalize.js';
 import type { ExtractedArticle, ExtractOptions } from './types.js';
 
@@ -105,9 +105,9 @@ function mainContent(
   pageBlocks: TextBlock[],
   articleBody: string | null,
   removed: Element[],
-  recheck: NoiseRecheck,
+  noise: Noise,
 ): { pageBlocks: TextBlock[]; blocks: TextBlock[] } {
-  const overlay = recheck.suspects.find((s) => s.articlePlain >= OVERLAY_STORY_CHARS);
+  const overlay = noise.suspects.find((s) => s.articlePlain >= OVERLAY_STORY_CHARS);
   if (overlay) {
     const inside = findMainContent(
       linearize(overlay.el, findNoise(overlay.el, removed)),
@@ -119,11 +119,11 @@ function mainContent(
   const first = findMainContent(withoutTeasers(pageBlocks, body), body, articleBody);
   let chars = 0;
   for (const b of first.blocks) chars += b.text.length;
-  const suspect = recheck.suspects
+  const suspect = noise.suspects
     .filter((s) => s.plain * RECHECK_RATIO >= chars)
     .sort((a, b) => b.plain - a.plain)[0];
-  if (suspect) {
-    const again = linearize(body, findNoise(body, removed, { keep: suspect.el, suspects: [] }));
+  if (suspect && holdsText(suspect.el, noise.dropped, chars)) {
+    const again = linearize(body, noise.sparing(suspect.el));
     const second = findMainContent(withoutTeasers(again, body), body, articleBody);
     const inside = second.containers.some((c) => c === suspect.el || isAncestorOf(suspect.el, c));
     if (inside) return { pageBlocks: again, blocks: second.blocks };
@@ -131,6 +131,17 @@ function mainContent(
       return { pageBlocks: again, blocks: second.blocks };
   }
   return { pageBlocks, blocks: first.blocks };
+}
+
+/**
+ * What a suspect holds outside teaser cards is text enough to be the article, or a part
+ * of it: a grid of links to other stories ("related", "most-read") never is, however much
+ * of their excerpts it shows, and is not worth a second search of the page. Read before
+ * the filter looks inside it (`dropped` holds nothing under it): the noise inside counts too,
+ * so it errs towards a second look.
+ */
+function holdsText(suspect: Element, dropped: Skipped, found: number): boolean {
+  return textOutsideTeasers(linearize(suspect, dropped), suspect) * RECHECK_RATIO >= found;
 }
 
 /**
@@ -171,7 +182,13 @@ function extractOrThrow(
   stateScript: string | null,
 ): ExtractedArticle {
   if (typeof html !== 'string') throw new Error('html is not a string');
-  const lean = stripped ? html : stripInert(html, opts.limits);
+  let lean = html;
+  let state = stateScript;
+  if (!stripped) {
+    const markup = leanMarkup(html, opts.limits);
+    lean = markup.html;
+    state = markup.stateScript;
+  }
   let $ = cheerio.load(lean, PARSER);
   let index = indexPage($.root()[0]!);
   // htmlparser2 builds no <body> for a bare fragment: give it one so every step has a root element.
@@ -186,11 +203,11 @@ function extractOrThrow(
 
   const rule = siteRuleFor(opts.url, opts.siteRules);
   const removed = (rule?.remove ?? []).flatMap((sel) => selectAll($, sel));
-  const recheck: NoiseRecheck = { suspects: [] };
-  let pageBlocks = linearize(body, findNoise(body, removed, recheck));
+  const noise = findNoiseAndSuspects(body, removed);
+  let pageBlocks = linearize(body, noise.dropped);
   let mainBlocks = siteRuleBlocks($, rule?.body, removed);
   if (!mainBlocks) {
-    const found = mainContent(body, pageBlocks, ld?.articleBody ?? null, removed, recheck);
+    const found = mainContent(body, pageBlocks, ld?.articleBody ?? null, removed, noise);
     pageBlocks = found.pageBlocks;
     mainBlocks = found.blocks;
   }
@@ -198,7 +215,6 @@ function extractOrThrow(
   const boilerplate = compileBoilerplate(opts.boilerplate, opts.learnedBoilerplate);
   const ctx = { boilerplate, title: meta.title, byline: meta.byline };
   let extracted = bodyText(mainBlocks, ctx);
-  const state = stateScript ?? (stripped ? null : stateScriptOf(html));
   const stateBody =
     ld?.articleBody ?? (state && visibleIsShort(extracted.paragraphs) ? readStateBody(state) : null);
   if (stateBody && shipsArticleInState(extracted.paragraphs, stateBody)) {

@@ -1,8 +1,7 @@
 import { decodeBytes } from '../net/charset.js';
 import { extractLean } from './extract-article.js';
 import { failedArticle } from './failed-article.js';
-import { stateScriptOfBytes } from './script-state.js';
-import { isUtf16Page, stripInertBytes } from './strip-inert.js';
+import { isUtf16Page, leanBytes } from './strip-inert.js';
 import type { ExtractedArticle, ExtractOptions } from './types.js';
 
 /** Decode fetched bytes (BOM, Content-Type, <meta>, sniffing) and extract the article. */
@@ -12,9 +11,9 @@ export function extractPage(
 ): ExtractedArticle & { charset: string } {
   let decoded: { text: string; charset: string };
   // UTF-16 is stripped (and its tree bounded) once decoded; everything else before.
-  const strippedBytes = !isUtf16Page(bytes, opts.contentType);
+  const lean = isUtf16Page(bytes, opts.contentType) ? null : leanBytes(bytes, opts.limits);
   try {
-    decoded = decodeBytes(strippedBytes ? stripInertBytes(bytes, opts.contentType, opts.limits) : bytes, {
+    decoded = decodeBytes(lean ? lean.bytes : bytes, {
       contentType: opts.contentType,
       kind: 'html',
     });
@@ -25,7 +24,7 @@ export function extractPage(
     };
   }
   return {
-    ...extractLean(decoded.text, opts, strippedBytes, stateScriptOfBytes(bytes)),
+    ...extractLean(decoded.text, opts, lean !== null, lean?.stateScript ?? null),
     charset: decoded.charset,
   };
 }

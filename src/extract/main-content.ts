@@ -6,7 +6,7 @@
  * JSON-LD articleBody, when present, doubles the weight of the blocks it contains.
  */
 import type { Element } from 'domhandler';
-import { hintWords, walkElements } from './dom.js';
+import { hintSource, NAME_CACHE_LIMIT, wordsOf } from './dom.js';
 import { NEGATIVE_WORDS, POSITIVE_WORDS } from './hint-words.js';
 import type { TextBlock } from './text-blocks.js';
 import { matchKey } from './text-normalize.js';
@@ -25,11 +25,22 @@ function parentElement(e: Element): Element | null {
   return p && p.type === 'tag' ? (p as Element) : null;
 }
 
+/** Weights of class names by hint source (pages repeat a few hundred names over thousands of elements). */
+const nameWeights = new Map<string, number>();
+
 function classWeight(e: Element): number {
   let w = 0;
-  const words = hintWords(e);
-  if (words.some((x) => POSITIVE_WORDS.has(x))) w += 25;
-  if (words.some((x) => NEGATIVE_WORDS.has(x))) w -= 25;
+  const source = hintSource(e);
+  if (source !== null) {
+    const known = nameWeights.get(source);
+    if (known === undefined) {
+      const words = wordsOf(source);
+      if (words.some((x) => POSITIVE_WORDS.has(x))) w += 25;
+      if (words.some((x) => NEGATIVE_WORDS.has(x))) w -= 25;
+      if (nameWeights.size >= NAME_CACHE_LIMIT) nameWeights.clear();
+      nameWeights.set(source, w);
+    } else w = known;
+  }
   if (e.attribs.itemprop === 'articleBody') w += 50;
   return w;
 }
@@ -87,8 +98,9 @@ function commaCount(s: string): number {
 
 export function findMainContent(blocks: TextBlock[], root: Element, articleBody: string | null): MainContent {
   // Text and link text under each element, from the blocks it contains: summed on the
-  // owners, then bottom-up once over the tree (climbing from every block would cost
-  // blocks x depth on a deep page).
+  // owners, then bottom-up once over the elements that hold a block and their ancestors
+  // (climbing from every block would cost blocks x depth on a deep page, walking the whole
+  // tree visits every element of the chrome).
   const stats = new Map<Element, Stats>();
   const blocksPerOwner = new Map<Element, number>();
   for (const b of blocks) {
@@ -99,22 +111,16 @@ export function findMainContent(blocks: TextBlock[], root: Element, articleBody:
       s.linkChars += b.linkChars;
     } else stats.set(b.owner, { chars: b.text.length, linkChars: b.linkChars });
   }
-  const preorder: Element[] = [];
-  walkElements(root, true, (el) => {
-    preorder.push(el);
-    return true;
-  });
-  for (let i = preorder.length - 1; i >= 0; i--) {
-    const e = preorder[i]!;
-    const s = stats.get(e);
-    const p = s && e.parent;
-    if (!s || !p || p.type !== 'tag') continue;
-    const ps = stats.get(p as Element);
-    if (ps) {
-      ps.chars += s.chars;
-      ps.linkChars += s.linkChars;
-    } else stats.set(p as Element, { chars: s.chars, linkChars: s.linkChars });
-  }
+  for (const level of levelsBelow(root, blocksPerOwner.keys()).reverse())
+    for (const e of level) {
+      const s = stats.get(e)!;
+      const p = e.parent as Element;
+      const ps = stats.get(p);
+      if (ps) {
+        ps.chars += s.chars;
+        ps.linkChars += s.linkChars;
+      } else stats.set(p, { chars: s.chars, linkChars: s.linkChars });
+    }
   const linkDensity = (e: Element) => {
     const s = stats.get(e);
     return s?.chars ? s.linkChars / s.chars : 0;
@@ -247,6 +253,35 @@ export function findMainContent(blocks: TextBlock[], root: Element, articleBody:
   const underChosen = new Map<Element, boolean>();
   const inside = blocks.filter((b) => isUnderChosen(b.owner, root, chosen, underChosen));
   return { containers, blocks: inside };
+}
+
+/**
+ * The elements strictly under `root` that are `owners` or hold one, by depth below root
+ * (index 0: its children). Each element is climbed once: a climb stops at one already met.
+ * Owners not under `root` are left out.
+ */
+function levelsBelow(root: Element, owners: Iterable<Element>): Element[][] {
+  const depth = new Map<Element, number>([[root, 0]]);
+  const levels: Element[][] = [];
+  const path: Element[] = [];
+  for (const owner of owners) {
+    path.length = 0;
+    let e: Element | null = owner;
+    while (e && !depth.has(e)) {
+      path.push(e);
+      e = parentElement(e);
+    }
+    const known = e ? depth.get(e)! : -1;
+    for (let i = path.length - 1, d = known + 1; i >= 0; i--, d++) {
+      const el = path[i]!;
+      depth.set(el, known < 0 ? -1 : d);
+      if (known < 0) continue;
+      const level = levels[d - 1];
+      if (level) level.push(el);
+      else levels[d - 1] = [el];
+    }
+  }
+  return levels;
 }
 
 /** `e` is in `chosen` or under one of them (not climbing past `root`); memoised, so each element is climbed once. */

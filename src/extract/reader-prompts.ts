@@ -47,9 +47,13 @@ function callsOnReader(sentence: string): boolean {
 }
 
 export function isReaderPrompt(paragraph: string): boolean {
-  if (paragraph.length > MAX_PROMPT_CHARS || QUOTED.test(paragraph) || !OUTLET.test(paragraph)) return false;
+  if (paragraph.length > MAX_PROMPT_CHARS) return false;
   // A colon opens an order as well as a full stop does ("Our newsdesk wants to hear from you: send us…").
-  return paragraph.split(/(?<=[.!?:])\s+/).some(callsOnReader);
+  // The sentences are looked at first: few paragraphs of a story open one on an order or end one
+  // on a question, and the tests of the whole paragraph cost more.
+  return (
+    paragraph.split(/(?<=[.!?:])\s+/).some(callsOnReader) && !QUOTED.test(paragraph) && OUTLET.test(paragraph)
+  );
 }
 
 /**

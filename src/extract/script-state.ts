@@ -2,13 +2,13 @@
  * The article text of pages whose HTML is an app shell: the story ships in the app's
  * state (`<script id="__NEXT_DATA__" type="application/json">`, Next.js and the like),
  * and the visible HTML holds a caption or a teaser. Scripts are cut before parsing
- * (strip-inert.ts), so the state is read from the raw page, only when its marker is there.
+ * (strip-inert.ts): the scan that cuts them reads the state script as it passes it.
  */
 import * as cheerio from 'cheerio';
 
 const MARKER = '__NEXT_DATA__';
 const STATE_TAG = /^<script\b[^>]*\bid\s*=\s*["']?__NEXT_DATA__["']?[^>]*>$/i;
-const SCRIPT_END = /<\/script[\s/>]/i;
+const SCRIPT_END = /<\/script[\s/>]/gi;
 /** Keys under which apps keep the story's text. */
 const BODY_KEY =
   /^(?:body|articlebody|article_body|content|contenthtml|bodyhtml|html|text|story|storybody)$/i;
@@ -17,29 +17,18 @@ const MIN_STATE_BODY_CHARS = 500;
 /** Deep enough for page props → article → body; a state holds whole caches below that. */
 const MAX_DEPTH = 12;
 
-/** The state script's JSON text in a page, or null. */
-export function stateScriptOf(html: string): string | null {
-  // Found by its marker, then its own tag: a lazy `[\s\S]*?` match from every `<script`
-  // would rescan the page for each one (quadratic on a page of unclosed script tags).
-  // A page names its state once; a few tries bound the work on one that repeats the marker.
-  let tries = 0;
-  for (let at = html.indexOf(MARKER); at >= 0 && tries++ < 8; at = html.indexOf(MARKER, at + MARKER.length)) {
-    const open = html.lastIndexOf('<', at);
-    const end = html.indexOf('>', at);
-    if (open < 0 || end < 0) return null;
-    if (!STATE_TAG.test(html.slice(open, end + 1))) continue;
-    const close = html.slice(end + 1).search(SCRIPT_END);
-    return close < 0 ? null : html.slice(end + 1, end + 1 + close);
-  }
-  return null;
+/** The start tag html[lt…end) opens the app-state script. */
+export function isStateScript(html: string, lt: number, end: number): boolean {
+  if (end - lt < MARKER.length + 8) return false;
+  const tag = html.slice(lt, end);
+  return tag.includes(MARKER) && STATE_TAG.test(tag);
 }
 
-/** The same on undecoded bytes: the state is JSON, and JSON is UTF-8. */
-export function stateScriptOfBytes(bytes: Uint8Array): string | null {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (buf.indexOf(MARKER) < 0) return null;
-  const raw = stateScriptOf(buf.toString('latin1'));
-  return raw === null ? null : Buffer.from(raw, 'latin1').toString('utf8');
+/** The state script's JSON text, from just past its start tag to its end tag (null when unclosed). */
+export function stateScriptContent(html: string, from: number): string | null {
+  SCRIPT_END.lastIndex = from;
+  const close = SCRIPT_END.exec(html);
+  return close ? html.slice(from, close.index) : null;
 }
 
 /** HTML of a story ("<p>…</p><p>…</p>") to paragraphs, plain text to its own paragraphs. */

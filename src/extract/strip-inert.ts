@@ -18,6 +18,7 @@
  * runs on the page.
  */
 import { BLOCK_TAGS } from './dom.js';
+import { isStateScript, stateScriptContent } from './script-state.js';
 
 export type MarkupLimits = {
   /** Elements nested deeper than this are flattened into their ancestor. */
@@ -102,6 +103,30 @@ const INTEGRATION = new Set([
   'title',
 ]);
 
+/*
+ * What the scan needs to know of a tag name, looked up once per name and page (see
+ * OpenName): the sets above were probed about ten times a tag, each probe hashing a
+ * freshly sliced name.
+ */
+const STRIPPED = 1;
+const KEPT = 2;
+const IS_VOID = 4;
+const HEAD_PART = 8;
+const IS_FOREIGN = 16;
+const IS_INTEGRATION = 32;
+const IS_BLOCK = 64;
+const TAG_FLAGS = new Map<string, number>();
+for (const [set, flag] of [
+  [STRIPPED_RAW, STRIPPED],
+  [KEPT_RAW, KEPT],
+  [VOID, IS_VOID],
+  [IN_HEAD, HEAD_PART],
+  [FOREIGN, IS_FOREIGN],
+  [INTEGRATION, IS_INTEGRATION],
+  [BLOCK_TAGS, IS_BLOCK],
+] as const)
+  for (const name of set) TAG_FLAGS.set(name, (TAG_FLAGS.get(name) ?? 0) | flag);
+
 const LT = 0x3c;
 const GT = 0x3e;
 const SLASH = 0x2f;
@@ -111,6 +136,25 @@ const QUESTION = 0x3f;
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0c || c === 0x0d;
+}
+
+/** What ends a name inside a tag, by character code (a table: the attribute loops test every character). */
+const C_SPACE = 1;
+const C_SLASH = 2;
+const C_GT = 4;
+const C_EQ = 8;
+const C_QUOTE = 16;
+const CHAR_CLASS = new Uint8Array(128);
+for (const c of [0x20, 0x0a, 0x09, 0x0c, 0x0d]) CHAR_CLASS[c] = C_SPACE;
+CHAR_CLASS[0x2f] = C_SLASH;
+CHAR_CLASS[0x3e] = C_GT;
+CHAR_CLASS[0x3d] = C_EQ;
+CHAR_CLASS[0x22] = C_QUOTE;
+CHAR_CLASS[0x27] = C_QUOTE;
+const NAME_END = C_SPACE | C_SLASH | C_GT;
+
+function charClass(c: number): number {
+  return c < 128 ? CHAR_CLASS[c]! : 0;
 }
 
 function isAlpha(c: number): boolean {
@@ -128,61 +172,58 @@ function nameAt(s: string, i: number, name: string): boolean {
   return isSpace(c) || c === SLASH || c === GT;
 }
 
-type TagEnd = { end: number; selfClosing: boolean };
+/** Whether the tag tagEnd read last ended in "/>" (a module variable: no object per tag). */
+let endedSelfClosing = false;
 
 /**
  * End of a tag whose name starts at `i`: the index after its `>` (attribute values in
  * quotes may hold `>`), or -1 when EOF comes first (the tag is then dropped, as a
  * browser drops it).
  */
-function tagEnd(s: string, i: number): TagEnd {
+function tagEnd(s: string, i: number): number {
   const n = s.length;
   let j = i;
-  while (j < n) {
-    const c = s.charCodeAt(j);
-    if (isSpace(c) || c === SLASH || c === GT) break;
-    j++;
-  }
+  while (j < n && !(charClass(s.charCodeAt(j)) & NAME_END)) j++;
+  return attributesEnd(s, j);
+}
+
+/** tagEnd from the end of the tag's name. */
+function attributesEnd(s: string, from: number): number {
+  const n = s.length;
+  let j = from;
   let selfClosing = false;
   while (j < n) {
-    const c = s.charCodeAt(j);
-    if (c === GT) return { end: j + 1, selfClosing };
-    if (c === SLASH) {
+    const k = charClass(s.charCodeAt(j));
+    if (k === C_GT) {
+      endedSelfClosing = selfClosing;
+      return j + 1;
+    }
+    if (k === C_SLASH) {
       selfClosing = true;
       j++;
       continue;
     }
     selfClosing = false;
-    if (isSpace(c)) {
+    if (k === C_SPACE) {
       j++;
       continue;
     }
     // Attribute name ("=" is part of it only as its first character), then an optional value.
-    const nameStart = j;
-    while (j < n) {
-      const d = s.charCodeAt(j);
-      if (isSpace(d) || d === SLASH || d === GT || (d === 0x3d && j > nameStart)) break;
+    j++;
+    while (j < n && !(charClass(s.charCodeAt(j)) & (NAME_END | C_EQ))) j++;
+    while (j < n && charClass(s.charCodeAt(j)) === C_SPACE) j++;
+    if (j < n && charClass(s.charCodeAt(j)) === C_EQ) {
       j++;
-    }
-    while (j < n && isSpace(s.charCodeAt(j))) j++;
-    if (j < n && s.charCodeAt(j) === 0x3d) {
-      j++;
-      while (j < n && isSpace(s.charCodeAt(j))) j++;
+      while (j < n && charClass(s.charCodeAt(j)) === C_SPACE) j++;
       const q = s.charCodeAt(j);
-      if (q === 0x22 || q === 0x27) {
+      if (charClass(q) === C_QUOTE) {
         const close = s.indexOf(q === 0x22 ? '"' : "'", j + 1);
-        if (close < 0) return { end: -1, selfClosing: false };
+        if (close < 0) return -1;
         j = close + 1;
-      } else {
-        while (j < n) {
-          const d = s.charCodeAt(j);
-          if (isSpace(d) || d === GT) break;
-          j++;
-        }
-      }
+      } else while (j < n && !(charClass(s.charCodeAt(j)) & (C_SPACE | C_GT))) j++;
     }
   }
-  return { end: -1, selfClosing: false };
+  return -1;
 }
 
 /** End of a comment opened at `i` (`<!--`): after its `-->`, `--!>`, `<!-->` or `<!--->`; EOF otherwise. */
@@ -248,66 +289,162 @@ function scriptEnd(s: string, i: number): number {
   return -1;
 }
 
-/** Lowercased tag name starting at `i`. */
-function tagName(s: string, i: number): string {
-  let j = i;
-  const n = s.length;
-  while (j < n) {
-    const c = s.charCodeAt(j);
-    if (isSpace(c) || c === SLASH || c === GT) break;
-    j++;
+/** Where the name readName read last ends (a module variable: no object per tag). */
+let nameEnd = 0;
+
+/** s[i…j) spells `name` (lowercase ASCII), in any case. */
+function spells(s: string, i: number, j: number, name: string): boolean {
+  if (j - i !== name.length) return false;
+  for (let k = 0; k < name.length; k++) {
+    let c = s.charCodeAt(i + k);
+    if (c >= 0x41 && c <= 0x5a) c |= 0x20;
+    if (c !== name.charCodeAt(k)) return false;
   }
-  return s.slice(i, j).toLowerCase();
+  return true;
 }
 
-export type LeanMarkup = {
-  html: string;
+/**
+ * The tag name starting at `i`, lowercased, as the name met before (a scan's own when
+ * `own` has it, or the table's). A name of ASCII letters is found by a hash of its
+ * characters and compared in place: no string is cut out of the page for a name met before.
+ */
+function readName(s: string, i: number, own: Map<string, OpenName>): OpenName {
+  const n = s.length;
+  let j = i;
+  let h = 0;
+  let ascii = true;
+  while (j < n) {
+    let c = s.charCodeAt(j);
+    if (charClass(c) & NAME_END) break;
+    if (c >= 0x80) ascii = false;
+    else if (c >= 0x41 && c <= 0x5a) c |= 0x20;
+    h = (Math.imul(h, 31) + c) | 0;
+    j++;
+  }
+  nameEnd = j;
+  const slot = h & (NAME_SLOTS - 1);
+  if (ascii) {
+    const known = knownNames[slot];
+    if (known) for (const o of known) if (spells(s, i, j, o.name)) return o;
+  }
+  const name = s.slice(i, j).toLowerCase();
+  let o = own.get(name);
+  if (o) return o;
+  o = nameOf(name);
+  if (ascii && knownCount < KNOWN_NAMES_LIMIT) {
+    knownCount++;
+    const known = knownNames[slot];
+    if (known) known.push(o);
+    else knownNames[slot] = [o];
+  } else own.set(name, o);
+  return o;
+}
+
+type Scan = {
+  /**
+   * The lean page as pieces: a kept range of the input is two numbers (start, end), a
+   * replacement a string; null when nothing had to go.
+   */
+  pieces: Array<number | string> | null;
   /** Elements the parser will build. */
   elements: number;
   /** Tags dropped because of the depth or element cap. */
   flattened: number;
+  /**
+   * The content of the app-state script (`<script id="__NEXT_DATA__">`, see script-state.ts),
+   * read as the scan passes it before cutting it out, or null.
+   */
+  stateScript: string | null;
 };
+
+export type LeanMarkup = Omit<Scan, 'pieces'> & { html: string };
+
+/**
+ * A tag name met by the scan: its TAG_FLAGS, its bit among the names a start tag may
+ * close and the bits of those it closes (IMPLIES_CLOSE), and how many of it are open on
+ * htmlparser2's stack in the scan under way (none between scans).
+ */
+type OpenName = { name: string; flags: number; bit: number; closes: number; open: number };
+
+/** A bit for each name some start tag implies the end of (21 names). */
+const CLOSABLE_BITS = new Map<string, number>();
+for (const names of IMPLIES_CLOSE.values())
+  for (const name of names) if (!CLOSABLE_BITS.has(name)) CLOSABLE_BITS.set(name, 1 << CLOSABLE_BITS.size);
+
+function nameOf(name: string): OpenName {
+  let closes = 0;
+  for (const closed of IMPLIES_CLOSE.get(name) ?? []) closes |= CLOSABLE_BITS.get(closed)!;
+  return { name, flags: TAG_FLAGS.get(name) ?? 0, bit: CLOSABLE_BITS.get(name) ?? 0, closes, open: 0 };
+}
+
+/** Names met so far, shared by every scan (pages use the same few dozen), by hash (see readName). */
+const NAME_SLOTS = 1024;
+const knownNames: Array<OpenName[] | undefined> = new Array(NAME_SLOTS);
+let knownCount = 0;
+/** Past this many distinct names (a hostile page makes up millions), new ones are a scan's own. */
+const KNOWN_NAMES_LIMIT = 5000;
 
 /**
  * The page without inert content, with its element tree bounded by `limits`.
  * Returns the input string itself when nothing had to go.
  */
 export function leanMarkup(html: string, limits: MarkupLimits = DEFAULT_MARKUP_LIMITS): LeanMarkup {
+  const { pieces, ...rest } = scan(html, limits);
+  if (!pieces) return { html, ...rest };
+  let out = '';
+  for (let k = 0; k < pieces.length; k++) {
+    const p = pieces[k]!;
+    out += typeof p === 'string' ? p : html.slice(p, pieces[++k] as number);
+  }
+  return { html: out, ...rest };
+}
+
+function scan(html: string, limits: MarkupLimits): Scan {
+  const stack: OpenName[] = [];
+  try {
+    return scanWith(html, limits, stack);
+  } finally {
+    // The open counts are on shared names: what is still open goes back to none.
+    for (const o of stack) o.open = 0;
+  }
+}
+
+function scanWith(html: string, limits: MarkupLimits, stack: OpenName[]): Scan {
   const s = html;
   const n = s.length;
-  const out: string[] = [];
-  let kept = 0; // s[kept…] not yet copied to out
+  const pieces: Array<number | string> = [];
+  let kept = 0; // s[kept…] not yet in pieces
   let changed = false;
   const cut = (from: number, to: number, replacement = '') => {
-    if (from > kept) out.push(s.slice(kept, from));
-    if (replacement) out.push(replacement);
+    if (from > kept) pieces.push(kept, from);
+    if (replacement) pieces.push(replacement);
     kept = to;
     changed = true;
   };
 
-  // htmlparser2's open elements (top last), how many of each name, and its foreign-content flags.
-  const stack: string[] = [];
-  const open = new Map<string, number>();
+  // htmlparser2's open elements (top last; see scan), how many of each name, and its foreign-content flags.
+  const ownNames = new Map<string, OpenName>();
+  const head = readName('head', 0, ownNames);
   const foreign: boolean[] = [false];
   // Flattened elements still open inside the element at the cap, by name: their end tags go too.
   const flattenedOpen = new Map<string, number>();
   let elements = 0;
   let flattened = 0;
+  let stateScript: string | null = null;
 
   const pop = () => {
-    const name = stack.pop()!;
-    open.set(name, open.get(name)! - 1);
+    stack.pop()!.open--;
     if (flattenedOpen.size) flattenedOpen.clear();
   };
-  const push = (name: string) => {
-    stack.push(name);
-    open.set(name, (open.get(name) ?? 0) + 1);
+  const push = (o: OpenName) => {
+    stack.push(o);
+    o.open++;
   };
   // A flattened block tag still separates words: one space for a run of them.
   let spaceEndsAt = -1;
-  const dropTag = (from: number, to: number, name: string) => {
+  const dropTag = (from: number, to: number, flags: number) => {
     flattened++;
-    const space = BLOCK_TAGS.has(name) && from !== spaceEndsAt;
+    const space = (flags & IS_BLOCK) !== 0 && from !== spaceEndsAt;
     cut(from, to, space ? ' ' : '');
     if (space || from === spaceEndsAt) spaceEndsAt = to;
   };
@@ -360,29 +497,31 @@ export function leanMarkup(html: string, limits: MarkupLimits = DEFAULT_MARKUP_L
         i = end;
         continue;
       }
-      const name = tagName(s, lt + 2);
-      const { end } = tagEnd(s, lt + 2);
+      const o = readName(s, lt + 2, ownNames);
+      const name = o.name;
+      const end = attributesEnd(s, nameEnd);
       if (end < 0) {
         cut(lt, n);
         break;
       }
       i = end;
+      const flags = o.flags;
       const canonical = end === lt + 3 + name.length;
-      const pending = flattenedOpen.get(name);
+      const pending = flattenedOpen.size ? flattenedOpen.get(name) : undefined;
       if (pending) {
         flattenedOpen.set(name, pending - 1);
-        dropTag(lt, end, name);
+        dropTag(lt, end, flags);
         continue;
       }
-      if (open.get(name)) {
-        while (stack.length && stack[stack.length - 1] !== name) pop();
+      if (o.open) {
+        while (stack.length && stack[stack.length - 1] !== o) pop();
         pop();
         // htmlparser2 ends an end tag at its first ">", quotes or not: give it nothing else to read.
         if (!canonical) cut(lt, end, `</${name}>`);
       } else if (name === 'p' || name === 'br') {
         // htmlparser2 makes an empty element of these.
         if (elements >= limits.maxElements) {
-          dropTag(lt, end, name);
+          dropTag(lt, end, flags);
           continue;
         }
         elements++;
@@ -393,7 +532,7 @@ export function leanMarkup(html: string, limits: MarkupLimits = DEFAULT_MARKUP_L
         continue;
       }
       // htmlparser2 leaves foreign content on the end tag of any of these names.
-      if ((FOREIGN.has(name) || INTEGRATION.has(name)) && foreign.length > 1) foreign.pop();
+      if (flags & (IS_FOREIGN | IS_INTEGRATION) && foreign.length > 1) foreign.pop();
       continue;
     }
 
@@ -402,16 +541,19 @@ export function leanMarkup(html: string, limits: MarkupLimits = DEFAULT_MARKUP_L
       continue;
     }
 
-    const name = tagName(s, lt + 1);
-    const { end, selfClosing } = tagEnd(s, lt + 1);
+    const tag = readName(s, lt + 1, ownNames);
+    const name = tag.name;
+    const end = attributesEnd(s, nameEnd);
     if (end < 0) {
       cut(lt, n);
       break;
     }
+    const selfClosing = endedSelfClosing;
+    const flags = tag.flags;
 
-    if (STRIPPED_RAW.has(name)) {
+    if (flags & STRIPPED) {
       const contentEnd = name === 'script' ? scriptEnd(s, end) : rawTextEnd(s, end, name);
-      const closeEnd = contentEnd < 0 ? n : tagEnd(s, contentEnd + 2).end;
+      const closeEnd = contentEnd < 0 ? n : tagEnd(s, contentEnd + 2);
       const blockEnd = closeEnd < 0 ? n : closeEnd;
       if (name === 'script' && isJsonLd(s, lt, end)) {
         // JSON-LD is evidence: kept, with "</script" escaped the JSON way so no parser ends it early.
@@ -420,7 +562,11 @@ export function leanMarkup(html: string, limits: MarkupLimits = DEFAULT_MARKUP_L
           elements++;
           cut(lt, blockEnd, `${s.slice(lt, end)}${body}</script>`);
         } else cut(lt, blockEnd);
-      } else cut(lt, blockEnd);
+      } else {
+        if (name === 'script' && stateScript === null && isStateScript(s, lt, end))
+          stateScript = stateScriptContent(s, end);
+        cut(lt, blockEnd);
+      }
       i = blockEnd;
       continue;
     }
@@ -428,22 +574,18 @@ export function leanMarkup(html: string, limits: MarkupLimits = DEFAULT_MARKUP_L
     // A tag that cannot be in <head> ends it and opens the body, as in a browser (htmlparser2
     // would keep the page's content inside the head, which extraction skips). A <body> tag
     // later opens inside this one, so the first <body> holds all the content.
-    if (open.get('head') && !IN_HEAD.has(name)) {
-      while (stack.length && stack[stack.length - 1] !== 'head') pop();
+    if (head.open && !(flags & HEAD_PART)) {
+      while (stack.length && stack[stack.length - 1] !== head) pop();
       pop();
       cut(lt, lt, '</head><body>');
     }
     // htmlparser2's implied end tags, then the caps.
-    const closes = IMPLIES_CLOSE.get(name);
-    if (closes) while (stack.length && closes.has(stack[stack.length - 1]!)) pop();
-    const foreignAfter = FOREIGN.has(name)
-      ? true
-      : INTEGRATION.has(name)
-        ? false
-        : foreign[foreign.length - 1];
+    if (tag.closes) while (stack.length && tag.closes & stack[stack.length - 1]!.bit) pop();
+    const foreignAfter =
+      flags & IS_FOREIGN ? true : flags & IS_INTEGRATION ? false : foreign[foreign.length - 1];
     // In SVG/MathML "<x/>" closes itself; in HTML the slash means nothing.
-    const voidLike = VOID.has(name) || (selfClosing && foreignAfter === true);
-    const raw = KEPT_RAW.has(name) && !voidLike;
+    const voidLike = (flags & IS_VOID) !== 0 || (selfClosing && foreignAfter === true);
+    const raw = (flags & KEPT) !== 0 && !voidLike;
     if (elements >= limits.maxElements || (!voidLike && stack.length >= limits.maxDepth)) {
       if (raw) {
         // Its text is raw: it goes with its tags, or htmlparser2 would read it as markup.
@@ -453,13 +595,13 @@ export function leanMarkup(html: string, limits: MarkupLimits = DEFAULT_MARKUP_L
         continue;
       }
       if (!voidLike) flattenedOpen.set(name, (flattenedOpen.get(name) ?? 0) + 1);
-      dropTag(lt, end, name);
+      dropTag(lt, end, flags);
       i = end;
       continue;
     }
     elements++;
     // htmlparser2 tracks foreign content on every such start tag, even one that closes itself.
-    if (FOREIGN.has(name) || INTEGRATION.has(name)) foreign.push(foreignAfter === true);
+    if (flags & (IS_FOREIGN | IS_INTEGRATION)) foreign.push(foreignAfter === true);
     i = end;
     if (raw) {
       // The text and its end tag are read here: the element is closed again at once.
@@ -467,14 +609,14 @@ export function leanMarkup(html: string, limits: MarkupLimits = DEFAULT_MARKUP_L
       if (selfClosing) cut(lt, end, `<${name}>`);
       if (contentEnd >= 0 && !plain) cut(contentEnd, resume, `</${name}>`);
       i = resume;
-      if (INTEGRATION.has(name) && foreign.length > 1) foreign.pop();
+      if (flags & IS_INTEGRATION && foreign.length > 1) foreign.pop();
       continue;
     }
-    if (!voidLike) push(name);
+    if (!voidLike) push(tag);
   }
-  if (!changed) return { html, elements, flattened };
-  if (kept < n) out.push(s.slice(kept));
-  return { html: out.join(''), elements, flattened };
+  if (!changed) return { pieces: null, elements, flattened, stateScript };
+  if (kept < n) pieces.push(kept, n);
+  return { pieces, elements, flattened, stateScript };
 }
 
 /**
@@ -489,7 +631,7 @@ function keptRawEnd(
 ): { contentEnd: number; resume: number; plain: boolean } {
   const contentEnd = rawTextEnd(s, from, name);
   if (contentEnd < 0) return { contentEnd, resume: s.length, plain: true };
-  const close = tagEnd(s, contentEnd + 2).end;
+  const close = tagEnd(s, contentEnd + 2);
   return {
     contentEnd,
     resume: close < 0 ? s.length : close,
@@ -527,12 +669,40 @@ export function isUtf16Page(bytes: Uint8Array, contentType?: string): boolean {
 /**
  * The same on undecoded bytes of an ASCII-compatible charset (UTF-8, windows-1252,
  * ISO-8859-x…): read as latin1, every byte is one char, multi-byte sequences never
- * match the ASCII tokens, and the bytes kept are exactly the input's. UTF-16 pages
- * are returned as they are (strip them once decoded).
+ * match the ASCII tokens, and the bytes kept are exactly the input's. The app-state
+ * script comes back decoded: it is JSON, and JSON is UTF-8. Not for UTF-16 pages
+ * (see isUtf16Page): strip them once decoded.
  */
+export function leanBytes(
+  bytes: Uint8Array,
+  limits?: MarkupLimits,
+): { bytes: Uint8Array; stateScript: string | null } {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const { pieces, stateScript } = scan(buf.toString('latin1'), limits ?? DEFAULT_MARKUP_LIMITS);
+  return {
+    bytes: pieces ? joinBytes(buf, pieces) : bytes,
+    stateScript: stateScript === null ? null : Buffer.from(stateScript, 'latin1').toString('utf8'),
+  };
+}
+
+/** The scan's pieces as bytes: kept ranges copied from the input, replacements written as latin1 (one byte a char). */
+function joinBytes(input: Buffer, pieces: Array<number | string>): Buffer {
+  let size = 0;
+  for (let k = 0; k < pieces.length; k++) {
+    const p = pieces[k]!;
+    size += typeof p === 'string' ? p.length : (pieces[++k] as number) - p;
+  }
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (let k = 0; k < pieces.length; k++) {
+    const p = pieces[k]!;
+    if (typeof p === 'string') at += out.write(p, at, 'latin1');
+    else at += input.copy(out, at, p, pieces[++k] as number);
+  }
+  return out;
+}
+
+/** leanBytes' bytes, and UTF-16 pages returned as they are. */
 export function stripInertBytes(bytes: Uint8Array, contentType?: string, limits?: MarkupLimits): Uint8Array {
-  if (isUtf16Page(bytes, contentType)) return bytes;
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-  const lean = stripInert(text, limits);
-  return lean === text ? bytes : Buffer.from(lean, 'latin1');
+  return isUtf16Page(bytes, contentType) ? bytes : leanBytes(bytes, limits).bytes;
 }

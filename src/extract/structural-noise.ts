@@ -5,7 +5,17 @@
  * document itself is never mutated or re-parsed.
  */
 import type { AnyNode, Element } from 'domhandler';
-import { BLOCK_TAGS, HEADING_TAGS, hintWords, isAncestorOf, isElement, textOf } from './dom.js';
+import {
+  BLOCK_TAGS,
+  HEADING_TAGS,
+  hintSource,
+  hintWords,
+  isAncestorOf,
+  isElement,
+  NAME_CACHE_LIMIT,
+  textOf,
+  wordsOf,
+} from './dom.js';
 import {
   ARTICLE_WORDS,
   COMMENT_WORDS,
@@ -19,6 +29,7 @@ import {
   SHARING_WORDS,
   STRONG_NOISE_WORDS,
 } from './hint-words.js';
+import type { Skipped } from './text-blocks.js';
 import { matchKey } from './text-normalize.js';
 
 /** Never text, whatever their size. */
@@ -117,15 +128,26 @@ function idIsHeadingSlug(el: Element): boolean {
   return slug.includes(' ') && slug === matchKey(textOf(first));
 }
 
-function classHints(el: Element): string[] {
-  if (!idIsHeadingSlug(el)) return hintWords(el);
-  const { id: _slug, ...attribs } = el.attribs;
-  return hintWords({ ...el, attribs } as Element);
+type NameVerdict = { noise: NoiseName; article: boolean; hidden: boolean };
+
+const NAMELESS: NameVerdict = { noise: 'none', article: false, hidden: false };
+/** Verdicts by hint source: pages repeat a few hundred names over thousands of elements. */
+const verdicts = new Map<string, NameVerdict>();
+
+function noiseName(el: Element): NameVerdict {
+  const source = hintSource(el, !idIsHeadingSlug(el));
+  if (source === null) return NAMELESS;
+  let verdict = verdicts.get(source);
+  if (!verdict) {
+    verdict = judgeName(wordsOf(source), el.attribs.class);
+    if (verdicts.size >= NAME_CACHE_LIMIT) verdicts.clear();
+    verdicts.set(source, verdict);
+  }
+  return verdict;
 }
 
-function noiseName(el: Element): { noise: NoiseName; article: boolean; hidden: boolean } {
-  const words = classHints(el);
-  if (!words.length) return { noise: 'none', article: false, hidden: false };
+function judgeName(words: readonly string[], className: string | undefined): NameVerdict {
+  if (!words.length) return NAMELESS;
   let noise: NoiseName = 'none';
   let article = false;
   let hidden = false;
@@ -142,7 +164,7 @@ function noiseName(el: Element): { noise: NoiseName; article: boolean; hidden: b
   }
   if (noise === 'none' && !embed && words.some(gluedNoise)) noise = 'weak';
   if (noise === 'none' && !embed) {
-    const cls = (el.attribs.class ?? '').toLowerCase();
+    const cls = (className ?? '').toLowerCase();
     if (HIDDEN_CLASSES.some((c) => cls.includes(c))) {
       noise = 'weak';
       hidden = true;
@@ -235,31 +257,44 @@ function isHidden(el: Element): boolean {
 
 type Size = { chars: number; plain: number };
 
+/** What measureText met on its way: the elements some rules look for, so they need no walk of their own. */
+type Measured = { total: Size; figcaptions: number; maths: Element[]; articles: Element[] };
+
 /**
  * Visible characters of every element and how many of them are outside links ("plain"):
  * menus and link lists have almost no plain text, articles have most of the page's.
  */
-function measureText(root: Element, sizes: Map<Element, Size>): Size {
-  if (NOISE_TAGS.has(root.name)) return { chars: 0, plain: 0 };
-  type Frame = { el: Element; link: boolean; size: Size; next: number };
-  const stack: Frame[] = [{ el: root, link: root.name === 'a', size: { chars: 0, plain: 0 }, next: 0 }];
+function measureText(root: Element, sizes: Map<Element, Size>): Measured {
+  const measured: Measured = { total: { chars: 0, plain: 0 }, figcaptions: 0, maths: [], articles: [] };
+  if (NOISE_TAGS.has(root.name)) return measured;
+  // Each frame is the size of its element too (one object an element).
+  type Frame = Size & { el: Element; link: boolean; next: number };
+  const stack: Frame[] = [{ el: root, link: root.name === 'a', chars: 0, plain: 0, next: 0 }];
   // Post-order with an explicit stack: a page nests as deep as it likes.
   for (;;) {
     const f = stack[stack.length - 1]!;
     const c: AnyNode | undefined = f.el.children[f.next++];
     if (c === undefined) {
       stack.pop();
-      sizes.set(f.el, f.size);
+      sizes.set(f.el, f);
+      if (f.el.name === 'article') measured.articles.push(f.el);
       const parent = stack[stack.length - 1];
-      if (!parent) return f.size;
-      parent.size.chars += f.size.chars;
-      parent.size.plain += f.size.plain;
+      if (!parent) {
+        measured.total = f;
+        return measured;
+      }
+      parent.chars += f.chars;
+      parent.plain += f.plain;
     } else if (c.type === 'text') {
       const n = c.data.trim().length;
-      f.size.chars += n;
-      if (!f.link) f.size.plain += n;
-    } else if (isElement(c) && !NOISE_TAGS.has(c.name))
-      stack.push({ el: c, link: f.link || c.name === 'a', size: { chars: 0, plain: 0 }, next: 0 });
+      f.chars += n;
+      if (!f.link) f.plain += n;
+    } else if (isElement(c) && !NOISE_TAGS.has(c.name)) {
+      const name = c.name;
+      if (name === 'figcaption') measured.figcaptions++;
+      else if (name === 'math') measured.maths.push(c);
+      stack.push({ el: c, link: f.link || name === 'a', chars: 0, plain: 0, next: 0 });
+    }
   }
 }
 
@@ -299,16 +334,18 @@ const FORMULA_WRAPPER_LEVELS = 3;
  * The wrappers formula renderers put around a <math> element: they are named for the
  * widget ("MathJax CtxtMenu_Attached_0" for the context menu it opens), not as chrome.
  */
-function formulaWrappers(sizes: Map<Element, Size>): Set<Element> {
+function formulaWrappers(maths: Element[]): Set<Element> {
   const found = new Set<Element>();
-  for (const el of sizes.keys()) {
-    if (el.name !== 'math') continue;
+  for (const el of maths) {
     let p = el.parent;
     for (let level = 0; p && isElement(p) && level < FORMULA_WRAPPER_LEVELS; level++, p = p.parent)
       found.add(p);
   }
   return found;
 }
+
+/** The elements dropped so far, added to as the filter goes. */
+type Verdicts = { has(el: Element): boolean; add(el: Element): void };
 
 /** An element to visit, the <article> it is in, and whether it is a story header's wrapper. */
 type Visit = [Element, Element | null, boolean];
@@ -336,16 +373,21 @@ function hintsAny(el: Element, words: Set<string>): boolean {
 }
 
 /**
- * A second look at what a class name dropped: `suspects` collects the elements dropped
- * on a name alone that hold much text, `keep` spares one of them on the next pass.
+ * An element dropped on a name alone that holds much text: the article may be inside.
+ * `articlePlain`: for an overlay (a "modal"), the plain text of the page's only <article>
+ * with text when it is inside (else 0).
  */
-export type NoiseRecheck = {
-  keep?: Element;
+export type NoiseSuspect = { el: Element; plain: number; articlePlain: number };
+
+/** What findNoise found, with a second look at what a class name dropped. */
+export type Noise = {
+  dropped: Set<Element>;
+  suspects: NoiseSuspect[];
   /**
-   * `articlePlain`: for an overlay (a "modal"), the plain text of the page's only <article>
-   * with text when it is inside (else 0).
+   * The elements to skip had one suspect been kept: the same verdicts elsewhere (each
+   * rests on the element's own measures), and the suspect's subtree filtered as any other.
    */
-  suspects: Array<{ el: Element; plain: number; articlePlain: number }>;
+  sparing(suspect: Element): Skipped;
 };
 
 /**
@@ -355,21 +397,31 @@ export type NoiseRecheck = {
  * weak noise word next to an article word ("article-body pagination-first") does not
  * drop a text-bearing element either.
  */
-export function findNoise(
-  root: Element,
-  extraDropped: Iterable<Element> = [],
-  recheck?: NoiseRecheck,
-): Set<Element> {
+export function findNoise(root: Element, extraDropped: Iterable<Element> = []): Set<Element> {
+  return filterNoise(root, extraDropped, false).dropped;
+}
+
+/** findNoise, and the elements a class name alone dropped with much text in them (see Noise). */
+export function findNoiseAndSuspects(root: Element, extraDropped: Iterable<Element> = []): Noise {
+  return filterNoise(root, extraDropped, true);
+}
+
+function filterNoise(root: Element, extraDropped: Iterable<Element>, collect: boolean): Noise {
   const sizes = new Map<Element, Size>();
-  const total = measureText(root, sizes).plain;
+  const measured = measureText(root, sizes);
+  const total = measured.total.plain;
   const dropped = new Set<Element>(extraDropped);
+  const suspects: NoiseSuspect[] = [];
+  // Where each suspect's own visit would have started, for `sparing`.
+  const suspectVisits = new Map<Element, Visit>();
   const plainOf = (el: Element) => sizes.get(el)?.plain ?? 0;
   const holdsThePage = (el: Element) => {
     const n = plainOf(el);
     return n >= 300 && n > total * 0.5;
   };
-  const gallery = galleryFigures(root, plainOf);
-  const formulas = formulaWrappers(sizes);
+  const gallery =
+    measured.figcaptions >= MIN_GALLERY_FIGURES ? galleryFigures(root, plainOf) : new Set<Element>();
+  const formulas = formulaWrappers(measured.maths);
   const inGallery = (el: Element) => {
     for (let p: Element | null = el; p; p = p.parent as Element | null) if (gallery.has(p)) return true;
     return false;
@@ -378,8 +430,9 @@ export function findNoise(
   // Articles that hold text of their own, for telling a list of related posts (the story is
   // another article) from a live blog's entries (the story is the list).
   const textArticles: Element[] = [];
-  for (const [el, size] of sizes) if (el.name === 'article' && size.plain >= 200) textArticles.push(el);
-  const elsewhere = textArticlesElsewhere(textArticles, sizes);
+  for (const el of measured.articles) if (plainOf(el) >= 200) textArticles.push(el);
+  // Asked only on pages of several text articles.
+  const elsewhere = textArticles.length > 1 ? textArticlesElsewhere(textArticles, sizes) : () => false;
 
   // Inside a story's own <header> (in its <article> or <main>) only its standfirst is text:
   // kicker labels, bylines and dates beside the headline are short lines, and dropped.
@@ -387,7 +440,14 @@ export function findNoise(
     const size = sizes.get(el);
     return !!size && size.plain >= STANDFIRST_CHARS && size.plain >= size.chars * 0.7;
   };
-  const visit = (el: Element, outer: Element | null, inHeader: boolean, later: Visit[]) => {
+  const visit = (
+    el: Element,
+    outer: Element | null,
+    inHeader: boolean,
+    later: Visit[],
+    into: Verdicts,
+    first: boolean,
+  ) => {
     // Per the HTML spec, articles nested in an article are its comments or related entries;
     // several side by side, with the story in an article of its own, are a list of other posts.
     let nested = 0;
@@ -398,10 +458,10 @@ export function findNoise(
     // Words of a sentence: an inline element between text of its parent ("<a class=popup>").
     const inText = hasOwnText(el);
     for (const c of el.children) {
-      if (!isElement(c) || dropped.has(c)) continue;
+      if (!isElement(c) || into.has(c)) continue;
       const tag = c.name;
       if (NOISE_TAGS.has(tag) || (inHeader && !isStandfirst(c))) {
-        dropped.add(c);
+        into.add(c);
         continue;
       }
       const role = c.attribs.role;
@@ -432,33 +492,56 @@ export function findNoise(
       if ((tag === 'ul' || tag === 'ol') && isGallery(c)) drop = true;
       if (tag === 'article' && nested >= 2) named = false;
       if ((tag === 'ul' || tag === 'ol') && isGallery(c)) named = false;
-      if (drop && recheck?.keep === c) drop = false;
-      if (drop && tag !== 'body' && tag !== 'html') {
-        // Dropped on a name (or as a wrapping <form>/<header>) with much text of its own: the
-        // article may be inside, which the container search can tell (see recheck).
-        if (recheck && named && (!chrome || WRAPPER_TAGS.has(tag)) && plainOf(c) >= RECHECK_PLAIN_CHARS) {
-          if (!hintsAny(c, COMMENT_WORDS)) {
-            const only = textArticles.length === 1 ? textArticles[0]! : null;
-            const overlay = only && hintsAny(c, OVERLAY_WORDS) && (only === c || isAncestorOf(c, only));
-            const articlePlain = overlay ? plainOf(only) : 0;
-            recheck.suspects.push({ el: c, plain: plainOf(c), articlePlain });
-          }
-        }
-        dropped.add(c);
-        continue;
-      }
       // Past the first element with text of its own (a paragraph), the filter stops: what is
       // inside a paragraph is its words.
-      const headerNext = (storyHeader || inHeader) && !hasOwnText(c);
-      later.push([c, tag === 'article' ? c : outer, headerNext]);
+      const next = (): Visit => [
+        c,
+        tag === 'article' ? c : outer,
+        (storyHeader || inHeader) && !hasOwnText(c),
+      ];
+      if (drop && tag !== 'body' && tag !== 'html') {
+        // Dropped on a name (or as a wrapping <form>/<header>) with much text of its own: the
+        // article may be inside, which the container search can tell (see Noise).
+        if (
+          first &&
+          collect &&
+          named &&
+          (!chrome || WRAPPER_TAGS.has(tag)) &&
+          plainOf(c) >= RECHECK_PLAIN_CHARS &&
+          !hintsAny(c, COMMENT_WORDS)
+        ) {
+          const only = textArticles.length === 1 ? textArticles[0]! : null;
+          const overlay = only && hintsAny(c, OVERLAY_WORDS) && (only === c || isAncestorOf(c, only));
+          const articlePlain = overlay ? plainOf(only) : 0;
+          suspects.push({ el: c, plain: plainOf(c), articlePlain });
+          suspectVisits.set(c, next());
+        }
+        into.add(c);
+        continue;
+      }
+      later.push(next());
     }
   };
   // Depth-first with an explicit stack (a page nests as deep as it likes); each element's
   // verdict depends only on its own measures, so the order of visits does not matter.
-  const pending: Visit[] = [[root, null, false]];
-  while (pending.length) {
-    const [el, outer, inHeader] = pending.pop()!;
-    visit(el, outer, inHeader, pending);
-  }
-  return dropped;
+  const filter = (start: Visit, into: Verdicts, first: boolean) => {
+    const pending: Visit[] = [start];
+    while (pending.length) {
+      const [el, outer, inHeader] = pending.pop()!;
+      visit(el, outer, inHeader, pending, into, first);
+    }
+  };
+  filter([root, null, false], dropped, true);
+  return {
+    dropped,
+    suspects,
+    sparing(suspect) {
+      const start = suspectVisits.get(suspect);
+      if (!start) return dropped;
+      // What its subtree drops, over the first verdicts (not a copy of them: they are many).
+      const inside = new Set<Element>();
+      filter(start, { has: (el) => inside.has(el) || dropped.has(el), add: (el) => inside.add(el) }, false);
+      return { has: (el) => el !== suspect && (inside.has(el) || dropped.has(el)) };
+    },
+  };
 }

@@ -62,15 +62,15 @@ function contains(anc: Element, node: Element): boolean {
   return false;
 }
 
-/**
- * The blocks outside every teaser card. When the cards hold more text than the rest of
- * the page, the page is the list (a round-up whose items are boxed), and nothing is cut.
- */
-export function withoutTeasers(blocks: TextBlock[], root: Element): TextBlock[] {
+/** Blocks outside every teaser card, and the text outside links in the cards and out of them. */
+function sortOutCards(blocks: TextBlock[], root: Element) {
   const cards = findTeaserCards(blocks, root);
-  if (!cards.size) return blocks;
   let cardText = 0;
   let restText = 0;
+  if (!cards.size) {
+    for (const b of blocks) restText += b.text.length - b.linkChars;
+    return { cards, kept: blocks, cardText, restText };
+  }
   const kept = blocks.filter((b) => {
     const plain = b.text.length - b.linkChars;
     for (let e: Element | null = b.owner; e; e = e === root ? null : parentElement(e))
@@ -81,5 +81,19 @@ export function withoutTeasers(blocks: TextBlock[], root: Element): TextBlock[] 
     restText += plain;
     return true;
   });
+  return { cards, kept, cardText, restText };
+}
+
+/**
+ * The blocks outside every teaser card. When the cards hold more text than the rest of
+ * the page, the page is the list (a round-up whose items are boxed), and nothing is cut.
+ */
+export function withoutTeasers(blocks: TextBlock[], root: Element): TextBlock[] {
+  const { kept, cardText, restText } = sortOutCards(blocks, root);
   return cardText < restText ? kept : blocks;
+}
+
+/** Text outside links of the blocks that are in no teaser card. */
+export function textOutsideTeasers(blocks: TextBlock[], root: Element): number {
+  return sortOutCards(blocks, root).restText;
 }

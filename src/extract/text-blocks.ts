@@ -53,7 +53,10 @@ function endsWithSpace(s: string): boolean {
 
 const SOURCE_BREAKS = /[\r\n]/g;
 
-export function linearize(root: Element, skip: Set<Element>): TextBlock[] {
+/** Elements a walk leaves out: a Set, or a view over one (see Noise.sparing). */
+export type Skipped = { has(el: Element): boolean };
+
+export function linearize(root: Element, skip: Skipped): TextBlock[] {
   const blocks: TextBlock[] = [];
 
   const flush = (acc: Acc) => {

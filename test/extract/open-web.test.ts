@@ -316,6 +316,19 @@ describe('a class name alone never removes the article', () => {
     }
   });
 
+  it('takes no second look at a grid of teaser cards that a name dropped, however long their excerpts', () => {
+    const story = sentences('brief', 3);
+    const cards = sentences('excerpt', 8)
+      .map(
+        (p, i) =>
+          `<div class="card"><h3><a href="/s/${i}">Another story of the day, number ${i + 1}</a></h3><p>${p}</p></div>`,
+      )
+      .join('');
+    const html = `<html><body><article>${story.map((p) => `<p>${p}</p>`).join('')}</article>
+      <section class="related">${cards}</section></body></html>`;
+    expect(extractArticle(html, opts).text.split('\n\n')).toEqual(story);
+  });
+
   it('still drops a newsletter box and a comment thread beside the article', () => {
     const story = sentences('story', 5);
     const html = `<html><body><article>${story.map((p) => `<p>${p}</p>`).join('')}</article>

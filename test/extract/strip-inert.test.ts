@@ -154,6 +154,25 @@ describe('leanMarkup: the element tree is bounded before parsing', () => {
     expect(r.html).toBe(`${'<br>'.repeat(1000)}end`);
   });
 
+  it('what one page leaves open does not count on the next (tag names are shared between scans)', () => {
+    const next = `<div>${'<b>'.repeat(20)}deep</span>${'</b>'.repeat(20)}</div><p>after</p>`;
+    const limits = { maxDepth: 10, maxElements: 1000 };
+    const fresh = leanMarkup(next, limits);
+    leanMarkup(`<html><body>${'<div><span><b>'.repeat(3)}unclosed`, limits);
+    expect(leanMarkup(next, limits)).toEqual(fresh);
+    // The stray </span> closes nothing, here as on a first page.
+    expect(fresh.html).toBe(`<div>${'<b>'.repeat(9)}deep${'</b>'.repeat(9)}</div><p>after</p>`);
+  });
+
+  it('pages of made-up tag names, past what the shared table keeps, still close and count them', () => {
+    const names = Array.from({ length: 6000 }, (_, i) => `x-tag${i}`);
+    const html = `<body>${names.map((n) => `<${n.toUpperCase()}>w</${n}>`).join('')}<div>${'<x-tag5999>'.repeat(30)}deep</div>`;
+    const r = leanMarkup(html, { maxDepth: 12, maxElements: 100_000 });
+    // body and div, then x-tag5999 up to 12 open elements: the 6,000 closed ones took no depth.
+    expect(r.html.toLowerCase().split('<x-tag5999>').length - 1).toBe(1 + 10);
+    expect(r.elements).toBe(1 + 6000 + 1 + 10);
+  });
+
   it('a million nested <b> (3 MB) are bounded in linear time and the text survives', () => {
     const html = `<html><body><p>${STORY}</p>${'<b>'.repeat(1_000_000)}tail words</body></html>`;
     const { value, ms } = timed(() => leanMarkup(html));
