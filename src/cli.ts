@@ -114,11 +114,14 @@ function quietOnClosedPipe(): void {
   });
 }
 
+/** The package's version, whether this module runs built (dist/src/) or from source (src/, tests, tsx). */
 async function version(): Promise<string> {
-  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
+  for (const up of ['../package.json', '../../package.json']) {
+    const text = await readFile(new URL(up, import.meta.url), 'utf8').catch(() => null);
+    const pkg = text ? (JSON.parse(text) as { name?: string; version?: string }) : null;
+    if (pkg?.name === 'wiresift' && pkg.version) return pkg.version;
+  }
+  throw new Error('cannot find the wiresift package.json beside this module');
 }
 
 export async function main(argv: string[]): Promise<number> {

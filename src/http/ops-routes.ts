@@ -1,14 +1,13 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import ipaddr from 'ipaddr.js';
 import { checkReadiness } from '../ops/readiness.js';
 import { connectProbeRedis, type PipelineContext, readyWithin } from '../pipeline/context.js';
 import { createMetrics } from './metrics.js';
+import { sameSecret } from './review/auth.js';
 
+/** On fixed-size digests (sameSecret): a length check first would tell a prober the token's length. */
 function tokenMatches(header: string | undefined, token: string): boolean {
-  const given = Buffer.from(header?.replace(/^Bearer\s+/i, '') ?? '');
-  const want = Buffer.from(token);
-  return given.length === want.length && timingSafeEqual(given, want);
+  return sameSecret(header?.replace(/^Bearer\s+/i, '') ?? '', token);
 }
 
 /** How long /readyz and /metrics wait for the probe connection to (re)connect: they answer within a second. */

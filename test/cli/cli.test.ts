@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -29,6 +29,15 @@ describe('wiresift CLI', () => {
     expect(r.code).toBe(0);
     for (const cmd of ['run', 'extract', 'clusters', 'feeds', 'bench'])
       expect(r.stdout).toContain(`wiresift ${cmd}`);
+  });
+
+  it('--version prints the package version, run from source as well as built', async () => {
+    const { version } = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    const r = await runCli(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(version);
   });
 
   it('a usage mistake exits 2 with a message', async () => {
