@@ -66,12 +66,17 @@ export function linearize(root: Element, skip: Skipped): TextBlock[] {
       acc.links = 0;
       return;
     }
-    const text = acc.text.split('\n').map(collapseInline).filter(Boolean).join('\n');
+    // Most blocks have no <br>: one line, collapsed once (and their text outside links is
+    // the same string when they have no link either).
+    const oneLine = !acc.text.includes('\n');
+    const text = oneLine
+      ? collapseInline(acc.text)
+      : acc.text.split('\n').map(collapseInline).filter(Boolean).join('\n');
     if (text) {
       blocks.push({
         text,
         linkChars: Math.min(acc.linkChars, text.length),
-        outsideLinks: collapseInline(acc.outside),
+        outsideLinks: oneLine && acc.outside === acc.text ? text : collapseInline(acc.outside),
         owner: acc.owner,
         heading: HEADING_TAGS.has(acc.owner.name),
         index: blocks.length,
@@ -107,7 +112,7 @@ export function linearize(root: Element, skip: Skipped): TextBlock[] {
       if (data.length > MAX_BLOCK_CHARS) data = data.slice(0, MAX_BLOCK_CHARS);
       // Outside <pre>, a line break in the source is a space: the page wraps its lines
       // where its author's editor did, and only <br> and blocks break the text.
-      if (!pre) data = data.replace(SOURCE_BREAKS, ' ');
+      if (!pre && (data.includes('\n') || data.includes('\r'))) data = data.replace(SOURCE_BREAKS, ' ');
       acc.text += data;
       if (inLink) acc.linkChars += collapseInline(data).length;
       else acc.outside += data;
