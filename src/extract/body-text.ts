@@ -8,6 +8,7 @@ import type { AnyNode, Element } from 'domhandler';
 import { creditAgency, datelineAgency, isSignOff, stampAgency } from './agency.js';
 import type { BoilerplateMatcher } from './boilerplate.js';
 import { isElement } from './dom.js';
+import { listOfText } from './list-items.js';
 import { isPageNote, isReaderPrompt } from './reader-prompts.js';
 import type { TextBlock } from './text-blocks.js';
 import { matchKey } from './text-normalize.js';
@@ -78,6 +79,7 @@ export function bodyText(blocks: TextBlock[], ctx: BodyContext): BodyText {
   const bylineKey = ctx.byline ? matchKey(ctx.byline) : '';
   const creditedAgencies: string[] = [];
   const kept: Array<{ text: string; heading: boolean; linked: boolean }> = [];
+  const itemOfText = listOfText(blocks);
 
   for (const b of blocks) {
     if (b.owner.name === 'h1') continue;
@@ -106,7 +108,11 @@ export function bodyText(blocks: TextBlock[], ctx: BodyContext): BodyText {
     // Link lists (related stories, tag clouds) are not text, however long; a heading that
     // links its subject ("<h3><a>The game</a> ($30)</h3>" in a round-up) heads the text
     // that follows it, and is kept when text does (see below).
-    const linked = b.linkChars > len * 0.5 && !linkedSentence(b) && !linkedDataCell(b);
+    const linked =
+      b.linkChars > len * 0.5 &&
+      !linkedSentence(b) &&
+      !linkedDataCell(b) &&
+      !(b.heading ? false : itemOfText(b));
     if (linked && !b.heading) continue;
     kept.push({ text: keptLines.join('\n'), heading: b.heading, linked });
   }
