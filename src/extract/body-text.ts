@@ -19,17 +19,31 @@ export type BodyText = {
   creditedAgencies: string[];
 };
 
+/**
+ * A publication or update stamp: its word opens the line, a date or time follows. English,
+ * French, German, Spanish, Italian, Portuguese and Dutch.
+ */
 const STAMP =
-  /^(?:published|updated|posted|last updated|publié|publiée|mis à jour|mis en ligne|modifié|actualisé)(?![\p{L}\p{N}]).{0,70}\d.{0,30}$/iu;
+  /^(?:published|updated|posted|last updated|publié|publiée|mis à jour|mis en ligne|modifié|actualisé|veröffentlicht|aktualisiert|zuletzt aktualisiert|publicado|publicada|actualizado|actualizada|atualizado|atualizada|pubblicato|pubblicata|aggiornato|aggiornata|gepubliceerd|bijgewerkt)(?![\p{L}\p{N}]).{0,70}\d.{0,30}$/iu;
+/** "5 min read", "Lecture : 3 min", "Lesezeit: 4 Minuten", "Tiempo de lectura: 2 minutos", "Lettura 3 min". */
 const READING_TIME =
-  /^(?:(?:temps de )?lecture|reading time|read time)?\s*:?\s*\d{1,2}\s*min(?:utes?|\.)?(?:\s*(?:read|de lecture))?\.?$/iu;
+  /^(?:(?:temps de )?lecture|reading time|read time|lesezeit|(?:tiempo de )?lectura|(?:tempo di )?lettura|(?:tempo de )?leitura|leestijd)?\s*:?\s*\d{1,2}\s*min(?:utes?|uten|utos?|uti|\.)?(?:\s*(?:read|de lecture|de lectura|di lettura|de leitura|lesezeit|leestijd))?\.?$/iu;
 
 const SENTENCE_END = /[.!?…"”»)]$/;
 /** Sections a round-up has, at least, when its headings link what they review. */
 const MIN_LINKED_SECTIONS = 3;
 const MONTHS = 'jan|feb|f[eé]v|mar|apr|avr|may|mai|jun|juin|jul|juil|aug|ao[uû]t|sep|oct|nov|dec|d[eé]c';
+/**
+ * Month names after the day ("13. März", "13 de marzo", "13 maart"): German, Spanish,
+ * Italian, Portuguese and Dutch ones beside those, by the start they share. Only after a
+ * number: alone, "ene" or "abr" open English words ("energy", "abroad"). Those that open
+ * English words after a number too ("3 out of 5", "4 settings") count only with a year.
+ */
+const DAY_MONTHS = `${MONTHS}|m[äa]r|abr|mei|giu|lug|ago|okt|ott|dez|dic|ene|fev`;
+const DAY_MONTHS_WITH_YEAR = 'gen|mag|set|out';
+// (?<![\p{L}\p{N}]): a word edge that knows letters past ASCII.
 const DATE = new RegExp(
-  `\\d{1,4}[./-]\\d{1,2}[./-]\\d{2,4}|\\b\\d{1,2}[:h]\\d{2}\\b|\\b(?:${MONTHS})[a-zéû]*\\.?\\s+\\d{1,2}\\b|\\b\\d{1,2}(?:er)?\\s+(?:${MONTHS})`,
+  `\\d{1,4}[./-]\\d{1,2}[./-]\\d{2,4}|\\b\\d{1,2}[:h]\\d{2}\\b|\\b(?:${MONTHS})[a-zéû]*\\.?\\s+\\d{1,2}\\b|(?<![\\p{L}\\p{N}])\\d{1,2}(?:er|\\.)?\\s+(?:de\\s+)?(?:(?:${DAY_MONTHS})|(?:${DAY_MONTHS_WITH_YEAR})\\p{L}*\\.?\\s+(?:de\\s+)?\\d{4})`,
   'iu',
 );
 
