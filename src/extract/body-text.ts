@@ -95,8 +95,11 @@ export function bodyText(blocks: TextBlock[], ctx: BodyContext): BodyText {
   const kept: Array<{ text: string; heading: boolean; linked: boolean }> = [];
   const itemOfText = listOfText(blocks);
 
+  // Whether text has begun: an <h1> above it is the page's headline, one after it heads a
+  // section (blog platforms set their section titles as <h1>).
+  let textBegun = false;
   for (const b of blocks) {
-    if (b.owner.name === 'h1') continue;
+    if (b.owner.name === 'h1' && !textBegun) continue;
     const len = b.text.length;
     const lines = b.text.split('\n');
     const keptLines: string[] = [];
@@ -129,6 +132,7 @@ export function bodyText(blocks: TextBlock[], ctx: BodyContext): BodyText {
       !(b.heading ? false : itemOfText(b));
     if (linked && !b.heading) continue;
     kept.push({ text: keptLines.join('\n'), heading: b.heading, linked });
+    if (!b.heading && !linked) textBegun = true;
   }
   // Linked headings head sections of a round-up when several of them have text under them;
   // one alone is a link to another story dropped in the text, and one with a heading or

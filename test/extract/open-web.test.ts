@@ -612,3 +612,19 @@ describe('lists of text', () => {
     }
   });
 });
+
+describe('section titles set as <h1>', () => {
+  it('head the sections after the text has begun; the <h1> above it is the headline', () => {
+    const [a, b, c, d] = sentences('section', 4);
+    const html = `<html><body><article><h1>How the harbour works</h1><p>${a}</p><p>${b}</p>
+      <h1>Memory leaks in action</h1><p>${c}</p><h1>What about existing solutions?</h1><p>${d}</p></article></body></html>`;
+    expect(extractArticle(html, opts).text.split('\n\n')).toEqual([
+      a,
+      b,
+      'Memory leaks in action',
+      c,
+      'What about existing solutions?',
+      d,
+    ]);
+  });
+});
