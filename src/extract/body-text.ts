@@ -7,7 +7,7 @@
 import type { AnyNode, Element } from 'domhandler';
 import { creditAgency, datelineAgency, isSignOff, stampAgency } from './agency.js';
 import type { BoilerplateMatcher } from './boilerplate.js';
-import { isElement } from './dom.js';
+import { isElement, isLink } from './dom.js';
 import { listOfText } from './list-items.js';
 import { isPageNote, isReaderPrompt } from './reader-prompts.js';
 import type { TextBlock } from './text-blocks.js';
@@ -217,7 +217,7 @@ function plainTextOf(el: Element): string {
   while (pending.length) {
     const n = pending.pop()!;
     if (n.type === 'text') out += n.data;
-    else if (isElement(n) && n.name !== 'a') pending.push(...n.children);
+    else if (isElement(n) && !isLink(n)) pending.push(...n.children);
   }
   return out;
 }

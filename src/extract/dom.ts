@@ -60,6 +60,20 @@ export const BLOCK_TAGS = new Set([
   'ul',
 ]);
 
+/**
+ * An <a> that is a link. One that a script drives ("javascript:") and that wraps
+ * paragraphs is a toggle around text (an expander, an old accordion), not a link: its
+ * text is the page's (Readability unwraps such links too). A "javascript:" share or close
+ * button holds no paragraph, and stays a link.
+ */
+export function isLink(el: Element): boolean {
+  if (el.name !== 'a') return false;
+  const href = el.attribs.href;
+  if (href === undefined || !/^\s*javascript:/i.test(href)) return true;
+  for (const c of el.children) if (c.type === 'tag' && BLOCK_TAGS.has((c as Element).name)) return false;
+  return true;
+}
+
 export const HEADING_TAGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 
 /**

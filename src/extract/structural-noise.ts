@@ -12,6 +12,7 @@ import {
   hintWords,
   isAncestorOf,
   isElement,
+  isLink,
   NAME_CACHE_LIMIT,
   textOf,
   wordsOf,
@@ -269,7 +270,7 @@ function measureText(root: Element, sizes: Map<Element, Size>): Measured {
   if (NOISE_TAGS.has(root.name)) return measured;
   // Each frame is the size of its element too (one object an element).
   type Frame = Size & { el: Element; link: boolean; next: number };
-  const stack: Frame[] = [{ el: root, link: root.name === 'a', chars: 0, plain: 0, next: 0 }];
+  const stack: Frame[] = [{ el: root, link: isLink(root), chars: 0, plain: 0, next: 0 }];
   // Post-order with an explicit stack: a page nests as deep as it likes.
   for (;;) {
     const f = stack[stack.length - 1]!;
@@ -293,7 +294,7 @@ function measureText(root: Element, sizes: Map<Element, Size>): Measured {
       const name = c.name;
       if (name === 'figcaption') measured.figcaptions++;
       else if (name === 'math') measured.maths.push(c);
-      stack.push({ el: c, link: f.link || name === 'a', chars: 0, plain: 0, next: 0 });
+      stack.push({ el: c, link: f.link || (name === 'a' && isLink(c)), chars: 0, plain: 0, next: 0 });
     }
   }
 }

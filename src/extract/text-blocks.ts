@@ -5,7 +5,7 @@
  * owns it and how much of its text is link text.
  */
 import type { AnyNode, Element } from 'domhandler';
-import { BLOCK_TAGS, HEADING_TAGS, isElement } from './dom.js';
+import { BLOCK_TAGS, HEADING_TAGS, isElement, isLink } from './dom.js';
 import { collapseInline } from './text-normalize.js';
 
 export type TextBlock = {
@@ -136,19 +136,20 @@ export function linearize(root: Element, skip: Skipped): TextBlock[] {
       stack.push({
         node: c,
         acc: inner,
-        inLink: inLink || tag === 'a',
+        inLink: inLink || (tag === 'a' && isLink(c)),
         pre: pre || tag === 'pre',
         next: 0,
         ownAcc: true,
       });
       continue;
     }
-    if (tag === 'a' && !inLink) acc.links++;
+    const link = tag === 'a' && isLink(c);
+    if (link && !inLink) acc.links++;
     if (MATH_TOKENS.has(tag) && acc.text && !endsWithSpace(acc.text)) {
       acc.text += ' ';
       acc.outside += ' ';
     }
-    stack.push({ node: c, acc, inLink: inLink || tag === 'a', pre, next: 0, ownAcc: false });
+    stack.push({ node: c, acc, inLink: inLink || link, pre, next: 0, ownAcc: false });
   }
   return blocks;
 }

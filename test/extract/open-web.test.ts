@@ -628,3 +628,13 @@ describe('section titles set as <h1>', () => {
     ]);
   });
 });
+
+describe('links a script drives', () => {
+  it('one that wraps paragraphs is a toggle around text, not a link; a share button stays a link', () => {
+    const story = sentences('toggle', 3);
+    const html = `<html><body><article><a href="javascript:void(0)">${story.map((p) => `<p>${p}</p>`).join('')}</a>
+      <p><a href="javascript:share()">Facebook</a> <a href="javascript:share()">Twitter</a> <a href="javascript:close()">Close</a></p>
+      </article></body></html>`;
+    expect(extractArticle(html, opts).text.split('\n\n')).toEqual(story);
+  });
+});
