@@ -7,13 +7,13 @@
 import type { AnyNode, Element } from 'domhandler';
 import {
   BLOCK_TAGS,
+  byName,
   HEADING_TAGS,
   hintSource,
   hintWords,
   isAncestorOf,
   isElement,
   isLink,
-  NAME_CACHE_LIMIT,
   textOf,
   wordsOf,
 } from './dom.js';
@@ -138,13 +138,7 @@ const verdicts = new Map<string, NameVerdict>();
 function noiseName(el: Element): NameVerdict {
   const source = hintSource(el, !idIsHeadingSlug(el));
   if (source === null) return NAMELESS;
-  let verdict = verdicts.get(source);
-  if (!verdict) {
-    verdict = judgeName(wordsOf(source), el.attribs.class);
-    if (verdicts.size >= NAME_CACHE_LIMIT) verdicts.clear();
-    verdicts.set(source, verdict);
-  }
-  return verdict;
+  return byName(verdicts, source, () => judgeName(wordsOf(source), el.attribs.class));
 }
 
 function judgeName(words: readonly string[], className: string | undefined): NameVerdict {
