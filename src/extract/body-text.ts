@@ -7,7 +7,8 @@
 import type { AnyNode, Element } from 'domhandler';
 import { creditAgency, datelineAgency, isSignOff, stampAgency } from './agency.js';
 import type { BoilerplateMatcher } from './boilerplate.js';
-import { isElement } from './dom.js';
+import { isElement, isLink } from './dom.js';
+import { listOfText } from './list-items.js';
 import { isPageNote, isReaderPrompt } from './reader-prompts.js';
 import type { TextBlock } from './text-blocks.js';
 import { matchKey } from './text-normalize.js';
@@ -18,17 +19,31 @@ export type BodyText = {
   creditedAgencies: string[];
 };
 
+/**
+ * A publication or update stamp: its word opens the line, a date or time follows. English,
+ * French, German, Spanish, Italian, Portuguese and Dutch.
+ */
 const STAMP =
-  /^(?:published|updated|posted|last updated|publié|publiée|mis à jour|mis en ligne|modifié|actualisé)(?![\p{L}\p{N}]).{0,70}\d.{0,30}$/iu;
+  /^(?:published|updated|posted|last updated|publié|publiée|mis à jour|mis en ligne|modifié|actualisé|veröffentlicht|aktualisiert|zuletzt aktualisiert|publicado|publicada|actualizado|actualizada|atualizado|atualizada|pubblicato|pubblicata|aggiornato|aggiornata|gepubliceerd|bijgewerkt)(?![\p{L}\p{N}]).{0,70}\d.{0,30}$/iu;
+/** "5 min read", "Lecture : 3 min", "Lesezeit: 4 Minuten", "Tiempo de lectura: 2 minutos", "Lettura 3 min". */
 const READING_TIME =
-  /^(?:(?:temps de )?lecture|reading time|read time)?\s*:?\s*\d{1,2}\s*min(?:utes?|\.)?(?:\s*(?:read|de lecture))?\.?$/iu;
+  /^(?:(?:temps de )?lecture|reading time|read time|lesezeit|(?:tiempo de )?lectura|(?:tempo di )?lettura|(?:tempo de )?leitura|leestijd)?\s*:?\s*\d{1,2}\s*min(?:utes?|uten|utos?|uti|\.)?(?:\s*(?:read|de lecture|de lectura|di lettura|de leitura|lesezeit|leestijd))?\.?$/iu;
 
 const SENTENCE_END = /[.!?…"”»)]$/;
 /** Sections a round-up has, at least, when its headings link what they review. */
 const MIN_LINKED_SECTIONS = 3;
 const MONTHS = 'jan|feb|f[eé]v|mar|apr|avr|may|mai|jun|juin|jul|juil|aug|ao[uû]t|sep|oct|nov|dec|d[eé]c';
+/**
+ * Month names after the day ("13. März", "13 de marzo", "13 maart"): German, Spanish,
+ * Italian, Portuguese and Dutch ones beside those, by the start they share. Only after a
+ * number: alone, "ene" or "abr" open English words ("energy", "abroad"). Those that open
+ * English words after a number too ("3 out of 5", "4 settings") count only with a year.
+ */
+const DAY_MONTHS = `${MONTHS}|m[äa]r|abr|mei|giu|lug|ago|okt|ott|dez|dic|ene|fev`;
+const DAY_MONTHS_WITH_YEAR = 'gen|mag|set|out';
+// (?<![\p{L}\p{N}]): a word edge that knows letters past ASCII.
 const DATE = new RegExp(
-  `\\d{1,4}[./-]\\d{1,2}[./-]\\d{2,4}|\\b\\d{1,2}[:h]\\d{2}\\b|\\b(?:${MONTHS})[a-zéû]*\\.?\\s+\\d{1,2}\\b|\\b\\d{1,2}(?:er)?\\s+(?:${MONTHS})`,
+  `\\d{1,4}[./-]\\d{1,2}[./-]\\d{2,4}|\\b\\d{1,2}[:h]\\d{2}\\b|\\b(?:${MONTHS})[a-zéû]*\\.?\\s+\\d{1,2}\\b|(?<![\\p{L}\\p{N}])\\d{1,2}(?:er|\\.)?\\s+(?:de\\s+)?(?:(?:${DAY_MONTHS})|(?:${DAY_MONTHS_WITH_YEAR})\\p{L}*\\.?\\s+(?:de\\s+)?\\d{4})`,
   'iu',
 );
 
@@ -78,9 +93,13 @@ export function bodyText(blocks: TextBlock[], ctx: BodyContext): BodyText {
   const bylineKey = ctx.byline ? matchKey(ctx.byline) : '';
   const creditedAgencies: string[] = [];
   const kept: Array<{ text: string; heading: boolean; linked: boolean }> = [];
+  const itemOfText = listOfText(blocks);
 
+  // Whether text has begun: an <h1> above it is the page's headline, one after it heads a
+  // section (blog platforms set their section titles as <h1>).
+  let textBegun = false;
   for (const b of blocks) {
-    if (b.owner.name === 'h1') continue;
+    if (b.owner.name === 'h1' && !textBegun) continue;
     const len = b.text.length;
     const lines = b.text.split('\n');
     const keptLines: string[] = [];
@@ -106,9 +125,14 @@ export function bodyText(blocks: TextBlock[], ctx: BodyContext): BodyText {
     // Link lists (related stories, tag clouds) are not text, however long; a heading that
     // links its subject ("<h3><a>The game</a> ($30)</h3>" in a round-up) heads the text
     // that follows it, and is kept when text does (see below).
-    const linked = b.linkChars > len * 0.5 && !linkedSentence(b) && !linkedDataCell(b);
+    const linked =
+      b.linkChars > len * 0.5 &&
+      !linkedSentence(b) &&
+      !linkedDataCell(b) &&
+      !(b.heading ? false : itemOfText(b));
     if (linked && !b.heading) continue;
     kept.push({ text: keptLines.join('\n'), heading: b.heading, linked });
+    if (!b.heading && !linked) textBegun = true;
   }
   // Linked headings head sections of a round-up when several of them have text under them;
   // one alone is a link to another story dropped in the text, and one with a heading or
@@ -193,7 +217,7 @@ function plainTextOf(el: Element): string {
   while (pending.length) {
     const n = pending.pop()!;
     if (n.type === 'text') out += n.data;
-    else if (isElement(n) && n.name !== 'a') pending.push(...n.children);
+    else if (isElement(n) && !isLink(n)) pending.push(...n.children);
   }
   return out;
 }

@@ -1,7 +1,8 @@
 import { matchKey } from './text-normalize.js';
 
 /**
- * Teaser labels that introduce a link to another article. They are dropped with the
+ * Teaser labels that introduce a link to another article (English, French, German,
+ * Spanish, Italian, Portuguese, Dutch; keyed without accents, as matchKey makes them). They are dropped with the
  * rest of their line whenever they are followed by a separator or only by a link,
  * whether or not the configuration lists them.
  */
@@ -25,6 +26,20 @@ const TEASER_LABELS = [
   'more on this',
   'more on this story',
   'recommended',
+  'lesen sie auch',
+  'lesen sie mehr',
+  'mehr zum thema',
+  'siehe auch',
+  'lee tambien',
+  'lea tambien',
+  'leer mas',
+  'ver tambien',
+  'leggi anche',
+  'vedi anche',
+  'leia tambem',
+  'leia mais',
+  'veja tambem',
+  'lees ook',
 ];
 
 /** Characters that end a label: "Lire aussi : …", "READ MORE - …", "Related » …". */

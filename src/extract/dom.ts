@@ -4,6 +4,7 @@
  * large pages and never mutates the document.
  */
 import type { AnyNode, Element } from 'domhandler';
+import { detached } from './text-normalize.js';
 
 export function isElement(n: AnyNode): n is Element {
   return n.type === 'tag' || n.type === 'script' || n.type === 'style';
@@ -60,6 +61,20 @@ export const BLOCK_TAGS = new Set([
   'ul',
 ]);
 
+/**
+ * An <a> that is a link. One that a script drives ("javascript:") and that wraps
+ * paragraphs is a toggle around text (an expander, an old accordion), not a link: its
+ * text is the page's (Readability unwraps such links too). A "javascript:" share or close
+ * button holds no paragraph, and stays a link.
+ */
+export function isLink(el: Element): boolean {
+  if (el.name !== 'a') return false;
+  const href = el.attribs.href;
+  if (href === undefined || !/^\s*javascript:/i.test(href)) return true;
+  for (const c of el.children) if (c.type === 'tag' && BLOCK_TAGS.has((c as Element).name)) return false;
+  return true;
+}
+
 export const HEADING_TAGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 
 /**
@@ -81,7 +96,24 @@ export function hintSource(el: Element, withId = true): string | null {
 }
 
 /** Past this many distinct names, a cache of what names say starts over (a hostile page has millions). */
-export const NAME_CACHE_LIMIT = 20_000;
+const NAME_CACHE_LIMIT = 20_000;
+/** Longer names are read again each time: a cache of them would hold what a page chose to make huge. */
+const CACHED_NAME_CHARS = 200;
+
+/**
+ * What `source` says, from `cache` or worked out by `read` and kept: in a copy of the name
+ * (see detached), within NAME_CACHE_LIMIT names of CACHED_NAME_CHARS characters at most.
+ */
+export function byName<T>(cache: Map<string, T>, source: string, read: () => T): T {
+  const known = cache.get(source);
+  if (known !== undefined) return known;
+  const value = read();
+  if (source.length <= CACHED_NAME_CHARS) {
+    if (cache.size >= NAME_CACHE_LIMIT) cache.clear();
+    cache.set(detached(source), value);
+  }
+  return value;
+}
 
 const wordsOfSource = new Map<string, readonly string[]>();
 const NO_WORDS: readonly string[] = [];
@@ -96,16 +128,14 @@ export function hintWords(el: Element, withId = true): readonly string[] {
 }
 
 export function wordsOf(source: string): readonly string[] {
-  let words = wordsOfSource.get(source);
-  if (words) return words;
-  words = source
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
-  if (wordsOfSource.size >= NAME_CACHE_LIMIT) wordsOfSource.clear();
-  wordsOfSource.set(source, words);
-  return words;
+  return byName(wordsOfSource, source, () =>
+    source
+      .replace(/([a-z])([A-Z])/g, '$1 $2')
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter(Boolean)
+      .map(detached),
+  );
 }
 
 /**

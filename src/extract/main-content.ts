@@ -6,7 +6,7 @@
  * JSON-LD articleBody, when present, doubles the weight of the blocks it contains.
  */
 import type { Element } from 'domhandler';
-import { hintSource, NAME_CACHE_LIMIT, wordsOf } from './dom.js';
+import { byName, hintSource, wordsOf } from './dom.js';
 import { NEGATIVE_WORDS, POSITIVE_WORDS } from './hint-words.js';
 import type { TextBlock } from './text-blocks.js';
 import { matchKey } from './text-normalize.js';
@@ -29,18 +29,17 @@ function parentElement(e: Element): Element | null {
 const nameWeights = new Map<string, number>();
 
 function classWeight(e: Element): number {
-  let w = 0;
   const source = hintSource(e);
-  if (source !== null) {
-    const known = nameWeights.get(source);
-    if (known === undefined) {
-      const words = wordsOf(source);
-      if (words.some((x) => POSITIVE_WORDS.has(x))) w += 25;
-      if (words.some((x) => NEGATIVE_WORDS.has(x))) w -= 25;
-      if (nameWeights.size >= NAME_CACHE_LIMIT) nameWeights.clear();
-      nameWeights.set(source, w);
-    } else w = known;
-  }
+  let w =
+    source === null
+      ? 0
+      : byName(nameWeights, source, () => {
+          const words = wordsOf(source);
+          return (
+            (words.some((x) => POSITIVE_WORDS.has(x)) ? 25 : 0) -
+            (words.some((x) => NEGATIVE_WORDS.has(x)) ? 25 : 0)
+          );
+        });
   if (e.attribs.itemprop === 'articleBody') w += 50;
   return w;
 }

@@ -19,6 +19,7 @@
  */
 import { BLOCK_TAGS } from './dom.js';
 import { isStateScript, stateScriptContent } from './script-state.js';
+import { detached } from './text-normalize.js';
 
 export type MarkupLimits = {
   /** Elements nested deeper than this are flattened into their ancestor. */
@@ -330,7 +331,8 @@ function readName(s: string, i: number, own: Map<string, OpenName>): OpenName {
   const name = s.slice(i, j).toLowerCase();
   let o = own.get(name);
   if (o) return o;
-  o = nameOf(name);
+  // Kept past this page (the table is shared): a copy, not a view into the page.
+  o = nameOf(detached(name));
   if (ascii && knownCount < KNOWN_NAMES_LIMIT) {
     knownCount++;
     const known = knownNames[slot];

@@ -7,12 +7,13 @@
 import type { AnyNode, Element } from 'domhandler';
 import {
   BLOCK_TAGS,
+  byName,
   HEADING_TAGS,
   hintSource,
   hintWords,
   isAncestorOf,
   isElement,
-  NAME_CACHE_LIMIT,
+  isLink,
   textOf,
   wordsOf,
 } from './dom.js';
@@ -137,13 +138,7 @@ const verdicts = new Map<string, NameVerdict>();
 function noiseName(el: Element): NameVerdict {
   const source = hintSource(el, !idIsHeadingSlug(el));
   if (source === null) return NAMELESS;
-  let verdict = verdicts.get(source);
-  if (!verdict) {
-    verdict = judgeName(wordsOf(source), el.attribs.class);
-    if (verdicts.size >= NAME_CACHE_LIMIT) verdicts.clear();
-    verdicts.set(source, verdict);
-  }
-  return verdict;
+  return byName(verdicts, source, () => judgeName(wordsOf(source), el.attribs.class));
 }
 
 function judgeName(words: readonly string[], className: string | undefined): NameVerdict {
@@ -269,7 +264,7 @@ function measureText(root: Element, sizes: Map<Element, Size>): Measured {
   if (NOISE_TAGS.has(root.name)) return measured;
   // Each frame is the size of its element too (one object an element).
   type Frame = Size & { el: Element; link: boolean; next: number };
-  const stack: Frame[] = [{ el: root, link: root.name === 'a', chars: 0, plain: 0, next: 0 }];
+  const stack: Frame[] = [{ el: root, link: isLink(root), chars: 0, plain: 0, next: 0 }];
   // Post-order with an explicit stack: a page nests as deep as it likes.
   for (;;) {
     const f = stack[stack.length - 1]!;
@@ -293,7 +288,7 @@ function measureText(root: Element, sizes: Map<Element, Size>): Measured {
       const name = c.name;
       if (name === 'figcaption') measured.figcaptions++;
       else if (name === 'math') measured.maths.push(c);
-      stack.push({ el: c, link: f.link || name === 'a', chars: 0, plain: 0, next: 0 });
+      stack.push({ el: c, link: f.link || (name === 'a' && isLink(c)), chars: 0, plain: 0, next: 0 });
     }
   }
 }

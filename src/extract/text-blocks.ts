@@ -5,7 +5,7 @@
  * owns it and how much of its text is link text.
  */
 import type { AnyNode, Element } from 'domhandler';
-import { BLOCK_TAGS, HEADING_TAGS, isElement } from './dom.js';
+import { BLOCK_TAGS, HEADING_TAGS, isElement, isLink } from './dom.js';
 import { collapseInline } from './text-normalize.js';
 
 export type TextBlock = {
@@ -66,12 +66,17 @@ export function linearize(root: Element, skip: Skipped): TextBlock[] {
       acc.links = 0;
       return;
     }
-    const text = acc.text.split('\n').map(collapseInline).filter(Boolean).join('\n');
+    // Most blocks have no <br>: one line, collapsed once (and their text outside links is
+    // the same string when they have no link either).
+    const oneLine = !acc.text.includes('\n');
+    const text = oneLine
+      ? collapseInline(acc.text)
+      : acc.text.split('\n').map(collapseInline).filter(Boolean).join('\n');
     if (text) {
       blocks.push({
         text,
         linkChars: Math.min(acc.linkChars, text.length),
-        outsideLinks: collapseInline(acc.outside),
+        outsideLinks: oneLine && acc.outside === acc.text ? text : collapseInline(acc.outside),
         owner: acc.owner,
         heading: HEADING_TAGS.has(acc.owner.name),
         index: blocks.length,
@@ -107,7 +112,7 @@ export function linearize(root: Element, skip: Skipped): TextBlock[] {
       if (data.length > MAX_BLOCK_CHARS) data = data.slice(0, MAX_BLOCK_CHARS);
       // Outside <pre>, a line break in the source is a space: the page wraps its lines
       // where its author's editor did, and only <br> and blocks break the text.
-      if (!pre) data = data.replace(SOURCE_BREAKS, ' ');
+      if (!pre && (data.includes('\n') || data.includes('\r'))) data = data.replace(SOURCE_BREAKS, ' ');
       acc.text += data;
       if (inLink) acc.linkChars += collapseInline(data).length;
       else acc.outside += data;
@@ -131,19 +136,20 @@ export function linearize(root: Element, skip: Skipped): TextBlock[] {
       stack.push({
         node: c,
         acc: inner,
-        inLink: inLink || tag === 'a',
+        inLink: inLink || (tag === 'a' && isLink(c)),
         pre: pre || tag === 'pre',
         next: 0,
         ownAcc: true,
       });
       continue;
     }
-    if (tag === 'a' && !inLink) acc.links++;
+    const link = tag === 'a' && isLink(c);
+    if (link && !inLink) acc.links++;
     if (MATH_TOKENS.has(tag) && acc.text && !endsWithSpace(acc.text)) {
       acc.text += ' ';
       acc.outside += ' ';
     }
-    stack.push({ node: c, acc, inLink: inLink || tag === 'a', pre, next: 0, ownAcc: false });
+    stack.push({ node: c, acc, inLink: inLink || link, pre, next: 0, ownAcc: false });
   }
   return blocks;
 }

@@ -40,34 +40,28 @@ function isSpace(c: number): boolean {
 }
 
 /**
+ * What collapseInline changes: a space other than U+0020 (/\s/), an INVISIBLE character,
+ * a space opening or closing the run, or two in a row. Tested by one regular expression,
+ * which reads a clean run about twice as fast as a loop over its characters.
+ */
+const NOT_COLLAPSED =
+  /[\t-\r\u00A0\u00AD\u061C\u1680\u180E\u2000-\u200F\u2028-\u202F\u205F-\u2064\u2066-\u2069\u3000\uFEFF]|^ | $| {2}/;
+
+/**
  * Collapse a run of inline text: one space between words, no newlines, no
- * zero-width characters. One pass over the characters: it runs on every text
- * node of every page, where three regex passes were a visible share of a
- * worker's CPU.
+ * zero-width characters. One test, then one pass over the characters of a run that
+ * needs it: it runs on every text block of every page, where three regex passes
+ * were a visible share of a worker's CPU.
  */
 export function collapseInline(s: string): string {
+  // Already collapsed (the common case): no copy at all.
+  if (!NOT_COLLAPSED.test(s)) return s;
   const n = s.length;
-  let i = 0;
-  let clean = true;
-  // Already collapsed (the common case for short nodes): no copy at all.
-  for (; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 0x20) {
-      if (i === 0 || i === n - 1 || s.charCodeAt(i + 1) === 0x20) {
-        clean = false;
-        break;
-      }
-    } else if (isInvisible(c) || isSpace(c)) {
-      clean = false;
-      break;
-    }
-  }
-  if (clean) return s;
   let out = '';
   let from = 0;
   let pendingSpace = false;
   let started = false;
-  for (i = 0; i < n; i++) {
+  for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
     if (isInvisible(c)) {
       if (from < i) {
@@ -203,4 +197,13 @@ export function matchKey(s: string): string {
 
 export function wordCount(s: string): number {
   return s.match(/[\p{L}\p{N}]+/gu)?.length ?? 0;
+}
+
+/**
+ * A copy of `s` that shares no memory with the string it was cut from. V8 keeps a substring
+ * of 13 characters or more as a view into its parent: a cache that kept such a class name or
+ * tag name would keep the whole page it came from alive, every page of a long run.
+ */
+export function detached(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
 }

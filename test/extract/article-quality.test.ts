@@ -112,6 +112,32 @@ describe('publication stamps above the text', () => {
     expect(dateline.startsWith('PARIS, 12 janvier 2024 (AFP)')).toBe(true);
   });
 
+  it('drops stamps, reading times and date lines in German, Spanish, Italian, Portuguese and Dutch', () => {
+    for (const stamp of [
+      'Aktualisiert am 13.03.2024, 10:15 Uhr',
+      'Veröffentlicht: 13. März 2024',
+      'Publicado el 13 de marzo de 2024',
+      'Pubblicato il 12 ottobre',
+      'Atualizado em 3 de outubro de 2024',
+      'Gepubliceerd op 13 maart',
+      'Lesezeit: 4 Minuten',
+      'Tiempo de lectura: 2 minutos',
+      'Tempo de leitura: 1 minuto',
+      'Mittwoch, 13. März 2024',
+      'martedì 5 settembre 2023',
+    ]) {
+      const text = extract(`<article><div class="meta">${stamp}</div>${para(3)}</article>`);
+      expect(text.startsWith('Paragraph 1'), stamp).toBe(true);
+    }
+  });
+
+  it('keeps short lines whose numbers are no dates ("4 out of 5", "3 settings")', () => {
+    for (const line of ['Rated 4 out of 5 by critics', 'The 3 settings that matter', 'Energy 2024 summit']) {
+      const text = extract(`<article><h2>${line}</h2><p>${line}</p>${para(3)}</article>`);
+      expect(text.startsWith(line), line).toBe(true);
+    }
+  });
+
   it('keeps a wire dateline that stands alone in the first paragraph, and reports it', () => {
     for (const line of [
       'TOULOUSE, 13 sept 2024 (AFP) -',

@@ -19,6 +19,21 @@ describe('boilerplate phrases', () => {
     }
   });
 
+  it('teaser labels in German, Spanish, Italian, Portuguese and Dutch, never a sentence using the words', () => {
+    const none = compileBoilerplate([]);
+    for (const line of [
+      'Lesen Sie auch: Die Bahn streikt wieder',
+      'Mehr zum Thema – Wahlen in Hessen',
+      'Lee también: El Gobierno aprueba el presupuesto',
+      'Leggi anche: Il governo approva la manovra',
+      'Leia também: Governo aprova orçamento',
+      'Lees ook: Kabinet valt',
+    ])
+      expect(none.isBoilerplate(line), line).toBe(true);
+    expect(none.isBoilerplate('Leggi anche', 'Leggi anche')).toBe(true);
+    expect(none.isBoilerplate('Er sagte, man müsse mehr zum Thema Klima tun: jetzt.')).toBe(false);
+  });
+
   it('"source" drops only a line that is that word, never a sentence containing it', () => {
     expect(m.isBoilerplate('Source')).toBe(true);
     expect(m.isBoilerplate('source :')).toBe(true);

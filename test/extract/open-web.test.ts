@@ -579,3 +579,62 @@ describe('tables of works', () => {
     expect(r.text).not.toContain('Culture');
   });
 });
+
+describe('lists of text', () => {
+  const notes = [
+    'We have just landed a fix which stops an update from starting while another instance is running.',
+    'The team also made the toolbar start later in the startup window, which saves a little time.',
+    'Work on the new profiler markers goes on, and the documentation for them is now published.',
+  ];
+  it('keep their items that are only a link, and the sub-list of links an item of them opens', () => {
+    const html = `<html><body><article><p>${sentences('release', 2).join(' ')}</p><ul>
+      <li><a href="/review">Here is our year in review!</a></li>
+      ${notes.map((n) => `<li>${n}</li>`).join('')}
+      <li>In progress:<ul><li><a href="/b/1">Bug 1677080 – Fullscreen window moves when the source changes</a></li>
+        <li><a href="/b/2">Bug 1677107 – Add telemetry for the new window</a></li></ul></li>
+      </ul></article></body></html>`;
+    const r = extractArticle(html, opts);
+    expect(r.text).toContain('Here is our year in review!');
+    expect(r.text).toContain('Bug 1677080 – Fullscreen window moves when the source changes');
+    expect(r.text).toContain('Bug 1677107 – Add telemetry for the new window');
+  });
+
+  it('do not take in a list of links, nor one of links with a few words beside each', () => {
+    const story = sentences('story', 4);
+    const links = (words: string) =>
+      Array.from(
+        { length: 5 },
+        (_, i) => `<li>${words}<a href="/s/${i}">Another story of the day, number ${i + 1}</a></li>`,
+      ).join('');
+    for (const list of [links(''), links('Read this one too: ')]) {
+      const html = `<html><body><article>${story.map((p) => `<p>${p}</p>`).join('')}<ul>${list}</ul></article></body></html>`;
+      expect(extractArticle(html, opts).text.split('\n\n'), list).toEqual(story);
+    }
+  });
+});
+
+describe('section titles set as <h1>', () => {
+  it('head the sections after the text has begun; the <h1> above it is the headline', () => {
+    const [a, b, c, d] = sentences('section', 4);
+    const html = `<html><body><article><h1>How the harbour works</h1><p>${a}</p><p>${b}</p>
+      <h1>Memory leaks in action</h1><p>${c}</p><h1>What about existing solutions?</h1><p>${d}</p></article></body></html>`;
+    expect(extractArticle(html, opts).text.split('\n\n')).toEqual([
+      a,
+      b,
+      'Memory leaks in action',
+      c,
+      'What about existing solutions?',
+      d,
+    ]);
+  });
+});
+
+describe('links a script drives', () => {
+  it('one that wraps paragraphs is a toggle around text, not a link; a share button stays a link', () => {
+    const story = sentences('toggle', 3);
+    const html = `<html><body><article><a href="javascript:void(0)">${story.map((p) => `<p>${p}</p>`).join('')}</a>
+      <p><a href="javascript:share()">Facebook</a> <a href="javascript:share()">Twitter</a> <a href="javascript:close()">Close</a></p>
+      </article></body></html>`;
+    expect(extractArticle(html, opts).text.split('\n\n')).toEqual(story);
+  });
+});
