@@ -117,7 +117,6 @@ export async function benchDedup(
     bands,
     rows,
     place: placementFor(dedupPolicyFrom(config)),
-    shards: config.dedup.lshShards,
   });
   const sketches = benchArticles(texts, articles).map((t) => sketchText(t, hasher, k));
   let insertPerSec = 0;
