@@ -60,8 +60,14 @@ export type ClusterIndexOptions = {
 
 /** Article ids are 16 hex digits (articleIdFor): the longest id a signature record holds. */
 const MAX_ID_BYTES = 16;
-/** Signature records per block string. */
-const RECORDS_PER_BLOCK = 256;
+/**
+ * Signature records per block string: as many as fill a 160 KiB allocation
+ * (a jemalloc size class) with the string's header, so a block wastes less
+ * than a record (256 records of 335 B took a 96 KiB class: 12 % lost).
+ */
+export function recordsPerBlock(recordBytes: number): number {
+  return Math.floor((160 * 1024 - 16) / recordBytes);
+}
 /** Editors' blocked pairs read per assignment at most. */
 const MAX_BLOCKED = 10_000;
 
@@ -73,11 +79,37 @@ const MAX_BLOCKED = 10_000;
  */
 export const LSH_SIZING = { groupFill: 32, minBits: 6, maxBits: 26 } as const;
 
-/** Bits of the generation a window of `refs` articles opens when it resizes (as lsh-common.lua). */
-export function generationBits(refs: number, bands: number): number {
+/** The generations' sizing as the Lua scripts take it (lsh-common.lua maintain_gens). */
+export function generationParams(windowSeconds: number) {
+  return {
+    fill: LSH_SIZING.groupFill,
+    minBits: LSH_SIZING.minBits,
+    maxBits: LSH_SIZING.maxBits,
+    window: windowSeconds * 1000,
+    keepFor: windowSeconds + 3600,
+  };
+}
+
+/** The 4-byte bucket tag of each band (lsh-common.lua); empty for an empty text. */
+export function bucketSpec(sketch: DocSketch, bands: number, rows: number): Buffer {
+  // An empty text matches nothing, and would share every bucket with all other empty texts.
+  if (sketch.shingleCount === 0) return Buffer.alloc(0);
+  const buckets = bandBuckets(sketch.signature, bands, rows);
+  const spec = Buffer.allocUnsafe(4 * bands);
+  for (let b = 0; b < bands; b++) spec.writeUInt32BE(buckets[2 * b]!, 4 * b);
+  return spec;
+}
+
+/**
+ * Bits of the generation an index has once its window grew to `refs`
+ * articles (lsh-common.lua's rule): the fewest that hold them within
+ * 2 x groupFill records per group.
+ */
+export function steadyBits(refs: number, bands: number): number {
   const { groupFill, minBits, maxBits } = LSH_SIZING;
-  const need = Math.ceil(Math.log2(Math.max(1, (refs * bands) / groupFill)));
-  return Math.min(maxBits, Math.max(minBits, need));
+  let bits = minBits;
+  while (bits < maxBits && (refs * bands) / 2 ** bits > 2 * groupFill) bits++;
+  return bits;
 }
 
 /**
@@ -87,11 +119,11 @@ export function generationBits(refs: number, bands: number): number {
  * the key-term sketch: term count and sketch length (uint8) and up to
  * KEY_SKETCH_SIZE 16-bit term hashes.
  */
-function recordSize(numPerm: number): number {
+export function recordSize(numPerm: number): number {
   return 5 + MAX_ID_BYTES + 2 * numPerm + 2 + 2 * KEY_SKETCH_SIZE;
 }
 
-function encodeRecord(id: string, sketch: DocSketch): Buffer {
+export function encodeRecord(id: string, sketch: DocSketch): Buffer {
   const m = sketch.signature.length;
   const buf = Buffer.alloc(recordSize(m));
   buf.writeUInt16BE(Math.min(sketch.shingleCount, 0xffff), 0);
@@ -474,14 +506,8 @@ export class ClusterIndex {
     return read.kind === 'ok' ? read.neighbours.filter((n) => n.bucket).map((n) => n.id) : [];
   }
 
-  /** The 4-byte bucket tag of each band (lsh-common.lua). */
   private bucketsOf(sketch: DocSketch): Buffer {
-    // An empty text matches nothing, and would share every bucket with all other empty texts.
-    if (sketch.shingleCount === 0) return Buffer.alloc(0);
-    const buckets = bandBuckets(sketch.signature, this.bands, this.rows);
-    const spec = Buffer.allocUnsafe(4 * this.bands);
-    for (let b = 0; b < this.bands; b++) spec.writeUInt32BE(buckets[2 * b]!, 4 * b);
-    return spec;
+    return bucketSpec(sketch, this.bands, this.rows);
   }
 
   private async query(
@@ -498,15 +524,9 @@ export class ClusterIndex {
       now,
       window: ttlSeconds,
       recordSize: recordSize(numPerm),
-      perBlock: RECORDS_PER_BLOCK,
+      perBlock: recordsPerBlock(recordSize(numPerm)),
       tags: this.tags,
-      gen: {
-        fill: LSH_SIZING.groupFill,
-        minBits: LSH_SIZING.minBits,
-        maxBits: LSH_SIZING.maxBits,
-        window: ttlSeconds * 1000,
-        keepFor: ttlSeconds + 3600,
-      },
+      gen: generationParams(ttlSeconds),
       staleMs: this.staleMs,
       maxClusters: index ? this.maxClusters : 0,
       maxMembers: this.maxMembers,

@@ -66,8 +66,10 @@ end
 
 --[[
   For a newly issued ref: opens the first generation, or a resized one when
-  the refs in the window average more than 2 x FILL records per group, or
-  under FILL / 4 for a whole window. Not while an old one is still moving.
+  the refs in the window average more than 2 x FILL records per group (to
+  the fewest bits that hold them within that: FILL to 2 x FILL records a
+  group as a window grows), or under FILL / 4 for a whole window (to FILL
+  or more). Not while an old one is still moving.
   s = {fill, minBits, maxBits, window (ms)}; count = refs in the window.
 ]]
 local function maintain_gens(gen_key, gens, ref, count, bands, now, s, keep_for)
@@ -77,7 +79,7 @@ local function maintain_gens(gen_key, gens, ref, count, bands, now, s, keep_for)
   elseif not gens.old then
     local avg = count * bands / 2 ^ gens.cur.bits
     if avg > 2 * s.fill then
-      bits = gens.cur.bits + math.ceil(math.log(avg / s.fill) / math.log(2))
+      bits = gens.cur.bits + math.ceil(math.log(avg / (2 * s.fill)) / math.log(2))
     elseif avg < s.fill / 4 and now - gens.opened >= s.window and gens.cur.bits > s.minBits then
       bits = gens.cur.bits - math.floor(math.log(s.fill / math.max(avg, 1e-9)) / math.log(2))
     end
@@ -175,6 +177,21 @@ local function migrate(gens, t, tags, k, lowest, bucket_tpl, keep_for)
   redis.call('HSET', okey, '~', c + #fields)
   redis.call('EXPIRE', okey, keep_for)
   return false
+end
+
+-- One step of an old generation's move, in every index tag: enough groups a
+-- step that it is done within about half a window of articles.
+local function migrate_step(gen_key, gens, tags, count, lowest, bucket_tpl, keep_for)
+  if not gens or not gens.old then return end
+  local k = math.max(2, math.ceil(2 * 2 ^ gens.old.bits / (tags * math.max(count, 1))))
+  local done = true
+  for t = 0, tags - 1 do
+    if not migrate(gens, t, tags, k, lowest, bucket_tpl, keep_for) then done = false end
+  end
+  if done then
+    redis.call('HDEL', gen_key, 'old')
+    gens.old = nil
+  end
 end
 
 --[[

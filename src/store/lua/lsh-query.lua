@@ -72,17 +72,7 @@ if p.index and nb > 0 then
     fresh = true
     gens = maintain_gens(KEYS[4], gens, my_ref, my_ref - lowest + 1, nb, now, G, G.keepFor)
   end
-  if gens.old then
-    local k = math.max(2, math.ceil(2 * 2 ^ gens.old.bits / (T * math.max(my_ref - lowest + 1, 1))))
-    local done = true
-    for t = 0, T - 1 do
-      if not migrate(gens, t, T, k, lowest, K.bucket, G.keepFor) then done = false end
-    end
-    if done then
-      redis.call('HDEL', KEYS[4], 'old')
-      gens.old = nil
-    end
-  end
+  migrate_step(KEYS[4], gens, T, my_ref - lowest + 1, lowest, K.bucket, G.keepFor)
   -- iseq: absent until the article is indexed whole, '0' once detached (see below), else "seq:ms"
   if not f[3] then
     write_record(K.block, my_ref, mine, p.perBlock, T, G.keepFor)
