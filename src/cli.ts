@@ -34,7 +34,10 @@ const COMMANDS: Record<string, string> = {
   bench: `  wiresift bench [extract|dedup] [--json] [--articles N]
       Benchmarks against baselines, measured in the same run.
   wiresift bench load [--json] [--articles N] [--feeds N] [--page-kb K]
-      Whole pipeline, every role in one process, on a generated corpus served locally.`,
+      Whole pipeline, every role in one process, on a generated corpus served locally.
+  wiresift bench lsh [--json] [--windows N,N...] [--rounds N] [--port P | --redis-url URL]
+      Redis CPU and bytes per article of the LSH index for windows of N articles (default
+      20000,1000000,5000000,35000000) against two other layouts, on a redis-server it starts.`,
   reconcile: `  wiresift reconcile [--json] [--dry-run]
       Queue again every seen URL with no stored article and every stored article with no
       cluster (after a Redis outage or memory-full period); same job ids, safe beside workers.`,
@@ -90,6 +93,10 @@ const options = {
   'min-size': { type: 'string' },
   articles: { type: 'string' },
   'page-kb': { type: 'string' },
+  windows: { type: 'string' },
+  rounds: { type: 'string' },
+  port: { type: 'string' },
+  'redis-url': { type: 'string' },
   name: { type: 'string' },
   // feeds add: the feed's own settings (src/feeds/feed-settings.ts).
   interval: { type: 'string' },
@@ -244,6 +251,20 @@ async function dispatch(command: string, rest: string[], v: Values, config: Conf
         process.stderr.write(`${s}\n`),
       );
     case 'bench': {
+      if (rest[0] === 'lsh') {
+        const { lshBenchCommand } = await import('./bench/lsh-command.js');
+        return lshBenchCommand(
+          config,
+          {
+            json: Boolean(v.json),
+            windows: v.windows as string | undefined,
+            rounds: v.rounds as string | undefined,
+            port: v.port as string | undefined,
+            redisUrl: v['redis-url'] as string | undefined,
+          },
+          out,
+        );
+      }
       if (rest[0] === 'load') {
         const { loadBenchCommand } = await import('./bench/load-bench.js');
         return loadBenchCommand(

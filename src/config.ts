@@ -177,7 +177,8 @@ export const configSchema = z.strictObject({
       minTokensForContainment: z.number().int().min(0),
       candidateThreshold: share,
       windowHours: positiveInt,
-      lshShards: z.number().int().min(1).max(1_000_000).default(8192),
+      // Accepted and ignored: the LSH index sizes its slices itself since the sliced layout.
+      lshShards: z.number().int().min(1).max(1_000_000).optional(),
       // The clustering policy beyond the pairwise thresholds (docs/dedup.md); defaults in
       // src/dedup/defaults.ts.
       clustering: z

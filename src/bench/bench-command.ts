@@ -21,7 +21,7 @@ export async function benchCommand(
   for (const t of targets) {
     if (t === 'extract') results.extract = await benchExtract(config, progress);
     else if (t === 'dedup') results.dedup = await benchDedup(config, progress, articles);
-    else throw new UsageError(`unknown bench ${JSON.stringify(t)}: use extract or dedup`);
+    else throw new UsageError(`unknown bench ${JSON.stringify(t)}: use extract, dedup, load or lsh`);
   }
   if (flags.json) out(JSON.stringify(which ? results[which] : results));
   else for (const [k, v] of Object.entries(results)) out(`${k}: ${JSON.stringify(v)}`);

@@ -11,6 +11,7 @@ import { dedupPolicyFrom } from '../pipeline/context.js';
 import { ClusterIndex } from '../store/cluster-index.js';
 import { dropKeys } from '../store/key-scan.js';
 import { keysFor } from '../store/keys.js';
+import { prng } from './prng.js';
 import { sharedDir } from './shared-data.js';
 import { measureSignatureRatesApart } from './signature-rates.js';
 
@@ -55,17 +56,6 @@ function sampleTexts(): string[] {
 async function usedMemory(redis: Redis): Promise<number> {
   const info = await redis.info('memory');
   return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
-}
-
-/** Deterministic PRNG (mulberry32), so every run stores the same articles. */
-function prng(seed: number): () => number {
-  let a = seed | 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
@@ -117,7 +107,6 @@ export async function benchDedup(
     bands,
     rows,
     place: placementFor(dedupPolicyFrom(config)),
-    shards: config.dedup.lshShards,
   });
   const sketches = benchArticles(texts, articles).map((t) => sketchText(t, hasher, k));
   let insertPerSec = 0;

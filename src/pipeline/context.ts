@@ -122,7 +122,6 @@ export function createContext(config: Config, log: Logger): PipelineContext {
     rows,
     place: placementFor(dedupPolicyFrom(config)),
     eventsMaxLen: config.events.maxLen,
-    shards: config.dedup.lshShards,
   });
   const fetchOptions = fetchOptionsFrom(config);
   const feedParser = new FeedParsePool(parseLimitsFrom(config));

@@ -43,20 +43,74 @@ export type ClusterIndexOptions = {
   eventsMaxLen?: number;
   /** Clock for createdAt/updatedAt/event times and the window, injectable for tests. */
   now?: () => number;
-  /** Band-bucket shard strings (default 1024): fewer keys vs shorter scans; see docs/dedup.md. */
-  shards?: number;
+  /**
+   * Index tags (Redis Cluster hash tags) the LSH buckets and signature blocks are spread over:
+   * a power of two up to 64 (default 1: one Redis). A dedup step reads one key per tag.
+   */
+  tags?: number;
+  /**
+   * An earlier-published neighbour still unplaced after this long is taken for gone (its
+   * worker died): later articles stop waiting for it (default 10 s).
+   */
+  staleMs?: number;
   /** Neighbour clusters read whole per assignment (default 16) and members read per cluster (default 64). */
   maxClusters?: number;
   maxMembers?: number;
 };
 
-/** Longest article id a signature record holds. */
-/** Article ids are 16 hex digits (articleIdFor). */
+/** Article ids are 16 hex digits (articleIdFor): the longest id a signature record holds. */
 const MAX_ID_BYTES = 16;
-/** Signature records per block string. */
-const RECORDS_PER_BLOCK = 256;
+/**
+ * Signature records per block string: as many as fill a 160 KiB allocation
+ * (a jemalloc size class) with the string's header, so a block wastes less
+ * than a record (256 records of 335 B took a 96 KiB class: 12 % lost).
+ */
+export function recordsPerBlock(recordBytes: number): number {
+  return Math.floor((160 * 1024 - 16) / recordBytes);
+}
 /** Editors' blocked pairs read per assignment at most. */
 const MAX_BLOCKED = 10_000;
+
+/**
+ * The LSH generations' sizing (lsh-common.lua): a generation has 2^bits
+ * bucket groups; it is replaced by a larger one when the window's refs
+ * average over 2 x groupFill records per group, by a smaller one when under
+ * groupFill / 4 for a whole window.
+ */
+export const LSH_SIZING = { groupFill: 32, minBits: 6, maxBits: 26 } as const;
+
+/** The generations' sizing as the Lua scripts take it (lsh-common.lua maintain_gens). */
+export function generationParams(windowSeconds: number) {
+  return {
+    fill: LSH_SIZING.groupFill,
+    minBits: LSH_SIZING.minBits,
+    maxBits: LSH_SIZING.maxBits,
+    window: windowSeconds * 1000,
+    keepFor: windowSeconds + 3600,
+  };
+}
+
+/** The 4-byte bucket tag of each band (lsh-common.lua); empty for an empty text. */
+export function bucketSpec(sketch: DocSketch, bands: number, rows: number): Buffer {
+  // An empty text matches nothing, and would share every bucket with all other empty texts.
+  if (sketch.shingleCount === 0) return Buffer.alloc(0);
+  const buckets = bandBuckets(sketch.signature, bands, rows);
+  const spec = Buffer.allocUnsafe(4 * bands);
+  for (let b = 0; b < bands; b++) spec.writeUInt32BE(buckets[2 * b]!, 4 * b);
+  return spec;
+}
+
+/**
+ * Bits of the generation an index has once its window grew to `refs`
+ * articles (lsh-common.lua's rule): the fewest that hold them within
+ * 2 x groupFill records per group.
+ */
+export function steadyBits(refs: number, bands: number): number {
+  const { groupFill, minBits, maxBits } = LSH_SIZING;
+  let bits = minBits;
+  while (bits < maxBits && (refs * bands) / 2 ** bits > 2 * groupFill) bits++;
+  return bits;
+}
 
 /**
  * The stored signature record: shingle count and token count (uint16, clamped),
@@ -65,11 +119,11 @@ const MAX_BLOCKED = 10_000;
  * the key-term sketch: term count and sketch length (uint8) and up to
  * KEY_SKETCH_SIZE 16-bit term hashes.
  */
-function recordSize(numPerm: number): number {
+export function recordSize(numPerm: number): number {
   return 5 + MAX_ID_BYTES + 2 * numPerm + 2 + 2 * KEY_SKETCH_SIZE;
 }
 
-function encodeRecord(id: string, sketch: DocSketch): Buffer {
+export function encodeRecord(id: string, sketch: DocSketch): Buffer {
   const m = sketch.signature.length;
   const buf = Buffer.alloc(recordSize(m));
   buf.writeUInt16BE(Math.min(sketch.shingleCount, 0xffff), 0);
@@ -125,10 +179,10 @@ type Neighbour = {
 
 type QueryResult =
   | { kind: 'assigned'; clusterId: string }
+  | { kind: 'wait'; articleId: string }
   | {
       kind: 'ok';
-      epoch: string;
-      digest: string;
+      iseq: number;
       vers: [string, number, number][];
       blocked: Set<string>;
       neighbours: Neighbour[];
@@ -153,6 +207,15 @@ function keyTemplate(build: (id: string) => string): [string, string] {
   if (at < 0 || key.indexOf(marker, at + 1) >= 0)
     throw new Error('dedup: key builder must use its id exactly once');
   return [key.slice(0, at), key.slice(at + 1)];
+}
+
+/** A tagged index key builder as {prefix, middle}: Lua builds prefix .. tag .. middle .. id. */
+function taggedTemplate(build: (tag: string, id: string) => string): [string, string] {
+  const key = build('\u0001', '\u0002');
+  const t = key.indexOf('\u0001');
+  const i = key.indexOf('\u0002');
+  if (t < 0 || i !== key.length - 1 || i < t) throw new Error('dedup: tagged key must end with its id');
+  return [key.slice(0, t), key.slice(t + 1, i)];
 }
 
 /** How a join is stored on the article hash (`via`): "<measure>:<value>:<articleId>". */
@@ -254,38 +317,47 @@ export class ClusterIndex {
   private readonly keys: Keys;
   private readonly bands: number;
   private readonly rows: number;
-  private readonly shards: number;
+  private readonly tags: number;
   private readonly place: PlaceFn;
   private readonly maxRetries: number;
   private readonly eventsMaxLen: number;
   private readonly maxClusters: number;
   private readonly maxMembers: number;
+  private readonly staleMs: number;
   private readonly now: () => number;
   private conflictCount = 0;
-  private readonly templates: Record<'article' | 'cluster' | 'members' | 'block' | 'shard', [string, string]>;
+  private waitCount = 0;
+  private readonly templates: Record<
+    'article' | 'cluster' | 'members' | 'block' | 'bucket',
+    [string, string]
+  >;
 
   constructor(redis: Redis, keys: Keys, opts: ClusterIndexOptions) {
     if (!Number.isInteger(opts.bands) || opts.bands < 1 || !Number.isInteger(opts.rows) || opts.rows < 1) {
       throw new Error(`dedup: bands and rows must be positive integers, got ${opts.bands} x ${opts.rows}`);
     }
-    const shards = opts.shards ?? 1024;
-    if (!Number.isInteger(shards) || shards < 1) throw new Error(`dedup: shards must be a positive integer`);
+    const tags = opts.tags ?? 1;
+    if (!Number.isInteger(tags) || tags < 1 || tags > 2 ** LSH_SIZING.minBits || (tags & (tags - 1)) !== 0)
+      throw new Error(
+        `dedup: index tags must be a power of two up to ${2 ** LSH_SIZING.minBits}, got ${tags}`,
+      );
     this.keys = keys;
     this.bands = opts.bands;
     this.rows = opts.rows;
-    this.shards = shards;
+    this.tags = tags;
     this.place = opts.place;
     this.maxRetries = opts.maxRetries ?? 16;
     this.eventsMaxLen = opts.eventsMaxLen ?? 100_000;
     this.maxClusters = opts.maxClusters ?? 16;
     this.maxMembers = opts.maxMembers ?? 64;
+    this.staleMs = opts.staleMs ?? 10_000;
     this.now = opts.now ?? Date.now;
     this.templates = {
       article: keyTemplate(keys.article),
       cluster: keyTemplate(keys.cluster),
       members: keyTemplate(keys.clusterMembers),
-      block: keyTemplate(keys.lshSigBlock),
-      shard: keyTemplate(keys.lshShard),
+      block: taggedTemplate(keys.lshSigBlock),
+      bucket: taggedTemplate(keys.lshBuckets),
     };
     const scripted = redis as ScriptedRedis;
     if (typeof scripted[QUERY_CMD] !== 'function')
@@ -309,15 +381,25 @@ export class ClusterIndex {
       );
     }
     const numPerm = sketch.signature.length;
-    const { shardKeys, tags } = this.bucketsOf(sketch);
+    const spec = this.bucketsOf(sketch);
     const mine = storedForm(articleId, sketch);
     const record = encodeRecord(articleId, sketch);
 
-    for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
+    // Waiting for an earlier neighbour is bounded by the query itself (past staleMs it
+    // detaches that neighbour); this deadline only guards against a clock that stands still.
+    const waitUntil = Date.now() + 3 * this.staleMs + 1000;
+    let waits = 0;
+    for (let attempt = 0; attempt <= this.maxRetries; ) {
       const now = this.now();
-      const cutoffHour = Math.floor((now - ttlSeconds * 1000) / 3_600_000);
-      const read = await this.query(articleId, shardKeys, tags, cutoffHour, numPerm, true);
+      const read = await this.query(articleId, spec, record, now, ttlSeconds, numPerm, true);
       if (read.kind === 'assigned') return alreadyAssigned(read.clusterId);
+      if (read.kind === 'wait') {
+        if (Date.now() > waitUntil)
+          throw new Error(`dedup: ${articleId} waited too long for ${read.articleId} to be placed`);
+        this.waitCount++;
+        await pause(Math.min(20, 1 + waits++));
+        continue;
+      }
 
       const current = new Map<string, Neighbour>();
       for (const n of read.neighbours) if (n.id !== articleId) current.set(n.id, n);
@@ -340,40 +422,33 @@ export class ClusterIndex {
 
       const args = {
         id: articleId,
-        epoch: read.epoch,
-        digest: read.digest,
+        iseq: read.iseq,
         vers: read.vers.map(([c, v]) => [c, v]),
         publishedAt: Math.round(publishedAt),
-        window: ttlSeconds,
         now,
         maxLen: this.eventsMaxLen,
         tokens: sketch.tokenCount,
-        recordSize: record.length,
-        perBlock: RECORDS_PER_BLOCK,
-        shards: this.shards,
-        keys: this.templates,
+        keys: {
+          article: this.templates.article,
+          cluster: this.templates.cluster,
+          members: this.templates.members,
+        },
         eventFields: EVENT_FIELDS,
         self: plan.self,
         moves: plan.moves,
       };
       const reply = (await this.redis[COMMIT_CMD](
-        7 + shardKeys.length,
-        this.keys.lshEpoch,
+        4,
         this.keys.clusterSeq,
         this.keys.clustersByUpdate,
         this.keys.events,
         this.keys.article(articleId),
-        this.keys.lshRefSeq,
-        this.keys.lshRefsByHour,
-        ...shardKeys,
         JSON.stringify(args),
-        record,
-        tags,
       )) as [string, ...unknown[]];
 
       if (reply[0] === 'CONFLICT') {
         this.conflictCount++;
-        await backoff(attempt);
+        await backoff(attempt++);
         continue;
       }
       if (reply[0] === 'ASSIGNED') return alreadyAssigned(String(reply[1]));
@@ -409,6 +484,11 @@ export class ClusterIndex {
     return this.conflictCount;
   }
 
+  /** Queries this instance repeated while an earlier-published neighbour was being placed (a metric). */
+  get waits(): number {
+    return this.waitCount;
+  }
+
   async clusterOf(articleId: string): Promise<string | null> {
     const cluster = await this.redis.hget(this.keys.article(articleId), 'cluster');
     return cluster ? cluster : null;
@@ -417,67 +497,61 @@ export class ClusterIndex {
   /**
    * Ids of the indexed articles sharing at least one band bucket with this
    * sketch and still in the window: the LSH candidates before verification
-   * (for measuring candidate recall).
+   * (for measuring candidate recall). Placed or not; nothing is written.
    */
   async candidates(sketch: DocSketch, ttlSeconds: number): Promise<string[]> {
-    const { shardKeys, tags } = this.bucketsOf(sketch);
-    const cutoffHour = Math.floor((this.now() - ttlSeconds * 1000) / 3_600_000);
-    const read = await this.query('\u0000', shardKeys, tags, cutoffHour, sketch.signature.length, false);
+    const spec = this.bucketsOf(sketch);
+    const probe = encodeRecord('', sketch);
+    const read = await this.query('', spec, probe, this.now(), ttlSeconds, sketch.signature.length, false);
     return read.kind === 'ok' ? read.neighbours.filter((n) => n.bucket).map((n) => n.id) : [];
   }
 
-  private bucketsOf(sketch: DocSketch): { shardKeys: string[]; tags: Buffer } {
-    // An empty text matches nothing, and would share every bucket with all other empty texts.
-    const buckets =
-      sketch.shingleCount === 0 ? new Uint32Array(0) : bandBuckets(sketch.signature, this.bands, this.rows);
-    const bandCount = buckets.length / 2;
-    const tags = Buffer.allocUnsafe(4 * bandCount);
-    const shardKeys: string[] = [];
-    for (let b = 0; b < bandCount; b++) {
-      tags.writeUInt32BE(buckets[2 * b]!, 4 * b);
-      shardKeys.push(this.keys.lshShard(buckets[2 * b + 1]! % this.shards));
-    }
-    return { shardKeys, tags };
+  private bucketsOf(sketch: DocSketch): Buffer {
+    return bucketSpec(sketch, this.bands, this.rows);
   }
 
   private async query(
     articleId: string,
-    shardKeys: string[],
-    tags: Buffer,
-    cutoffHour: number,
+    spec: Buffer,
+    record: Buffer,
+    now: number,
+    ttlSeconds: number,
     numPerm: number,
-    withClusters: boolean,
+    index: boolean,
   ): Promise<QueryResult> {
     const params = {
-      cutoffHour,
+      index,
+      now,
+      window: ttlSeconds,
       recordSize: recordSize(numPerm),
-      perBlock: RECORDS_PER_BLOCK,
-      maxClusters: withClusters ? this.maxClusters : 0,
+      perBlock: recordsPerBlock(recordSize(numPerm)),
+      tags: this.tags,
+      gen: generationParams(ttlSeconds),
+      staleMs: this.staleMs,
+      maxClusters: index ? this.maxClusters : 0,
       maxMembers: this.maxMembers,
       maxBlocked: MAX_BLOCKED,
-      keys: {
-        cluster: this.templates.cluster,
-        members: this.templates.members,
-        article: this.templates.article,
-        block: this.templates.block,
-      },
+      keys: this.templates,
     };
     const reply = (await this.redis[QUERY_BUFFER_CMD](
-      4 + shardKeys.length,
-      this.keys.lshEpoch,
-      this.keys.article(articleId),
+      6,
+      this.keys.article(articleId || '\u0000'),
+      this.keys.lshRefSeq,
       this.keys.lshRefsByHour,
+      this.keys.lshGenerations,
+      this.keys.lshPublishSeq,
       this.keys.blockedPairs,
-      ...shardKeys,
       JSON.stringify(params),
-      tags,
+      spec,
+      record,
     )) as Buffer[];
     const status = reply[0]!.toString();
     if (status === 'ASSIGNED') return { kind: 'assigned', clusterId: reply[1]!.toString() };
-    const vers = asArray(JSON.parse(reply[3]!.toString())) as [string, number, number][];
-    const blocked = new Set(asArray(JSON.parse(reply[4]!.toString())) as string[]);
+    if (status === 'WAIT') return { kind: 'wait', articleId: reply[1]!.toString() };
+    const vers = asArray(JSON.parse(reply[2]!.toString())) as [string, number, number][];
+    const blocked = new Set(asArray(JSON.parse(reply[3]!.toString())) as string[]);
     const neighbours: Neighbour[] = [];
-    for (let i = 5; i + 1 < reply.length; i += 2) {
+    for (let i = 4; i + 1 < reply.length; i += 2) {
       const { id, sketch } = decodeRecord(reply[i]!, numPerm);
       const [cluster, kind, via, bucket, contains, inside] = JSON.parse(reply[i + 1]!.toString()) as [
         string,
@@ -502,14 +576,7 @@ export class ClusterIndex {
     // Evidence whose cluster was read whole anyway is an ordinary member.
     const readWhole = new Set(vers.map(([c]) => c));
     for (const n of neighbours) if (n.frozen && readWhole.has(n.cluster)) n.frozen = false;
-    return {
-      kind: 'ok',
-      epoch: reply[1]!.toString(),
-      digest: reply[2]!.toString(),
-      vers,
-      blocked,
-      neighbours,
-    };
+    return { kind: 'ok', iseq: Number(reply[1]!.toString()), vers, blocked, neighbours };
   }
 }
 
@@ -530,6 +597,10 @@ function alreadyAssigned(clusterId: string): AssignResult {
     kind: 'article',
     moved: [],
   };
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Jittered, growing pause so workers that collided do not collide again in lockstep. */

@@ -17,16 +17,22 @@ export function keysFor(prefix: string) {
     articlesByTime: `${prefix}articles`,
     /** STRING: article id for a canonical URL (exact dedup across feeds). */
     urlIndex: (canonicalUrlHash: string) => `${prefix}url:${canonicalUrlHash}`,
-    /** STRING (binary): packed LSH band-bucket records (4-byte tag, 4-byte ref); docs/dedup.md. */
-    lshShard: (shard: number | string) => `${prefix}lsh:shard:${shard}`,
+    /**
+     * HASH (binary values): the LSH band buckets of one generation under one index tag; fields
+     * are bucket groups, values packed 8-byte records (bucket tag, ref); docs/dedup.md.
+     */
+    lshBuckets: (tag: number | string, generation: number | string) =>
+      `${prefix}lsh:{i${tag}}:b:${generation}`,
     /** STRING (binary): fixed-size signature records of refs [n*block, (n+1)*block); docs/dedup.md. */
-    lshSigBlock: (block: number | string) => `${prefix}lsh:sig:${block}`,
+    lshSigBlock: (tag: number | string, block: number | string) => `${prefix}lsh:{i${tag}}:sig:${block}`,
+    /** HASH: the LSH generations: cur and old ("id:bits"; old while it moves into cur), opened (ms). */
+    lshGenerations: `${prefix}lsh:gen`,
     /** STRING: counter issuing numeric refs to indexed articles. */
     lshRefSeq: `${prefix}lsh:ref-seq`,
     /** ZSET: first ref issued in each hour (member), scored by the hour number (the time window). */
     lshRefsByHour: `${prefix}lsh:hours`,
-    /** STRING: monotonic counter bumped on every index write (optimistic concurrency). */
-    lshEpoch: `${prefix}lsh:epoch`,
+    /** STRING: counter ordering indexed articles for placement (lsh-query.lua). */
+    lshPublishSeq: `${prefix}lsh:iseq`,
     /** HASH: one cluster (fields in docs/redis.md). */
     cluster: (id: string) => `${prefix}cluster:${id}`,
     /** ZSET: member article ids of a cluster, scored by published time (ms). */

@@ -242,10 +242,10 @@ describe('ClusterIndex', () => {
     // compact storage: one numeric ref, one fixed-size record in a block, 8 bytes per band
     const ref = Number(await redis.hget(keys.article('a'), 'ref'));
     expect(ref).toBe(1);
-    const block = await redis.getBuffer(keys.lshSigBlock(0));
+    const block = await redis.getBuffer(keys.lshSigBlock(0, 0));
     // counts, id (16 bytes), 16-bit signature, then the key-term sketch (2 count bytes + 16-bit hashes)
     const recordBytes = 5 + 16 + 2 * DEFAULT_NUM_PERM + 2 + 2 * KEY_SKETCH_SIZE;
-    expect(block!.length).toBe(256 * recordBytes);
+    expect(block!.length).toBe(Math.floor((160 * 1024 - 16) / recordBytes) * recordBytes);
     const rec = block!.subarray(ref * recordBytes, (ref + 1) * recordBytes);
     const sk = sketchText(full!, hasher, DEFAULT_SHINGLE_SIZE);
     expect([rec.readUInt16BE(0), rec.readUInt16BE(2), rec.toString('utf8', 5, 5 + rec[4]!)]).toEqual([
@@ -254,10 +254,14 @@ describe('ClusterIndex', () => {
       'a',
     ]);
     expect(rec.readUInt16LE(21)).toBe(sk.signature[0]! & 0xffff);
-    expect(await redis.ttl(keys.lshSigBlock(0))).toBeGreaterThan(TTL - 10);
-    let shardBytes = 0;
-    for (let n = 0; n < 1024; n++) shardBytes += await redis.strlen(keys.lshShard(n));
-    expect(shardBytes).toBe(3 * bands * 8);
+    expect(await redis.ttl(keys.lshSigBlock(0, 0))).toBeGreaterThan(TTL - 10);
+    // one generation of 64 bucket groups, opened by ref 1, its groups appended to in place
+    expect(await redis.hget(keys.lshGenerations, 'cur')).toBe('1:6');
+    const groups = await redis.hgetallBuffer(keys.lshBuckets(0, 1));
+    const bucketBytes = Object.values(groups).reduce((n, v) => n + v.length, 0);
+    expect(bucketBytes).toBe(3 * bands * 8);
+    // the article is placed: its publish sequence is gone
+    expect(await redis.hget(keys.article('a'), 'iseq')).toBeNull();
     const events = await redis.xrange(keys.events, '-', '+');
     const types = events.map(([, fields]) => fields[fields.indexOf('type') + 1]);
     expect(types).toEqual([
@@ -394,8 +398,8 @@ describe('ClusterIndex', () => {
     expect(await redis.zcard(keys.lshRefsByHour)).toBe(1);
   });
 
-  it('retries when another worker writes into its buckets between read and commit', async () => {
-    const keys = freshKeys('conflict');
+  it('makes a near-duplicate published later wait until the earlier one is placed, then join it', async () => {
+    const keys = freshKeys('wait');
     const r1 = connectTestRedis();
     const r2 = connectTestRedis();
     try {
@@ -404,10 +408,46 @@ describe('ClusterIndex', () => {
       const [full, , , edited] = versions(story(41), 41);
       const scripted = r1 as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
       const commit = scripted.wiresiftLshCommit!.bind(r1);
+      let later: Promise<unknown> | undefined;
+      scripted.wiresiftLshCommit = async (...args: unknown[]) => {
+        // worker 1 indexed w1 and read its neighbourhood; worker 2 takes a copy in now
+        later = assignDoc(i2, { id: 'w2', text: edited!, publishedAt: T0 });
+        await new Promise((r) => setTimeout(r, 80));
+        expect(await i2.clusterOf('w2')).toBeNull();
+        expect(i2.waits).toBeGreaterThan(0);
+        return commit(...args);
+      };
+      const w1 = await assignDoc(i1, { id: 'w1', text: full!, publishedAt: T0 + 1 });
+      const w2 = (await later) as Awaited<ReturnType<typeof assignDoc>>;
+      expect(w1).toMatchObject({ created: true, joined: false });
+      expect(w2).toMatchObject({ clusterId: w1.clusterId, joined: true, matchedArticleIds: ['w1'] });
+      expect(i1.conflicts + i2.conflicts).toBe(0);
+    } finally {
+      r1.disconnect();
+      r2.disconnect();
+    }
+  });
+
+  it('stops waiting for a neighbour whose worker is gone; that one, if it comes back, starts over', async () => {
+    const keys = freshKeys('stale');
+    const r1 = connectTestRedis();
+    const r2 = connectTestRedis();
+    try {
+      const opts = { bands, rows, place: placementFor(DEFAULT_DEDUP_POLICY), staleMs: 150 };
+      const i1 = new ClusterIndex(r1, keys, opts);
+      const i2 = new ClusterIndex(r2, keys, opts);
+      const [full, , , edited] = versions(story(43), 43);
+      const scripted = r1 as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+      const commit = scripted.wiresiftLshCommit!.bind(r1);
       let commits = 0;
       scripted.wiresiftLshCommit = async (...args: unknown[]) => {
-        // first commit of worker 1: worker 2 slips a copy in after worker 1's read
-        if (commits++ === 0) await assignDoc(i2, { id: 'w2', text: edited!, publishedAt: T0 });
+        // worker 1 stalls between read and commit past staleMs: worker 2 gives up waiting on w1
+        if (commits++ === 0) {
+          const t = Date.now();
+          const w2 = await assignDoc(i2, { id: 'w2', text: edited!, publishedAt: T0 });
+          expect(Date.now() - t).toBeGreaterThanOrEqual(140);
+          expect(w2.created).toBe(true);
+        }
         return commit(...args);
       };
       const w1 = await assignDoc(i1, { id: 'w1', text: full!, publishedAt: T0 + 1 });
@@ -415,6 +455,7 @@ describe('ClusterIndex', () => {
       expect(i1.conflicts).toBe(1);
       expect(w1).toMatchObject({ joined: true, matchedArticleIds: ['w2'] });
       expect(await i2.clusterOf('w2')).toBe(w1.clusterId);
+      await expectConsistent(redis, keys, ['w1', 'w2']);
     } finally {
       r1.disconnect();
       r2.disconnect();

@@ -1,33 +1,27 @@
 --[==[
-  Commits an article's placement: indexes it and applies the clustering
-  policy's plan for its neighbourhood (computed in TypeScript from what
-  lsh-query.lua read), in one atomic step.
+  Commits an article's placement: applies the clustering policy's plan for
+  its neighbourhood (computed in TypeScript from what lsh-query.lua read, which
+  also indexed the article), in one atomic step.
 
   Input:
-    KEYS[1] lsh epoch
-    KEYS[2] cluster seq
-    KEYS[3] clusters by update
-    KEYS[4] events stream
-    KEYS[5] this article's hash
-    KEYS[6] ref seq
-    KEYS[7] refs by hour
-    KEYS[8..] the shard of each band's bucket, in band order
+    KEYS[1] cluster seq
+    KEYS[2] clusters by update
+    KEYS[3] events stream
+    KEYS[4] this article's hash
     ARGV[1] JSON {
-      id, epoch, digest,        -- what the query read (optimistic concurrency)
+      id, iseq,                 -- the publish sequence the query gave (0: not indexed)
       vers = [[clusterId, ver]], -- the clusters it read and their versions
-      publishedAt, window, now, maxLen, tokens,
-      recordSize, perBlock, shards,
-      keys = {cluster, members, article, block, shard},  -- {prefix, suffix}
+      publishedAt, now, maxLen, tokens,
+      keys = {cluster, members, article},  -- {prefix, suffix}
       eventFields,              -- the event stream's field names (contract-types.ts)
       self = {to, kind, via, contains, inside},
       moves = [{id, to, kind, via, contains, inside}]  -- other pages whose placement changed
     }
       `to` is an existing cluster id or "+n", the n-th new cluster of this plan.
-    ARGV[2] this article's signature record (binary)
-    ARGV[3] bucket tags, 4 bytes per band (binary)
 
   Output:
-    {'CONFLICT'} when the neighbourhood changed since the query,
+    {'CONFLICT'} when a cluster read changed since the query, or this article was
+      detached (its publish sequence changed: another worker took it for gone),
     {'ASSIGNED', clusterId} when the article already has a cluster, else
     {'OK', clusterId, created, joined, {mergedFrom...}, movedJSON, representative}
 ]==]
@@ -40,79 +34,30 @@ local now = p.now
 local function cluster_key(id) return key_of(K.cluster, id) end
 local function members_key(id) return key_of(K.members, id) end
 local function article_key(id) return key_of(K.article, id) end
-local function block_key(n) return key_of(K.block, n) end
-local function shard_key(n) return key_of(K.shard, n) end
-local hour = math.floor(now / 3600000)
-local cutoff_hour = math.floor((now - p.window * 1000) / 3600000)
-local keep_for = p.window + 3600
 
-local assigned = redis.call('HGET', KEYS[5], 'cluster')
-if assigned and assigned ~= '' then
-  return {'ASSIGNED', assigned}
+local f = redis.call('HMGET', KEYS[4], 'cluster', 'iseq')
+if f[1] and f[1] ~= '' then
+  return {'ASSIGNED', f[1]}
 end
-
-local lowest = min_ref(KEYS[7], cutoff_hour)
--- Optimistic concurrency: nothing was written anywhere since the query (fast
--- path), or at least this article's bucket refs and every cluster the plan
--- was made from are unchanged.
-if (redis.call('GET', KEYS[1]) or '0') ~= p.epoch then
-  if redis.sha1hex(table.concat(candidate_refs(8, ARGV[3], lowest), ',')) ~= p.digest then
+-- Optimistic concurrency: still published under the same sequence, and every
+-- cluster the plan was made from unchanged (lsh-query.lua says why that is enough).
+if p.iseq ~= 0 and tonumber(string.match(f[2] or '', '^(%d+):')) ~= p.iseq then
+  return {'CONFLICT'}
+end
+for _, v in ipairs(p.vers) do
+  if (tonumber(redis.call('HGET', cluster_key(v[1]), 'ver')) or 0) ~= v[2] then
     return {'CONFLICT'}
   end
-  for _, v in ipairs(p.vers) do
-    if (tonumber(redis.call('HGET', cluster_key(v[1]), 'ver')) or 0) ~= v[2] then
-      return {'CONFLICT'}
-    end
-  end
 end
 
-redis.call('HSET', KEYS[5], 'tokens', p.tokens)
-if #KEYS >= 8 then
-  local ref = redis.call('INCR', KEYS[6])
-  if ref >= 4294967296 then return redis.error_reply('dedup: LSH ref space exhausted') end
-  if #redis.call('ZRANGEBYSCORE', KEYS[7], hour, hour, 'LIMIT', 0, 1) == 0 then
-    redis.call('ZADD', KEYS[7], hour, ref)
-  end
-  redis.call('ZREMRANGEBYSCORE', KEYS[7], '-inf', '(' .. cutoff_hour)
-  redis.call('EXPIRE', KEYS[7], keep_for)
-  redis.call('HSET', KEYS[5], 'ref', ref)
-  -- Signature record; a new block is allocated at its full size at once, so
-  -- later writes never grow (and over-allocate) it.
-  local block = block_key(math.floor(ref / p.perBlock))
-  if redis.call('EXISTS', block) == 0 then
-    redis.call('SETRANGE', block, p.perBlock * p.recordSize - 1, '\0')
-  end
-  redis.call('SETRANGE', block, (ref % p.perBlock) * p.recordSize, ARGV[2])
-  redis.call('EXPIRE', block, keep_for)
-  -- GET + SET rather than APPEND: APPEND doubles the allocation as it grows.
-  local rb = ref_bytes(ref)
-  for i = 8, #KEYS do
-    local t = (i - 8) * 4
-    local s = redis.call('GET', KEYS[i]) or ''
-    redis.call('SET', KEYS[i], s .. string.sub(ARGV[3], t + 1, t + 4) .. rb, 'EX', keep_for)
-  end
-  redis.call('INCR', KEYS[1])
-  -- Sweep one shard of refs that left the window, round robin.
-  local sweep = shard_key(ref % p.shards)
-  local s = redis.call('GET', sweep)
-  if s and #s >= 8 and ref_at(s, 5) < lowest then
-    local kept = {}
-    for q = 1, #s, 8 do
-      if ref_at(s, q + 4) >= lowest then kept[#kept + 1] = string.sub(s, q, q + 7) end
-    end
-    if #kept == 0 then
-      redis.call('DEL', sweep)
-    else
-      redis.call('SET', sweep, table.concat(kept), 'KEEPTTL')
-    end
-  end
-end
+redis.call('HSET', KEYS[4], 'tokens', p.tokens)
+if p.iseq ~= 0 then redis.call('HDEL', KEYS[4], 'iseq') end
 
 --- @include "representative"
 
 local F = p.eventFields
 local function emit(kind, cid, article, merged_from, rep)
-  redis.call('XADD', KEYS[4], 'MAXLEN', '~', p.maxLen, '*', F[1], kind, F[2], cid, F[3], article,
+  redis.call('XADD', KEYS[3], 'MAXLEN', '~', p.maxLen, '*', F[1], kind, F[2], cid, F[3], article,
     F[4], merged_from, F[5], rep, F[6], now)
 end
 
@@ -120,7 +65,7 @@ local new_ids, created = {}, {}
 local function resolve(to)
   if string.sub(to, 1, 1) ~= '+' then return to end
   if not new_ids[to] then
-    local seq = redis.call('INCR', KEYS[2])
+    local seq = redis.call('INCR', KEYS[1])
     local cid = 'c' .. seq
     redis.call('HSET', cluster_key(cid), 'id', cid, 'seq', seq, 'createdAt', now)
     new_ids[to] = cid
@@ -186,8 +131,8 @@ end
 
 local target = resolve(p.self.to)
 redis.call('ZADD', members_key(target), p.publishedAt, self_id)
-redis.call('HSET', KEYS[5], 'cluster', target)
-set_placement(KEYS[5], p.self)
+redis.call('HSET', KEYS[4], 'cluster', target)
+set_placement(KEYS[4], p.self)
 local tt = touch(target)
 tt.gained[#tt.gained + 1] = self_id
 
@@ -200,7 +145,7 @@ for _, cid in ipairs(order) do
   local size = redis.call('ZCARD', mk)
   if size == 0 then
     redis.call('DEL', ck, mk)
-    redis.call('ZREM', KEYS[3], cid)
+    redis.call('ZREM', KEYS[2], cid)
     merged_from[#merged_from + 1] = cid
   else
     local best
@@ -217,7 +162,7 @@ for _, cid in ipairs(order) do
     end
     redis.call('HSET', ck, 'size', size, 'updatedAt', now, 'representative', best.id)
     redis.call('HINCRBY', ck, 'ver', 1)
-    redis.call('ZADD', KEYS[3], now, cid)
+    redis.call('ZADD', KEYS[2], now, cid)
     reps[cid] = best.id
   end
 end
