@@ -203,6 +203,8 @@ export const configSchema = z.strictObject({
       message: 'candidateThreshold must not exceed jaccardThreshold (candidates are verified afterwards)',
       path: ['candidateThreshold'],
     }),
+  // Story threads over the clusters (docs/redis.md, src/threads/thread-policy.ts).
+  threads: z.strictObject({ enabled: z.boolean(), windowDays: positiveInt }),
   events: z.strictObject({ maxLen: positiveInt }),
   articles: z.strictObject({ bodyTtlHours: positiveInt, maxBodyChars: z.number().int().min(1000) }),
   review: z

@@ -79,7 +79,10 @@ export type ClusterEventType =
   | 'cluster.split'
   | 'cluster.representative'
   | 'cluster.reviewed'
-  | 'review.undone';
+  | 'review.undone'
+  | 'thread.created'
+  | 'thread.updated'
+  | 'thread.merged';
 
 /**
  * The fields every dedup event carries, in order: the commit script
@@ -108,6 +111,8 @@ export type ClusterEvent = {
   newClusterId?: string;
   /** review.undone: the action reversed. */
   undoes?: 'split' | 'merge' | 'representative' | 'reviewed';
+  /** thread.* events: the thread concerned (`mergedFrom` then names threads, not clusters). */
+  threadId?: string;
 };
 
 /** One entry of STREAM `<prefix>review:audit`. */

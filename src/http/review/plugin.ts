@@ -232,6 +232,14 @@ export async function reviewPlugin(
     },
   );
 
+  // Splits and merges change what the clusters tell: their threads are decided again.
+  const rethread = async (clusters: string[]) => {
+    if (!ctx.threadIndex) return;
+    for (const c of clusters)
+      await ctx.threadIndex.update(c).catch((err: unknown) => {
+        ctx.log.warn({ clusterId: c, err: String(err) }, 'review: thread step after the action failed');
+      });
+  };
   const act = (path: string, run: (id: string, body: Form, editor: string) => Promise<ActionResult>) =>
     app.post<{ Params: { id: string } }>(path, async (req, reply) => {
       const id = req.params.id;
@@ -239,6 +247,7 @@ export async function reviewPlugin(
       try {
         if (!ID.test(id)) throw new ReviewError('review: bad cluster id', 400);
         const r = await run(id, body, req.reviewSession!.editor);
+        await rethread(r.changed ?? []);
         const p = new URLSearchParams({ done: r.action });
         if (r.newClusterId) p.set('into', r.newClusterId);
         if (r.undone) p.set('undone', r.undone);
