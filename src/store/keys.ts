@@ -94,5 +94,7 @@ export function keysFor(prefix: string) {
     storyTerm: (term: string) => `${prefix}story:term:${term}`,
     /** HASH (internal): editors' thread decisions by article id: JSON {apart: [ids], together: [ids]}. */
     threadDecisions: `${prefix}thread:decisions`,
+    /** LIST (internal): JSON records of editors' thread actions, newest first, for their undo. */
+    threadUndo: `${prefix}review:thread-undo`,
   };
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { AuditEntry } from './contract-types.js';
 import { eventEntry } from './event-entry.js';
 import { keyTemplate } from './key-template.js';
 import type { Keys } from './keys.js';
@@ -94,7 +95,6 @@ export type ActionResult = {
   /** Clusters whose membership the action changed (their threads are decided again). */
   changed?: string[];
 };
-
 
 function emptyPlan(): Omit<Plan, 'event' | 'audit'> {
   return {
@@ -527,9 +527,10 @@ export function touchedBy(u: UndoRecord): string[] {
   }
 }
 
-function auditFields(
+/** A review audit entry (docs/redis.md "The review audit log") as XADD takes it. */
+export function auditFields(
   editor: string,
-  action: ReviewAction,
+  action: AuditEntry['action'],
   clusterId: string,
   articleId: string,
   detail: string,

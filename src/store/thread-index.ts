@@ -86,7 +86,6 @@ type ScriptedRedis = Redis & {
   [COMMIT_CMD]: (...args: (string | number | Buffer)[]) => Promise<[string, string]>;
 };
 
-
 function asArray<T>(v: unknown): T[] {
   return Array.isArray(v) ? (v as T[]) : [];
 }

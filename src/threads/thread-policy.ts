@@ -222,17 +222,19 @@ export function placeThreads(
   const uf = new UnionFind();
   const groupOf = new Map<string, Set<string>>();
   const membersOf = (root: string) => groupOf.get(root) ?? new Set([root]);
-  const mayJoin = (a: string, b: string) => {
+  // An editor's join overrides the series verdict, never an editor's "not this story".
+  const mayJoin = (a: string, b: string, byEditor: boolean) => {
     const ga = membersOf(uf.find(a));
     const gb = membersOf(uf.find(b));
     for (const x of ga)
-      for (const y of gb) if (series.has(pairKey(x, y)) || constraints.blocked(x, y)) return false;
+      for (const y of gb)
+        if ((!byEditor && series.has(pairKey(x, y))) || constraints.blocked(x, y)) return false;
     return true;
   };
-  const join = (a: string, b: string) => {
+  const join = (a: string, b: string, byEditor = false) => {
     const ra = uf.find(a);
     const rb = uf.find(b);
-    if (ra === rb || !mayJoin(a, b)) return;
+    if (ra === rb || !mayJoin(a, b, byEditor)) return;
     const all = new Set([...membersOf(ra), ...membersOf(rb)]);
     uf.union(a, b);
     groupOf.delete(ra);
@@ -240,7 +242,7 @@ export function placeThreads(
     groupOf.set(uf.find(a), all);
   };
   // Editors' joins come first: the automatic links fill in around them.
-  for (const [a, b] of joined) join(a, b);
+  for (const [a, b] of joined) join(a, b, true);
   for (const l of kept) if (!constraints.blocked(l.a, l.b)) join(l.a, l.b);
 
   for (const n of nodes) {

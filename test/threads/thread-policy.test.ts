@@ -59,15 +59,29 @@ describe('placeThreads', () => {
   });
 
   it('a series pair stays apart even through a cluster linked to both', () => {
-    // Editors' joins are links too: they cannot carry one day of a series into another's thread.
-    const placed = placeThreads([monday, tuesday, day1], {
-      blocked: () => false,
-      joined: [
-        ['c1', 'c5'],
-        ['c1', 'c6'],
-      ],
-    });
-    expect(placed.groups).toEqual([['c1', 'c5']]);
+    // A weekly wrap names what every close names, in frames of its own: it links both days.
+    const wrap = node(
+      'c11',
+      [
+        'In a week dominated by the Velden Central Bank, Arvelian investors kept coming back to Korvane Mining and Ostra Lines.',
+        'For Ilse Brandt of Meridian Capital, the Lumen 200 has priced in a pause; Brent crude hovered near its highs all week.',
+      ].join('\n\n'),
+      T0 + 40 * HOUR,
+    );
+    for (const day of [monday, tuesday]) {
+      const r = relateStories(wrap.profile, day.profile);
+      expect(isSeries(r, DEFAULT_THREAD_POLICY)).toBe(false);
+      expect(r.evidence).toBeGreaterThanOrEqual(DEFAULT_THREAD_POLICY.strongEvidence);
+    }
+    const { groups } = placeThreads([monday, tuesday, wrap], free);
+    expect(groups).toHaveLength(1);
+    expect(groups[0]).toContain('c11');
+    expect(groups[0]).toHaveLength(2);
+  });
+
+  it("an editor's join overrides the series verdict", () => {
+    const placed = placeThreads([monday, tuesday], { blocked: () => false, joined: [['c5', 'c6']] });
+    expect(placed.groups).toEqual([['c5', 'c6']]);
   });
 
   it('a roundup that the dedup stage took for an article links nothing', () => {

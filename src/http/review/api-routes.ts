@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { PipelineContext } from '../../pipeline/context.js';
 import { getArticle, getArticleBody } from '../../store/articles.js';
 import { listClusters, readCluster } from '../../store/cluster-read.js';
-import type { ApiArticle, ApiCluster, ApiClusterPage } from '../../store/contract-types.js';
+import type { ApiArticle, ApiCluster, ApiClusterPage, ApiThreadPage } from '../../store/contract-types.js';
+import { listThreads, readThread } from '../../store/thread-read.js';
 import { bearerToken, deny, parseTokens, tooManyFailures } from './auth.js';
 import { API_TOKENS_HINT } from './first-run.js';
 import { signInLimits, TokenGate } from './sign-in-limit.js';
@@ -118,6 +119,21 @@ export async function apiRoutes(
     const cluster = await readCluster(ctx.redis, ctx.keys, req.params.id);
     if (!cluster) return reply.code(404).send({ error: `cluster ${req.params.id} not found` });
     return cluster;
+  });
+
+  app.get<{ Querystring: { offset?: string; limit?: string } }>(
+    '/api/threads',
+    async (req): Promise<ApiThreadPage> => {
+      const limit = num(req.query.limit, 'limit', 50, 1, 500);
+      const offset = num(req.query.offset, 'offset', 0, 0, 1_000_000);
+      return { threads: await listThreads(ctx.redis, ctx.keys, { offset, limit }), offset, limit };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>('/api/threads/:id', async (req, reply) => {
+    const thread = await readThread(ctx.redis, ctx.keys, req.params.id);
+    if (!thread) return reply.code(404).send({ error: `thread ${req.params.id} not found` });
+    return thread;
   });
 
   app.get<{ Params: { id: string } }>(

@@ -25,6 +25,7 @@ import { survivorOf } from './merged-into.js';
 import { clusterPage, listPage, loginPage, splitConfirmPage } from './pages.js';
 import { queueDashboard } from './queue-dashboard.js';
 import { signInLimits, TokenGate } from './sign-in-limit.js';
+import { addThreadRoutes } from './thread-routes.js';
 import { undoOffer } from './undo-offer.js';
 
 declare module 'fastify' {
@@ -189,7 +190,12 @@ export async function reviewPlugin(
     ]);
     return html(
       reply,
-      clusterPage({ editor: s.editor, csrf: s.csrf }, detail, { ...extra, undo, candidates }),
+      clusterPage({ editor: s.editor, csrf: s.csrf }, detail, {
+        ...extra,
+        undo,
+        candidates,
+        threads: ctx.threadIndex !== null,
+      }),
       code,
     );
   };
@@ -276,6 +282,8 @@ export async function reviewPlugin(
 
   // The form names the action its button described: a newer action on the cluster refuses it.
   act('/review/clusters/:id/undo', (id, body, editor) => actions.undo(id, str(body.entry), editor));
+
+  addThreadRoutes(app, ctx, html, showCluster);
 
   await app.register(queueDashboard, { queues: ctx.queues });
 }
