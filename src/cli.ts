@@ -9,6 +9,13 @@ import { runForever, runOnce } from './cli/run.js';
 import { UsageError } from './cli/usage-error.js';
 import { CONFIG_ENV_VARS, type Config, ConfigError, feedUrlsFromEnv, loadConfig } from './config.js';
 import { createLogger, redactUrl } from './log.js';
+import {
+  allClusterNinjs,
+  allThreadNinjs,
+  articleNinjsOf,
+  clusterNinjsOf,
+  threadNinjsOf,
+} from './ninjs/ninjs-read.js';
 import { redisUnreachable } from './ops/redis-startup.js';
 import { connectRedis } from './pipeline/context.js';
 import { listClusters } from './store/cluster-read.js';
@@ -28,6 +35,11 @@ const COMMANDS: Record<string, string> = {
       file could not be read or a list line was skipped.`,
   clusters: `  wiresift clusters [--json] [--min-size N]
       Clusters stored in Redis, most recent activity first, each with its story thread.`,
+  ninjs: `  wiresift ninjs article|cluster|thread ID
+  wiresift ninjs clusters|threads
+      IPTC ninjs 2.4 JSON of one article, cluster (its representative, the other copies as
+      associations) or story thread (its clusters as associations); clusters|threads: every one,
+      one document a line.`,
   threads: `  wiresift threads [--json]
       Story threads, most recent activity first: each thread's clusters in time order, with what
       each is to the story (flash, first, full, update, follow-up, other agency, translation...).`,
@@ -82,6 +94,7 @@ function needsRedis(command: string, sub: string | undefined): boolean {
   return (
     command === 'clusters' ||
     command === 'threads' ||
+    command === 'ninjs' ||
     command === 'reconcile' ||
     (command === 'feeds' && sub !== 'check')
   );
@@ -220,6 +233,8 @@ async function dispatch(command: string, rest: string[], v: Values, config: Conf
       return clustersCommand(v, config);
     case 'threads':
       return threadsCommand(v, config);
+    case 'ninjs':
+      return ninjsCommand(rest, config);
     case 'feeds':
       return feedsCommand(
         rest[0],
@@ -363,6 +378,32 @@ async function clustersCommand(v: Values, config: Config): Promise<number> {
         }
       }
     }
+    return 0;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function ninjsCommand(args: string[], config: Config): Promise<number> {
+  const [what, id] = args;
+  const one = { article: articleNinjsOf, cluster: clusterNinjsOf, thread: threadNinjsOf } as const;
+  const all = { clusters: allClusterNinjs, threads: allThreadNinjs } as const;
+  if (!what || !(what in one || what in all))
+    throw new UsageError('ninjs wants article ID, cluster ID, thread ID, clusters or threads');
+  if (what in one && !id) throw new UsageError(`ninjs ${what} wants an id`);
+  const redis = connectRedis(config, 'cli');
+  try {
+    const keys = keysFor(config.redis.prefix);
+    if (what in all) {
+      for await (const doc of all[what as keyof typeof all](redis, keys)) out(JSON.stringify(doc));
+      return 0;
+    }
+    const doc = await one[what as keyof typeof one](redis, keys, id!);
+    if (!doc) {
+      process.stderr.write(`wiresift: no ${what} ${id}\n`);
+      return 1;
+    }
+    out(JSON.stringify(doc, null, 2));
     return 0;
   } finally {
     redis.disconnect();
