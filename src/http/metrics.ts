@@ -65,6 +65,19 @@ export const jobMetrics = {
     help: 'Articles that joined an existing cluster',
     registers: [processRegistry],
   }),
+  webhookDeliveries: new Counter({
+    name: 'wiresift_webhook_deliveries_total',
+    help: 'Webhook delivery attempts per configured endpoint name, by outcome (delivered, retrying, failed: no attempt left)',
+    labelNames: ['endpoint', 'outcome'],
+    registers: [processRegistry],
+  }),
+  webhookDuration: new Histogram({
+    name: 'wiresift_webhook_delivery_seconds',
+    help: 'Time of one webhook POST, per configured endpoint name',
+    labelNames: ['endpoint'],
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [processRegistry],
+  }),
 };
 
 const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);
