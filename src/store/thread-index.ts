@@ -74,7 +74,15 @@ type Source = {
   sourceId: string;
   container: boolean;
   quotes: string;
-  stored: { profile: StoryProfile | null; src: string; terms: string[]; roundup: boolean };
+  stored: {
+    profile: StoryProfile | null;
+    src: string;
+    terms: string[];
+    roundup: boolean;
+    at: number;
+    quotes: string;
+    thread: string;
+  };
 };
 
 const QUERY_CMD = 'wiresiftThreadQueryBuffer';
@@ -263,6 +271,9 @@ export class ThreadIndex {
         src: story?.src?.toString() ?? '',
         terms: (story?.terms?.toString() ?? '').split(',').filter(Boolean),
         roundup: story?.roundup?.toString() === '1',
+        at: Number(story?.at?.toString()) || 0,
+        quotes: story?.quotes?.toString() ?? '',
+        thread: story?.thread?.toString() ?? '',
       },
     };
   }
@@ -289,11 +300,25 @@ export class ThreadIndex {
    * Places one cluster (and the neighbourhood it reaches) in its thread. A
    * cluster that no longer exists (merged away) leaves its thread.
    */
-  async update(clusterId: string): Promise<ThreadUpdate> {
+  async update(clusterId: string, opts: { force?: boolean } = {}): Promise<ThreadUpdate> {
     const retries = this.opts.maxRetries ?? 16;
     let reason = '';
     for (let attempt = 0; attempt <= retries; attempt++) {
       const source = await this.sourceOf(clusterId);
+      // The story a committed step read is what the cluster still tells (same copy, same length,
+      // same first publication, same quotes): that step placed its neighbourhood already. A copy
+      // that joined without changing any of it (most joins) changes no thread. Editors' decisions
+      // change the placement without changing the story: they force the step.
+      const s = source.stored;
+      if (
+        !opts.force &&
+        source.exists &&
+        s.profile &&
+        s.src === source.src &&
+        s.at === source.at &&
+        s.quotes === source.quotes
+      )
+        return { clusterId, thread: s.thread, created: [], merged: [], updated: [], dissolved: [] };
       const profile = source.exists ? await this.profileFor(source) : null;
       const terms = profile ? indexedTermsOf(profile, this.indexedTerms) : [];
       const quotes = source.exists && source.container ? await this.clustersOf(source.quotes.split(',')) : [];

@@ -137,7 +137,7 @@ export class ThreadReview {
   }
 
   private async rethread(clusters: string[]): Promise<void> {
-    for (const c of new Set(clusters)) await this.threads.update(c);
+    for (const c of new Set(clusters)) await this.threads.update(c, { force: true });
   }
 
   private async threadOf(clusterId: string): Promise<string | null> {

@@ -98,7 +98,8 @@ describe('threads over HTTP: the API and the review page', () => {
     expect(r.headers.location).toBe(`/review/threads/${thread}?done=thread-remove`);
     expect(await threadOf('a2')).toBeNull();
     // Every cluster's thread step again, as later dedup jobs would run them: it stays out.
-    for (const a of ['a0', 'a1', 'a2', 'a3']) await ctx.threadIndex!.update(await clusterOf(a));
+    for (const a of ['a0', 'a1', 'a2', 'a3'])
+      await ctx.threadIndex!.update(await clusterOf(a), { force: true });
     expect(await threadOf('a2')).toBeNull();
     expect(await threadOf('a3')).toBe(thread);
     const audit = await redis.xrevrange(`${prefix}review:audit`, '+', '-', 'COUNT', 1);
@@ -121,7 +122,7 @@ describe('threads over HTTP: the API and the review page', () => {
     const joined = await post(`/review/clusters/${fire}/thread`, { thread });
     expect(joined.statusCode).toBe(303);
     expect(await threadOf('a4')).toBe(thread);
-    for (const a of ['a1', 'a4']) await ctx.threadIndex!.update(await clusterOf(a));
+    for (const a of ['a1', 'a4']) await ctx.threadIndex!.update(await clusterOf(a), { force: true });
     expect(await threadOf('a4')).toBe(thread);
     const t = (await api(`/api/threads/${thread}`)).json() as ApiThread;
     expect(t.clusters.map((c) => c.id)).toContain(fire);

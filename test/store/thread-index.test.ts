@@ -105,7 +105,8 @@ describe('ThreadIndex on a real Redis', () => {
       const before = (await events(redis, keys)).length;
       const clusterIds = new Set(await Promise.all(ids.map((a) => redis.hget(keys.article(a), 'cluster'))));
       for (const c of clusterIds) {
-        const u = await store.threads.update(c!);
+        // Forced: the whole step again, not the shortcut for an unchanged story.
+        const u = await store.threads.update(c!, { force: true });
         expect(
           u.created.length + u.updated.length + u.merged.length + u.dissolved.length,
           JSON.stringify(u),
@@ -129,7 +130,9 @@ describe('ThreadIndex on a real Redis', () => {
       }
       // ...then every cluster's thread step again, by four workers at once, twice over.
       const clusterIds = [...new Set(results.map((r) => r.result.clusterId))];
-      await Promise.all([...clusterIds, ...clusterIds].map((c, i) => stores[i % 4]!.threads.update(c)));
+      await Promise.all(
+        [...clusterIds, ...clusterIds].map((c, i) => stores[i % 4]!.threads.update(c, { force: true })),
+      );
       expect(await threadPartition(redis, keys, ids)).toEqual([STORY]);
     } finally {
       for (const c of connections) c.disconnect();
@@ -159,7 +162,8 @@ describe('ThreadIndex on a real Redis', () => {
     const thread = (await redis.hget(keys.cluster(c1), 'thread'))!;
     // What the dedup commit does to an absorbed cluster: its hash and members go.
     await redis.del(keys.cluster(c3), keys.clusterMembers(c3));
-    await store.threads.update(c1);
+    // The thread step after that commit names it among the clusters merged away.
+    await store.threads.update(c3);
     expect(await redis.zrange(keys.threadClusters(thread), '0', '-1')).toEqual([c1, c2]);
     expect(await redis.exists(keys.story(c3))).toBe(0);
     expect(await redis.hget(keys.thread(thread), 'size')).toBe('2');
@@ -172,5 +176,40 @@ describe('ThreadIndex on a real Redis', () => {
     expect(await redis.zrange(keys.threadsByUpdate, '0', '-1')).toEqual([]);
     const last = (await events(redis, keys)).at(-1)!;
     expect(last).toMatchObject({ type: 'thread.updated', threadId: thread, clusterId: c2 });
+  });
+});
+
+describe('the thread step skips a cluster whose story did not change', () => {
+  const redis = connectTestRedis();
+  const prefix = uniquePrefix('threads-skip');
+  afterAll(async () => {
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+  });
+
+  it('a shorter copy joining changes no story and costs no query; a longer one does', async () => {
+    const keys = keysFor(prefix);
+    const store = threadStore(redis, keys, now);
+    await store.add({ id: 'd1', text: landslide.day1, publishedAt: T0 });
+    await store.add({ id: 'd2', text: landslide.day2, publishedAt: T0 + 26 * HOUR });
+    const cluster = (await redis.hget(keys.article('d1'), 'cluster'))!;
+    const v = await redis.hget(keys.story(cluster), 'v');
+    const epoch = await redis.get(keys.threadEpoch);
+    // The lead paragraphs only: a short copy, not the most complete one.
+    const short = landslide.day1.split('\n\n').slice(0, 3).join('\n\n');
+    const r = await store.add({ id: 'd1s', text: short, publishedAt: T0 + HOUR });
+    expect(r.result.clusterId).toBe(cluster);
+    expect(await redis.hget(keys.story(cluster), 'v')).toBe(v);
+    expect(await redis.get(keys.threadEpoch)).toBe(epoch);
+    // A fuller copy is the cluster's story now: read anew.
+    await store.add({
+      id: 'd1l',
+      text: `${landslide.day1}\n\nLa route restera fermée plusieurs jours, selon la préfecture de l'Aude.`,
+      publishedAt: T0 + 2 * HOUR,
+    });
+    expect(await redis.hget(keys.story(cluster), 'src')).toMatch(/^d1l:/);
+    expect(await threadPartition(redis, keys, ['d1', 'd1s', 'd1l', 'd2'])).toEqual([
+      ['d1', 'd1l', 'd1s', 'd2'],
+    ]);
   });
 });

@@ -242,7 +242,7 @@ export async function reviewPlugin(
   const rethread = async (clusters: string[]) => {
     if (!ctx.threadIndex) return;
     for (const c of clusters)
-      await ctx.threadIndex.update(c).catch((err: unknown) => {
+      await ctx.threadIndex.update(c, { force: true }).catch((err: unknown) => {
         ctx.log.warn({ clusterId: c, err: String(err) }, 'review: thread step after the action failed');
       });
   };

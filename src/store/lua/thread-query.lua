@@ -22,7 +22,8 @@
     { epoch, digest, metaJSON, profile... }
     digest: SHA-1 of the postings read (the commit re-reads them);
     metaJSON: {
-      nodes = [{id, exists, ver, at, container, quotes, thread, v, src, roundup, profile (1|0), members}],
+      nodes = [{id, exists, ver, at, container, quotes, thread, v, src, roundup, profile (1|0),
+                members (only when some editor decision is stored)}],
       threads = [{id, ver, size}],
       decisions = {articleId: json}
     }
@@ -33,6 +34,7 @@ local K = p.keys
 local function key_of(t, id) return t[1] .. id .. t[2] end
 
 local epoch = redis.call('GET', KEYS[1]) or '0'
+local has_decisions = redis.call('HLEN', KEYS[2]) > 0
 local counts = {}
 local order = {}
 local seen_postings = {}
@@ -85,7 +87,8 @@ local function add_node(id)
     local c = redis.call('HGET', key_of(K.article, a), 'cluster')
     if c then table.insert(n.quotes, c) end
   end
-  n.members = redis.call('ZRANGE', key_of(K.members, id), 0, -1)
+  -- Members only matter to editors' decisions, which are stored by article: none, none read.
+  n.members = has_decisions and redis.call('ZRANGE', key_of(K.members, id), 0, -1) or {}
   table.insert(nodes, n)
   node_of[id] = n
   return n
