@@ -38,7 +38,17 @@ export type StoryProfile = {
    */
   frames: Uint32Array;
   values: Uint32Array;
+  /**
+   * The text's template: its 4-word runs that hold no name and no figure
+   * (the smallest TEMPLATE_SKETCH hashes, ascending), and how many distinct
+   * ones it has. Two days of a series share most of theirs; two stories of
+   * one event, however close, share few.
+   */
+  template: Uint32Array;
+  templateCount: number;
 };
+
+export const TEMPLATE_SKETCH = 64;
 
 /** Frames kept per profile: a templated text has 40-80 facts; the sample is the same for both texts. */
 export const MAX_FRAMES = 96;
@@ -93,6 +103,7 @@ export function storyProfile(text: string): StoryProfile {
   const rates: number[] = [];
   const years: number[] = [];
   const slots: [number, number][] = [];
+  const isFact = new Uint8Array(count);
   for (let i = 0; i < count; i++) {
     const f = facts[i]!;
     const w = words[i]!;
@@ -110,6 +121,7 @@ export function storyProfile(text: string): StoryProfile {
       if ((f & (TOKEN_OPENS_SENTENCE | TOKEN_IN_DATELINE)) === 0 && !lower.has(w))
         names.push(hashString32(w));
     }
+    if (fact) isFact[i] = 1;
     if (fact && i >= 2 && i + 1 < count && (f & TOKEN_IN_DATELINE) === 0)
       slots.push([hashString32(`${words[i - 2]} ${words[i - 1]} ${words[i + 1]}`), hashString32(w) & 0xffff]);
   }
@@ -117,6 +129,12 @@ export function storyProfile(text: string): StoryProfile {
   const kept = slots.filter((s, i) => i === 0 || s[0] !== slots[i - 1]![0] || s[1] !== slots[i - 1]![1]);
   const sample = kept.slice(0, MAX_FRAMES);
   const allNames = sortedDistinct(names, Number.POSITIVE_INFINITY);
+  const runs: number[] = [];
+  for (let i = 0, clean = 0; i < count; i++) {
+    clean = isFact[i] ? 0 : clean + 1;
+    if (clean >= 4) runs.push(hashString32(`${words[i - 3]} ${words[i - 2]} ${words[i - 1]} ${words[i]}`));
+  }
+  const template = sortedDistinct(runs, Number.POSITIVE_INFINITY);
   return {
     names: allNames.slice(0, MAX_TERMS),
     nameCount: allNames.length,
@@ -125,5 +143,7 @@ export function storyProfile(text: string): StoryProfile {
     rates: sortedDistinct(rates, MAX_TERMS),
     frames: Uint32Array.from(sample.map((s) => s[0])),
     values: Uint32Array.from(sample.map((s) => s[1])),
+    template: template.slice(0, TEMPLATE_SKETCH),
+    templateCount: template.length,
   };
 }

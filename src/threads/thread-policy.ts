@@ -12,9 +12,10 @@ import type { StoryProfile } from './story-profile.js';
  *    share, the larger the part of the smaller story they must be — and are
  *    close in time (a weak link only within `shortGapHours`).
  * 2. A templated series (market closes, alerts, match reports) fills one
- *    frame with other facts: when enough of the frames around their facts
- *    hold different facts, two clusters are a series, never one thread,
- *    however many names they share; no chain through other clusters joins them.
+ *    template with other facts: two clusters sharing much of their template
+ *    whose aligned frames hold different facts, and sharing a minority of their
+ *    facts, are a series, never one thread, however many names they share; no
+ *    chain through other clusters joins them.
  * 3. A roundup (a digest the dedup stage did not see as one) links stories
  *    that are not linked to each other, each by facts of its own: it links
  *    nothing.
@@ -39,13 +40,16 @@ export type ThreadPolicy = {
   shortGapHours: number;
   /** Clusters further apart than this are never linked (the thread window). */
   windowHours: number;
-  /** Series: at least this many substituted frames, and this share of the aligned ones... */
+  /**
+   * Series: a template filled in with other facts — at least this many
+   * frames holding another fact in each, and this share of the smaller
+   * text's template (its runs of words without a fact) in the other...
+   */
   seriesMinSubstituted: number;
-  seriesMinShare: number;
-  /** ...or, for short templated texts, this many at this share. */
-  seriesFewSubstituted: number;
-  seriesFewShare: number;
-  /** A roundup: the facts it shares with two unlinked stories overlap less than this share. */
+  seriesMinTemplate: number;
+  /** ...while sharing less than this share of the smaller story's facts (an update of one dispatch keeps most). */
+  seriesMaxShare: number;
+  /** A roundup: the facts it shares with two unlinked stories overlap at most this share (rounded down: small sets, none). */
   roundupOverlap: number;
 };
 
@@ -56,11 +60,10 @@ export const DEFAULT_THREAD_POLICY: ThreadPolicy = {
   strongShare: 0.2,
   shortGapHours: 96,
   windowHours: 21 * 24,
-  seriesMinSubstituted: 3,
-  seriesMinShare: 0.1,
-  seriesFewSubstituted: 2,
-  seriesFewShare: 0.4,
-  roundupOverlap: 0.25,
+  seriesMinSubstituted: 2,
+  seriesMinTemplate: 0.25,
+  seriesMaxShare: 0.7,
+  roundupOverlap: 0.15,
 };
 
 export type StoryNode = {
@@ -97,11 +100,17 @@ export type ThreadPlacement = {
 
 export type StoryLink = { a: string; b: string; relation: StoryRelation };
 
+/**
+ * A templated series: the same template (two stories of one event share little
+ * of it, unless two agencies wrote them alike, and then their facts agree),
+ * other facts in its frames (a developing story's later figures sit in new
+ * sentences), and most facts not shared (an update of one dispatch keeps them).
+ */
 export function isSeries(r: StoryRelation, policy: ThreadPolicy): boolean {
-  const share = r.aligned > 0 ? r.substituted / r.aligned : 0;
   return (
-    (r.substituted >= policy.seriesMinSubstituted && share >= policy.seriesMinShare) ||
-    (r.substituted >= policy.seriesFewSubstituted && share >= policy.seriesFewShare)
+    r.substituted >= policy.seriesMinSubstituted &&
+    r.templateShare >= policy.seriesMinTemplate &&
+    r.share < policy.seriesMaxShare
   );
 }
 
@@ -206,7 +215,7 @@ export function placeThreads(
         const withA = intersect(fx, facts.get(a)!);
         const withB = intersect(fx, facts.get(b)!);
         const both = intersect(withA, withB).length;
-        if (both < policy.roundupOverlap * Math.min(withA.length, withB.length)) {
+        if (both <= Math.floor(policy.roundupOverlap * Math.min(withA.length, withB.length))) {
           roundups.add(x);
           break search;
         }

@@ -79,6 +79,17 @@ describe('placeThreads', () => {
     expect(groups[0]).toHaveLength(2);
   });
 
+  it('an update of one dispatch with revised figures is one story, not a series', () => {
+    // The same text, two figures revised: the template and most facts are shared.
+    const revised = landslide.day1.replaceAll('340', '410').replace('12 000', '15 000');
+    const r = relateStories(day1.profile, storyProfile(revised));
+    expect(r.substituted).toBeGreaterThanOrEqual(2);
+    expect(r.templateShare).toBeGreaterThan(0.8);
+    expect(isSeries(r, DEFAULT_THREAD_POLICY)).toBe(false);
+    const update = node('c12', revised, T0 + 5 * HOUR);
+    expect(placeThreads([day1, update], free).groups).toEqual([['c1', 'c12']]);
+  });
+
   it("an editor's join overrides the series verdict", () => {
     const placed = placeThreads([monday, tuesday], { blocked: () => false, joined: [['c5', 'c6']] });
     expect(placed.groups).toEqual([['c5', 'c6']]);
