@@ -149,3 +149,19 @@ export class EventRelay {
     await this.loop;
   }
 }
+
+/**
+ * Events the relay has not yet handed to the delivery queue: entries not read
+ * by its group (the stream's `lag`) plus those read but not acknowledged; 0
+ * before the group exists.
+ */
+export async function relayBacklog(redis: Redis, stream: string): Promise<number> {
+  const groups = (await redis.xinfo('GROUPS', stream).catch(() => [])) as unknown[][];
+  for (const g of groups) {
+    const info: Record<string, unknown> = {};
+    for (let i = 0; i + 1 < g.length; i += 2) info[String(g[i])] = g[i + 1];
+    if (info.name !== RELAY_GROUP) continue;
+    return (Number(info.lag) || 0) + (Number(info.pending) || 0);
+  }
+  return 0;
+}

@@ -162,6 +162,8 @@ describe('signed webhooks, end to end on a real Redis and HTTP receivers', () =>
       expect(metrics).toMatch(
         /wiresift_webhook_deliveries_total\{endpoint="newsroom",outcome="retrying"\} [1-9]/,
       );
+      // Every event was handed to the queue: none waits in the stream.
+      expect(metrics).toMatch(/^wiresift_webhook_events_unrelayed 0$/m);
       // The endpoint is back; an operator retries the failed deliveries (the dashboard's button does the same).
       up = true;
       await ctx.queues.webhooks.retryJobs({ state: 'failed' });
