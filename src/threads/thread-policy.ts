@@ -23,7 +23,8 @@ import type { StoryProfile } from './story-profile.js';
  *    series pair or an editor's "not this story" pair; editors' joins link.
  * 5. A container (digest, live page, blend: `kind` container) merely quotes:
  *    it links nothing itself, and sits in a thread only when every story it
- *    quotes is in that one thread (a live page of one event).
+ *    quotes and every story its facts link it to are in that one thread (a
+ *    live page or a blend of one event; not a digest).
  */
 export type ThreadPolicy = {
   /** A link needs evidence × share ≥ this (evidence 2 needs share 0.75, 5 needs 0.3). */
@@ -256,14 +257,20 @@ export function placeThreads(
 
   for (const n of nodes) {
     if (!n.container) continue;
-    // A container quotes two stories or more (the dedup stage's definition); when
-    // all of them tell one story, so does it.
-    // Every story it quotes must be at hand: a digest seen beside only the two
-    // versions it quotes of one story still quotes others.
+    // What it quotes (the dedup stage's `contains`) and what its facts link it to must
+    // all be at hand and tell one story: a digest's other items tell others. Its links
+    // only place it; they never join the stories it merely quotes.
     const quoted = [...new Set(n.quotes)];
-    if (quoted.length < 2 || quoted.some((q) => !byId.has(q) || byId.get(q)!.container)) continue;
-    const roots = new Set(quoted.map((q) => uf.find(q)));
-    if (roots.size === 1) join(n.id, quoted[0]!);
+    if (!quoted.length || quoted.some((q) => !byId.has(q) || byId.get(q)!.container)) continue;
+    const told = new Set(quoted);
+    for (const s of stories) {
+      // A roundup tells no story of its own.
+      if (roundups.has(s.id)) continue;
+      const r = relateStories(n.profile, s.profile);
+      if (isStoryLink(r, Math.abs(n.at - s.at) / 3_600_000, policy)) told.add(s.id);
+    }
+    const roots = new Set([...told].map((q) => uf.find(q)));
+    if (told.size >= 2 && roots.size === 1) join(n.id, quoted[0]!);
   }
 
   const groups = new Map<string, string[]>();

@@ -109,6 +109,12 @@ describe('placeThreads', () => {
     expect(placeThreads([day1, day2, live], free).groups).toEqual([['c1', 'c2', 'c9']]);
     const both = node('c9', digest, T0 + 5 * HOUR, { container: true, quotes: ['c1', 'c4'] });
     expect(placeThreads([day1, day2, fire, both], free).groups).toEqual([['c1', 'c2']]);
+    // One quoted story whose facts also tell another: a digest, not placed.
+    const one = node('c9', digest, T0 + 5 * HOUR, { container: true, quotes: ['c1'] });
+    expect(placeThreads([day1, day2, fire, one], free).groups).toEqual([['c1', 'c2']]);
+    // One quoted story, and its facts tell no other: a blend or live page of that story.
+    const blend = node('c9', landslide.english, T0 + 5 * HOUR, { container: true, quotes: ['c1'] });
+    expect(placeThreads([day1, day2, fire, blend], free).groups).toEqual([['c1', 'c2', 'c9']]);
     // A quoted story outside the neighbourhood read: not placed.
     const partial = node('c9', digest, T0 + 5 * HOUR, { container: true, quotes: ['c1', 'c2', 'c77'] });
     expect(placeThreads([day1, day2, partial], free).groups).toEqual([['c1', 'c2']]);
