@@ -1,3 +1,4 @@
+import { bottomKContainment } from '../dedup/key-terms.js';
 import type { StoryProfile } from './story-profile.js';
 
 /** What two clusters' stories have in common (story-profile.ts). */
@@ -26,37 +27,6 @@ export type StoryRelation = {
   /** Estimated share of the smaller text's template (4-word runs without a fact) found in the other. */
   templateShare: number;
 };
-
-/**
- * Containment of the smaller of two sets in the other, from their bottom-k
- * sketches (ascending hashes) and sizes: the k smallest hashes of the union
- * are a uniform sample of it, the share of them in both estimates Jaccard.
- */
-function sketchContainment(a: Uint32Array, na: number, b: Uint32Array, nb: number): number {
-  if (na === 0 || nb === 0) return 0;
-  const k = Math.max(a.length, b.length);
-  let i = 0;
-  let j = 0;
-  let taken = 0;
-  let both = 0;
-  while (taken < k && (i < a.length || j < b.length)) {
-    const va = i < a.length ? a[i]! : Number.POSITIVE_INFINITY;
-    const vb = j < b.length ? b[j]! : Number.POSITIVE_INFINITY;
-    // A list that ran out is complete only if it was not cut.
-    if (va === Number.POSITIVE_INFINITY && a.length < na) break;
-    if (vb === Number.POSITIVE_INFINITY && b.length < nb) break;
-    if (va === vb) {
-      both++;
-      i++;
-      j++;
-    } else if (va < vb) i++;
-    else j++;
-    taken++;
-  }
-  if (taken === 0) return 0;
-  const jac = both / taken;
-  return Math.min(1, (jac * (na + nb)) / ((1 + jac) * Math.min(na, nb)));
-}
 
 function common(a: Uint32Array, b: Uint32Array): number {
   let i = 0;
@@ -109,6 +79,13 @@ function weigh(names: number, figures: number, years: number, rates: number): nu
 }
 
 /** A profile's facts, weighted as evidence is. */
+/** The share of the smaller text's template found in the other (0 when either has none). */
+function templateShare(a: StoryProfile, b: StoryProfile): number {
+  if (!a.templateCount || !b.templateCount) return 0;
+  const [small, large] = a.templateCount <= b.templateCount ? [a, b] : [b, a];
+  return bottomKContainment(small.template, small.templateCount, large.template, large.templateCount);
+}
+
 export function factCount(p: StoryProfile): number {
   return weigh(p.nameCount, p.figures.length, p.years.length, p.rates.length);
 }
@@ -128,6 +105,6 @@ export function relateStories(a: StoryProfile, b: StoryProfile): StoryRelation {
     evidence,
     share: smaller > 0 ? Math.min(1, evidence / smaller) : 0,
     ...frameAgreement(a, b),
-    templateShare: sketchContainment(a.template, a.templateCount, b.template, b.templateCount),
+    templateShare: templateShare(a, b),
   };
 }
