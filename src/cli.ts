@@ -9,10 +9,18 @@ import { runForever, runOnce } from './cli/run.js';
 import { UsageError } from './cli/usage-error.js';
 import { CONFIG_ENV_VARS, type Config, ConfigError, feedUrlsFromEnv, loadConfig } from './config.js';
 import { createLogger, redactUrl } from './log.js';
+import {
+  allClusterNinjs,
+  allThreadNinjs,
+  articleNinjsOf,
+  clusterNinjsOf,
+  threadNinjsOf,
+} from './ninjs/ninjs-read.js';
 import { redisUnreachable } from './ops/redis-startup.js';
 import { connectRedis } from './pipeline/context.js';
 import { listClusters } from './store/cluster-read.js';
 import { keysFor } from './store/keys.js';
+import { listThreads } from './store/thread-read.js';
 
 /** Each command's own help, printed by `wiresift CMD --help`; all of them together by `wiresift --help`. */
 const COMMANDS: Record<string, string> = {
@@ -26,7 +34,15 @@ const COMMANDS: Record<string, string> = {
       Extract article pages from raw files: one JSON line per page, in input order; exit 1 when a
       file could not be read or a list line was skipped.`,
   clusters: `  wiresift clusters [--json] [--min-size N]
-      Clusters stored in Redis, most recent activity first.`,
+      Clusters stored in Redis, most recent activity first, each with its story thread.`,
+  ninjs: `  wiresift ninjs article|cluster|thread ID
+  wiresift ninjs clusters|threads
+      IPTC ninjs 2.4 JSON of one article, cluster (its representative, the other copies as
+      associations) or story thread (its clusters as associations); clusters|threads: every one,
+      one document a line.`,
+  threads: `  wiresift threads [--json]
+      Story threads, most recent activity first: each thread's clusters in time order, with what
+      each is to the story (flash, first, full, update, follow-up, other agency, translation...).`,
   feeds: `  wiresift feeds list|add URL [--name N] [FEED SETTINGS]|remove ID|import FILE|export|check URL|FILE [--url U] [--json]
       Manage feeds; "check" fetches (or reads) and parses one feed exactly as the worker does.
       FEED SETTINGS: --interval S  --timeout MS  --charset C  --user-agent UA  --trust-feed-text
@@ -78,7 +94,13 @@ function helpFor(command: string): string {
 
 /** Commands that read or write Redis: they fail fast when it is away instead of waiting forever. */
 function needsRedis(command: string, sub: string | undefined): boolean {
-  return command === 'clusters' || command === 'reconcile' || (command === 'feeds' && sub !== 'check');
+  return (
+    command === 'clusters' ||
+    command === 'threads' ||
+    command === 'ninjs' ||
+    command === 'reconcile' ||
+    (command === 'feeds' && sub !== 'check')
+  );
 }
 
 const options = {
@@ -219,6 +241,10 @@ async function dispatch(command: string, rest: string[], v: Values, config: Conf
       return extractCommand(rest, v, config);
     case 'clusters':
       return clustersCommand(v, config);
+    case 'threads':
+      return threadsCommand(v, config);
+    case 'ninjs':
+      return ninjsCommand(rest, config);
     case 'feeds':
       return feedsCommand(
         rest[0],
@@ -337,13 +363,16 @@ async function clustersCommand(v: Values, config: Config): Promise<number> {
   try {
     const clusters = await listClusters(redis, keysFor(config.redis.prefix), { minSize });
     if (v.json) {
-      const pages: Record<string, { cluster: string }> = {};
-      for (const c of clusters) for (const m of c.members) pages[m.url] = { cluster: c.id };
+      // A cluster in no thread is a story of its own.
+      const pages: Record<string, { cluster: string; story: string }> = {};
+      for (const c of clusters)
+        for (const m of c.members) pages[m.url] = { cluster: c.id, story: c.thread ?? c.id };
       out(
         JSON.stringify({
           clusters: clusters.map((c) => ({
             id: c.id,
             size: c.size,
+            thread: c.thread,
             representative: c.representative
               ? { url: c.representative.url, title: c.representative.title }
               : null,
@@ -363,7 +392,9 @@ async function clustersCommand(v: Values, config: Config): Promise<number> {
       );
     } else {
       for (const c of clusters) {
-        out(`${c.id}  size ${c.size}  ${c.representative?.title ?? ''}`);
+        out(
+          `${c.id}  size ${c.size}${c.thread ? `  thread ${c.thread}` : ''}  ${c.representative?.title ?? ''}`,
+        );
         for (const m of c.members) {
           const tag =
             m.kind === 'container' ? `  [container of ${(m.contains ?? []).join(', ') || '-'}]` : '';
@@ -371,6 +402,54 @@ async function clustersCommand(v: Values, config: Config): Promise<number> {
         }
       }
     }
+    return 0;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function ninjsCommand(args: string[], config: Config): Promise<number> {
+  const [what, id] = args;
+  const one = { article: articleNinjsOf, cluster: clusterNinjsOf, thread: threadNinjsOf } as const;
+  const all = { clusters: allClusterNinjs, threads: allThreadNinjs } as const;
+  if (!what || !(what in one || what in all))
+    throw new UsageError('ninjs wants article ID, cluster ID, thread ID, clusters or threads');
+  if (what in one && !id) throw new UsageError(`ninjs ${what} wants an id`);
+  const redis = connectRedis(config, 'cli');
+  try {
+    const keys = keysFor(config.redis.prefix);
+    if (what in all) {
+      for await (const doc of all[what as keyof typeof all](redis, keys)) out(JSON.stringify(doc));
+      return 0;
+    }
+    const doc = await one[what as keyof typeof one](redis, keys, id!);
+    if (!doc) {
+      process.stderr.write(`wiresift: no ${what} ${id}\n`);
+      return 1;
+    }
+    out(JSON.stringify(doc, null, 2));
+    return 0;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function threadsCommand(v: Values, config: Config): Promise<number> {
+  const redis = connectRedis(config, 'cli');
+  try {
+    const threads = await listThreads(redis, keysFor(config.redis.prefix));
+    if (v.json) out(JSON.stringify({ threads }));
+    else
+      for (const t of threads) {
+        out(`${t.id}  ${t.size} clusters  ${t.headline?.title ?? ''}`);
+        for (const c of t.clusters)
+          out(
+            `    ${c.at.slice(0, 16).replace('T', ' ')}  ${column(c.version, 12)} ${column(c.id, 7)} ${column(
+              [c.agency, c.lang].filter(Boolean).join(' '),
+              10,
+            )} ${c.representative?.title ?? ''}`,
+          );
+      }
     return 0;
   } finally {
     redis.disconnect();

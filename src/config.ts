@@ -77,6 +77,16 @@ const strongToken = z.string().superRefine((entry, ctx) => {
     });
 });
 
+/** A webhook endpoint: its name is a metrics label and part of each delivery id. */
+const webhookEndpoint = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/, 'letters, digits, - and _ (up to 32)'),
+  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  // The HMAC key: as strong as an editor token, for the same reason (it is guessed offline).
+  secret: strongToken,
+  // Event types to deliver; "cluster.*" is every type that starts with "cluster.".
+  events: z.array(z.string().min(1)).min(1).default(['cluster.*', 'thread.*', 'review.undone']),
+});
+
 export const configSchema = z.strictObject({
   redis: z.strictObject({
     url: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://'),
@@ -204,6 +214,21 @@ export const configSchema = z.strictObject({
       message: 'candidateThreshold must not exceed jaccardThreshold (candidates are verified afterwards)',
       path: ['candidateThreshold'],
     }),
+  // Story threads over the clusters (docs/redis.md, src/threads/thread-policy.ts).
+  threads: z.strictObject({ enabled: z.boolean(), windowDays: positiveInt }),
+  // Signed webhooks for the change stream's cluster and thread events (docs/webhooks.md).
+  webhooks: z.strictObject({
+    endpoints: z
+      .array(webhookEndpoint)
+      .refine(
+        (list) => new Set(list.map((e) => e.name)).size === list.length,
+        'endpoint names must be unique',
+      ),
+    attempts: positiveInt,
+    backoffMs: positiveInt,
+    timeoutMs: positiveInt,
+    concurrency: positiveInt,
+  }),
   events: z.strictObject({ maxLen: positiveInt }),
   articles: z.strictObject({ bodyTtlHours: positiveInt, maxBodyChars: z.number().int().min(1000) }),
   review: z

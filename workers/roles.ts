@@ -4,6 +4,7 @@ import { startDedupWorker } from './dedup.js';
 import { startFeedsWorker } from './feeds.js';
 import { startScheduler } from './scheduler.js';
 import { startOpsWeb, startWeb } from './web.js';
+import { startWebhooks } from './webhooks.js';
 import type { Running } from './worker-options.js';
 
 export const ROLES = ['scheduler', 'feeds', 'articles', 'dedup', 'web', 'all'] as const;
@@ -27,7 +28,7 @@ export async function startRole(role: Role, ctx: PipelineContext): Promise<Runni
     case 'articles':
       return [startArticlesWorker(ctx), await startOpsWeb(ctx)];
     case 'dedup':
-      return [startDedupWorker(ctx), await startOpsWeb(ctx)];
+      return [startDedupWorker(ctx), ...startWebhooks(ctx), await startOpsWeb(ctx)];
     case 'web':
       return [await startWeb(ctx)];
     case 'all':
@@ -35,6 +36,7 @@ export async function startRole(role: Role, ctx: PipelineContext): Promise<Runni
         startFeedsWorker(ctx),
         startArticlesWorker(ctx),
         startDedupWorker(ctx),
+        ...startWebhooks(ctx),
         await startScheduler(ctx),
         await startWeb(ctx),
       ];

@@ -132,17 +132,26 @@ export function keySketch(text: string): KeySketch {
  * with no key terms is contained in anything (1).
  */
 export function keyContainment(a: KeySketch, b: KeySketch): number {
-  const na = a.keyCount;
-  const nb = b.keyCount;
+  return bottomKContainment(a.keys, a.keyCount, b.keys, b.keyCount);
+}
+
+/**
+ * keyContainment over any two bottom-k sketches (ascending hashes) of sets of
+ * `na` and `nb` distinct values: the estimated share of A's values in B.
+ */
+export function bottomKContainment(
+  ka: ArrayLike<number>,
+  na: number,
+  kb: ArrayLike<number>,
+  nb: number,
+): number {
   if (na === 0) return 1;
   if (nb === 0) return 0;
-  const k = Math.max(a.keys.length, b.keys.length);
+  const k = Math.max(ka.length, kb.length);
   let i = 0;
   let j = 0;
   let taken = 0;
   let both = 0;
-  const ka = a.keys;
-  const kb = b.keys;
   // Merge the two ascending lists, stopping after k distinct values of the union,
   // or when one list ends before the other could still hold a smaller value.
   while (taken < k && (i < ka.length || j < kb.length)) {

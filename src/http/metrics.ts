@@ -5,6 +5,7 @@ import type { PipelineContext } from '../pipeline/context.js';
 import { activeFeeds } from '../pipeline/feed-registry.js';
 import { countArticles } from '../store/articles.js';
 import { feedHealthCounts } from '../store/feed-state.js';
+import { relayBacklog } from '../webhooks/event-relay.js';
 
 /**
  * What this process did since it started (Prometheus sums replicas). Labels
@@ -63,6 +64,19 @@ export const jobMetrics = {
   articlesJoined: new Counter({
     name: 'wiresift_articles_joined_total',
     help: 'Articles that joined an existing cluster',
+    registers: [processRegistry],
+  }),
+  webhookDeliveries: new Counter({
+    name: 'wiresift_webhook_deliveries_total',
+    help: 'Webhook delivery attempts per configured endpoint name, by outcome (delivered, retrying, failed: no attempt left)',
+    labelNames: ['endpoint', 'outcome'],
+    registers: [processRegistry],
+  }),
+  webhookDuration: new Histogram({
+    name: 'wiresift_webhook_delivery_seconds',
+    help: 'Time of one webhook POST, per configured endpoint name',
+    labelNames: ['endpoint'],
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [processRegistry],
   }),
 };
@@ -204,6 +218,18 @@ export function createMetrics(ctx: PipelineContext, probe: Redis = ctx.redis, ti
       async collect() {
         this.reset();
         const v = pick(await snapshot());
+        if (v !== undefined) this.set(v);
+      },
+    });
+  if (ctx.config.webhooks.endpoints.length)
+    new Gauge({
+      name: 'wiresift_webhook_events_unrelayed',
+      help: 'Change events the webhook relay has not yet queued for delivery (unread by its group, or read and not acknowledged)',
+      registers: [registry],
+      async collect() {
+        this.reset();
+        if (probe.status !== 'ready') return;
+        const v = await within(timeoutMs, () => relayBacklog(probe, ctx.keys.events));
         if (v !== undefined) this.set(v);
       },
     });

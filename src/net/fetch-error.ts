@@ -15,6 +15,8 @@ export type FetchErrorCode =
 const RETRYABLE_CODES: ReadonlySet<FetchErrorCode> = new Set(['timeout', 'network']);
 
 export type FetchErrorDetails = {
+  /** The request's method, for the message (GET unless said). */
+  method?: string;
   status?: number;
   retryAfterMs?: number;
   cause?: unknown;
@@ -24,14 +26,20 @@ export class FetchError extends Error {
   override readonly name = 'FetchError';
   readonly code: FetchErrorCode;
   readonly url: string;
+  /** What went wrong, without the method and URL the message starts with. */
+  readonly detail: string;
   readonly status?: number;
   readonly retryable: boolean;
   readonly retryAfterMs?: number;
 
   constructor(code: FetchErrorCode, url: string, detail: string, details: FetchErrorDetails = {}) {
-    super(`net: GET ${url}: ${detail}`, details.cause === undefined ? undefined : { cause: details.cause });
+    super(
+      `net: ${details.method ?? 'GET'} ${url}: ${detail}`,
+      details.cause === undefined ? undefined : { cause: details.cause },
+    );
     this.code = code;
     this.url = url;
+    this.detail = detail;
     if (details.status !== undefined) this.status = details.status;
     if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;
     this.retryable =

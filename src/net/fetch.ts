@@ -43,9 +43,9 @@ type Hop =
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
-type Deadline = { signal: AbortSignal; timedOut: () => boolean; clear: () => void };
+export type Deadline = { signal: AbortSignal; timedOut: () => boolean; clear: () => void };
 
-function startDeadline(timeoutMs: number, callerSignal: AbortSignal | undefined): Deadline {
+export function startDeadline(timeoutMs: number, callerSignal: AbortSignal | undefined): Deadline {
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -65,7 +65,7 @@ function startDeadline(timeoutMs: number, callerSignal: AbortSignal | undefined)
   };
 }
 
-function parseTarget(raw: string, base?: string): URL {
+export function parseTarget(raw: string, base?: string): URL {
   let target: URL;
   try {
     target = new URL(raw, base);
@@ -98,12 +98,27 @@ function requestHeaders(opts: FetchOptions): OutgoingHttpHeaders {
   return headers;
 }
 
-function toFetchError(err: unknown, url: string, deadline: Deadline, timeoutMs: number): FetchError {
-  if (err instanceof FetchError) return err;
-  if (deadline.timedOut()) return new FetchError('timeout', url, `timed out after ${timeoutMs} ms`);
-  if (deadline.signal.aborted) return new FetchError('network', url, 'aborted by caller', { cause: err });
+export function toFetchError(
+  err: unknown,
+  url: string,
+  deadline: Deadline,
+  timeoutMs: number,
+  method = 'GET',
+): FetchError {
+  if (err instanceof FetchError)
+    return method === 'GET'
+      ? err
+      : new FetchError(err.code, url, err.detail, {
+          method,
+          cause: err,
+          ...(err.status === undefined ? {} : { status: err.status }),
+        });
+  if (deadline.timedOut())
+    return new FetchError('timeout', url, `timed out after ${timeoutMs} ms`, { method });
+  if (deadline.signal.aborted)
+    return new FetchError('network', url, 'aborted by caller', { method, cause: err });
   const message = err instanceof Error ? err.message : String(err);
-  return new FetchError('network', url, message, { cause: err });
+  return new FetchError('network', url, message, { method, cause: err });
 }
 
 async function handleResponse(res: IncomingMessage, url: string, opts: FetchOptions): Promise<Hop> {
@@ -173,7 +188,7 @@ async function handleResponse(res: IncomingMessage, url: string, opts: FetchOpti
  */
 const pools = new WeakMap<NetworkPolicy, { http: http.Agent; https: https.Agent }>();
 
-function agentFor(policy: NetworkPolicy, protocol: string): http.Agent {
+export function agentFor(policy: NetworkPolicy, protocol: string): http.Agent {
   let pair = pools.get(policy);
   if (!pair) {
     // Idle sockets are dropped well before common server idle timeouts (5 s).

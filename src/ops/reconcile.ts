@@ -18,6 +18,8 @@ export type ReconcileReport = {
   /** Skipped: their job is waiting, delayed or running. */
   inFlight: number;
   reenqueued: { articles: number; dedup: number };
+  /** Clusters changed inside the dedup window whose thread step never committed (its job failed for good): run now. */
+  rethreaded: number;
   /** Article jobs rebuilt from the URL alone because no job (so no feed item) was left to copy. */
   rebuilt: number;
   dryRun: boolean;
@@ -82,6 +84,7 @@ export async function reconcile(
     bodyExpired: 0,
     inFlight: 0,
     reenqueued: { articles: 0, dedup: 0 },
+    rethreaded: 0,
     rebuilt: 0,
     dryRun,
   };
@@ -154,7 +157,31 @@ export async function reconcile(
       else if (!dryRun) report.reenqueued.dedup++;
     }
   }
+  if (ctx.threadIndex) report.rethreaded = await rethreadUnplaced(ctx, since, dryRun);
   return report;
+}
+
+/**
+ * Clusters changed since `since` that have no story yet: their thread step
+ * never committed. It is run here, in place (it is derived from the clusters
+ * and safe beside the workers' own steps).
+ */
+async function rethreadUnplaced(ctx: PipelineContext, since: number, dryRun: boolean): Promise<number> {
+  const { redis, keys } = ctx;
+  const ids = await redis.zrangebyscore(keys.clustersByUpdate, since, '+inf');
+  let done = 0;
+  for (let i = 0; i < ids.length; i += 500) {
+    const batch = ids.slice(i, i + 500);
+    const pipe = redis.pipeline();
+    for (const id of batch) pipe.exists(keys.story(id));
+    const res = (await pipe.exec()) ?? [];
+    for (let j = 0; j < batch.length; j++) {
+      if (res[j]?.[1]) continue;
+      done++;
+      if (!dryRun) await ctx.threadIndex!.update(batch[j]!);
+    }
+  }
+  return done;
 }
 
 /** Work still missing after a reconcile: what `run --once` reports and exits non-zero on. */

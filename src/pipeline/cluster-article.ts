@@ -4,6 +4,7 @@ import type { DedupJob, DedupJobResult } from '../queues/jobs.js';
 import { getArticleBody, getArticleFields } from '../store/articles.js';
 import { boilerplateDomain, recordStoryLines } from '../store/boilerplate-stats.js';
 import type { PipelineContext } from './context.js';
+import { threadClusters } from './thread-clusters.js';
 
 /**
  * Learned boilerplate counts a page's lines under its story, the cluster it just
@@ -38,6 +39,7 @@ export async function clusterArticle(ctx: PipelineContext, job: DedupJob): Promi
     ttlSeconds: ctx.config.dedup.windowHours * 3600,
   });
   await learnLines(ctx, article, body, result.clusterId);
+  if (ctx.threadIndex) await threadClusters(ctx.threadIndex, result);
   return {
     clusterId: result.clusterId,
     created: result.created,

@@ -14,6 +14,9 @@ import { createQueues, type Queues } from '../queues/queues.js';
 import { ClusterIndex } from '../store/cluster-index.js';
 import { ExpiringMemo } from '../store/expiring-memo.js';
 import { type Keys, keysFor } from '../store/keys.js';
+import { ThreadIndex } from '../store/thread-index.js';
+import { storyProfile } from '../threads/story-profile.js';
+import { DEFAULT_THREAD_POLICY, placeThreads } from '../threads/thread-policy.js';
 
 /** Everything a job handler needs, built once per process from the config. */
 export type PipelineContext = {
@@ -28,6 +31,8 @@ export type PipelineContext = {
   gate: NetGate;
   hasher: MinHasher;
   clusterIndex: ClusterIndex;
+  /** Story threads over the clusters, or null when threads.enabled is false. */
+  threadIndex: ThreadIndex | null;
   /** Each domain's learned boilerplate lines, briefly, so pages of one site share one Redis read. */
   learnedLines: ExpiringMemo<string[]>;
   /** Worker threads every feed is parsed on, within feedLimits. */
@@ -99,6 +104,17 @@ export function dedupPolicyFrom(config: Config): DedupPolicy {
   };
 }
 
+export function threadIndexFor(redis: Redis, keys: Keys, config: Config): ThreadIndex {
+  const windowHours = config.threads.windowDays * 24;
+  const policy = { ...DEFAULT_THREAD_POLICY, windowHours };
+  return new ThreadIndex(redis, keys, {
+    place: (nodes, constraints) => placeThreads(nodes, constraints, policy),
+    profileOf: storyProfile,
+    windowHours,
+    eventsMaxLen: config.events.maxLen,
+  });
+}
+
 export function createContext(config: Config, log: Logger): PipelineContext {
   const redis = connectRedis(config, 'store');
   const keys = keysFor(config.redis.prefix);
@@ -124,6 +140,7 @@ export function createContext(config: Config, log: Logger): PipelineContext {
     eventsMaxLen: config.events.maxLen,
   });
   const fetchOptions = fetchOptionsFrom(config);
+  const threadIndex = config.threads.enabled ? threadIndexFor(redis, keys, config) : null;
   const feedParser = new FeedParsePool(parseLimitsFrom(config));
   return {
     config,
@@ -135,6 +152,7 @@ export function createContext(config: Config, log: Logger): PipelineContext {
     gate: createNetGate(redis, keys, fetchOptions, config.net),
     hasher: new MinHasher({ numPerm: config.dedup.numPerm, seed: 1 }),
     clusterIndex,
+    threadIndex,
     learnedLines: new ExpiringMemo(config.extract.learnedBoilerplate.memoSeconds * 1000),
     feedParser,
     redisHealth,

@@ -40,6 +40,15 @@ export type ArticleJob = {
 
 export type DedupJob = { articleId: string };
 
+/** One change event to POST to one webhook endpoint (src/webhooks/). */
+export type WebhookJob = {
+  endpoint: string;
+  /** The event's id in the events stream: orders and identifies it. */
+  streamId: string;
+  /** The stream entry's fields. */
+  event: Record<string, string>;
+};
+
 export type FeedJobResult = {
   items: number;
   enqueued: number;

@@ -1,4 +1,9 @@
-export const QUEUE_NAMES = { feeds: 'feeds', articles: 'articles', dedup: 'dedup' } as const;
+export const QUEUE_NAMES = {
+  feeds: 'feeds',
+  articles: 'articles',
+  dedup: 'dedup',
+  webhooks: 'webhooks',
+} as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
 /**

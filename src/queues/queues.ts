@@ -1,13 +1,15 @@
 import { type JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
-import type { ArticleJob, DedupJob, FeedJob } from './jobs.js';
+import type { ArticleJob, DedupJob, FeedJob, WebhookJob } from './jobs.js';
 import { bullPrefix, QUEUE_NAMES, type QueueName } from './names.js';
 
 export type Queues = {
   feeds: Queue<FeedJob>;
   articles: Queue<ArticleJob>;
   dedup: Queue<DedupJob>;
+  /** Webhook deliveries (their own attempts and backoff: webhooks.*). */
+  webhooks: Queue<WebhookJob>;
   all: Queue[];
   close(): Promise<void>;
 };
@@ -29,11 +31,21 @@ export function createQueues(connection: Redis, config: Config): Queues {
   const feeds = make<FeedJob>(QUEUE_NAMES.feeds);
   const articles = make<ArticleJob>(QUEUE_NAMES.articles);
   const dedup = make<DedupJob>(QUEUE_NAMES.dedup);
-  const all = [feeds, articles, dedup] as Queue[];
+  const webhooks = new Queue<WebhookJob>(QUEUE_NAMES.webhooks, {
+    connection,
+    prefix,
+    defaultJobOptions: {
+      ...defaultJobOptions(config),
+      attempts: config.webhooks.attempts,
+      backoff: { type: 'exponential', delay: config.webhooks.backoffMs },
+    },
+  });
+  const all = [feeds, articles, dedup, webhooks] as Queue[];
   return {
     feeds,
     articles,
     dedup,
+    webhooks,
     all,
     close: async () => {
       await Promise.all(all.map((q) => q.close()));
@@ -48,11 +60,13 @@ export function createQueues(connection: Redis, config: Config): Queues {
  * `run --once` beside a daemon would never end.
  */
 export async function pendingJobs(queues: Queues): Promise<number> {
+  // Webhook deliveries are not pipeline work: a dead endpoint's retries must not hold `run --once`.
+  const pipeline = [queues.feeds, queues.articles, queues.dedup] as Queue[];
   const counts = await Promise.all(
-    queues.all.map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')),
+    pipeline.map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')),
   );
   const total = counts.reduce((sum, c) => sum + Object.values(c).reduce((a, b) => a + b, 0), 0);
-  if (!counts[queues.all.indexOf(queues.feeds)]?.delayed) return total;
+  if (!counts[0]?.delayed) return total;
   const delayed = await queues.feeds.getDelayed(0, -1);
   return total - delayed.filter((j) => j?.repeatJobKey).length;
 }

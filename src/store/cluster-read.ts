@@ -74,6 +74,7 @@ export async function readCluster(redis: Redis, keys: Keys, id: string): Promise
   return {
     id,
     size: memberIds.length,
+    thread: hash.thread || null,
     createdAt: isoFromMs(hash.createdAt),
     updatedAt: isoFromMs(hash.updatedAt),
     representative: rep ? { id: rep.id, url: rep.url, title: rep.title } : null,

@@ -5,6 +5,8 @@
  * hold numbers (ms since the epoch) and which fields may be absent.
  */
 
+import type { ThreadVersion } from '../threads/thread-versions.js';
+
 /** HASH `<prefix>article:<id>`. */
 export type ArticleHash = {
   id: string;
@@ -79,7 +81,10 @@ export type ClusterEventType =
   | 'cluster.split'
   | 'cluster.representative'
   | 'cluster.reviewed'
-  | 'review.undone';
+  | 'review.undone'
+  | 'thread.created'
+  | 'thread.updated'
+  | 'thread.merged';
 
 /**
  * The fields every dedup event carries, in order: the commit script
@@ -108,12 +113,14 @@ export type ClusterEvent = {
   newClusterId?: string;
   /** review.undone: the action reversed. */
   undoes?: 'split' | 'merge' | 'representative' | 'reviewed';
+  /** thread.* events: the thread concerned (`mergedFrom` then names threads, not clusters). */
+  threadId?: string;
 };
 
 /** One entry of STREAM `<prefix>review:audit`. */
 export type AuditEntry = {
   editor: string;
-  action: 'split' | 'merge' | 'representative' | 'reviewed' | 'undo';
+  action: 'split' | 'merge' | 'representative' | 'reviewed' | 'undo' | 'thread-remove' | 'thread-join';
   clusterId: string;
   articleId: string;
   detail: string;
@@ -124,6 +131,8 @@ export type AuditEntry = {
 export type ApiCluster = {
   id: string;
   size: number;
+  /** The story thread the cluster is in (`GET /api/threads/:id`), or null. */
+  thread: string | null;
   /** ISO 8601 UTC. */
   createdAt: string;
   updatedAt: string;
@@ -166,3 +175,37 @@ export type ApiArticle = Omit<ArticleHash, 'words' | 'cluster'> & {
   cluster: string;
   body: string | null;
 };
+
+/** What a cluster is to its thread's story (src/threads/thread-versions.ts). */
+export type ApiThreadVersion = ThreadVersion;
+
+/** One cluster of an ApiThread, in time order. */
+export type ApiThreadCluster = {
+  id: string;
+  version: ApiThreadVersion;
+  /** First publication among its copies, ISO 8601 UTC. */
+  at: string;
+  size: number;
+  lang: string;
+  agency: string;
+  /** Words of its most complete copy. */
+  words: number;
+  representative: { id: string; url: string; title: string } | null;
+  /** The outlets that ran it, as the feeds name them. */
+  outlets: string[];
+};
+
+/** HTTP API: `GET /api/threads/:id` and the items of `GET /api/threads`. */
+export type ApiThread = {
+  id: string;
+  size: number;
+  /** ISO 8601 UTC. */
+  createdAt: string;
+  updatedAt: string;
+  /** The latest version's headline (its cluster's representative), or null. */
+  headline: { clusterId: string; id: string; url: string; title: string } | null;
+  clusters: ApiThreadCluster[];
+};
+
+/** HTTP API: `GET /api/threads` page. */
+export type ApiThreadPage = { threads: ApiThread[]; offset: number; limit: number };

@@ -1,7 +1,7 @@
 import { type ClusterEvent, EVENT_FIELDS } from './contract-types.js';
 
 /** The fields only some events carry, in the order they follow EVENT_FIELDS. */
-const OPTIONAL_FIELDS = ['editor', 'newClusterId', 'undoes'] as const;
+const OPTIONAL_FIELDS = ['editor', 'newClusterId', 'undoes', 'threadId'] as const;
 
 /**
  * An event as XADD takes it (a flat field, value list): EVENT_FIELDS in their

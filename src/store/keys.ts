@@ -81,5 +81,26 @@ export function keysFor(prefix: string) {
     signInFailures: (groupHash: string) => `${prefix}review:signin-failures:${groupHash}`,
     /** STRING (internal): wrong tokens from every address in the current window; same expiry. */
     signInFailuresAll: `${prefix}review:signin-failures-all`,
+    /** HASH: one story thread (fields in docs/redis.md). */
+    thread: (id: string) => `${prefix}thread:${id}`,
+    /** ZSET: the clusters of a thread, scored by each cluster's first publication (ms). */
+    threadClusters: (id: string) => `${prefix}thread:${id}:clusters`,
+    /** ZSET: thread ids scored by last update (ms). */
+    threadsByUpdate: `${prefix}threads`,
+    /** STRING: counter for new thread ids. */
+    threadSeq: `${prefix}thread:seq`,
+    /** STRING (internal): bumped on every thread commit (optimistic concurrency). */
+    threadEpoch: `${prefix}thread:epoch`,
+    /**
+     * HASH (internal): a cluster's story as threads compare it (profile, first publication,
+     * the article it was read from, its thread); expires threads.windowDays after its last write.
+     */
+    story: (clusterId: string) => `${prefix}story:${clusterId}`,
+    /** ZSET (internal): clusters whose story holds one fact (term hash, hex), scored by write time (ms). */
+    storyTerm: (term: string) => `${prefix}story:term:${term}`,
+    /** HASH (internal): editors' thread decisions by article id: JSON {apart: [ids], together: [ids]}. */
+    threadDecisions: `${prefix}thread:decisions`,
+    /** LIST (internal): JSON records of editors' thread actions, newest first, for their undo. */
+    threadUndo: `${prefix}review:thread-undo`,
   };
 }

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { AuditEntry } from './contract-types.js';
 import { eventEntry } from './event-entry.js';
+import { keyTemplate } from './key-template.js';
 import type { Keys } from './keys.js';
 import { loadLua } from './lua/load-lua.js';
 
@@ -90,13 +92,9 @@ export type ActionResult = {
   clusterId: string;
   newClusterId?: string;
   undone?: string;
+  /** Clusters whose membership the action changed (their threads are decided again). */
+  changed?: string[];
 };
-
-function keyTemplate(build: (id: string) => string): [string, string] {
-  const key = build('\u0000');
-  const at = key.indexOf('\u0000');
-  return [key.slice(0, at), key.slice(at + 1)];
-}
 
 function emptyPlan(): Omit<Plan, 'event' | 'audit'> {
   return {
@@ -160,7 +158,11 @@ export class ReviewActions {
         newCluster ? 1 : 0,
         ...this.templates,
       );
-      if (status === 'OK') return newCluster ? { ...result, newClusterId: detail } : result;
+      if (status === 'OK') {
+        if (!newCluster) return result;
+        const changed = result.changed?.map((c) => (c === '$NEWID' ? detail : c));
+        return { ...result, newClusterId: detail, ...(changed ? { changed } : {}) };
+      }
       reason = detail;
     }
     throw new ReviewError(`review: ${reason}; try again`, 409);
@@ -231,7 +233,11 @@ export class ReviewActions {
           now,
         ),
       };
-      return { plan, newCluster: true, result: { action: 'split', clusterId } };
+      return {
+        plan,
+        newCluster: true,
+        result: { action: 'split', clusterId, changed: [clusterId, '$NEWID'] },
+      };
     });
   }
 
@@ -293,7 +299,11 @@ export class ReviewActions {
           now,
         ),
       };
-      return { plan, newCluster: false, result: { action: 'merge', clusterId: targetId } };
+      return {
+        plan,
+        newCluster: false,
+        result: { action: 'merge', clusterId: targetId, changed: [targetId, sourceId] },
+      };
     });
   }
 
@@ -495,7 +505,12 @@ export class ReviewActions {
           break;
         }
       }
-      return { plan, newCluster: false, result: { action: 'undo', clusterId: landing, undone: u.action } };
+      const changed = u.action === 'split' || u.action === 'merge' ? touchedBy(u) : [];
+      return {
+        plan,
+        newCluster: false,
+        result: { action: 'undo', clusterId: landing, undone: u.action, changed },
+      };
     });
   }
 }
@@ -512,9 +527,10 @@ export function touchedBy(u: UndoRecord): string[] {
   }
 }
 
-function auditFields(
+/** A review audit entry (docs/redis.md "The review audit log") as XADD takes it. */
+export function auditFields(
   editor: string,
-  action: ReviewAction,
+  action: AuditEntry['action'],
   clusterId: string,
   articleId: string,
   detail: string,

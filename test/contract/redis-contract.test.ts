@@ -150,6 +150,48 @@ describe('the Redis contract of docs/redis.md, read with raw commands', () => {
     expect(await redis.zcard(`${P}articles`)).toBe(seenArticles.size);
   });
 
+  it('reads the threads and their clusters in time order as documented', async () => {
+    const threadFields = documented('## Threads');
+    expect(threadFields.required).toEqual(['id', 'seq', 'createdAt', 'updatedAt', 'size']);
+    const truth = JSON.parse(readFileSync(join(fixtures, 'truth.json'), 'utf8')) as {
+      pages: Record<string, { story: string }>;
+    };
+    const ranked = await redis.zrevrange(`${P}threads`, 0, -1, 'WITHSCORES');
+    const threadOfCluster = new Map<string, string>();
+    const stories: string[] = [];
+    for (let i = 0; i < ranked.length; i += 2) {
+      const id = ranked[i]!;
+      expect(id).toMatch(/^t\d+$/);
+      const hash = await redis.hgetall(`${P}thread:${id}`);
+      for (const f of threadFields.required) expect(hash, `thread field ${f}`).toHaveProperty(f);
+      expect(hash.id).toBe(id);
+      expect(Number(hash.updatedAt)).toBe(Number(ranked[i + 1]));
+      const clusters = await redis.zrange(`${P}thread:${id}:clusters`, '0', '-1', 'WITHSCORES');
+      expect(Number(hash.size)).toBe(clusters.length / 2);
+      expect(clusters.length / 2).toBeGreaterThanOrEqual(2);
+      const told = new Set<string>();
+      let previous = 0;
+      for (let j = 0; j < clusters.length; j += 2) {
+        const c = clusters[j]!;
+        expect(Number(clusters[j + 1])).toBeGreaterThanOrEqual(previous); // time order
+        previous = Number(clusters[j + 1]);
+        expect(await redis.hget(`${P}cluster:${c}`, 'thread')).toBe(id);
+        threadOfCluster.set(c, id);
+        for (const m of await redis.zrange(`${P}cluster:${c}:members`, '0', '-1')) {
+          const url = await redis.hget(`${P}article:${m}`, 'url');
+          told.add(truth.pages[new URL(url!).pathname]!.story);
+        }
+      }
+      stories.push([...told].sort().join('+'));
+    }
+    // The fixtures: a factory fire (A) and the inquiry three days later (B) are one story; the strike (C) is another.
+    expect(stories).toEqual(['A+B']);
+    // A cluster names its thread exactly when the thread lists it.
+    const all = await redis.zrange(`${P}clusters`, '0', '-1');
+    for (const c of all)
+      expect(await redis.hget(`${P}cluster:${c}`, 'thread')).toBe(threadOfCluster.get(c) ?? null);
+  });
+
   it('consumes the event stream with a consumer group, and the events rebuild the clusters', async () => {
     const stream = `${P}events`;
     const types = tableUnder(EVENT_TYPES).map((r) => r[0]);
@@ -178,6 +220,7 @@ describe('the Redis contract of docs/redis.md, read with raw commands', () => {
         for (let i = 0; i < flat.length; i += 2) e[flat[i]!] = flat[i + 1]!;
         for (const f of common) expect(e, `event field ${f}`).toHaveProperty(f);
         expect(types).toContain(e.type);
+        if (e.type?.startsWith('thread.')) expect(e.threadId).toMatch(/^t\d+$/);
         if (e.type === 'article.clustered') articleCluster.set(e.articleId!, e.clusterId!);
         for (const gone of e.mergedFrom ? e.mergedFrom.split(',') : [])
           for (const [a, c] of articleCluster) if (c === gone) articleCluster.set(a, e.clusterId!);

@@ -7,10 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOnce } from '../../src/cli/run.js';
 import { feedIdFor } from '../../src/feeds/feed-id.js';
 import { createLogger } from '../../src/log.js';
+import { allThreadNinjs, clusterNinjsOf } from '../../src/ninjs/ninjs-read.js';
 import { syncFeedSchedules } from '../../src/pipeline/schedule-feeds.js';
 import { createQueues } from '../../src/queues/queues.js';
 import { listClusters } from '../../src/store/cluster-read.js';
 import { keysFor } from '../../src/store/keys.js';
+import { ninjsValidator } from '../support/ninjs-schema.js';
 import { connectTestRedis, dropPrefix, testConfig, uniquePrefix } from '../support/redis.js';
 import { serveFolder } from '../support/static-server.js';
 
@@ -137,7 +139,7 @@ describe('pipeline end to end: feeds → articles → clusters in Redis', () => 
 describe.skipIf(!existsSync(join(sharedCorpus, 'dev', 'truth.json')))(
   'pipeline on the shared dev corpus',
   () => {
-    it('clusters the corpus: pairwise F1 ≥ 0.98, ARI ≥ 0.97, no hard-negative merge', {
+    it('clusters the corpus: pairwise F1 ≥ 0.98, ARI ≥ 0.97, no hard-negative merge; threads its stories; ninjs validates', {
       timeout: 180_000,
     }, async () => {
       const redis = connectTestRedis();
@@ -159,10 +161,12 @@ describe.skipIf(!existsSync(join(sharedCorpus, 'dev', 'truth.json')))(
           feedsList: list,
         });
         expect(summary.failures).toBe(0);
-        const clusters = await listClusters(redis, keysFor(prefix));
-        const pages: Record<string, { cluster: string }> = {};
+        const keys = keysFor(prefix);
+        const clusters = await listClusters(redis, keys);
+        const pages: Record<string, { cluster: string; story: string }> = {};
         for (const c of clusters)
-          for (const m of c.members) pages[new URL(m.url).pathname] = { cluster: c.id };
+          for (const m of c.members)
+            pages[new URL(m.url).pathname] = { cluster: c.id, story: c.thread ?? c.id };
         const predFile = join(dir, 'pred.json');
         await writeFile(predFile, JSON.stringify({ pages }));
         const out = execFileSync(
@@ -172,11 +176,21 @@ describe.skipIf(!existsSync(join(sharedCorpus, 'dev', 'truth.json')))(
         );
         const score = JSON.parse(out) as {
           clustering: { pairwiseF1: number; ari: number; hardNegativeFalseMergePairs: number };
+          stories: { pairwisePrecision: number; pairwiseF1: number };
         };
-        console.log(`[corpus] clustering ${JSON.stringify(score.clustering)}`);
+        console.log(
+          `[corpus] clustering ${JSON.stringify(score.clustering)} stories ${JSON.stringify(score.stories)}`,
+        );
         expect(score.clustering.pairwiseF1).toBeGreaterThanOrEqual(0.98);
         expect(score.clustering.ari).toBeGreaterThanOrEqual(0.97);
         expect(score.clustering.hardNegativeFalseMergePairs).toBe(0);
+        // Story threads (story = the cluster's thread, else the cluster): the corpus's families.
+        expect(score.stories.pairwiseF1).toBeGreaterThanOrEqual(0.95);
+        expect(score.stories.pairwisePrecision).toBeGreaterThanOrEqual(0.98);
+        // Every cluster's and thread's ninjs validates against the IPTC schema.
+        const validate = ninjsValidator();
+        for (const c of clusters) expect(validate(await clusterNinjsOf(redis, keys, c.id)), c.id).toEqual([]);
+        for await (const t of allThreadNinjs(redis, keys)) expect(validate(t), t.uri).toEqual([]);
       } finally {
         await server.close();
         await dropPrefix(redis, prefix);

@@ -24,6 +24,15 @@ function protectedRoutes(clusterId: string, jobId: string): Route[] {
     { method: 'GET', path: `/review/clusters/${clusterId}`, literal: 2, query: 'diff=a2' },
     { method: 'GET', path: `/review/clusters/${clusterId}/split`, literal: 2, query: 'articleId=a2' },
     { method: 'POST', path: '/review/logout', literal: 2, body: form },
+    { method: 'GET', path: '/review/threads', literal: 2 },
+    { method: 'GET', path: '/review/threads/t1', literal: 2 },
+    ...['remove', 'join', 'undo'].map((a) => ({
+      method: 'POST',
+      path: `/review/threads/t1/${a}`,
+      literal: 2,
+      body: `${form}&clusterId=${clusterId}&entry=x`,
+    })),
+    { method: 'POST', path: `/review/clusters/${clusterId}/thread`, literal: 2, body: `${form}&thread=t1` },
     ...['split', 'merge', 'representative', 'reviewed', 'undo'].map((a) => ({
       method: 'POST',
       path: `/review/clusters/${clusterId}/${a}`,
@@ -46,6 +55,8 @@ function protectedRoutes(clusterId: string, jobId: string): Route[] {
     { method: 'GET', path: '/api/clusters', literal: 2 },
     { method: 'GET', path: `/api/clusters/${clusterId}`, literal: 2 },
     { method: 'GET', path: '/api/articles/a1', literal: 2 },
+    { method: 'GET', path: '/api/threads', literal: 2 },
+    { method: 'GET', path: '/api/threads/t1', literal: 2 },
   ];
 }
 

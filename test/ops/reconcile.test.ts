@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sketchText } from '../../src/dedup/sketch.js';
 import { createLogger } from '../../src/log.js';
 import { reconcile } from '../../src/ops/reconcile.js';
 import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
@@ -6,6 +7,8 @@ import { articleJobId } from '../../src/queues/job-ids.js';
 import { saveArticle } from '../../src/store/articles.js';
 import { articleJobAt } from '../support/article-job.js';
 import { dropPrefix, testConfig, uniquePrefix } from '../support/redis.js';
+import { threadPartition, threadStore } from '../support/thread-store.js';
+import { HOUR, landslide } from '../threads/fixtures.js';
 
 let ctx: PipelineContext;
 let prefix: string;
@@ -104,5 +107,37 @@ describe('reconcile', () => {
 
     const dry = await reconcile(ctx, { dryRun: true });
     expect(dry.reenqueued).toEqual({ articles: 0, dedup: 0 });
+  });
+
+  it('runs the thread step of clusters whose step never committed', async () => {
+    const own = uniquePrefix('reconcile-threads');
+    const octx = createContext(testConfig(own), createLogger('silent'));
+    try {
+      const store = threadStore(octx.redis, octx.keys, Date.now);
+      const t0 = Date.now() - 30 * HOUR;
+      // Clustered, but the jobs died before their thread steps.
+      for (const [id, text, at] of [
+        ['r1', landslide.day1, t0],
+        ['r2', landslide.day2, t0 + 26 * HOUR],
+      ] as const) {
+        await store.store({ id, text, publishedAt: at });
+        await store.clusters.assign({
+          articleId: id,
+          sketch: sketchText(text, octx.hasher, octx.config.dedup.shingleSize),
+          publishedAt: at,
+          ttlSeconds: 3600,
+        });
+      }
+      expect(await threadPartition(octx.redis, octx.keys, ['r1', 'r2'])).toEqual([]);
+      const dry = await reconcile(octx, { dryRun: true });
+      expect(dry.rethreaded).toBe(2);
+      expect(await threadPartition(octx.redis, octx.keys, ['r1', 'r2'])).toEqual([]);
+      expect((await reconcile(octx)).rethreaded).toBe(2);
+      expect(await threadPartition(octx.redis, octx.keys, ['r1', 'r2'])).toEqual([['r1', 'r2']]);
+      expect((await reconcile(octx)).rethreaded).toBe(0);
+    } finally {
+      await dropPrefix(octx.redis, own);
+      await octx.close();
+    }
   });
 });

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -8,10 +7,9 @@ import { buildServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/log.js';
 import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { connectTestRedis, dropPrefix, uniquePrefix } from '../support/redis.js';
+import { CHROMIUM, hasChromium, launchChromium, overflow, signedInPage } from './chromium.js';
 import { BOB_TOKEN, budgetStory, EDITOR_TOKEN, rerunDedup, reviewConfig, seedArticles } from './seed.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium)
   console.warn(
     `[wiresift tests] ${CHROMIUM} not found (apt-get install -y chromium): the review page browser test is skipped`,
@@ -26,22 +24,6 @@ const STRIKE =
     )
     .repeat(3);
 
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-/** Wider than the viewport anywhere on the page: the phone user scrolls sideways. */
-async function overflow(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-}
-
 describe.skipIf(!hasChromium)('review page in Chromium', () => {
   const redis = connectTestRedis();
   const prefix = uniquePrefix('review-browser');
@@ -54,15 +36,8 @@ describe.skipIf(!hasChromium)('review page in Chromium', () => {
   let into: string;
 
   async function editor(token: string, width = 1280): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: { width, height: 860 } });
-    const page = await context.newPage();
-    // Chromium starts slowly when the whole suite runs in parallel
-    page.setDefaultTimeout(60_000);
-    await page.goto(`${base}/review/login`);
-    await page.fill('input[name=token]', token);
-    await page.click('form[action="/review/login"] button');
-    await page.waitForURL(`${base}/review`);
-    return { context, page };
+    const page = await signedInPage(browser, base, token, width);
+    return { context: page.context(), page };
   }
 
   beforeAll(async () => {
@@ -85,8 +60,7 @@ describe.skipIf(!hasChromium)('review page in Chromium', () => {
     app = await buildServer(ctx);
     base = await app.listen({ port: 0, host: '127.0.0.1' });
     await mkdir(shots, { recursive: true });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -4,40 +4,11 @@ import { buildServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/log.js';
 import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { connectTestRedis, dropPrefix, uniquePrefix } from '../support/redis.js';
+import { type Cookies, cookieHeader, signIn } from './inject-session.js';
 import { API_TOKEN, budgetStory, EDITOR_TOKEN, reviewConfig, STORY, seedArticles } from './seed.js';
 
 const XSS_TITLE = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">Budget';
 const XSS_BODY = `${STORY.replace('après un débat de six heures', 'après six heures de débat')} <script>alert(1)</script> <img src=x onerror=alert(2)> "quoted" & more`;
-
-type Cookies = Record<string, string>;
-
-function collect(jar: Cookies, setCookie: string | string[] | undefined) {
-  for (const c of [setCookie ?? []].flat()) {
-    const [pair] = c.split(';');
-    const [k, v] = pair!.split('=');
-    jar[k!] = v ?? '';
-  }
-}
-const cookieHeader = (jar: Cookies) =>
-  Object.entries(jar)
-    .map(([k, v]) => `${k}=${v}`)
-    .join('; ');
-
-/** Signs in the way a browser does: GET the form (cookie + CSRF field), POST the token. */
-async function signIn(app: FastifyInstance, token = EDITOR_TOKEN): Promise<{ jar: Cookies; status: number }> {
-  const jar: Cookies = {};
-  const form = await app.inject({ url: '/review/login' });
-  collect(jar, form.headers['set-cookie']);
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!;
-  const r = await app.inject({
-    method: 'POST',
-    url: '/review/login',
-    headers: { cookie: cookieHeader(jar), 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams({ _csrf: csrf, token }).toString(),
-  });
-  collect(jar, r.headers['set-cookie']);
-  return { jar, status: r.statusCode };
-}
 
 describe('review page over HTTP', () => {
   const redis = connectTestRedis();

@@ -1,6 +1,7 @@
 import type { Config } from '../../src/config.js';
 import { sketchText } from '../../src/dedup/sketch.js';
 import type { PipelineContext } from '../../src/pipeline/context.js';
+import { threadClusters } from '../../src/pipeline/thread-clusters.js';
 import { type ArticleRecord, saveArticle } from '../../src/store/articles.js';
 import { testConfig } from '../support/redis.js';
 
@@ -36,8 +37,15 @@ export type SeedArticle = {
   agency?: string;
 };
 
-/** Stores articles and clusters them with the real ClusterIndex, as the dedup worker does. */
-export async function seedArticles(ctx: PipelineContext, articles: SeedArticle[]): Promise<void> {
+/**
+ * Stores articles and clusters them with the real ClusterIndex, as the dedup
+ * worker does; with `threads`, runs the thread step after each, as it does too.
+ */
+export async function seedArticles(
+  ctx: PipelineContext,
+  articles: SeedArticle[],
+  opts: { threads?: boolean } = {},
+): Promise<void> {
   for (const a of articles) {
     const record: Omit<ArticleRecord, 'cluster'> = {
       id: a.id,
@@ -59,7 +67,8 @@ export async function seedArticles(ctx: PipelineContext, articles: SeedArticle[]
       fetchedAt: a.publishedAt,
     };
     await saveArticle(ctx.redis, ctx.keys, record, a.body, 3600);
-    await assignAgain(ctx, a.id, a.body, a.publishedAt);
+    const result = await assignAgain(ctx, a.id, a.body, a.publishedAt);
+    if (opts.threads && ctx.threadIndex) await threadClusters(ctx.threadIndex, result);
   }
 }
 

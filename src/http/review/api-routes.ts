@@ -1,14 +1,29 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { NINJS_MEDIA_TYPE, type Ninjs } from '../../ninjs/ninjs.js';
+import { articleNinjsOf, clusterNinjsOf, threadNinjsOf } from '../../ninjs/ninjs-read.js';
 import type { PipelineContext } from '../../pipeline/context.js';
 import { getArticle, getArticleBody } from '../../store/articles.js';
 import { listClusters, readCluster } from '../../store/cluster-read.js';
-import type { ApiArticle, ApiCluster, ApiClusterPage } from '../../store/contract-types.js';
+import type { ApiArticle, ApiCluster, ApiClusterPage, ApiThreadPage } from '../../store/contract-types.js';
+import { listThreads, readThread } from '../../store/thread-read.js';
 import { bearerToken, deny, parseTokens, tooManyFailures } from './auth.js';
 import { API_TOKENS_HINT } from './first-run.js';
 import { signInLimits, TokenGate } from './sign-in-limit.js';
 
 class BadRequest extends Error {
   readonly statusCode = 400;
+}
+
+/** `?format=ninjs` or an `Accept` naming the ninjs media type: the IPTC shape instead of ours. */
+function wantsNinjs(req: FastifyRequest): boolean {
+  const q = req.query as { format?: string } | undefined;
+  if (q?.format === 'ninjs') return true;
+  return (req.headers.accept ?? '').toLowerCase().includes(NINJS_MEDIA_TYPE);
+}
+
+function sendNinjs(reply: FastifyReply, doc: Ninjs | null, what: string) {
+  if (!doc) return reply.code(404).send({ error: `${what} not found` });
+  return reply.type(`${NINJS_MEDIA_TYPE}; charset=utf-8`).send(doc);
 }
 
 function num(v: string | undefined, name: string, dflt: number, min: number, max: number): number {
@@ -115,14 +130,49 @@ export async function apiRoutes(
   );
 
   app.get<{ Params: { id: string } }>('/api/clusters/:id', async (req, reply) => {
+    if (wantsNinjs(req))
+      return sendNinjs(
+        reply,
+        await clusterNinjsOf(ctx.redis, ctx.keys, req.params.id),
+        `cluster ${req.params.id}`,
+      );
     const cluster = await readCluster(ctx.redis, ctx.keys, req.params.id);
     if (!cluster) return reply.code(404).send({ error: `cluster ${req.params.id} not found` });
     return cluster;
   });
 
+  app.get<{ Querystring: { offset?: string; limit?: string } }>(
+    '/api/threads',
+    async (req): Promise<ApiThreadPage> => {
+      const limit = num(req.query.limit, 'limit', 50, 1, 500);
+      const offset = num(req.query.offset, 'offset', 0, 0, 1_000_000);
+      return { threads: await listThreads(ctx.redis, ctx.keys, { offset, limit }), offset, limit };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>('/api/threads/:id', async (req, reply) => {
+    if (wantsNinjs(req))
+      return sendNinjs(
+        reply,
+        await threadNinjsOf(ctx.redis, ctx.keys, req.params.id),
+        `thread ${req.params.id}`,
+      );
+    const thread = await readThread(ctx.redis, ctx.keys, req.params.id);
+    if (!thread) return reply.code(404).send({ error: `thread ${req.params.id} not found` });
+    return thread;
+  });
+
   app.get<{ Params: { id: string } }>(
     '/api/articles/:id',
     async (req, reply): Promise<ApiArticle | undefined> => {
+      if (wantsNinjs(req)) {
+        sendNinjs(
+          reply,
+          await articleNinjsOf(ctx.redis, ctx.keys, req.params.id),
+          `article ${req.params.id}`,
+        );
+        return;
+      }
       const [article, body] = await Promise.all([
         getArticle(ctx.redis, ctx.keys, req.params.id),
         getArticleBody(ctx.redis, ctx.keys, req.params.id),

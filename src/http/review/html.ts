@@ -81,6 +81,8 @@ th{font-weight:600;font-size:.85rem;color:var(--mut)}.num{text-align:right;font-
 ins{background:var(--add);text-decoration:none}del{background:var(--del)}
 .flash{padding:.5rem 1rem;border:1px solid var(--acc);margin-bottom:1rem}.error{border-color:#c00}
 .pager{margin-top:1rem;display:flex;gap:1rem}
+.timeline{list-style:none;padding:0;border-left:3px solid var(--line);margin-left:.5rem}.timeline .event{padding:.25rem 0 .75rem 1rem}
+.timeline .event p{margin:.15rem 0}.timeline .title{overflow-wrap:anywhere}.badge.version{border-color:var(--acc)}
 @media (max-width:600px){
 main{padding:.75rem}table.cards thead{display:none}table.cards,table.cards tbody,table.cards tr,table.cards td{display:block;width:100%}
 table.cards tr{border:1px solid var(--line);border-radius:.4rem;margin-bottom:.75rem;padding:.4rem .6rem}
@@ -98,7 +100,7 @@ export function layout(title: string, body: Html, opts: { editor?: string; csrf?
         <form method="post" action="/review/logout"><input type="hidden" name="_csrf" value="${opts.csrf ?? ''}"><button>Sign out</button></form>`
     : '';
   const nav = opts.editor
-    ? html`<nav><a href="/review" accesskey="l">Clusters</a><a href="/review/queues/" accesskey="q">Queues</a></nav>`
+    ? html`<nav><a href="/review" accesskey="l">Clusters</a><a href="/review/threads" accesskey="t">Threads</a><a href="/review/queues/" accesskey="q">Queues</a></nav>`
     : html`<nav></nav>`;
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">

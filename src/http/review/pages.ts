@@ -4,6 +4,7 @@ import { wordDiff } from './diff.js';
 import { EDITOR_TOKENS_HINT } from './first-run.js';
 import { Html, html, layout, safeHref } from './html.js';
 import type { MergeCandidate } from './merge-candidates.js';
+import { clusterThreadSection } from './thread-pages.js';
 import type { UndoOffer } from './undo-offer.js';
 
 type Chrome = { editor: string; csrf: string };
@@ -175,6 +176,8 @@ export function clusterPage(
     error?: string;
     undo: UndoOffer | null;
     candidates: MergeCandidate[];
+    /** Threads are on: show the cluster's thread, or a form to join one. */
+    threads?: boolean;
   },
 ): string {
   const base = `/review/clusters/${encodeURIComponent(c.id)}`;
@@ -225,6 +228,7 @@ ${opts.error ? html`<p class="flash error" role="alert">${opts.error}</p>` : ''}
 <p class="muted">Cluster ${c.id} · ${c.members.length} articles · ${new Set(c.members.map((m) => m.article.outlet)).size} outlets ·
 first seen ${when(Number(c.hash.createdAt ?? 0))} · last update ${when(updatedAt)} ·
 ${reviewedAt ? html`reviewed by ${c.hash.reviewedBy ?? ''} ${when(reviewedAt)}${updatedAt > reviewedAt ? ' (changed since)' : ''}` : 'not reviewed'}</p>
+${opts.threads ? clusterThreadSection(chrome, c.id, c.hash.thread) : ''}
 <div class="actions">
   ${actionButton(chrome, `${base}/reviewed`, 'Mark reviewed')}
 </div>

@@ -25,6 +25,7 @@ import { survivorOf } from './merged-into.js';
 import { clusterPage, listPage, loginPage, splitConfirmPage } from './pages.js';
 import { queueDashboard } from './queue-dashboard.js';
 import { signInLimits, TokenGate } from './sign-in-limit.js';
+import { addThreadRoutes } from './thread-routes.js';
 import { undoOffer } from './undo-offer.js';
 
 declare module 'fastify' {
@@ -189,7 +190,12 @@ export async function reviewPlugin(
     ]);
     return html(
       reply,
-      clusterPage({ editor: s.editor, csrf: s.csrf }, detail, { ...extra, undo, candidates }),
+      clusterPage({ editor: s.editor, csrf: s.csrf }, detail, {
+        ...extra,
+        undo,
+        candidates,
+        threads: ctx.threadIndex !== null,
+      }),
       code,
     );
   };
@@ -232,6 +238,14 @@ export async function reviewPlugin(
     },
   );
 
+  // Splits and merges change what the clusters tell: their threads are decided again.
+  const rethread = async (clusters: string[]) => {
+    if (!ctx.threadIndex) return;
+    for (const c of clusters)
+      await ctx.threadIndex.update(c, { force: true }).catch((err: unknown) => {
+        ctx.log.warn({ clusterId: c, err: String(err) }, 'review: thread step after the action failed');
+      });
+  };
   const act = (path: string, run: (id: string, body: Form, editor: string) => Promise<ActionResult>) =>
     app.post<{ Params: { id: string } }>(path, async (req, reply) => {
       const id = req.params.id;
@@ -239,6 +253,7 @@ export async function reviewPlugin(
       try {
         if (!ID.test(id)) throw new ReviewError('review: bad cluster id', 400);
         const r = await run(id, body, req.reviewSession!.editor);
+        await rethread(r.changed ?? []);
         const p = new URLSearchParams({ done: r.action });
         if (r.newClusterId) p.set('into', r.newClusterId);
         if (r.undone) p.set('undone', r.undone);
@@ -267,6 +282,8 @@ export async function reviewPlugin(
 
   // The form names the action its button described: a newer action on the cluster refuses it.
   act('/review/clusters/:id/undo', (id, body, editor) => actions.undo(id, str(body.entry), editor));
+
+  addThreadRoutes(app, ctx, html, showCluster);
 
   await app.register(queueDashboard, { queues: ctx.queues });
 }
