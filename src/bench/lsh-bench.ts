@@ -6,6 +6,7 @@ import { bandBuckets, optimalLshParams } from '../dedup/lsh-params.js';
 import { MinHasher } from '../dedup/minhash.js';
 import type { DocSketch } from '../dedup/policy.js';
 import { sketchText } from '../dedup/sketch.js';
+import { redactUrl } from '../log.js';
 import { dedupPolicyFrom } from '../pipeline/context.js';
 import {
   bucketSpec,
@@ -444,7 +445,7 @@ export async function benchLsh(
     baselines: {
       redis: own
         ? { server: 'private redis-server started by the bench', version: own.version, port: own.port }
-        : { server: 'given', url: url.replace(/\/\/[^@]*@/, '//***@') },
+        : { server: 'given', url: redactUrl(url) },
       rounds: opts.rounds,
       window: `${config.dedup.windowHours} h; ${bands} bands x ${rows} rows`,
       method:
