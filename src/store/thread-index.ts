@@ -296,6 +296,34 @@ export class ThreadIndex {
     return [...new Set(res.map((r) => r[1]).filter((c): c is string => typeof c === 'string' && c !== ''))];
   }
 
+  /** thread-query.lua: the neighbourhood as read, with each stored story decoded. */
+  private async neighbourhood(clusterId: string, quotes: string[], terms: string[], since: number) {
+    const reply = await this.redis[QUERY_CMD](
+      2,
+      this.keys.threadEpoch,
+      this.keys.threadDecisions,
+      JSON.stringify({
+        id: clusterId,
+        quotes,
+        terms: terms.map((t) => this.keys.storyTerm(t)),
+        since,
+        maxCandidates: this.maxCandidates,
+        maxThread: this.maxThread,
+        keys: this.templates,
+      }),
+    );
+    const meta = JSON.parse(reply[2]!.toString()) as QueryMeta;
+    const nodes = asArray<QueryNode>(meta.nodes);
+    let blob = 3;
+    const stories = new Map<string, StoryProfile | null>();
+    for (const n of nodes) {
+      n.members = asArray<string>(n.members);
+      n.quotes = asArray<string>(n.quotes);
+      stories.set(n.id, n.profile === 1 ? decodeStory(reply[blob++]!) : null);
+    }
+    return { epoch: reply[0]!.toString(), digest: reply[1]!.toString(), meta, nodes, stories };
+  }
+
   /**
    * Places one cluster (and the neighbourhood it reaches) in its thread. A
    * cluster that no longer exists (merged away) leaves its thread.
@@ -324,67 +352,25 @@ export class ThreadIndex {
       const quotes = source.exists && source.container ? await this.clustersOf(source.quotes.split(',')) : [];
       const now = this.now();
       const since = now - this.opts.windowHours * 3_600_000;
-      const reply = await this.redis[QUERY_CMD](
-        2,
-        this.keys.threadEpoch,
-        this.keys.threadDecisions,
-        JSON.stringify({
-          id: clusterId,
-          quotes,
-          terms: terms.map((t) => this.keys.storyTerm(t)),
-          since,
-          maxCandidates: this.maxCandidates,
-          maxThread: this.maxThread,
-          keys: this.templates,
-        }),
-      );
-      const epoch = reply[0]!.toString();
-      const digest = reply[1]!.toString();
-      const meta = JSON.parse(reply[2]!.toString()) as QueryMeta;
-      const nodes = asArray<QueryNode>(meta.nodes);
-      let blob = 3;
-      const stories = new Map<string, StoryProfile | null>();
-      for (const n of nodes) {
-        n.members = asArray<string>(n.members);
-        n.quotes = asArray<string>(n.quotes);
-        stories.set(n.id, n.profile === 1 ? decodeStory(reply[blob++]!) : null);
-      }
-
-      const gone = nodes.filter((n) => n.exists !== 1).map((n) => n.id);
-      const placeable: StoryNode[] = [];
-      for (const n of nodes) {
-        if (n.exists !== 1) continue;
-        const p = n.id === clusterId ? profile : stories.get(n.id);
-        if (!p) continue;
-        const isSelf = n.id === clusterId;
-        // A story read anew is judged anew.
-        const roundup = isSelf
-          ? source.stored.roundup && source.stored.src === source.src
-          : n.roundup === '1';
-        placeable.push({
-          id: n.id,
-          profile: p,
-          at: isSelf ? source.at : n.at,
-          container: isSelf ? source.container : n.container === '1',
-          quotes: isSelf ? [] : n.quotes,
-          roundup,
-        });
-      }
-      const selfNode = placeable.find((n) => n.id === clusterId);
-      if (selfNode) selfNode.quotes = quotes;
-      const placement = this.opts.place(placeable, constraintsOf(nodes, meta.decisions));
+      const read = await this.neighbourhood(clusterId, quotes, terms, since);
+      const placeable = placeableNodes(clusterId, read, source, profile, quotes);
+      const placement = this.opts.place(placeable, constraintsOf(read.nodes, read.meta.decisions));
       const current = new Map<string, string>();
-      for (const n of placeable) current.set(n.id, nodes.find((x) => x.id === n.id)!.thread);
+      const threadOf = new Map(read.nodes.map((n) => [n.id, n.thread]));
+      for (const n of placeable) current.set(n.id, threadOf.get(n.id) ?? '');
+      // A thread read whole (every cluster placed or gone) may be merged away; one read in part may not.
       const complete = new Set(
-        asArray<{ id: string; size: number }>(meta.threads)
+        asArray<{ id: string; size: number }>(read.meta.threads)
           .filter(
             (t) =>
               t.size <= this.maxThread &&
-              nodes.filter((n) => n.thread === t.id).every((n) => n.exists !== 1 || current.has(n.id)),
+              read.nodes.filter((n) => n.thread === t.id).every((n) => n.exists !== 1 || current.has(n.id)),
           )
           .map((t) => t.id),
       );
       const plan = planThreads(placement.groups, current, complete);
+      const gone = read.nodes.filter((n) => n.exists !== 1).map((n) => n.id);
+      const alreadyRoundups = new Set(placeable.filter((n) => n.roundup).map((n) => n.id));
 
       const story =
         source.exists && profile
@@ -399,18 +385,18 @@ export class ThreadIndex {
           : false;
       const args = {
         id: clusterId,
-        epoch,
-        digest,
+        epoch: read.epoch,
+        digest: read.digest,
         terms: terms.map((t) => this.keys.storyTerm(t)),
         since,
         ver: source.ver,
         guards: {
-          threads: asArray<{ id: string; ver: string }>(meta.threads).map((t) => [t.id, t.ver]),
-          stories: nodes.map((n) => [n.id, n.v]),
+          threads: asArray<{ id: string; ver: string }>(read.meta.threads).map((t) => [t.id, t.ver]),
+          stories: read.nodes.map((n) => [n.id, n.v]),
         },
         story,
         assign: plan.assign,
-        roundups: [...placement.roundups].filter((id) => !placeable.find((n) => n.id === id)?.roundup),
+        roundups: [...placement.roundups].filter((id) => !alreadyRoundups.has(id)),
         gone: source.exists ? gone : [...new Set([clusterId, ...gone])],
         merged: plan.merged,
         now,
@@ -447,6 +433,36 @@ export class ThreadIndex {
       `threads: thread step of cluster ${clusterId} still conflicted after ${retries} retries (${reason})`,
     );
   }
+}
+
+/**
+ * The clusters the policy places: those that exist and have a story (the one
+ * deciding with the story just read); the others keep their thread as it is.
+ */
+function placeableNodes(
+  clusterId: string,
+  read: { nodes: QueryNode[]; stories: Map<string, StoryProfile | null> },
+  source: Source,
+  profile: StoryProfile | null,
+  quotes: string[],
+): StoryNode[] {
+  const out: StoryNode[] = [];
+  for (const n of read.nodes) {
+    if (n.exists !== 1) continue;
+    const isSelf = n.id === clusterId;
+    const p = isSelf ? profile : read.stories.get(n.id);
+    if (!p) continue;
+    out.push({
+      id: n.id,
+      profile: p,
+      at: isSelf ? source.at : n.at,
+      container: isSelf ? source.container : n.container === '1',
+      quotes: isSelf ? quotes : n.quotes,
+      // A story read anew is judged anew.
+      roundup: isSelf ? source.stored.roundup && source.stored.src === source.src : n.roundup === '1',
+    });
+  }
+  return out;
 }
 
 /** Editors' decisions on the neighbourhood's articles, as cluster constraints. */

@@ -48,10 +48,10 @@ export type StoryProfile = {
   templateCount: number;
 };
 
-export const TEMPLATE_SKETCH = 64;
+export const TEMPLATE_SKETCH = 32;
 
-/** Frames kept per profile: a templated text has 40-80 facts; the sample is the same for both texts. */
-export const MAX_FRAMES = 96;
+/** Frames kept per profile: a templated text has 40-80 facts; the sample (smallest hashes) is the same in both texts. */
+export const MAX_FRAMES = 64;
 /** Terms kept per kind (the smallest hashes: a uniform sample, the same one in every text). */
 export const MAX_TERMS = 64;
 
