@@ -122,6 +122,7 @@ export function createContext(config: Config, log: Logger): PipelineContext {
     rows,
     place: placementFor(dedupPolicyFrom(config)),
     eventsMaxLen: config.events.maxLen,
+    retainSeconds: config.articles.retainDays * 86_400,
   });
   const fetchOptions = fetchOptionsFrom(config);
   const feedParser = new FeedParsePool(parseLimitsFrom(config));
