@@ -230,7 +230,11 @@ export const configSchema = z.strictObject({
     concurrency: positiveInt,
   }),
   events: z.strictObject({ maxLen: positiveInt }),
-  articles: z.strictObject({ bodyTtlHours: positiveInt, maxBodyChars: z.number().int().min(1000) }),
+  articles: z.strictObject({
+    bodyTtlHours: positiveInt,
+    retainDays: positiveInt.default(30),
+    maxBodyChars: z.number().int().min(1000),
+  }),
   review: z
     .strictObject({
       // "name:token" or a bare token; weak tokens are guessable.

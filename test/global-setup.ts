@@ -23,6 +23,7 @@ async function waitForPing(port: number, child: ChildProcess): Promise<void> {
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`);
     const r = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
+    r.on('error', () => {}); // refused until it listens: the loop retries
     try {
       await r.connect();
       await r.ping();

@@ -2,6 +2,7 @@ import { reconcile } from '../src/ops/reconcile.js';
 import type { PipelineContext } from '../src/pipeline/context.js';
 import { activeFeeds } from '../src/pipeline/feed-registry.js';
 import { syncFeedSchedules } from '../src/pipeline/schedule-feeds.js';
+import { pruneBlockedPairs } from '../src/store/blocked-pairs.js';
 import type { Running } from './worker-options.js';
 
 /** Keeps one job scheduler per active feed; re-syncs so feeds added at run time are picked up. */
@@ -31,7 +32,8 @@ export async function startScheduler(ctx: PipelineContext, resyncMs = 60_000): P
 /**
  * A daemon has no end of run to check for lost work: every
  * ops.reconcileIntervalSeconds it queues again what a Redis episode left
- * seen but unfinished. Skipped while Redis is failing (the jobs wait anyway).
+ * seen but unfinished, and drops the blocked pairs of expired articles.
+ * Skipped while Redis is failing (the jobs wait anyway).
  */
 function startReconcileTimer(ctx: PipelineContext): NodeJS.Timeout | undefined {
   const seconds = ctx.config.ops.reconcileIntervalSeconds;
@@ -41,9 +43,11 @@ function startReconcileTimer(ctx: PipelineContext): NodeJS.Timeout | undefined {
     if (running || !ctx.redisHealth.state().ok) return;
     running = true;
     reconcile(ctx)
-      .then((r) => {
+      .then(async (r) => {
         if (r.reenqueued.articles || r.reenqueued.dedup)
           ctx.log.warn(r, 'reconcile re-enqueued unfinished work');
+        const dropped = await pruneBlockedPairs(ctx.redis, ctx.keys);
+        if (dropped) ctx.log.info({ dropped }, 'blocked pairs of expired articles dropped');
       })
       .catch((err: unknown) => {
         if (!ctx.redisHealth.report(err, 'reconcile'))

@@ -131,10 +131,100 @@ function records(count: number): Buffer {
   return b;
 }
 
+type Work = { before: Article[]; measured: Article[] }[];
+type Run = { cpuMs: number; scriptMs: number };
+type Call = Record<string, (...a: (string | number | Buffer)[]) => Promise<unknown>>;
+
+function defineScripts(redis: Redis): Call {
+  const scripts = {
+    current: loadLua('lsh-bench-index'),
+    strings: loadLua('lsh-baseline-strings'),
+    sets: loadLua('lsh-baseline-sets'),
+  };
+  for (const [name, lua] of Object.entries(scripts)) redis.defineCommand(`bench_${name}`, { lua });
+  return redis as unknown as Call;
+}
+
+const issued = (w: Work) => w.reduce((n, r) => n + r.before.length + r.measured.length, 0);
+
+type Env = {
+  config: Config;
+  bands: number;
+  rows: number;
+  windowSeconds: number;
+  recSize: number;
+  perBlock: number;
+  rounds: number;
+  hourOfWindow: number;
+};
+
+/**
+ * The current layout for a window of W articles: one generation of the size
+ * the window reaches, every group at its records per group (full fill), or
+ * at full size only where a measured article reads (sparse fill: the hash
+ * still has all its fields, which is what a field lookup's cost depends on).
+ */
+async function currentLayout(redis: Redis, prefix: string, W: number, works: Work[], env: Env) {
+  const { bands, rows, windowSeconds } = env;
+  const full = W <= FULL_FILL_MAX;
+  const keys = keysFor(prefix);
+  // the window slides before each round (slide below): it holds W to W + a round's articles
+  const bits = steadyBits(W + works.reduce((n, w) => n + issued(w), 0) / env.rounds, bands);
+  const perGroup = (W * bands) / 2 ** bits;
+  const touched = new Set<number>();
+  for (const w of works)
+    for (const r of w)
+      for (const a of [...r.before, ...r.measured])
+        for (let b = 0; b < bands; b++) touched.add(a.buckets[2 * b]! % 2 ** bits);
+  const m0 = await usedMemory(redis);
+  await fillGeneration(redis, keys.lshBuckets(0, 1), bits, perGroup, full ? null : touched);
+  const bucketBytes = full
+    ? ((await usedMemory(redis)) - m0) / W
+    : await probeGenerationBytes(redis, `${prefix}probe:`, Math.min(bits, BYTES_PROBE_BITS), perGroup, bands);
+  await redis.hset(keys.lshGenerations, 'cur', `1:${bits}`, 'opened', Date.now());
+  await redis.set(keys.lshRefSeq, W);
+  await redis.zadd(keys.lshRefsByHour, env.hourOfWindow, 1);
+  const call = defineScripts(redis);
+  const index = new ClusterIndex(redis, keys, {
+    bands,
+    rows,
+    place: placementFor(dedupPolicyFrom(env.config)),
+  });
+  return {
+    full,
+    bits,
+    perGroup,
+    bucketBytes,
+    slide: () => slide(redis, keys.lshRefSeq, keys.lshRefsByHour, W, env.hourOfWindow),
+    index: (a: Article) =>
+      call.bench_current!(
+        3,
+        keys.lshRefSeq,
+        keys.lshRefsByHour,
+        keys.lshGenerations,
+        JSON.stringify({
+          now: Date.now(),
+          window: windowSeconds,
+          recordSize: env.recSize,
+          perBlock: env.perBlock,
+          tags: 1,
+          gen: generationParams(windowSeconds),
+          keys: { block: taggedTemplate(keys.lshSigBlock), bucket: taggedTemplate(keys.lshBuckets) },
+        }),
+        a.spec,
+        a.record,
+      ),
+    assign: (a: Article) =>
+      index.assign({ articleId: a.id, sketch: a.sketch, publishedAt: Date.now(), ttlSeconds: windowSeconds }),
+  };
+}
+
 /**
  * `wiresift bench lsh`: Redis CPU and bytes per article of the LSH index for
  * windows of `opts.windows` articles, in three layouts on one Redis, rounds
- * alternated. See docs/dedup.md ("Measuring the index at newsroom scale").
+ * alternated; the smallest window's index is kept (in database 1) and
+ * measured again in every larger window's rounds, so each window has a ratio
+ * to it taken under the same load. See docs/dedup.md ("Measuring").
  */
 export async function benchLsh(
   config: Config,
@@ -144,6 +234,8 @@ export async function benchLsh(
   const own = opts.redisUrl ? null : await startPrivateRedis(opts.port, ['--enable-debug-command', 'local']);
   const url = opts.redisUrl ?? own!.url;
   const redis = new Redis(url, { maxRetriesPerRequest: null });
+  // the reference window lives apart, so wiping a window (FLUSHDB) leaves it
+  const refRedis = own ? new Redis(url, { maxRetriesPerRequest: null, db: 1 }) : redis;
   const base = `wiresift-bench-lsh:${randomBytes(3).toString('hex')}:`;
   const numPerm = config.dedup.numPerm;
   const k = config.dedup.shingleSize;
@@ -153,14 +245,17 @@ export async function benchLsh(
   const recSize = recordSize(numPerm);
   const perBlock = recordsPerBlock(recSize);
   const canDebug = !!own;
-
-  const scripts = {
-    current: loadLua('lsh-bench-index'),
-    strings: loadLua('lsh-baseline-strings'),
-    sets: loadLua('lsh-baseline-sets'),
+  const call = defineScripts(redis);
+  const env: Env = {
+    config,
+    bands,
+    rows,
+    windowSeconds,
+    recSize,
+    perBlock,
+    rounds: opts.rounds,
+    hourOfWindow: Math.floor((Date.now() - (windowSeconds * 1000) / 2) / 3_600_000),
   };
-  for (const [name, lua] of Object.entries(scripts)) redis.defineCommand(`bench_${name}`, { lua });
-  const call = redis as unknown as Record<string, (...a: (string | number | Buffer)[]) => Promise<unknown>>;
 
   let seed = 1;
   const article = (text: string): Article => {
@@ -175,7 +270,7 @@ export async function benchLsh(
     };
   };
   /** Per round: copies of stories whose two first copies are indexed before, and fresh stories. */
-  const workload = (perRound: number) =>
+  const workload = (perRound: number): Work =>
     Array.from({ length: opts.rounds }, () => {
       const stories = Array.from({ length: Math.ceil(perRound / 2) }, () => storyWords(seed++));
       return {
@@ -186,6 +281,10 @@ export async function benchLsh(
         ],
       };
     });
+  const run = async (layout: (a: Article) => Promise<unknown>, w: Work, round: number) => {
+    for (const a of w[round]!.before) await layout(a);
+    return measure(redis, w[round]!.measured, layout);
+  };
 
   const sigBytes = await signatureBytesPerArticle(redis, `${base}sig-probe:`, recSize, perBlock);
   const sigBytesOld = await signatureBytesPerArticle(redis, `${base}sig-probe:`, recSize, OLD_PER_BLOCK);
@@ -195,49 +294,27 @@ export async function benchLsh(
   const indexStrings: unknown[] = [];
   const indexSets: unknown[] = [];
   const fullStep: unknown[] = [];
+  const sameRounds: unknown[] = [];
+  const sorted = [...opts.windows].sort((a, b) => a - b);
+  const W0 = sorted[0]!;
+  const refWork = { index: workload(40 * sorted.length), full: workload(40 * sorted.length) };
   try {
-    for (const W of opts.windows) {
+    progress(`bench lsh: reference window ${W0} articles (database 1)`);
+    const ref = await currentLayout(refRedis, `${base}ref:`, W0, [refWork.index, refWork.full], env);
+    let refRound = 0;
+    for (const W of sorted) {
       const full = W <= FULL_FILL_MAX;
-      const now = Date.now();
-      const hourOfWindow = Math.floor((now - (windowSeconds * 1000) / 2) / 3_600_000);
       const perRound = W > FULL_FILL_MAX ? 6 : W > SETS_MAX ? 20 : 40;
       const work = {
-        current: workload(40),
+        index: workload(40),
         full: workload(40),
         strings: workload(perRound),
         sets: workload(40),
       };
-      const issued = (w: ReturnType<typeof workload>) =>
-        w.reduce((n, r) => n + r.before.length + r.measured.length, 0);
 
-      // The current layout: one generation of the size the window reaches, every group at its
-      // records per group (full fill), or at full size only where a measured article reads
-      // (sparse fill: the hash still has all its fields, what a field lookup's cost depends on).
-      const kNew = keysFor(`${base}new:`);
-      const bits = steadyBits(W + issued(work.current) + issued(work.full), bands);
-      const perGroup = (W * bands) / 2 ** bits;
-      const touched = new Set<number>();
-      for (const w of [work.current, work.full])
-        for (const r of w)
-          for (const a of [...r.before, ...r.measured])
-            for (let b = 0; b < bands; b++) touched.add(a.buckets[2 * b]! % 2 ** bits);
-      progress(
-        `bench lsh: ${W} articles: current layout, 2^${bits} groups x ${perGroup.toFixed(1)} records (${full ? 'full' : 'sparse'})`,
-      );
-      let m0 = await usedMemory(redis);
-      await fillGeneration(redis, kNew.lshBuckets(0, 1), bits, perGroup, full ? null : touched);
-      const newBucketBytes = full
-        ? ((await usedMemory(redis)) - m0) / W
-        : await probeGenerationBytes(
-            redis,
-            `${base}probe:`,
-            Math.min(bits, BYTES_PROBE_BITS),
-            perGroup,
-            bands,
-          );
-      await redis.hset(kNew.lshGenerations, 'cur', `1:${bits}`, 'opened', now);
-      await redis.set(kNew.lshRefSeq, W);
-      await redis.zadd(kNew.lshRefsByHour, hourOfWindow, 1);
+      progress(`bench lsh: ${W} articles: current layout (${full ? 'full' : 'sparse'} fill)`);
+      const cur = await currentLayout(redis, `${base}new:`, W, [work.index, work.full], env);
+      progress(`bench lsh: ${W} articles: 2^${cur.bits} groups x ${cur.perGroup.toFixed(1)} records`);
 
       // 19d51e0's layout: 8192 shard strings of the size the window implies, each starting with
       // a record out of the window (so each commit's sweep rewrites one, as in steady state).
@@ -249,117 +326,106 @@ export async function benchLsh(
         for (const r of work.strings)
           for (const a of [...r.before, ...r.measured])
             for (let b = 0; b < bands; b++) oldShards.add(a.buckets[2 * b + 1]! % OLD_SHARDS);
-        for (let ref = W + 1; ref <= W + issued(work.strings); ref++) oldShards.add(ref % OLD_SHARDS);
+        for (let r = W + 1; r <= W + issued(work.strings); r++) oldShards.add(r % OLD_SHARDS);
       }
       progress(
         `bench lsh: ${W} articles: 19d51e0 layout, ${oldShards.size} of ${OLD_SHARDS} shards of ${shardBytes} B`,
       );
-      m0 = await usedMemory(redis);
+      const m0 = await usedMemory(redis);
       await fillShards(redis, kOld, [...oldShards], shardBytes);
-      const oldFilled = (await usedMemory(redis)) - m0;
-      const oldBucketBytes = (oldFilled / oldShards.size) * (OLD_SHARDS / W);
+      const oldBucketBytes = (((await usedMemory(redis)) - m0) / oldShards.size) * (OLD_SHARDS / W);
       await redis.set(`${kOld}lsh:ref-seq`, W);
-      await redis.zadd(`${kOld}lsh:hours`, hourOfWindow, 1);
-
-      const steps = {
-        current: (a: Article) =>
-          call.bench_current!(
-            3,
-            kNew.lshRefSeq,
-            kNew.lshRefsByHour,
-            kNew.lshGenerations,
-            JSON.stringify({
-              now: Date.now(),
-              window: windowSeconds,
-              recordSize: recSize,
-              perBlock,
-              tags: 1,
-              gen: generationParams(windowSeconds),
-              keys: { block: taggedTemplate(kNew.lshSigBlock), bucket: taggedTemplate(kNew.lshBuckets) },
-            }),
-            a.spec,
-            a.record,
-          ),
-        strings: (a: Article) => {
-          const tags = Buffer.allocUnsafe(4 * bands);
-          const shardKeys: string[] = [];
-          for (let b = 0; b < bands; b++) {
-            tags.writeUInt32BE(a.buckets[2 * b]!, 4 * b);
-            shardKeys.push(`${kOld}lsh:shard:${a.buckets[2 * b + 1]! % OLD_SHARDS}`);
-          }
-          return call.bench_strings!(
-            2 + bands,
-            `${kOld}lsh:ref-seq`,
-            `${kOld}lsh:hours`,
-            ...shardKeys,
-            JSON.stringify({
-              now: Date.now(),
-              window: windowSeconds,
-              recordSize: recSize,
-              perBlock: OLD_PER_BLOCK,
-              shards: OLD_SHARDS,
-              keys: { block: [`${kOld}lsh:sig:`, ''], shard: [`${kOld}lsh:shard:`, ''] },
-            }),
-            tags,
-            a.record,
-          );
-        },
+      await redis.zadd(`${kOld}lsh:hours`, env.hourOfWindow, 1);
+      const strings = (a: Article) => {
+        const tags = Buffer.allocUnsafe(4 * bands);
+        const shardKeys: string[] = [];
+        for (let b = 0; b < bands; b++) {
+          tags.writeUInt32BE(a.buckets[2 * b]!, 4 * b);
+          shardKeys.push(`${kOld}lsh:shard:${a.buckets[2 * b + 1]! % OLD_SHARDS}`);
+        }
+        return call.bench_strings!(
+          2 + bands,
+          `${kOld}lsh:ref-seq`,
+          `${kOld}lsh:hours`,
+          ...shardKeys,
+          JSON.stringify({
+            now: Date.now(),
+            window: windowSeconds,
+            recordSize: recSize,
+            perBlock: OLD_PER_BLOCK,
+            shards: OLD_SHARDS,
+            keys: { block: [`${kOld}lsh:sig:`, ''], shard: [`${kOld}lsh:shard:`, ''] },
+          }),
+          tags,
+          a.record,
+        );
       };
-      const index = new ClusterIndex(redis, kNew, {
-        bands,
-        rows,
-        place: placementFor(dedupPolicyFrom(config)),
-      });
-      const assign = (a: Article) =>
-        index.assign({
-          articleId: a.id,
-          sketch: a.sketch,
-          publishedAt: Date.now(),
-          ttlSeconds: windowSeconds,
-        });
 
-      // Rounds alternate the layouts, so a slow spell of the machine hits them alike.
-      const cur: { cpuMs: number; scriptMs: number }[] = [];
-      const old: { cpuMs: number; scriptMs: number }[] = [];
-      const fullRuns: { cpuMs: number; scriptMs: number }[] = [];
+      // Rounds alternate the layouts (and the reference window), so a slow spell of the machine
+      // hits them alike.
+      const runs = {
+        index: [] as Run[],
+        full: [] as Run[],
+        strings: [] as Run[],
+        refIndex: [] as Run[],
+        refFull: [] as Run[],
+      };
       for (let round = 0; round < opts.rounds; round++) {
         progress(`bench lsh: ${W} articles: round ${round + 1} of ${opts.rounds}`);
-        for (const a of work.current[round]!.before) await steps.current(a);
-        cur.push(await measure(redis, work.current[round]!.measured, steps.current));
-        for (const a of work.full[round]!.before) await assign(a);
-        fullRuns.push(await measure(redis, work.full[round]!.measured, assign));
-        for (const a of work.strings[round]!.before) await steps.strings(a);
-        old.push(await measure(redis, work.strings[round]!.measured, steps.strings));
+        await cur.slide();
+        await slide(redis, `${kOld}lsh:ref-seq`, `${kOld}lsh:hours`, W, env.hourOfWindow);
+        if (W !== W0) {
+          await ref.slide();
+          runs.refIndex.push(await run(ref.index, refWork.index, refRound));
+        }
+        runs.index.push(await run(cur.index, work.index, round));
+        if (W !== W0) runs.refFull.push(await run(ref.assign, refWork.full, refRound++));
+        runs.full.push(await run(cur.assign, work.full, round));
+        runs.strings.push(await run(strings, work.strings, round));
       }
-      const fullCpu = stats(fullRuns.map((x) => x.cpuMs));
-      const bytesCurrent = Math.round(newBucketBytes + sigBytes);
+      const fullCpu = stats(runs.full.map((x) => x.cpuMs));
+      const bytesCurrent = Math.round(cur.bucketBytes + sigBytes);
       windows.push({ articles: W, redisCpuMsPerArticle: r3(fullCpu.median), bytesPerArticle: bytesCurrent });
       fullStep.push({
         articles: W,
         redisCpuMsPerArticle: r3(fullCpu.median),
         spread: [r3(fullCpu.min), r3(fullCpu.max)],
-        scriptMsPerArticle: r3(stats(fullRuns.map((x) => x.scriptMs)).median),
+        scriptMsPerArticle: r3(stats(runs.full.map((x) => x.scriptMs)).median),
       });
-      const curCpu = stats(cur.map((x) => x.cpuMs));
+      if (W !== W0) {
+        const ratio = (a: Run[], b: Run[]) => stats(a.map((x, i) => x.cpuMs / b[i]!.cpuMs));
+        const f = ratio(runs.full, runs.refFull);
+        const ix = ratio(runs.index, runs.refIndex);
+        sameRounds.push({
+          articles: W,
+          reference: W0,
+          fullStepRatio: r3(f.median),
+          fullStepRatioSpread: [r3(f.min), r3(f.max)],
+          indexStepRatio: r3(ix.median),
+          indexStepRatioSpread: [r3(ix.min), r3(ix.max)],
+          referenceFullStepMs: r3(stats(runs.refFull.map((x) => x.cpuMs)).median),
+        });
+      }
+      const idx = stats(runs.index.map((x) => x.cpuMs));
       indexCurrent.push({
         articles: W,
-        redisCpuMsPerArticle: r3(curCpu.median),
-        spread: [r3(curCpu.min), r3(curCpu.max)],
-        scriptMsPerArticle: r3(stats(cur.map((x) => x.scriptMs)).median),
+        redisCpuMsPerArticle: r3(idx.median),
+        spread: [r3(idx.min), r3(idx.max)],
+        scriptMsPerArticle: r3(stats(runs.index.map((x) => x.scriptMs)).median),
         bytesPerArticle: bytesCurrent,
-        bytes: full
+        bytes: cur.full
           ? 'measured on this fill'
-          : `measured on 2^${Math.min(bits, BYTES_PROBE_BITS)} groups at ${perGroup.toFixed(1)} records a group`,
-        fill: full ? 'full' : 'sparse',
-        generationBits: bits,
-        recordsPerGroup: Math.round(perGroup * 10) / 10,
+          : `measured on 2^${Math.min(cur.bits, BYTES_PROBE_BITS)} groups at ${cur.perGroup.toFixed(1)} records a group`,
+        fill: cur.full ? 'full' : 'sparse',
+        generationBits: cur.bits,
+        recordsPerGroup: Math.round(cur.perGroup * 10) / 10,
       });
-      const oldCpu = stats(old.map((x) => x.cpuMs));
+      const old = stats(runs.strings.map((x) => x.cpuMs));
       indexStrings.push({
         articles: W,
-        redisCpuMsPerArticle: r3(oldCpu.median),
-        spread: [r3(oldCpu.min), r3(oldCpu.max)],
-        scriptMsPerArticle: r3(stats(old.map((x) => x.scriptMs)).median),
+        redisCpuMsPerArticle: r3(old.median),
+        spread: [r3(old.min), r3(old.max)],
+        scriptMsPerArticle: r3(stats(runs.strings.map((x) => x.scriptMs)).median),
         bytesPerArticle: Math.round(oldBucketBytes + sigBytesOld),
         bytes: full
           ? 'measured on this fill'
@@ -367,7 +433,7 @@ export async function benchLsh(
         shardBytes,
         shardsFilled: oldShards.size,
       });
-      await wipe(redis, base, !!own);
+      await wipe(redis, `${base}new:`, `${base}old:`, !!own);
 
       // The naive layout alone (its keyspace would slow the others' key lookups).
       if (W > SETS_MAX) {
@@ -390,12 +456,12 @@ export async function benchLsh(
       }
       const kSet = `${base}set:`;
       progress(`bench lsh: ${W} articles: a SET per bucket, ${W * bands} keys`);
-      m0 = await usedMemory(redis);
+      const s0 = await usedMemory(redis);
       const real = W <= 20_000;
       await fillSets(redis, kSet, W * bands, real);
-      if (real) setBytesMeasured = ((await usedMemory(redis)) - m0) / W;
+      if (real) setBytesMeasured = ((await usedMemory(redis)) - s0) / W;
       await redis.set(`${kSet}lsh:ref-seq`, W);
-      await redis.zadd(`${kSet}lsh:hours`, hourOfWindow, 1);
+      await redis.zadd(`${kSet}lsh:hours`, env.hourOfWindow, 1);
       const setStep = (a: Article) => {
         const keys: string[] = [];
         for (let b = 0; b < bands; b++)
@@ -417,10 +483,10 @@ export async function benchLsh(
           a.record,
         );
       };
-      const sets: { cpuMs: number; scriptMs: number }[] = [];
+      const sets: Run[] = [];
       for (let round = 0; round < opts.rounds; round++) {
-        for (const a of work.sets[round]!.before) await setStep(a);
-        sets.push(await measure(redis, work.sets[round]!.measured, setStep));
+        await slide(redis, `${kSet}lsh:ref-seq`, `${kSet}lsh:hours`, W, env.hourOfWindow);
+        sets.push(await run(setStep, work.sets, round));
       }
       const setCpu = stats(sets.map((x) => x.cpuMs));
       indexSets.push({
@@ -433,10 +499,14 @@ export async function benchLsh(
           ? 'measured on this fill'
           : 'the keys are DEBUG POPULATE strings: bytes as measured on the last window filled with real SETs',
       });
-      await wipe(redis, base, !!own);
+      await wipe(redis, kSet, kSet, !!own);
     }
   } finally {
     await dropKeys(redis, `${base}*`).catch(() => undefined);
+    if (refRedis !== redis) {
+      await refRedis.flushdb().catch(() => undefined);
+      refRedis.disconnect();
+    }
     redis.disconnect();
     await own?.stop();
   }
@@ -452,12 +522,14 @@ export async function benchLsh(
         'windows: the whole dedup step of the current layout (ClusterIndex.assign: index, query, policy, commit), ' +
         'Redis process CPU (INFO cpu) per article, median of rounds, half copies of stories indexed before it and half fresh stories. ' +
         "indexStep: the LSH index work alone (the article's buckets and the records they name, the insert, expiry), the same in every layout. " +
+        `sameRounds: each window's figure over the smallest window's, both measured in the same alternated rounds (the machine's load moves). ` +
         `Structures are written directly at the sizes the window implies; up to ${FULL_FILL_MAX} articles whole, past it only where a measured article reads ` +
         '(the current layout keeps every field of its hash, one record each elsewhere; 19d51e0 writes only the shards read). ' +
         'Articles, clusters and bodies of the window are not written: the keyspace is smaller than in production. ' +
-        'bytesPerArticle: the bucket structure plus a signature record (MEMORY USAGE of full 256-record blocks).',
+        'bytesPerArticle: the bucket structure plus a signature record (MEMORY USAGE of full blocks).',
       signatureBytesPerArticle: { current: Math.round(sigBytes), strings19d51e0: Math.round(sigBytesOld) },
       fullStep,
+      sameRounds,
       indexStep: { current: indexCurrent, strings19d51e0: indexStrings, setPerBucket: indexSets },
     },
   };
@@ -468,9 +540,21 @@ function taggedTemplate(build: (tag: string, id: string) => string): [string, st
   return [key.slice(0, key.indexOf('\u0001')), key.slice(key.indexOf('\u0001') + 1, key.indexOf('\u0002'))];
 }
 
-async function wipe(redis: Redis, base: string, own: boolean) {
-  if (own) await redis.flushall();
-  else await dropKeys(redis, `${base}*`);
+/**
+ * The window holds the last W refs issued: its first hour (hours ZSET) starts
+ * W refs back, so each round starts from a window of W articles, as a window
+ * of that size does as it moves on.
+ */
+async function slide(redis: Redis, refSeq: string, hours: string, W: number, hour: number) {
+  const last = Number(await redis.get(refSeq));
+  await redis.del(hours);
+  await redis.zadd(hours, hour, Math.max(1, last - W + 1));
+}
+
+/** Drops a window's keys: the whole database 0 on our own Redis (database 1 holds the reference). */
+async function wipe(redis: Redis, a: string, b: string, own: boolean) {
+  if (own) await redis.flushdb();
+  else for (const p of new Set([a, b])) await dropKeys(redis, `${p}*`);
 }
 
 async function signatureBytesPerArticle(redis: Redis, prefix: string, recSize: number, perBlock: number) {

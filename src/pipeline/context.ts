@@ -138,6 +138,7 @@ export function createContext(config: Config, log: Logger): PipelineContext {
     rows,
     place: placementFor(dedupPolicyFrom(config)),
     eventsMaxLen: config.events.maxLen,
+    retainSeconds: config.articles.retainDays * 86_400,
   });
   const fetchOptions = fetchOptionsFrom(config);
   const threadIndex = config.threads.enabled ? threadIndexFor(redis, keys, config) : null;

@@ -178,7 +178,14 @@ export async function ingestArticle(
     fetchedAt: new Date().toISOString(),
     truncated: extracted.truncated ? '1' : '',
   };
-  await saveArticle(ctx.redis, ctx.keys, record, extracted.text, ctx.config.articles.bodyTtlHours * 3600);
+  await saveArticle(
+    ctx.redis,
+    ctx.keys,
+    record,
+    extracted.text,
+    ctx.config.articles.bodyTtlHours * 3600,
+    ctx.config.articles.retainDays * 86_400,
+  );
   // Its lines are counted for learned boilerplate by the dedup step, under its cluster.
   if (extracted.status !== 'ok') {
     // Stored so editors and `wiresift` can see why; failed so the dashboard shows it.

@@ -71,6 +71,8 @@ type ScriptedRedis = Redis & {
     score: number,
     id: string,
     text: string,
+    retainSeconds: number,
+    forgetBefore: number,
     ...fields: string[]
   ): Promise<number>;
 };
@@ -86,6 +88,7 @@ export async function saveArticle(
   record: Omit<ArticleRecord, 'cluster'>,
   body: string,
   bodyTtlSeconds: number,
+  retainSeconds: number,
 ): Promise<void> {
   const scripted = redis as ScriptedRedis;
   if (typeof scripted[SAVE_CMD] !== 'function')
@@ -98,6 +101,8 @@ export async function saveArticle(
     Date.parse(record.fetchedAt) || Date.now(),
     record.id,
     body,
+    retainSeconds,
+    Date.now() - retainSeconds * 1000,
     ...Object.entries(toHash(record)).flat(),
   );
 }

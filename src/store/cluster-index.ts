@@ -39,6 +39,8 @@ export type ClusterIndexOptions = {
   place: PlaceFn;
   /** Attempts after an optimistic-concurrency conflict before giving up (default 16). */
   maxRetries?: number;
+  /** Seconds a cluster's keys live after its last change (articles.retainDays; default 30 days). */
+  retainSeconds?: number;
   /** Approximate MAXLEN of the events stream (default 100 000). */
   eventsMaxLen?: number;
   /** Clock for createdAt/updatedAt/event times and the window, injectable for tests. */
@@ -321,6 +323,7 @@ export class ClusterIndex {
   private readonly place: PlaceFn;
   private readonly maxRetries: number;
   private readonly eventsMaxLen: number;
+  private readonly retainSeconds: number;
   private readonly maxClusters: number;
   private readonly maxMembers: number;
   private readonly staleMs: number;
@@ -348,6 +351,7 @@ export class ClusterIndex {
     this.place = opts.place;
     this.maxRetries = opts.maxRetries ?? 16;
     this.eventsMaxLen = opts.eventsMaxLen ?? 100_000;
+    this.retainSeconds = opts.retainSeconds ?? 30 * 86_400;
     this.maxClusters = opts.maxClusters ?? 16;
     this.maxMembers = opts.maxMembers ?? 64;
     this.staleMs = opts.staleMs ?? 10_000;
@@ -428,6 +432,7 @@ export class ClusterIndex {
         now,
         maxLen: this.eventsMaxLen,
         tokens: sketch.tokenCount,
+        retain: this.retainSeconds,
         keys: {
           article: this.templates.article,
           cluster: this.templates.cluster,

@@ -65,6 +65,12 @@ export async function feedHealthCounts(
   return counts;
 }
 
+/**
+ * A feed's state outlives its last poll by this much: a feed dropped from the
+ * config or removed stops being polled, and its validators and error count go.
+ */
+export const FEED_STATE_TTL_SECONDS = 30 * 86_400;
+
 export async function recordFeedSuccess(
   redis: Redis,
   keys: Keys,
@@ -91,7 +97,11 @@ export async function recordFeedSuccess(
   if (info.etag !== undefined) fields.etag = info.etag;
   if (info.lastModified !== undefined) fields.lastModified = info.lastModified;
   if (info.items !== undefined) fields.items = String(info.items);
-  await redis.hset(keys.feedState(feedId), fields);
+  await redis
+    .pipeline()
+    .hset(keys.feedState(feedId), fields)
+    .expire(keys.feedState(feedId), FEED_STATE_TTL_SECONDS)
+    .exec();
 }
 
 export async function recordFeedFailure(
@@ -110,5 +120,6 @@ export async function recordFeedFailure(
       nextFetchAt: String(info.nextFetchAt ?? 0),
     })
     .hincrby(keys.feedState(feedId), 'consecutiveErrors', 1)
+    .expire(keys.feedState(feedId), FEED_STATE_TTL_SECONDS)
     .exec();
 }

@@ -118,7 +118,13 @@ export class ReviewActions {
   constructor(
     redis: Redis,
     private readonly keys: Keys,
-    private readonly opts: { eventsMaxLen: number; now?: () => number; maxRetries?: number },
+    private readonly opts: {
+      eventsMaxLen: number;
+      /** Seconds a cluster is kept after its last change (articles.retainDays; default 30 days). */
+      retainSeconds?: number;
+      now?: () => number;
+      maxRetries?: number;
+    },
   ) {
     const scripted = redis as ScriptedRedis;
     if (typeof scripted[APPLY_CMD] !== 'function') redis.defineCommand(APPLY_CMD, { lua: APPLY_PLAN_LUA });
@@ -157,6 +163,7 @@ export class ReviewActions {
         this.opts.eventsMaxLen,
         newCluster ? 1 : 0,
         ...this.templates,
+        this.opts.retainSeconds ?? 30 * 86_400,
       );
       if (status === 'OK') {
         if (!newCluster) return result;

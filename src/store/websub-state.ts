@@ -43,17 +43,24 @@ export async function readWebSub(redis: Redis, keys: Keys, feedId: string): Prom
   };
 }
 
+/** A subscription's state outlives its last change by this much (a hub lease is days, not weeks). */
+const WEBSUB_STATE_TTL_SECONDS = 30 * 86_400;
+
 export async function writeWebSub(redis: Redis, keys: Keys, feedId: string, s: WebSubState): Promise<void> {
-  await redis.hset(keys.websub(feedId), {
-    state: s.state,
-    hub: s.hub,
-    topic: s.topic,
-    secret: s.secret,
-    requestedAt: String(s.requestedAt),
-    leaseEnds: String(s.leaseEnds),
-    job: JSON.stringify(s.job),
-    lastError: s.lastError,
-  });
+  await redis
+    .pipeline()
+    .hset(keys.websub(feedId), {
+      state: s.state,
+      hub: s.hub,
+      topic: s.topic,
+      secret: s.secret,
+      requestedAt: String(s.requestedAt),
+      leaseEnds: String(s.leaseEnds),
+      job: JSON.stringify(s.job),
+      lastError: s.lastError,
+    })
+    .expire(keys.websub(feedId), WEBSUB_STATE_TTL_SECONDS)
+    .exec();
 }
 
 export async function updateWebSub(
@@ -64,5 +71,9 @@ export async function updateWebSub(
 ): Promise<void> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(fields)) out[k] = String(v);
-  await redis.hset(keys.websub(feedId), out);
+  await redis
+    .pipeline()
+    .hset(keys.websub(feedId), out)
+    .expire(keys.websub(feedId), WEBSUB_STATE_TTL_SECONDS)
+    .exec();
 }

@@ -54,6 +54,7 @@ describe('web role: ops routes and read API', () => {
         },
         text,
         3600,
+        30 * 86_400,
       );
       const { sketchText } = await import('../../src/dedup/sketch.js');
       await ctx.clusterIndex.assign({

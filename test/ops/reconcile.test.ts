@@ -62,7 +62,7 @@ describe('reconcile', () => {
     await queues.articles.add('article', waiting, { jobId: articleJobId(waiting.articleId) });
     // Stored and clustered; stored, no cluster; stored, no cluster and its body expired.
     for (const id of ['clustered', 'unclustered', 'expired'])
-      await saveArticle(redis, keys, stored(id), 'a b c', 3600);
+      await saveArticle(redis, keys, stored(id), 'a b c', 3600, 30 * 86_400);
     await redis.hset(keys.article('clustered'), 'cluster', 'c1');
     // First seen before the dedup window: nothing left to join, and not read at all.
     await saveArticle(
@@ -71,6 +71,7 @@ describe('reconcile', () => {
       { ...stored('ancient'), fetchedAt: '2020-01-01T00:00:00Z' },
       'a b c',
       3600,
+      30 * 86_400,
     );
     await redis.del(keys.articleBody('expired'));
 

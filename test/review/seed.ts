@@ -66,7 +66,8 @@ export async function seedArticles(
       words: a.body.split(/\s+/).length,
       fetchedAt: a.publishedAt,
     };
-    await saveArticle(ctx.redis, ctx.keys, record, a.body, 3600);
+    // fixed fetch dates in the past: a retention long enough to keep them in the time index
+    await saveArticle(ctx.redis, ctx.keys, record, a.body, 3600, 3650 * 86_400);
     const result = await assignAgain(ctx, a.id, a.body, a.publishedAt);
     if (opts.threads && ctx.threadIndex) await threadClusters(ctx.threadIndex, result);
   }

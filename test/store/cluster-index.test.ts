@@ -398,6 +398,50 @@ describe('ClusterIndex', () => {
     expect(await redis.zcard(keys.lshRefsByHour)).toBe(1);
   });
 
+  it('resizes its generation as the window grows and empties, moving groups without losing a candidate', async () => {
+    const keys = freshKeys('resize');
+    let now = T0;
+    const index = new ClusterIndex(redis, keys, {
+      bands,
+      rows,
+      place: placementFor(DEFAULT_DEDUP_POLICY),
+      now: () => now,
+    });
+    const gen = async () => redis.hgetall(keys.lshGenerations);
+    const bucketKeys = async () => (await redis.keys(`${keys.prefix}lsh:*:b:*`)).sort();
+    const first = story(700);
+    await assignDoc(index, { id: 's0', text: first.join('\n\n'), publishedAt: now });
+    expect((await gen()).cur).toBe('1:6');
+    // 64 groups hold 2 x 32 records each on average: 81 articles of 51 bands are more, the index grows
+    for (let i = 1; i < 82; i++)
+      await assignDoc(index, { id: `s${i}`, text: story(700 + i).join('\n\n'), publishedAt: now });
+    const grown = await gen();
+    expect(grown).toMatchObject({ cur: '81:7', old: '1:6' });
+    const probe = sketchText(versions(first, 700)[3]!, hasher, DEFAULT_SHINGLE_SIZE);
+    // while the old groups move (a few per step), both generations are read
+    expect(await index.candidates(probe, TTL)).toEqual(['s0']);
+    for (let i = 82; i < 130 && (await gen()).old; i++)
+      await assignDoc(index, { id: `s${i}`, text: story(700 + i).join('\n\n'), publishedAt: now });
+    expect((await gen()).old).toBeUndefined();
+    expect(await bucketKeys()).toEqual([keys.lshBuckets(0, 81)]);
+    expect(await index.candidates(probe, TTL)).toEqual(['s0']);
+    const copy = await assignDoc(index, { id: 'copy', text: versions(first, 700)[3]!, publishedAt: now });
+    expect(copy.matchedArticleIds).toEqual(['s0']);
+
+    // two windows later, one article a window: the records left the window, the groups shrink back
+    now += 2 * 3_600_000;
+    await assignDoc(index, { id: 'late1', text: story(900).join('\n\n'), publishedAt: now });
+    now += 2 * 3_600_000;
+    await assignDoc(index, { id: 'late2', text: story(901).join('\n\n'), publishedAt: now });
+    expect((await gen()).cur).toMatch(/:6$/);
+    for (let i = 0; i < 40 && (await gen()).old; i++)
+      await assignDoc(index, { id: `late-${i}`, text: story(950 + i).join('\n\n'), publishedAt: now });
+    expect((await gen()).old).toBeUndefined();
+    expect(await index.candidates(probe, TTL)).toEqual([]);
+    const lateProbe = sketchText(versions(story(901), 901)[3]!, hasher, DEFAULT_SHINGLE_SIZE);
+    expect(await index.candidates(lateProbe, TTL)).toEqual(['late2']);
+  });
+
   it('makes a near-duplicate published later wait until the earlier one is placed, then join it', async () => {
     const keys = freshKeys('wait');
     const r1 = connectTestRedis();

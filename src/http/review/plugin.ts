@@ -65,7 +65,10 @@ export async function reviewPlugin(
   const ttl = config.review.sessionHours * 3600;
   const sessions = new SessionStore(ctx.redis, ctx.keys, ttl);
   const gate = opts.gate ?? new TokenGate(ctx.redis, ctx.keys, signInLimits(config));
-  const actions = new ReviewActions(ctx.redis, ctx.keys, { eventsMaxLen: config.events.maxLen });
+  const actions = new ReviewActions(ctx.redis, ctx.keys, {
+    eventsMaxLen: config.events.maxLen,
+    retainSeconds: config.articles.retainDays * 86_400,
+  });
 
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody, { bodyLimit: 16 * 1024 });

@@ -13,13 +13,18 @@
     ARGV[2] time-index score (fetched ms); a stored article keeps its first one (NX)
     ARGV[3] article id
     ARGV[4] body
-    ARGV[5..] hash field, value, field, value…
+    ARGV[5] hash TTL, seconds (articles.retainDays): set when the hash has none
+    ARGV[6] the time index forgets entries scored below this (ms)
+    ARGV[7..] hash field, value, field, value…
   Output:
     1
 ]==]
 local fields = {}
-for i = 5, #ARGV do fields[#fields + 1] = ARGV[i] end
+for i = 7, #ARGV do fields[#fields + 1] = ARGV[i] end
 redis.call('HSET', KEYS[1], unpack(fields))
+-- a retried save keeps the first expiry, as it keeps the first-seen time
+if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[5]) end
 redis.call('SET', KEYS[2], ARGV[4], 'EX', ARGV[1])
 redis.call('ZADD', KEYS[3], 'NX', ARGV[2], ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[6])
 return 1

@@ -12,6 +12,7 @@
       id, iseq,                 -- the publish sequence the query gave (0: not indexed)
       vers = [[clusterId, ver]], -- the clusters it read and their versions
       publishedAt, now, maxLen, tokens,
+      retain,                   -- seconds a cluster is kept after its last change (articles.retainDays)
       keys = {cluster, members, article},  -- {prefix, suffix}
       eventFields,              -- the event stream's field names (contract-types.ts)
       self = {to, kind, via, contains, inside},
@@ -162,11 +163,15 @@ for _, cid in ipairs(order) do
     end
     redis.call('HSET', ck, 'size', size, 'updatedAt', now, 'representative', best.id)
     redis.call('HINCRBY', ck, 'ver', 1)
+    redis.call('EXPIRE', ck, p.retain)
+    redis.call('EXPIRE', mk, p.retain)
     redis.call('ZADD', KEYS[2], now, cid)
     reps[cid] = best.id
   end
 end
 table.sort(merged_from)
+-- clusters unchanged for the retention period expired with their keys
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. (now - p.retain * 1000))
 
 local rep = reps[target] or ''
 local merged = table.concat(merged_from, ',')

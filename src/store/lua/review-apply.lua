@@ -17,6 +17,7 @@
     ARGV[3] events MAXLEN
     ARGV[4] 1 when the plan needs a new cluster
     ARGV[5]/[6] cluster key prefix/suffix, [7]/[8] members, [9]/[10] article
+    ARGV[11] seconds a cluster is kept after its last change (articles.retainDays)
             "$NEWSEQ" / "$NEWID" in the plan become the new cluster's seq and
             id, the way the assign script names clusters ("c" .. seq).
 
@@ -90,6 +91,10 @@ for _, id in ipairs(plan.touch) do
     rep = best and best.id or ''
   end
   redis.call('HSET', cluster_key(id), 'size', redis.call('ZCARD', mk), 'updatedAt', now, 'representative', rep)
+  -- the dedup commit re-checks the versions of the clusters it read
+  redis.call('HINCRBY', cluster_key(id), 'ver', 1)
+  redis.call('EXPIRE', cluster_key(id), ARGV[11])
+  redis.call('EXPIRE', mk, ARGV[11])
   redis.call('ZADD', KEYS[2], now, id)
 end
 for _, p in ipairs(plan.blockAdd) do redis.call('SADD', KEYS[4], p) end
