@@ -19,9 +19,7 @@
   Output:
     1
 ]==]
-local fields = {}
-for i = 7, #ARGV do fields[#fields + 1] = ARGV[i] end
-redis.call('HSET', KEYS[1], unpack(fields))
+redis.call('HSET', KEYS[1], unpack(ARGV, 7))
 -- a retried save keeps the first expiry, as it keeps the first-seen time
 if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[5]) end
 redis.call('SET', KEYS[2], ARGV[4], 'EX', ARGV[1])
