@@ -19,7 +19,7 @@ import {
 import { redisUnreachable } from './ops/redis-startup.js';
 import { connectRedis } from './pipeline/context.js';
 import { listClusters } from './store/cluster-read.js';
-import { keysFor } from './store/keys.js';
+import { keysForRedis } from './store/keys.js';
 import { listThreads } from './store/thread-read.js';
 
 /** Each command's own help, printed by `wiresift CMD --help`; all of them together by `wiresift --help`. */
@@ -361,7 +361,7 @@ async function clustersCommand(v: Values, config: Config): Promise<number> {
     throw new UsageError('--min-size must be a positive integer');
   const redis = connectRedis(config, 'cli');
   try {
-    const clusters = await listClusters(redis, keysFor(config.redis.prefix), { minSize });
+    const clusters = await listClusters(redis, keysForRedis(config.redis), { minSize });
     if (v.json) {
       // A cluster in no thread is a story of its own.
       const pages: Record<string, { cluster: string; story: string }> = {};
@@ -417,7 +417,7 @@ async function ninjsCommand(args: string[], config: Config): Promise<number> {
   if (what in one && !id) throw new UsageError(`ninjs ${what} wants an id`);
   const redis = connectRedis(config, 'cli');
   try {
-    const keys = keysFor(config.redis.prefix);
+    const keys = keysForRedis(config.redis);
     if (what in all) {
       for await (const doc of all[what as keyof typeof all](redis, keys)) out(JSON.stringify(doc));
       return 0;
@@ -437,7 +437,7 @@ async function ninjsCommand(args: string[], config: Config): Promise<number> {
 async function threadsCommand(v: Values, config: Config): Promise<number> {
   const redis = connectRedis(config, 'cli');
   try {
-    const threads = await listThreads(redis, keysFor(config.redis.prefix));
+    const threads = await listThreads(redis, keysForRedis(config.redis));
     if (v.json) out(JSON.stringify({ threads }));
     else
       for (const t of threads) {

@@ -88,10 +88,28 @@ const webhookEndpoint = z.strictObject({
 });
 
 export const configSchema = z.strictObject({
-  redis: z.strictObject({
-    url: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://'),
-    prefix: z.string().min(1).regex(/:$/, 'must end with ":"'),
-  }),
+  redis: z
+    .strictObject({
+      // On Redis Cluster: seed nodes, comma-separated (one is enough; the client learns the rest).
+      url: z
+        .string()
+        .regex(
+          /^rediss?:\/\/[^,\s]+(,\s*rediss?:\/\/[^,\s]+)*$/,
+          'must start with redis:// or rediss:// (comma-separated seed nodes on Redis Cluster)',
+        ),
+      prefix: z.string().min(1).regex(/:$/, 'must end with ":"'),
+      cluster: z.boolean(),
+    })
+    .refine((r) => r.cluster || !r.url.includes(','), {
+      message:
+        'several URLs are seed nodes of a Redis Cluster: set redis.cluster (WIRESIFT_REDIS_CLUSTER=true)',
+      path: ['url'],
+    })
+    .refine((r) => !r.cluster || /^[^{}]*\{[^{}]+\}[^{}]*$/.test(r.prefix), {
+      message:
+        'on Redis Cluster the prefix must carry one hash tag, e.g. "{wiresift}:v1:" (the keys every dedup step touches share its slot; docs/redis.md "Redis Cluster")',
+      path: ['prefix'],
+    }),
   log: z.strictObject({
     level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
   }),
@@ -396,6 +414,12 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, sources:
       .filter(Boolean);
   if (env.REDIS_URL) set('redis.url', 'REDIS_URL', env.REDIS_URL);
   if (env.WIRESIFT_PREFIX) set('redis.prefix', 'WIRESIFT_PREFIX', env.WIRESIFT_PREFIX);
+  if (env.WIRESIFT_REDIS_CLUSTER)
+    set(
+      'redis.cluster',
+      'WIRESIFT_REDIS_CLUSTER',
+      parseBool('WIRESIFT_REDIS_CLUSTER', env.WIRESIFT_REDIS_CLUSTER),
+    );
   if (env.LOG_LEVEL) set('log.level', 'LOG_LEVEL', env.LOG_LEVEL);
   if (env.PORT) set('http.port', 'PORT', parsePort('PORT', env.PORT));
   if (env.HOST) set('http.host', 'HOST', env.HOST);
@@ -455,6 +479,7 @@ export const CONFIG_ENV_VARS = [
   'WIRESIFT_CONFIG',
   'REDIS_URL',
   'WIRESIFT_PREFIX',
+  'WIRESIFT_REDIS_CLUSTER',
   'LOG_LEVEL',
   'LOG_FORMAT',
   'PORT',

@@ -21,6 +21,8 @@ const REDACT_PATHS = [
 
 /** A URL with its password (and any token-looking query values) blanked, for logs and errors. */
 export function redactUrl(url: string): string {
+  // Redis Cluster seed nodes: a comma-separated list, each URL with its own credentials.
+  if (url.includes(',')) return url.split(',').map(redactUrl).join(',');
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';

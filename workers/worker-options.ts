@@ -115,7 +115,7 @@ export function startWorker<T, R>(
     },
     {
       connection,
-      prefix: bullPrefix(ctx.config.redis.prefix),
+      prefix: bullPrefix(ctx.config.redis, queue),
       concurrency,
       lockDuration: ctx.config.ops.jobLockMs,
       stalledInterval: Math.max(500, Math.floor(ctx.config.ops.jobLockMs / 2)),

@@ -15,7 +15,7 @@ import { FetchError } from '../net/fetch-error.js';
 import { connectRedis, fetchOptionsFrom } from '../pipeline/context.js';
 import { type AddedFeed, activeFeeds, addFeed, removeFeed } from '../pipeline/feed-registry.js';
 import { feedHealth, readFeedState } from '../store/feed-state.js';
-import { keysFor } from '../store/keys.js';
+import { keysForRedis } from '../store/keys.js';
 import { readFileCapped } from './read-file-capped.js';
 import { UsageError } from './usage-error.js';
 
@@ -206,7 +206,7 @@ export async function feedsCommand(
     return r.ok ? 0 : 1;
   }
   const redis = connectRedis(config, 'cli');
-  const keys = keysFor(config.redis.prefix);
+  const keys = keysForRedis(config.redis);
   try {
     switch (sub) {
       case 'list': {

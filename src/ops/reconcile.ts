@@ -2,6 +2,7 @@ import type { Job, Queue } from 'bullmq';
 import type { PipelineContext } from '../pipeline/context.js';
 import { articleJobId } from '../queues/job-ids.js';
 import type { ArticleJob, DedupJob } from '../queues/jobs.js';
+import { articleBodiesExist } from '../store/articles.js';
 import { forEachKeyBatch } from '../store/key-scan.js';
 
 export type ReconcileReport = {
@@ -129,16 +130,13 @@ export async function reconcile(
     if (!ids.length) break;
     report.articles += ids.length;
     const pipe = redis.pipeline();
-    for (const id of ids) {
-      pipe.hmget(keys.article(id), 'status', 'cluster');
-      pipe.exists(keys.articleBody(id));
-    }
-    const res = (await pipe.exec()) ?? [];
+    for (const id of ids) pipe.hmget(keys.article(id), 'status', 'cluster');
+    const [res, hasBody] = await Promise.all([pipe.exec(), articleBodiesExist(redis, keys, ids)]);
     for (let i = 0; i < ids.length; i++) {
-      const [status, cluster] = (res[2 * i]?.[1] as Array<string | null> | undefined) ?? [];
+      const [status, cluster] = (res?.[i]?.[1] as Array<string | null> | undefined) ?? [];
       if (status !== 'ok' || cluster) continue;
       const id = ids[i]!;
-      const outcome = res[2 * i + 1]?.[1]
+      const outcome = hasBody[i]
         ? await requeue<DedupJob>(
             queues.dedup,
             articleJobId(id),

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import { type Logger, redactUrl } from '../log.js';
+import { redisUrls } from '../store/redis-client.js';
 
 export type RedisCheck = { ok: true; policy: string } | { ok: false; reason: string };
 
@@ -51,11 +52,16 @@ async function probe(url: string, timeoutMs: number): Promise<Redis> {
 /** Why Redis cannot be reached right now (ECONNREFUSED…), or null when a PING answers: one try, no retry. */
 export async function redisUnreachable(config: Config, timeoutMs = 2000): Promise<string | null> {
   try {
-    (await probe(config.redis.url, timeoutMs)).disconnect();
+    (await probe(firstUrl(config), timeoutMs)).disconnect();
     return null;
   } catch (err) {
     return describeFailure(err);
   }
+}
+
+/** One server, or the first seed node of a Redis Cluster: what start-up waits for and checks. */
+function firstUrl(config: Config): string {
+  return redisUrls(config.redis.url)[0] ?? config.redis.url;
 }
 
 function describeFailure(err: unknown): string {
@@ -77,7 +83,7 @@ export async function waitForRedis(config: Config, log: Logger, signal?: AbortSi
   for (let attempt = 1; ; attempt++) {
     if (signal?.aborted) return false;
     try {
-      const r = await probe(config.redis.url, Math.max(1000, max));
+      const r = await probe(firstUrl(config), Math.max(1000, max));
       try {
         const check = await checkEvictionPolicy(r);
         if (!check.ok) log.warn({ redis: url }, check.reason);

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import { placementFor } from '../dedup/cluster-policy.js';
 import { DEFAULT_CLUSTERING } from '../dedup/defaults.js';
@@ -13,7 +13,8 @@ import { RedisHealth } from '../ops/redis-health.js';
 import { createQueues, type Queues } from '../queues/queues.js';
 import { ClusterIndex } from '../store/cluster-index.js';
 import { ExpiringMemo } from '../store/expiring-memo.js';
-import { type Keys, keysFor } from '../store/keys.js';
+import { type Keys, keysForRedis } from '../store/keys.js';
+import { openRedis } from '../store/redis-client.js';
 import { ThreadIndex } from '../store/thread-index.js';
 import { storyProfile } from '../threads/story-profile.js';
 import { DEFAULT_THREAD_POLICY, placeThreads } from '../threads/thread-policy.js';
@@ -44,7 +45,7 @@ export type PipelineContext = {
 
 export function connectRedis(config: Config, name: string): Redis {
   // BullMQ needs maxRetriesPerRequest null on the connections it blocks on.
-  return new Redis(config.redis.url, {
+  return openRedis(config.redis, {
     maxRetriesPerRequest: null,
     connectionName: `wiresift:${name}`,
     lazyConnect: false,
@@ -57,7 +58,7 @@ export function connectRedis(config: Config, name: string): Redis {
  * unlimited retries), which made those routes hang while Redis was down.
  */
 export function connectProbeRedis(config: Config, name: string, timeoutMs = 800): Redis {
-  return new Redis(config.redis.url, {
+  return openRedis(config.redis, {
     connectionName: `wiresift:${name}`,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
@@ -117,7 +118,7 @@ export function threadIndexFor(redis: Redis, keys: Keys, config: Config): Thread
 
 export function createContext(config: Config, log: Logger): PipelineContext {
   const redis = connectRedis(config, 'store');
-  const keys = keysFor(config.redis.prefix);
+  const keys = keysForRedis(config.redis);
   const redisHealth = new RedisHealth({
     probe: () => redis.set(keys.writeProbe, String(process.pid), 'PX', 10_000),
     log,

@@ -25,15 +25,18 @@ export function defaultJobOptions(config: Config): JobsOptions {
 }
 
 export function createQueues(connection: Redis, config: Config): Queues {
-  const prefix = bullPrefix(config.redis.prefix);
   const make = <T>(name: QueueName) =>
-    new Queue<T>(name, { connection, prefix, defaultJobOptions: defaultJobOptions(config) });
+    new Queue<T>(name, {
+      connection,
+      prefix: bullPrefix(config.redis, name),
+      defaultJobOptions: defaultJobOptions(config),
+    });
   const feeds = make<FeedJob>(QUEUE_NAMES.feeds);
   const articles = make<ArticleJob>(QUEUE_NAMES.articles);
   const dedup = make<DedupJob>(QUEUE_NAMES.dedup);
   const webhooks = new Queue<WebhookJob>(QUEUE_NAMES.webhooks, {
     connection,
-    prefix,
+    prefix: bullPrefix(config.redis, QUEUE_NAMES.webhooks),
     defaultJobOptions: {
       ...defaultJobOptions(config),
       attempts: config.webhooks.attempts,

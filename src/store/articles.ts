@@ -63,24 +63,14 @@ export async function rememberUrl(
 
 const SAVE_CMD = 'wiresiftSaveArticle';
 type ScriptedRedis = Redis & {
-  [SAVE_CMD](
-    article: string,
-    body: string,
-    byTime: string,
-    ttlSeconds: number,
-    score: number,
-    id: string,
-    text: string,
-    retainSeconds: number,
-    forgetBefore: number,
-    ...fields: string[]
-  ): Promise<number>;
+  [SAVE_CMD](numberOfKeys: number, ...args: (string | number)[]): Promise<number>;
 };
 
 /**
  * Writes the article and its body in one atomic step (article-save.lua). Rewriting the same
  * article (a retried job) leaves the same state: first-seen time is kept and
- * an assigned cluster is not touched.
+ * an assigned cluster is not touched. On Redis Cluster the body's slot is its
+ * own: it is written first, then the rest in one step.
  */
 export async function saveArticle(
   redis: Redis,
@@ -92,15 +82,20 @@ export async function saveArticle(
 ): Promise<void> {
   const scripted = redis as ScriptedRedis;
   if (typeof scripted[SAVE_CMD] !== 'function')
-    redis.defineCommand(SAVE_CMD, { numberOfKeys: 3, lua: loadLua('article-save') });
+    redis.defineCommand(SAVE_CMD, { lua: loadLua('article-save') });
+  const bodyKey = keys.articleBody(record.id);
+  if (keys.onCluster) await redis.set(bodyKey, body, 'EX', bodyTtlSeconds);
+  const keyArgs = keys.onCluster
+    ? [keys.article(record.id), keys.articlesByTime]
+    : [keys.article(record.id), keys.articlesByTime, bodyKey];
   await scripted[SAVE_CMD](
-    keys.article(record.id),
-    keys.articleBody(record.id),
-    keys.articlesByTime,
+    keyArgs.length,
+    ...keyArgs,
     bodyTtlSeconds,
     Date.parse(record.fetchedAt) || Date.now(),
     record.id,
-    body,
+    // the body is not sent twice
+    keys.onCluster ? '' : body,
     retainSeconds,
     Date.now() - retainSeconds * 1000,
     ...Object.entries(toHash(record)).flat(),
@@ -130,6 +125,24 @@ export async function getArticles(
 
 export async function getArticleBody(redis: Redis, keys: Keys, id: string): Promise<string | null> {
   return redis.get(keys.articleBody(id));
+}
+
+/** Bodies of several articles, in order (null: expired or unknown); one MGET, or per slot on Redis Cluster. */
+export async function getArticleBodies(redis: Redis, keys: Keys, ids: string[]): Promise<(string | null)[]> {
+  if (!ids.length) return [];
+  const bodyKeys = ids.map((id) => keys.articleBody(id));
+  if (!keys.onCluster) return redis.mget(...bodyKeys);
+  return Promise.all(bodyKeys.map((k) => redis.get(k)));
+}
+
+/** Which of these articles still have their body (it expires before the hash). */
+export async function articleBodiesExist(redis: Redis, keys: Keys, ids: string[]): Promise<boolean[]> {
+  const bodyKeys = ids.map((id) => keys.articleBody(id));
+  // EXISTS k1 k2… counts, it does not say which: one EXISTS a key, pipelined on one Redis.
+  if (keys.onCluster) return Promise.all(bodyKeys.map(async (k) => (await redis.exists(k)) === 1));
+  const pipe = redis.pipeline();
+  for (const k of bodyKeys) pipe.exists(k);
+  return ((await pipe.exec()) ?? []).map(([err, n]) => !err && n === 1);
 }
 
 export async function countArticles(redis: Redis, keys: Keys): Promise<number> {

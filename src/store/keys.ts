@@ -1,18 +1,33 @@
 /**
  * The Redis key schema, version 1. docs/redis.md documents every key here;
- * test/store/schema.test.ts pins them. The prefix may carry a hash tag
- * (`{wiresift}:v1:`) so that every key a Lua script touches shares one
- * Redis Cluster slot.
+ * test/store/schema.test.ts pins them.
+ *
+ * On Redis Cluster the prefix carries a hash tag (`{wiresift}:v1:`): the keys
+ * a dedup, review or thread step touches in one script share its slot. The
+ * families no such step touches spread instead (`cluster: true`): they are
+ * built from the prefix without its braces and carry a tag of their own —
+ * bodies by article, learned boilerplate by domain, politeness together
+ * (one lease script takes a host's and the outbound cap's keys), sign-in
+ * counters together. On one Redis the braces change nothing.
  */
 export type Keys = ReturnType<typeof keysFor>;
 
-export function keysFor(prefix: string) {
+export type KeyLayout = { cluster?: boolean };
+
+export function keysFor(prefix: string, layout: KeyLayout = {}) {
+  // On one Redis every family keeps today's names exactly.
+  const spread = layout.cluster ? prefix.replace(/[{}]/g, '') : prefix;
+  const tag = (value: string) => (layout.cluster ? `{${value}}` : value);
+  const net = layout.cluster ? `${spread}{politeness}:` : prefix;
+  const signIn = layout.cluster ? `${spread}{signin}:review:` : `${prefix}review:`;
   return {
     prefix,
+    /** Whether the families below spread over Redis Cluster slots (their keys' tags). */
+    onCluster: layout.cluster === true,
     /** HASH: one stored article (fields in docs/redis.md). */
     article: (id: string) => `${prefix}article:${id}`,
     /** STRING: the article's extracted body text; expires after articles.bodyTtlHours. */
-    articleBody: (id: string) => `${prefix}article:${id}:body`,
+    articleBody: (id: string) => `${spread}article:${tag(id)}:body`,
     /** ZSET: article ids scored by first-seen time (ms). */
     articlesByTime: `${prefix}articles`,
     /** STRING: article id for a canonical URL (exact dedup across feeds). */
@@ -52,15 +67,15 @@ export function keysFor(prefix: string) {
     /** HASH (internal): the feed's WebSub subscription (hub, topic, secret, state, lease end); src/store/websub-state.ts. */
     websub: (feedId: string) => `${prefix}feed:${feedId}:websub`,
     /** ZSET: leases held on one host (member lease id, score expiry ms); see src/net/host-politeness.ts. */
-    hostLeases: (host: string) => `${prefix}host:${host}:leases`,
+    hostLeases: (host: string) => `${net}host:${host}:leases`,
     /** STRING: earliest time (ms) the next request to this host may start. */
-    hostNextAt: (host: string) => `${prefix}host:${host}:next`,
+    hostNextAt: (host: string) => `${net}host:${host}:next`,
     /** ZSET: leases on the deployment-wide outbound cap (net.outbound.maxConcurrent); like hostLeases. */
-    outboundLeases: `${prefix}net:outbound:leases`,
+    outboundLeases: `${net}net:outbound:leases`,
     /** STRING: never written (the outbound cap has no minimum delay); read by the shared lease script. */
-    outboundNextAt: `${prefix}net:outbound:next`,
+    outboundNextAt: `${net}net:outbound:next`,
     /** STRING: robots.txt of one origin as fetched (capped), or a marker; expires after net.robots.ttlSeconds. */
-    robots: (origin: string) => `${prefix}robots:${origin}`,
+    robots: (origin: string) => `${spread}robots:${origin}`,
     /** STRING: a short-lived write (PX) that proves Redis takes writes again after an OOM/MISCONF episode. */
     writeProbe: `${prefix}ops:write-probe`,
     /** HASH: run counters (items, articles stored, failures) for summaries and metrics. */
@@ -71,16 +86,16 @@ export function keysFor(prefix: string) {
      * extract.learnedBoilerplate.minStories a line is boilerplate for that domain. Capped at
      * maxLinesPerDomain (fewest stories evicted first); expires ttlDays after the domain's last page.
      */
-    boilerplateLines: (domain: string) => `${prefix}boilerplate:${domain}:lines`,
+    boilerplateLines: (domain: string) => `${spread}boilerplate:${tag(domain)}:lines`,
     /** HASH: line match key -> comma-separated story keys it was seen under (up to minStories); same TTL. */
-    boilerplateStories: (domain: string) => `${prefix}boilerplate:${domain}:stories`,
+    boilerplateStories: (domain: string) => `${spread}boilerplate:${tag(domain)}:stories`,
     /**
      * STRING (internal): wrong tokens from one address group (an IPv4 address or an IPv6 /64,
      * hashed) in the current window; expires review.signInWindowMinutes after the first one.
      */
-    signInFailures: (groupHash: string) => `${prefix}review:signin-failures:${groupHash}`,
+    signInFailures: (groupHash: string) => `${signIn}signin-failures:${groupHash}`,
     /** STRING (internal): wrong tokens from every address in the current window; same expiry. */
-    signInFailuresAll: `${prefix}review:signin-failures-all`,
+    signInFailuresAll: `${signIn}signin-failures-all`,
     /** HASH: one story thread (fields in docs/redis.md). */
     thread: (id: string) => `${prefix}thread:${id}`,
     /** ZSET: the clusters of a thread, scored by each cluster's first publication (ms). */
@@ -103,4 +118,9 @@ export function keysFor(prefix: string) {
     /** LIST (internal): JSON records of editors' thread actions, newest first, for their undo. */
     threadUndo: `${prefix}review:thread-undo`,
   };
+}
+
+/** The keys of a configured deployment (its prefix, and its layout on Redis Cluster). */
+export function keysForRedis(redis: { prefix: string; cluster: boolean }): Keys {
+  return keysFor(redis.prefix, { cluster: redis.cluster });
 }

@@ -38,7 +38,10 @@ describe('graceful shutdown deadline', () => {
       PORT: '0',
       HOST: '127.0.0.1',
     });
-    const articles = new Queue('articles', { connection: redis, prefix: bullPrefix(prefix) });
+    const articles = new Queue('articles', {
+      connection: redis,
+      prefix: bullPrefix({ prefix, cluster: false }, 'articles'),
+    });
     try {
       await waitFor(
         'the article job to be active',

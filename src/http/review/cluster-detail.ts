@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { JoinReason } from '../../dedup/cluster-policy.js';
-import { type ArticleRecord, getArticles } from '../../store/articles.js';
+import { type ArticleRecord, getArticleBodies, getArticles } from '../../store/articles.js';
 import { parseVia } from '../../store/cluster-index.js';
 import type { Keys } from '../../store/keys.js';
 import { type CopyKind, copyKind, similarity } from './diff.js';
@@ -74,7 +74,7 @@ export async function readClusterDetail(
   if (!hash.id || !ids.length) return null;
   const [articles, bodies] = await Promise.all([
     getArticles(redis, keys, ids),
-    redis.mget(...ids.map((m) => keys.articleBody(m))),
+    getArticleBodies(redis, keys, ids),
   ]);
   const repId =
     hash.editorRepresentative && ids.includes(hash.editorRepresentative)

@@ -1,6 +1,6 @@
 import { sketchText } from '../../dedup/sketch.js';
 import type { PipelineContext } from '../../pipeline/context.js';
-import { getArticles } from '../../store/articles.js';
+import { getArticleBodies, getArticles } from '../../store/articles.js';
 import type { ClusterDetail } from './cluster-detail.js';
 import { similarity } from './diff.js';
 
@@ -54,7 +54,11 @@ export async function mergeCandidates(
   const repIds = heads.map((h) => h[1] || h[0] || '');
   const [reps, bodies] = await Promise.all([
     getArticles(ctx.redis, ctx.keys, repIds.filter(Boolean)),
-    ctx.redis.mget(...repIds.map((id) => ctx.keys.articleBody(id || '-'))),
+    getArticleBodies(
+      ctx.redis,
+      ctx.keys,
+      repIds.map((id) => id || '-'),
+    ),
   ]);
   const out: MergeCandidate[] = [];
   clusterIds.forEach((id, i) => {

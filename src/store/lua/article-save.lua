@@ -5,10 +5,14 @@
   third of the worker's CPU (ioredis builds a whole pipeline per MULTI), and
   every article is saved once.
 
+  On Redis Cluster the body lives in a slot of its own (docs/redis.md, "Redis
+  Cluster"): the caller writes it first and passes no KEYS[3], so a reader
+  still never sees the hash without the body.
+
   Input:
     KEYS[1] article HASH
-    KEYS[2] article body STRING
-    KEYS[3] articles-by-time ZSET
+    KEYS[2] articles-by-time ZSET
+    KEYS[3] article body STRING (absent: written by the caller)
     ARGV[1] body TTL, seconds
     ARGV[2] time-index score (fetched ms); a stored article keeps its first one (NX)
     ARGV[3] article id
@@ -22,7 +26,7 @@
 redis.call('HSET', KEYS[1], unpack(ARGV, 7))
 -- a retried save keeps the first expiry, as it keeps the first-seen time
 if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[5]) end
-redis.call('SET', KEYS[2], ARGV[4], 'EX', ARGV[1])
-redis.call('ZADD', KEYS[3], 'NX', ARGV[2], ARGV[3])
-redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[6])
+if KEYS[3] then redis.call('SET', KEYS[3], ARGV[4], 'EX', ARGV[1]) end
+redis.call('ZADD', KEYS[2], 'NX', ARGV[2], ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[6])
 return 1
