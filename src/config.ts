@@ -252,6 +252,7 @@ export const configSchema = z.strictObject({
     bodyTtlHours: positiveInt,
     retainDays: positiveInt.default(30),
     maxBodyChars: z.number().int().min(1000),
+    compressBodies: z.boolean().default(false),
   }),
   review: z
     .strictObject({

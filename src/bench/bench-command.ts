@@ -1,11 +1,12 @@
 import { UsageError } from '../cli/usage-error.js';
 import type { Config } from '../config.js';
+import { benchBodies } from './body-bench.js';
 import { benchDedup } from './dedup-bench.js';
 import { benchExtract } from './extract-bench.js';
 
 const progress = (msg: string) => process.stderr.write(`${msg}\n`);
 
-/** `wiresift bench [extract|dedup] [--json] [--articles N]`: ratios against baselines measured in the same run. */
+/** `wiresift bench [extract|dedup|bodies] [--json] [--articles N]`: ratios against baselines measured in the same run. */
 export async function benchCommand(
   config: Config,
   which: string | undefined,
@@ -21,7 +22,8 @@ export async function benchCommand(
   for (const t of targets) {
     if (t === 'extract') results.extract = await benchExtract(config, progress);
     else if (t === 'dedup') results.dedup = await benchDedup(config, progress, articles);
-    else throw new UsageError(`unknown bench ${JSON.stringify(t)}: use extract, dedup, load or lsh`);
+    else if (t === 'bodies') results.bodies = benchBodies();
+    else throw new UsageError(`unknown bench ${JSON.stringify(t)}: use extract, dedup, bodies, load or lsh`);
   }
   if (flags.json) out(JSON.stringify(which ? results[which] : results));
   else for (const [k, v] of Object.entries(results)) out(`${k}: ${JSON.stringify(v)}`);

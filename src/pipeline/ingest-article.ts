@@ -185,6 +185,7 @@ export async function ingestArticle(
     extracted.text,
     ctx.config.articles.bodyTtlHours * 3600,
     ctx.config.articles.retainDays * 86_400,
+    { compressBody: ctx.config.articles.compressBodies },
   );
   // Its lines are counted for learned boilerplate by the dedup step, under its cluster.
   if (extracted.status !== 'ok') {

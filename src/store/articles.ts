@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { decodeBody, encodeBody } from './body-codec.js';
 import type { ArticleHash } from './contract-types.js';
 import type { Keys } from './keys.js';
 import { loadLua } from './lua/load-lua.js';
@@ -63,7 +64,7 @@ export async function rememberUrl(
 
 const SAVE_CMD = 'wiresiftSaveArticle';
 type ScriptedRedis = Redis & {
-  [SAVE_CMD](numberOfKeys: number, ...args: (string | number)[]): Promise<number>;
+  [SAVE_CMD](numberOfKeys: number, ...args: (string | number | Buffer)[]): Promise<number>;
 };
 
 /**
@@ -79,12 +80,14 @@ export async function saveArticle(
   body: string,
   bodyTtlSeconds: number,
   retainSeconds: number,
+  opts: { compressBody?: boolean } = {},
 ): Promise<void> {
   const scripted = redis as ScriptedRedis;
+  const stored = encodeBody(body, opts.compressBody === true);
   if (typeof scripted[SAVE_CMD] !== 'function')
     redis.defineCommand(SAVE_CMD, { lua: loadLua('article-save') });
   const bodyKey = keys.articleBody(record.id);
-  if (keys.onCluster) await redis.set(bodyKey, body, 'EX', bodyTtlSeconds);
+  if (keys.onCluster) await redis.set(bodyKey, stored, 'EX', bodyTtlSeconds);
   const keyArgs = keys.onCluster
     ? [keys.article(record.id), keys.articlesByTime]
     : [keys.article(record.id), keys.articlesByTime, bodyKey];
@@ -95,7 +98,7 @@ export async function saveArticle(
     Date.parse(record.fetchedAt) || Date.now(),
     record.id,
     // the body is not sent twice
-    keys.onCluster ? '' : body,
+    keys.onCluster ? '' : stored,
     retainSeconds,
     Date.now() - retainSeconds * 1000,
     ...Object.entries(toHash(record)).flat(),
@@ -123,16 +126,19 @@ export async function getArticles(
   return out;
 }
 
+/** An article's body text, stored plain or compressed (body-codec.ts); null when expired or unknown. */
 export async function getArticleBody(redis: Redis, keys: Keys, id: string): Promise<string | null> {
-  return redis.get(keys.articleBody(id));
+  return decodeBody(await redis.getBuffer(keys.articleBody(id)));
 }
 
 /** Bodies of several articles, in order (null: expired or unknown); one MGET, or per slot on Redis Cluster. */
 export async function getArticleBodies(redis: Redis, keys: Keys, ids: string[]): Promise<(string | null)[]> {
   if (!ids.length) return [];
   const bodyKeys = ids.map((id) => keys.articleBody(id));
-  if (!keys.onCluster) return redis.mget(...bodyKeys);
-  return Promise.all(bodyKeys.map((k) => redis.get(k)));
+  const stored = keys.onCluster
+    ? await Promise.all(bodyKeys.map((k) => redis.getBuffer(k)))
+    : await redis.mgetBuffer(...bodyKeys);
+  return stored.map(decodeBody);
 }
 
 /** Which of these articles still have their body (it expires before the hash). */

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { StoryProfile } from '../threads/story-profile.js';
 import type { StoryNode, ThreadConstraints } from '../threads/thread-policy.js';
+import { getArticleBody } from './articles.js';
 import { EVENT_FIELDS } from './contract-types.js';
 import { keyTemplate } from './key-template.js';
 import type { Keys } from './keys.js';
@@ -280,7 +281,7 @@ export class ThreadIndex {
 
   private async profileFor(source: Source): Promise<StoryProfile> {
     if (source.stored.profile && source.stored.src === source.src) return source.stored.profile;
-    const body = source.sourceId ? await this.redis.get(this.keys.articleBody(source.sourceId)) : null;
+    const body = source.sourceId ? await getArticleBody(this.redis, this.keys, source.sourceId) : null;
     // A body past its TTL: the story read from it before stays.
     if (!body) return source.stored.profile ?? this.opts.profileOf('');
     return storedStory(this.opts.profileOf(body));

@@ -1,0 +1,74 @@
+import { inflateRawSync } from 'node:zlib';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ArticleRecord,
+  getArticleBodies,
+  getArticleBody,
+  saveArticle,
+} from '../../src/store/articles.js';
+import { decodeBody, encodeBody } from '../../src/store/body-codec.js';
+import { keysFor } from '../../src/store/keys.js';
+import { connectTestRedis, dropPrefix, uniquePrefix } from '../support/redis.js';
+
+const record = (id: string): Omit<ArticleRecord, 'cluster'> => ({
+  id,
+  url: `https://example.org/${id}`,
+  canonicalUrl: `https://example.org/${id}`,
+  feedId: 'f1',
+  feedUrl: 'https://example.org/feed',
+  outlet: 'Example',
+  title: id,
+  byline: '',
+  publishedAt: new Date().toISOString(),
+  lang: 'fr',
+  agency: '',
+  status: 'ok',
+  reason: '',
+  source: 'page',
+  charset: 'utf-8',
+  words: 3,
+  fetchedAt: new Date().toISOString(),
+  truncated: '',
+});
+
+const dispatch = Array.from(
+  { length: 12 },
+  (_, i) =>
+    `Le gouvernement a présenté mercredi ${i} mesures pour l'hôpital, a-t-on appris auprès du ministère de la Santé, qui réunira les syndicats la semaine prochaine à Paris.`,
+).join('\n\n');
+
+describe('article bodies, plain or compressed', () => {
+  let redis: Redis;
+  const prefix = uniquePrefix('bodies');
+  const keys = keysFor(prefix);
+  beforeAll(() => {
+    redis = connectTestRedis();
+  });
+  afterAll(async () => {
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+  });
+
+  it('round-trips text through the codec; short or incompressible text stays plain', () => {
+    const packed = encodeBody(dispatch, true);
+    expect(Buffer.isBuffer(packed)).toBe(true);
+    expect((packed as Buffer).length).toBeLessThan(Buffer.byteLength(dispatch) / 2);
+    expect(decodeBody(packed as Buffer)).toBe(dispatch);
+    expect(encodeBody('Trois mots seulement.', true)).toBe('Trois mots seulement.');
+    expect(encodeBody(dispatch, false)).toBe(dispatch);
+    expect(() => decodeBody(Buffer.from([0, 9, 1, 2]))).toThrow(/unknown stored format \(9\)/);
+  });
+
+  it('stores a compressed body as raw DEFLATE behind its marker, and every reader gets the text', async () => {
+    await saveArticle(redis, keys, record('z1'), dispatch, 3600, 86_400, { compressBody: true });
+    await saveArticle(redis, keys, record('p1'), dispatch, 3600, 86_400);
+    const raw = (await redis.getBuffer(keys.articleBody('z1')))!;
+    expect([...raw.subarray(0, 2)]).toEqual([0, 1]);
+    // any zlib reads it: what a consumer outside wiresift does
+    expect(inflateRawSync(raw.subarray(2)).toString('utf8')).toBe(dispatch);
+    expect(await redis.get(keys.articleBody('p1'))).toBe(dispatch);
+    expect(await getArticleBody(redis, keys, 'z1')).toBe(dispatch);
+    expect(await getArticleBodies(redis, keys, ['z1', 'gone', 'p1'])).toEqual([dispatch, null, dispatch]);
+  });
+});
