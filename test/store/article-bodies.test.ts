@@ -9,28 +9,10 @@ import {
 } from '../../src/store/articles.js';
 import { decodeBody, encodeBody } from '../../src/store/body-codec.js';
 import { keysFor } from '../../src/store/keys.js';
+import { articleRecord } from '../support/article-record.js';
 import { connectTestRedis, dropPrefix, uniquePrefix } from '../support/redis.js';
 
-const record = (id: string): Omit<ArticleRecord, 'cluster'> => ({
-  id,
-  url: `https://example.org/${id}`,
-  canonicalUrl: `https://example.org/${id}`,
-  feedId: 'f1',
-  feedUrl: 'https://example.org/feed',
-  outlet: 'Example',
-  title: id,
-  byline: '',
-  publishedAt: new Date().toISOString(),
-  lang: 'fr',
-  agency: '',
-  status: 'ok',
-  reason: '',
-  source: 'page',
-  charset: 'utf-8',
-  words: 3,
-  fetchedAt: new Date().toISOString(),
-  truncated: '',
-});
+const record = articleRecord;
 
 const dispatch = Array.from(
   { length: 12 },

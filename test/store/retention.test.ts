@@ -6,33 +6,15 @@ import { DEFAULT_DEDUP_POLICY, DEFAULT_NUM_PERM, DEFAULT_SHINGLE_SIZE } from '..
 import { optimalLshParams } from '../../src/dedup/lsh-params.js';
 import { MinHasher } from '../../src/dedup/minhash.js';
 import { sketchText } from '../../src/dedup/sketch.js';
-import { type ArticleRecord, saveArticle } from '../../src/store/articles.js';
+import { saveArticle } from '../../src/store/articles.js';
 import { pruneBlockedPairs } from '../../src/store/blocked-pairs.js';
 import { ClusterIndex } from '../../src/store/cluster-index.js';
 import { keysFor } from '../../src/store/keys.js';
+import { articleRecord } from '../support/article-record.js';
 import { connectTestRedis, dropPrefix, uniquePrefix } from '../support/redis.js';
 
 const DAY = 86_400;
-const record = (id: string, fetchedAt: string): Omit<ArticleRecord, 'cluster'> => ({
-  id,
-  url: `https://example.org/${id}`,
-  canonicalUrl: `https://example.org/${id}`,
-  feedId: 'f1',
-  feedUrl: 'https://example.org/feed',
-  outlet: 'Example',
-  title: id,
-  byline: '',
-  publishedAt: fetchedAt,
-  lang: 'en',
-  agency: '',
-  status: 'ok',
-  reason: '',
-  source: 'page',
-  charset: 'utf-8',
-  words: 3,
-  fetchedAt,
-  truncated: '',
-});
+const record = articleRecord;
 
 describe('retention', () => {
   let redis: Redis;
