@@ -117,6 +117,12 @@ export function keysFor(prefix: string, layout: KeyLayout = {}) {
     threadDecisions: `${prefix}thread:decisions`,
     /** LIST (internal): JSON records of editors' thread actions, newest first, for their undo. */
     threadUndo: `${prefix}review:thread-undo`,
+    /** STREAM: one entry per editor action (editor, action, clusterId, articleId, detail, at). */
+    reviewAudit: `${prefix}review:audit`,
+    /** LIST (internal): JSON records of applied cluster actions, newest first, for each cluster's undo. */
+    reviewUndo: `${prefix}review:undo`,
+    /** STRING (internal): an editor session, by SHA-256 of the cookie value. */
+    reviewSession: (hash: string) => `${prefix}review:session:${hash}`,
   };
 }
 

@@ -16,18 +16,6 @@ import { loadLua } from './lua/load-lua.js';
  * stream) and how to reverse it (undo list) in the same atomic step.
  */
 
-/** Review keys live under the same prefix; docs/redis.md documents them. */
-export function reviewKeys(keys: Keys) {
-  return {
-    /** STREAM: one entry per editor action (editor, action, clusterId, articleId, detail, at). */
-    audit: `${keys.prefix}review:audit`,
-    /** LIST: JSON records of applied actions, newest first, for each cluster's undo (internal). */
-    undo: `${keys.prefix}review:undo`,
-    /** STRING: an editor session (internal), by SHA-256 of the cookie value. */
-    session: (hash: string) => `${keys.prefix}review:session:${hash}`,
-  };
-}
-
 export type ReviewAction = 'split' | 'merge' | 'representative' | 'reviewed' | 'undo';
 
 export class ReviewError extends Error {
@@ -112,7 +100,6 @@ function emptyPlan(): Omit<Plan, 'event' | 'audit'> {
 
 export class ReviewActions {
   private readonly redis: ScriptedRedis;
-  private readonly rk: ReturnType<typeof reviewKeys>;
   private readonly templates: string[];
 
   constructor(
@@ -129,7 +116,6 @@ export class ReviewActions {
     const scripted = redis as ScriptedRedis;
     if (typeof scripted[APPLY_CMD] !== 'function') redis.defineCommand(APPLY_CMD, { lua: APPLY_PLAN_LUA });
     this.redis = scripted;
-    this.rk = reviewKeys(keys);
     this.templates = [
       ...keyTemplate(keys.cluster),
       ...keyTemplate(keys.clusterMembers),
@@ -156,8 +142,8 @@ export class ReviewActions {
         this.keys.clustersByUpdate,
         this.keys.events,
         this.keys.blockedPairs,
-        this.rk.audit,
-        this.rk.undo,
+        this.keys.reviewAudit,
+        this.keys.reviewUndo,
         JSON.stringify(plan),
         now,
         this.opts.eventsMaxLen,
@@ -378,7 +364,7 @@ export class ReviewActions {
 
   /** Undo records, newest first (the list keeps the last 1,000 actions of all editors). */
   private async undoRecords(): Promise<{ raw: string; entry: UndoEntry }[]> {
-    const raw = await this.redis.lrange(this.rk.undo, 0, -1);
+    const raw = await this.redis.lrange(this.keys.reviewUndo, 0, -1);
     return raw.map((r) => ({ raw: r, entry: JSON.parse(r) as UndoEntry }));
   }
 

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { AuditEntry } from './contract-types.js';
 import type { Keys } from './keys.js';
 import { loadLua } from './lua/load-lua.js';
-import { auditFields, ReviewError, reviewKeys } from './review-actions.js';
+import { auditFields, ReviewError } from './review-actions.js';
 import type { ThreadDecision, ThreadIndex } from './thread-index.js';
 
 /**
@@ -129,7 +129,7 @@ export class ThreadReview {
     const [status, reason] = await this.redis[DECIDE_CMD](
       3,
       this.keys.threadDecisions,
-      reviewKeys(this.keys).audit,
+      this.keys.reviewAudit,
       this.keys.threadUndo,
       JSON.stringify({ ...args, maxLen: this.opts.eventsMaxLen }),
     );

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
-import { ReviewActions, reviewKeys } from '../../src/store/review-actions.js';
+import { ReviewActions } from '../../src/store/review-actions.js';
 import { connectTestRedis, dropPrefix, uniquePrefix } from '../support/redis.js';
 import { budgetStory, rerunDedup, reviewConfig, seedArticles } from './seed.js';
 
@@ -62,7 +62,7 @@ describe('review actions in Redis', () => {
       articleId: 'a3',
       editor: 'alice',
     });
-    const audit = await redis.xrange(reviewKeys(ctx.keys).audit, '-', '+');
+    const audit = await redis.xrange(ctx.keys.reviewAudit, '-', '+');
     expect(Object.fromEntries(chunk(audit[0]![1]))).toMatchObject({
       editor: 'alice',
       action: 'split',
@@ -190,7 +190,7 @@ describe('review actions in Redis', () => {
     await expect(actions.split(c, 'zz', 'alice')).rejects.toThrow('article zz is not in cluster');
     await expect(actions.merge(c, c, 'alice')).rejects.toThrow('into itself');
     expect(await redis.zcard(ctx.keys.clusterMembers(c))).toBe(3);
-    expect(await redis.llen(reviewKeys(ctx.keys).undo)).toBe(0);
+    expect(await redis.llen(ctx.keys.reviewUndo)).toBe(0);
   });
 
   it('an undo whose clusters changed since is refused', async () => {
@@ -198,7 +198,7 @@ describe('review actions in Redis', () => {
     const { newClusterId } = await actions.split(original, 'a3', 'alice');
     // a dedup worker (or another editor) merges the new cluster away
     await actions.merge(original, newClusterId!, 'bob');
-    await redis.lpop(reviewKeys(ctx.keys).undo); // forget the merge, so the split is "last"
+    await redis.lpop(ctx.keys.reviewUndo); // forget the merge, so the split is "last"
     await expect(undoOn(original, 'alice')).rejects.toThrow(`cluster ${newClusterId} not found`);
   });
 

@@ -1,12 +1,7 @@
 import { inflateRawSync } from 'node:zlib';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ArticleRecord,
-  getArticleBodies,
-  getArticleBody,
-  saveArticle,
-} from '../../src/store/articles.js';
+import { getArticleBodies, getArticleBody, saveArticle } from '../../src/store/articles.js';
 import { decodeBody, encodeBody } from '../../src/store/body-codec.js';
 import { keysFor } from '../../src/store/keys.js';
 import { articleRecord } from '../support/article-record.js';

@@ -3,7 +3,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { tokenEntry } from '../../config.js';
 import type { Keys } from '../../store/keys.js';
-import { reviewKeys } from '../../store/review-actions.js';
 
 export type Principal = { name: string; kind: 'editor' | 'api' };
 export type TokenEntry = Principal & { digest: Buffer };
@@ -55,17 +54,14 @@ export type Session = { editor: string; csrf: string };
 
 /** Editor sessions live in Redis under the hash of the cookie value, so a dump of Redis holds no usable cookie. */
 export class SessionStore {
-  private readonly rk: ReturnType<typeof reviewKeys>;
   constructor(
     private readonly redis: Redis,
-    keys: Keys,
+    private readonly keys: Keys,
     private readonly ttlSeconds: number,
-  ) {
-    this.rk = reviewKeys(keys);
-  }
+  ) {}
 
   private key(sid: string): string {
-    return this.rk.session(sha256(sid).toString('hex'));
+    return this.keys.reviewSession(sha256(sid).toString('hex'));
   }
 
   async create(editor: string): Promise<{ sid: string; session: Session }> {
