@@ -270,8 +270,8 @@ export async function benchLsh(
     };
   };
   /** Per round: copies of stories whose two first copies are indexed before, and fresh stories. */
-  const workload = (perRound: number): Work =>
-    Array.from({ length: opts.rounds }, () => {
+  const workload = (perRound: number, rounds = opts.rounds): Work =>
+    Array.from({ length: rounds }, () => {
       const stories = Array.from({ length: Math.ceil(perRound / 2) }, () => storyWords(seed++));
       return {
         before: stories.flatMap((w) => [article(copyOf(w, seed++)), article(copyOf(w, seed++))]),
@@ -297,7 +297,9 @@ export async function benchLsh(
   const sameRounds: unknown[] = [];
   const sorted = [...opts.windows].sort((a, b) => a - b);
   const W0 = sorted[0]!;
-  const refWork = { index: workload(40 * sorted.length), full: workload(40 * sorted.length) };
+  // the reference window runs a round beside every round of every larger window
+  const refRounds = Math.max(1, (sorted.length - 1) * opts.rounds);
+  const refWork = { index: workload(40, refRounds), full: workload(40, refRounds) };
   try {
     progress(`bench lsh: reference window ${W0} articles (database 1)`);
     const ref = await currentLayout(refRedis, `${base}ref:`, W0, [refWork.index, refWork.full], env);

@@ -4,15 +4,17 @@ import { benchLsh } from '../../src/bench/lsh-bench.js';
 import { testConfig, uniquePrefix } from '../support/redis.js';
 
 describe('bench lsh', () => {
+  // Three windows: the reference window runs beside every round of the two larger ones.
   it('measures every layout on a Redis of its own and prints exactly {windows, baselines}', async () => {
     const config = testConfig(uniquePrefix('lsh-bench'));
-    const result = await benchLsh(config, () => {}, { windows: [2000, 40000], rounds: 1 });
+    const result = await benchLsh(config, () => {}, { windows: [2000, 40000, 60000], rounds: 1 });
     expect(Object.keys(result).sort()).toEqual(['baselines', 'windows']);
     expect(result.windows.map((w) => Object.keys(w).sort())).toEqual([
       ['articles', 'bytesPerArticle', 'redisCpuMsPerArticle'],
       ['articles', 'bytesPerArticle', 'redisCpuMsPerArticle'],
+      ['articles', 'bytesPerArticle', 'redisCpuMsPerArticle'],
     ]);
-    expect(result.windows.map((w) => w.articles)).toEqual([2000, 40000]);
+    expect(result.windows.map((w) => w.articles)).toEqual([2000, 40000, 60000]);
     for (const w of result.windows) {
       expect(w.redisCpuMsPerArticle).toBeGreaterThan(0);
       // 51 bands of 8-byte records and a 335-byte signature record: well under the 1.5 KB budget
@@ -29,6 +31,7 @@ describe('bench lsh', () => {
     expect(indexStep.strings19d51e0!.map((e) => e.shardBytes)).toEqual([
       Math.round((2000 * 51) / 8192) * 8,
       Math.round((40000 * 51) / 8192) * 8,
+      Math.round((60000 * 51) / 8192) * 8,
     ]);
     // reading and rewriting shards 20x longer costs it more
     const [small, large] = indexStep.strings19d51e0!.map((e) => e.redisCpuMsPerArticle);
