@@ -24,7 +24,7 @@ export async function benchCommand(
       throw new UsageError(`unknown bench ${JSON.stringify(t)}: use extract, dedup, load or lsh`);
   const results: Record<string, unknown> = {};
   for (const t of targets) {
-    if (t === 'extract') results.extract = await benchExtract(config, progress);
+    if (t === 'extract') results.extract = await benchExtract(config, progress, { rounds });
     else results.dedup = await benchDedup(config, progress, { articles, rounds });
   }
   if (flags.json) out(JSON.stringify(which ? results[which] : results));
