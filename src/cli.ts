@@ -47,8 +47,9 @@ const COMMANDS: Record<string, string> = {
       Manage feeds; "check" fetches (or reads) and parses one feed exactly as the worker does.
       FEED SETTINGS: --interval S  --timeout MS  --charset C  --user-agent UA  --trust-feed-text
       --body-selector CSS (see config/default.yaml, feeds:)`,
-  bench: `  wiresift bench [extract|dedup|bodies] [--json] [--articles N]
-      Benchmarks against baselines, measured in the same run (bodies: what articles.compressBodies saves and costs).
+  bench: `  wiresift bench [extract|dedup|bodies] [--json] [--articles N] [--rounds N]
+      Benchmarks against baselines, measured in the same run in interleaved rounds (median, min, max);
+      bodies: what articles.compressBodies saves and costs.
   wiresift bench load [--json] [--articles N] [--feeds N] [--page-kb K]
       Whole pipeline, every role in one process, on a generated corpus served locally.
   wiresift bench lsh [--json] [--windows N,N...] [--rounds N] [--port P | --redis-url URL]
@@ -308,7 +309,11 @@ async function dispatch(command: string, rest: string[], v: Values, config: Conf
       return benchCommand(
         config,
         rest[0],
-        { json: Boolean(v.json), ...(v.articles ? { articles: v.articles as string } : {}) },
+        {
+          json: Boolean(v.json),
+          ...(v.articles ? { articles: v.articles as string } : {}),
+          ...(v.rounds ? { rounds: v.rounds as string } : {}),
+        },
         out,
       );
     }

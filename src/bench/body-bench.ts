@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeBody, encodeBody } from '../store/body-codec.js';
 import { sharedDir } from './shared-data.js';
-
-type Spread = { median: number; min: number; max: number };
+import { type Spread, spreadOf } from './spread.js';
 
 export type BodySetFigures = {
   set: string;
@@ -19,12 +18,6 @@ export type BodySetFigures = {
 };
 
 export type BodyBenchResult = { rounds: number; sets: BodySetFigures[]; note?: string };
-
-function spread(xs: number[]): Spread {
-  const s = [...xs].sort((a, b) => a - b);
-  const r = (x: number) => Math.round(x * 10) / 10;
-  return { median: r(s[Math.floor(s.length / 2)]!), min: r(s[0]!), max: r(s.at(-1)!) };
-}
 
 /**
  * Bodies like those a deployment stores: the dev corpus's wire copies
@@ -99,8 +92,8 @@ export function benchBodies(rounds = 15): BodyBenchResult {
       ratio: Math.round((plainBytes / storedBytes) * 100) / 100,
       storedAvgBytes: Math.round(storedBytes / bodies.length),
       leftPlain: stored.filter((s) => typeof s === 'string').length,
-      encodeUsPerBody: spread(enc),
-      decodeUsPerBody: spread(dec),
+      encodeUsPerBody: spreadOf(enc),
+      decodeUsPerBody: spreadOf(dec),
     });
   }
   return { rounds, sets: out, ...(note ? { note } : {}) };

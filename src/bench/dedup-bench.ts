@@ -13,17 +13,49 @@ import { dropKeys } from '../store/key-scan.js';
 import { keysFor } from '../store/keys.js';
 import { prng } from './prng.js';
 import { sharedDir } from './shared-data.js';
-import { measureSignatureRatesApart } from './signature-rates.js';
+import {
+  measureSignatureRatesApart,
+  type SetRates,
+  SIGNATURE_CONTENDERS,
+  type SignatureContender,
+} from './signature-rates.js';
+import { ratiosOf, type Spread, spreadOf } from './spread.js';
 
 export type DedupBenchResult = {
+  /** The first fields are the 600-word set's (medians over rounds), as before the sets were added. */
   docs: number;
   oursPerSec: number;
   minhashPkgPerSec: number;
   tokenizeOnlyPerSec: number;
   ratioVsMinhash: number;
   shareOfTokenizeLimit: number;
+  /** The MinHash step alone, on the same shingle hashes: ours vs the typed-array baseline. */
+  minhashStepPerSec: number;
+  typedArrayMinhashStepPerSec: number;
+  minhashStepRatioVsTypedArray: number;
   lshRedisInsertQueryPerSec: number;
   redisBytesPerArticle: number;
+  rounds: number;
+  roundMs: number;
+  sets: { longTexts: SignatureSetResult; devBodies: SignatureSetResult | { skipped: string } };
+};
+
+export type SignatureSetResult = {
+  docs: number;
+  meanWords: number;
+  meanShingles: number;
+  /** Signatures per second: median and range over the interleaved rounds. */
+  perSec: Record<SignatureContender, Spread>;
+  /** Round by round, each ratio of two contenders measured in the same round. */
+  ratios: { oursVsMinhashPkg: Spread; minhashStepVsTypedArray: Spread; shareOfTokenizeLimit: Spread };
+};
+
+export type DedupBenchOptions = {
+  articles?: number;
+  rounds?: number;
+  roundMs?: number;
+  /** Where the shared corpora are; null measures without them. Default: sharedDir(). */
+  shared?: string | null;
 };
 
 const WORDS = 600;
@@ -32,17 +64,20 @@ const FALLBACK: Record<'fr' | 'en', string> = {
   en: 'The company said on Tuesday it would cut its full-year forecast after freight rates fell faster than expected, and that it would suspend its dividend to protect the balance sheet while it reviews its fleet.',
 };
 
-/** ~600-word French and English texts: corpus bodies when the shared corpus is here, else our own paragraphs. */
-function sampleTexts(): string[] {
-  const shared = sharedDir();
+/** The dev corpus's article bodies (short texts, 37 to 550 words), or null when it is absent. */
+function devBodies(shared: string | null): { lang: string; body: string }[] | null {
   const truthPath = shared ? join(shared, 'corpus', 'dev', 'truth.json') : '';
+  if (!truthPath || !existsSync(truthPath)) return null;
+  const truth = JSON.parse(readFileSync(truthPath, 'utf8')) as {
+    pages: Record<string, { lang: string; body: string }>;
+  };
+  return Object.values(truth.pages);
+}
+
+/** ~600-word French and English texts: corpus bodies end to end when given, else our own paragraphs. */
+function longTexts(pages: { lang: string; body: string }[] | null): string[] {
   const bodies: Record<string, string[]> = { fr: [], en: [] };
-  if (truthPath && existsSync(truthPath)) {
-    const truth = JSON.parse(readFileSync(truthPath, 'utf8')) as {
-      pages: Record<string, { lang: string; body: string }>;
-    };
-    for (const p of Object.values(truth.pages)) bodies[p.lang]?.push(p.body);
-  }
+  for (const p of pages ?? []) bodies[p.lang]?.push(p.body);
   return (['fr', 'en'] as const).map((lang) => {
     let words: string[] = [];
     const pool = bodies[lang] ?? [];
@@ -51,6 +86,25 @@ function sampleTexts(): string[] {
     }
     return words.slice(0, WORDS).join(' ');
   });
+}
+
+function setResult(rates: SetRates): SignatureSetResult {
+  const r = rates.rounds;
+  const perSec = Object.fromEntries(SIGNATURE_CONTENDERS.map((c) => [c, spreadOf(r[c], 0)])) as Record<
+    SignatureContender,
+    Spread
+  >;
+  return {
+    docs: rates.docs,
+    meanWords: rates.meanWords,
+    meanShingles: rates.meanShingles,
+    perSec,
+    ratios: {
+      oursVsMinhashPkg: spreadOf(ratiosOf(r.ours, r.minhashPkg)),
+      minhashStepVsTypedArray: spreadOf(ratiosOf(r.oursMinhashStep, r.typedArrayMinhashStep)),
+      shareOfTokenizeLimit: spreadOf(ratiosOf(r.ours, r.tokenizeOnly), 3),
+    },
+  };
 }
 
 async function usedMemory(redis: Redis): Promise<number> {
@@ -81,22 +135,35 @@ function benchArticles(texts: string[], count: number): string[] {
 
 /**
  * Signatures/s of our MinHasher vs the npm `minhash` package (fed the same
- * shingles as strings) vs tokenise+hash alone, then the Redis side: assign()
- * round trips per second and bytes per article from INFO memory.
+ * shingles as strings) vs tokenise+hash alone, and of our MinHash step alone
+ * vs a plain typed-array MinHash on the same shingle hashes, on the 600-word
+ * texts and on the dev corpus's bodies; then the Redis side: assign() round
+ * trips per second and bytes per article from INFO memory.
  */
 export async function benchDedup(
   config: Config,
   progress: (msg: string) => void,
-  articles = 10_000,
+  opts: DedupBenchOptions = {},
 ): Promise<DedupBenchResult> {
+  const { articles = 10_000, rounds = 7, roundMs = 200 } = opts;
   const k = config.dedup.shingleSize;
   const numPerm = config.dedup.numPerm;
   const hasher = new MinHasher({ numPerm, seed: 1 });
-  const texts = sampleTexts();
+  const pages = devBodies(opts.shared === undefined ? sharedDir() : opts.shared);
+  const texts = longTexts(pages);
+  const sets = [{ name: 'longTexts', texts }];
+  if (pages) sets.push({ name: 'devBodies', texts: pages.map((p) => p.body) });
+  else
+    progress(
+      'bench dedup: no shared corpus (../shared or WIRESIFT_SHARED): the dev-corpus bodies are skipped, and the 600-word texts are our own paragraphs',
+    );
 
-  progress('bench dedup: tokenise+hash only, wiresift MinHasher, npm minhash (in a worker thread)');
+  progress(
+    `bench dedup: ${SIGNATURE_CONTENDERS.join(', ')} on ${sets.map((s) => `${s.name} (${s.texts.length} texts)`).join(' and ')}, ${rounds} interleaved rounds of ${roundMs} ms each (in a worker thread)`,
+  );
   // In a worker thread that loads nothing but the code measured.
-  const { tokenizeOnly, ours, pkg } = await measureSignatureRatesApart({ texts, k, numPerm });
+  const measured = await measureSignatureRatesApart({ sets, k, numPerm, rounds, roundMs });
+  const [long, dev] = measured.map(setResult) as [SignatureSetResult, SignatureSetResult | undefined];
 
   progress(`bench dedup: Redis assign over ${articles} articles`);
   const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1 });
@@ -129,15 +196,23 @@ export async function benchDedup(
     await dropKeys(redis, `${prefix}*`);
     redis.disconnect();
   }
-  const r1 = (x: number) => Math.round(x * 10) / 10;
   return {
-    docs: texts.length,
-    oursPerSec: Math.round(ours),
-    minhashPkgPerSec: Math.round(pkg),
-    tokenizeOnlyPerSec: Math.round(tokenizeOnly),
-    ratioVsMinhash: r1(ours / pkg),
-    shareOfTokenizeLimit: Math.round((ours / tokenizeOnly) * 1000) / 1000,
+    docs: long.docs,
+    oursPerSec: long.perSec.ours.median,
+    minhashPkgPerSec: long.perSec.minhashPkg.median,
+    tokenizeOnlyPerSec: long.perSec.tokenizeOnly.median,
+    ratioVsMinhash: long.ratios.oursVsMinhashPkg.median,
+    shareOfTokenizeLimit: long.ratios.shareOfTokenizeLimit.median,
+    minhashStepPerSec: long.perSec.oursMinhashStep.median,
+    typedArrayMinhashStepPerSec: long.perSec.typedArrayMinhashStep.median,
+    minhashStepRatioVsTypedArray: long.ratios.minhashStepVsTypedArray.median,
     lshRedisInsertQueryPerSec: Math.round(insertPerSec),
     redisBytesPerArticle: Math.round(bytesPerArticle),
+    rounds,
+    roundMs,
+    sets: {
+      longTexts: long,
+      devBodies: dev ?? { skipped: 'no shared corpus (../shared or WIRESIFT_SHARED)' },
+    },
   };
 }

@@ -10,7 +10,7 @@ export type LshBenchFlags = {
   redisUrl?: string;
 };
 
-function positiveInt(name: string, v: string): number {
+export function positiveInt(name: string, v: string): number {
   const n = Number(v.replace(/_/g, ''));
   if (!Number.isInteger(n) || n < 1)
     throw new UsageError(`--${name} must be a positive integer, got ${JSON.stringify(v)}`);

@@ -7,6 +7,7 @@ import {
   signatureFromBuffer,
   signatureToBuffer,
 } from '../../src/dedup/minhash.js';
+import { meanMs } from '../support/mean-ms.js';
 
 /** mulberry32: a small seeded PRNG so the synthetic sets are reproducible. */
 function prng(seed: number): () => number {
@@ -80,14 +81,8 @@ describe('MinHasher', () => {
     const tokens = Array.from({ length: 600 }, () => Math.floor(rand() * 1e9).toString(36));
     const shingles = Uint32Array.from(tokens, (_, i) => Math.floor(rand() * 2 ** 32) ^ i);
     const hasher = new MinHasher({ numPerm: 128, seed: 1 });
-    const time = (fn: () => unknown, reps: number) => {
-      for (let i = 0; i < 3; i++) fn();
-      const start = performance.now();
-      for (let i = 0; i < reps; i++) fn();
-      return (performance.now() - start) / reps;
-    };
-    const ours = time(() => hasher.signature(shingles), 400);
-    const theirs = time(() => {
+    const ours = meanMs(() => hasher.signature(shingles), 400);
+    const theirs = meanMs(() => {
       const m = new Minhash({ numPerm: 128, seed: 1 });
       for (const t of tokens) m.update(t);
     }, 20);
