@@ -18,6 +18,7 @@ import {
   steadyBits,
 } from '../store/cluster-index.js';
 import { dropKeys } from '../store/key-scan.js';
+import { taggedTemplate } from '../store/key-template.js';
 import { keysFor } from '../store/keys.js';
 import { loadLua } from '../store/lua/load-lua.js';
 import { startPrivateRedis } from './private-redis.js';
@@ -535,11 +536,6 @@ export async function benchLsh(
       indexStep: { current: indexCurrent, strings19d51e0: indexStrings, setPerBucket: indexSets },
     },
   };
-}
-
-function taggedTemplate(build: (tag: string, id: string) => string): [string, string] {
-  const key = build('\u0001', '\u0002');
-  return [key.slice(0, key.indexOf('\u0001')), key.slice(key.indexOf('\u0001') + 1, key.indexOf('\u0002'))];
 }
 
 /**

@@ -4,6 +4,7 @@ import { KEY_SKETCH_SIZE } from '../dedup/key-terms.js';
 import { bandBuckets } from '../dedup/lsh-params.js';
 import type { DocSketch } from '../dedup/policy.js';
 import { EVENT_FIELDS } from './contract-types.js';
+import { keyTemplate, taggedTemplate } from './key-template.js';
 import type { Keys } from './keys.js';
 import { loadLua } from './lua/load-lua.js';
 
@@ -200,25 +201,6 @@ type ScriptedRedis = Redis & {
   [QUERY_BUFFER_CMD]: (...args: (string | number | Buffer)[]) => Promise<unknown>;
   [COMMIT_CMD]: (...args: (string | number | Buffer)[]) => Promise<unknown>;
 };
-
-/** Splits a key builder into the prefix/suffix around the id, for the Lua side. */
-function keyTemplate(build: (id: string) => string): [string, string] {
-  const marker = '\u0000';
-  const key = build(marker);
-  const at = key.indexOf(marker);
-  if (at < 0 || key.indexOf(marker, at + 1) >= 0)
-    throw new Error('dedup: key builder must use its id exactly once');
-  return [key.slice(0, at), key.slice(at + 1)];
-}
-
-/** A tagged index key builder as {prefix, middle}: Lua builds prefix .. tag .. middle .. id. */
-function taggedTemplate(build: (tag: string, id: string) => string): [string, string] {
-  const key = build('\u0001', '\u0002');
-  const t = key.indexOf('\u0001');
-  const i = key.indexOf('\u0002');
-  if (t < 0 || i !== key.length - 1 || i < t) throw new Error('dedup: tagged key must end with its id');
-  return [key.slice(0, t), key.slice(t + 1, i)];
-}
 
 /** How a join is stored on the article hash (`via`): "<measure>:<value>:<articleId>". */
 export function formatVia(r: JoinReason): string {
