@@ -1,9 +1,10 @@
 import type { Redis } from 'ioredis';
 import type { JoinReason } from '../../dedup/cluster-policy.js';
+import { similarity } from '../../dedup/exact-similarity.js';
 import { type ArticleRecord, getArticleBodies, getArticles } from '../../store/articles.js';
 import { parseVia } from '../../store/cluster-index.js';
 import type { Keys } from '../../store/keys.js';
-import { type CopyKind, copyKind, similarity } from './diff.js';
+import { type CopyKind, copyKind } from './diff.js';
 
 export type MemberDetail = {
   article: ArticleRecord;

@@ -1,5 +1,4 @@
-import { normalizeForDedup, tokenize } from '../../dedup/normalize.js';
-import { shingleHashes } from '../../dedup/shingles.js';
+import type { Similarity } from '../../dedup/exact-similarity.js';
 
 export type DiffOp = { op: 'same' | 'add' | 'del'; text: string };
 
@@ -70,25 +69,6 @@ export function wordDiff(base: string, other: string): DiffOp[] {
   }
   push('same', b.slice(b.length - suf).join(''));
   return ops;
-}
-
-export type Similarity = { jaccard: number; containment: number; tokens: number };
-
-/** Exact shingle Jaccard and containment (of the smaller in the larger), as the dedup policy estimates them. */
-export function similarity(base: string, other: string, shingleSize: number): Similarity {
-  const tb = tokenize(normalizeForDedup(base));
-  const to = tokenize(normalizeForDedup(other));
-  const sb = new Set(shingleHashes(tb, shingleSize));
-  const so = new Set(shingleHashes(to, shingleSize));
-  let inter = 0;
-  for (const h of so) if (sb.has(h)) inter++;
-  const union = sb.size + so.size - inter;
-  const small = Math.min(sb.size, so.size);
-  return {
-    jaccard: union ? inter / union : 0,
-    containment: small ? inter / small : 0,
-    tokens: to.length,
-  };
 }
 
 export type CopyKind = 'representative' | 'same' | 'short' | 'updated' | 'different';

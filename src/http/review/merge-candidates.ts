@@ -1,8 +1,8 @@
+import { similarity } from '../../dedup/exact-similarity.js';
 import { sketchText } from '../../dedup/sketch.js';
 import type { PipelineContext } from '../../pipeline/context.js';
 import { getArticleBodies, getArticles } from '../../store/articles.js';
 import type { ClusterDetail } from './cluster-detail.js';
-import { similarity } from './diff.js';
 
 export type MergeCandidate = {
   id: string;
