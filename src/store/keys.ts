@@ -1,6 +1,7 @@
 /**
  * The Redis key schema, version 1. docs/redis.md documents every key here;
- * test/store/schema.test.ts pins them.
+ * test/contract/redis-contract.test.ts reads them as a consumer would and
+ * test/store/key-layout.test.ts pins both layouts.
  *
  * On Redis Cluster the prefix carries a hash tag (`{wiresift}:v1:`): the keys
  * a dedup, review or thread step touches in one script share its slot. The
