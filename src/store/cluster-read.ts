@@ -112,3 +112,60 @@ export async function listClusters(
   }
   return out;
 }
+
+export async function countClusters(redis: Redis, keys: Keys): Promise<number> {
+  return redis.zcard(keys.clustersByUpdate);
+}
+
+export async function clusterExists(redis: Redis, keys: Keys, id: string): Promise<boolean> {
+  return (await redis.exists(keys.cluster(id))) === 1;
+}
+
+/** Cluster ids changed at or after `sinceMs`, oldest change first, with their change times: a page of `count` from `skip`. */
+export async function clustersChangedSince(
+  redis: Redis,
+  keys: Keys,
+  sinceMs: number,
+  skip: number,
+  count: number,
+): Promise<{ id: string; updatedAt: number }[]> {
+  const flat = await redis.zrangebyscore(
+    keys.clustersByUpdate,
+    sinceMs,
+    '+inf',
+    'WITHSCORES',
+    'LIMIT',
+    skip,
+    count,
+  );
+  const out: { id: string; updatedAt: number }[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push({ id: flat[i]!, updatedAt: Number(flat[i + 1]) });
+  return out;
+}
+
+/** Each cluster's representative (an editor's choice first) and size, in order; '' and 0 for a cluster gone. */
+export async function clusterHeads(
+  redis: Redis,
+  keys: Keys,
+  ids: string[],
+): Promise<{ representative: string; size: number }[]> {
+  const pipe = redis.pipeline();
+  for (const id of ids) pipe.hmget(keys.cluster(id), 'representative', 'editorRepresentative', 'size');
+  return ((await pipe.exec()) ?? []).map(([, v]) => {
+    const [rep, editorRep, size] = (v ?? []) as (string | null)[];
+    return { representative: editorRep || rep || '', size: Number(size ?? 0) };
+  });
+}
+
+/** A cluster's hash and its member ids (published order), read together. */
+export async function clusterWithMemberIds(
+  redis: Redis,
+  keys: Keys,
+  id: string,
+): Promise<{ hash: Record<string, string>; ids: string[] }> {
+  const [hash, ids] = await Promise.all([
+    redis.hgetall(keys.cluster(id)),
+    redis.zrange(keys.clusterMembers(id), '0', '-1'),
+  ]);
+  return { hash, ids };
+}

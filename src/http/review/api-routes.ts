@@ -3,7 +3,7 @@ import { NINJS_MEDIA_TYPE, type Ninjs } from '../../ninjs/ninjs.js';
 import { articleNinjsOf, clusterNinjsOf, threadNinjsOf } from '../../ninjs/ninjs-read.js';
 import type { PipelineContext } from '../../pipeline/context.js';
 import { getArticle, getArticleBody } from '../../store/articles.js';
-import { listClusters, readCluster } from '../../store/cluster-read.js';
+import { clustersChangedSince, listClusters, readCluster } from '../../store/cluster-read.js';
 import type { ApiArticle, ApiCluster, ApiClusterPage, ApiThreadPage } from '../../store/contract-types.js';
 import { listThreads, readThread } from '../../store/thread-read.js';
 import { bearerToken, deny, parseTokens, tooManyFailures } from './auth.js';
@@ -104,20 +104,11 @@ export async function apiRoutes(
       let next: string | null = null;
       let skip = 0;
       for (;;) {
-        const batch = await ctx.redis.zrangebyscore(
-          ctx.keys.clustersByUpdate,
-          since.ms,
-          '+inf',
-          'WITHSCORES',
-          'LIMIT',
-          skip,
-          200,
-        );
+        const batch = await clustersChangedSince(ctx.redis, ctx.keys, since.ms, skip, 200);
         if (!batch.length) break;
-        skip += batch.length / 2;
-        for (let i = 0; i < batch.length && clusters.length < limit; i += 2) {
-          const id = batch[i]!;
-          const score = Number(batch[i + 1]);
+        skip += batch.length;
+        for (const { id, updatedAt: score } of batch) {
+          if (clusters.length >= limit) break;
           if (score === since.ms && id <= since.id) continue;
           next = `${score}:${id}`;
           const c = await readCluster(ctx.redis, ctx.keys, id);

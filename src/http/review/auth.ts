@@ -1,8 +1,6 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Redis } from 'ioredis';
 import { tokenEntry } from '../../config.js';
-import type { Keys } from '../../store/keys.js';
 
 export type Principal = { name: string; kind: 'editor' | 'api' };
 export type TokenEntry = Principal & { digest: Buffer };
@@ -48,38 +46,6 @@ export function bearerToken(req: FastifyRequest): string | null {
   const h = req.headers.authorization;
   const m = typeof h === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(h) : null;
   return m ? m[1]! : null;
-}
-
-export type Session = { editor: string; csrf: string };
-
-/** Editor sessions live in Redis under the hash of the cookie value, so a dump of Redis holds no usable cookie. */
-export class SessionStore {
-  constructor(
-    private readonly redis: Redis,
-    private readonly keys: Keys,
-    private readonly ttlSeconds: number,
-  ) {}
-
-  private key(sid: string): string {
-    return this.keys.reviewSession(sha256(sid).toString('hex'));
-  }
-
-  async create(editor: string): Promise<{ sid: string; session: Session }> {
-    const sid = randomBytes(32).toString('base64url');
-    const session = { editor, csrf: randomBytes(24).toString('base64url') };
-    await this.redis.set(this.key(sid), JSON.stringify(session), 'EX', this.ttlSeconds);
-    return { sid, session };
-  }
-
-  async get(sid: string | undefined): Promise<Session | null> {
-    if (!sid || sid.length > 100) return null;
-    const raw = await this.redis.get(this.key(sid));
-    return raw ? (JSON.parse(raw) as Session) : null;
-  }
-
-  async destroy(sid: string | undefined): Promise<void> {
-    if (sid) await this.redis.del(this.key(sid));
-  }
 }
 
 export function cookieOptions(req: FastifyRequest, maxAgeSeconds: number) {

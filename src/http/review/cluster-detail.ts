@@ -3,6 +3,7 @@ import type { JoinReason } from '../../dedup/cluster-policy.js';
 import { similarity } from '../../dedup/exact-similarity.js';
 import { type ArticleRecord, getArticleBodies, getArticles } from '../../store/articles.js';
 import { parseVia } from '../../store/cluster-index.js';
+import { clusterWithMemberIds } from '../../store/cluster-read.js';
 import type { Keys } from '../../store/keys.js';
 import { type CopyKind, copyKind } from './diff.js';
 
@@ -68,10 +69,7 @@ export async function readClusterDetail(
   id: string,
   shingleSize: number,
 ): Promise<ClusterDetail | null> {
-  const [hash, ids] = await Promise.all([
-    redis.hgetall(keys.cluster(id)),
-    redis.zrange(keys.clusterMembers(id), '0', '-1'),
-  ]);
+  const { hash, ids } = await clusterWithMemberIds(redis, keys, id);
   if (!hash.id || !ids.length) return null;
   const [articles, bodies] = await Promise.all([
     getArticles(redis, keys, ids),

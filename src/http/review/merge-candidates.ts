@@ -2,6 +2,7 @@ import { similarity } from '../../dedup/exact-similarity.js';
 import { sketchText } from '../../dedup/sketch.js';
 import type { PipelineContext } from '../../pipeline/context.js';
 import { getArticleBodies, getArticles } from '../../store/articles.js';
+import { clusterHeads } from '../../store/cluster-read.js';
 import type { ClusterDetail } from './cluster-detail.js';
 
 export type MergeCandidate = {
@@ -47,11 +48,8 @@ export async function mergeCandidates(
     ...new Set([...neighbours.values()].map((a) => a.cluster).filter((x) => x && x !== c.id)),
   ].slice(0, MAX_COMPARED);
   if (!clusterIds.length) return [];
-  const pipe = ctx.redis.pipeline();
-  for (const id of clusterIds)
-    pipe.hmget(ctx.keys.cluster(id), 'representative', 'editorRepresentative', 'size');
-  const heads = ((await pipe.exec()) ?? []).map((r) => (r[1] ?? []) as (string | null)[]);
-  const repIds = heads.map((h) => h[1] || h[0] || '');
+  const heads = await clusterHeads(ctx.redis, ctx.keys, clusterIds);
+  const repIds = heads.map((h) => h.representative);
   const [reps, bodies] = await Promise.all([
     getArticles(ctx.redis, ctx.keys, repIds.filter(Boolean)),
     getArticleBodies(
@@ -70,7 +68,7 @@ export async function mergeCandidates(
       id,
       title: a.title,
       outlet: a.outlet,
-      size: Number(heads[i]![2] ?? 1),
+      size: heads[i]!.size || 1,
       jaccard: sim.jaccard,
       containment: sim.containment,
     });

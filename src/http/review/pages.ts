@@ -1,5 +1,5 @@
+import type { ListFilters, ListPage } from '../../store/cluster-rows.js';
 import type { ClusterDetail, MemberDetail } from './cluster-detail.js';
-import type { ListFilters, ListPage } from './cluster-list.js';
 import { wordDiff } from './diff.js';
 import { EDITOR_TOKENS_HINT } from './first-run.js';
 import { Html, html, layout, safeHref } from './html.js';

@@ -4,6 +4,10 @@ import fastifyFormbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PipelineContext } from '../../pipeline/context.js';
 import { countArticles } from '../../store/articles.js';
+import { clusterExists, countClusters } from '../../store/cluster-read.js';
+import { type ListFilters, listClusterRows } from '../../store/cluster-rows.js';
+import { type Session, SessionStore } from '../../store/editor-sessions.js';
+import { survivorOf } from '../../store/merged-into.js';
 import { type ActionResult, ReviewActions, ReviewError } from '../../store/review-actions.js';
 import {
   cookieOptions,
@@ -11,17 +15,13 @@ import {
   LOGIN_CSRF_COOKIE,
   parseTokens,
   SESSION_COOKIE,
-  type Session,
-  SessionStore,
   sameOrigin,
   sameSecret,
   tooManyFailures,
 } from './auth.js';
 import { readClusterDetail } from './cluster-detail.js';
-import { type ListFilters, listClusterRows } from './cluster-list.js';
 import { REVIEW_CSP } from './html.js';
 import { mergeCandidates } from './merge-candidates.js';
-import { survivorOf } from './merged-into.js';
 import { clusterPage, listPage, loginPage, splitConfirmPage } from './pages.js';
 import { queueDashboard } from './queue-dashboard.js';
 import { signInLimits, TokenGate } from './sign-in-limit.js';
@@ -159,7 +159,7 @@ export async function reviewPlugin(
     const from = Math.max(0, Math.min(Number.parseInt(str(q.from), 10) || 0, 10_000_000));
     const [page, clusters, articles] = await Promise.all([
       listClusterRows(ctx.redis, ctx.keys, filters, from, PAGE_SIZE),
-      ctx.redis.zcard(ctx.keys.clustersByUpdate),
+      countClusters(ctx.redis, ctx.keys),
       countArticles(ctx.redis, ctx.keys),
     ]);
     return html(
@@ -205,7 +205,7 @@ export async function reviewPlugin(
 
   app.get<{ Params: { id: string }; Querystring: Form }>('/review/clusters/:id', page, async (req, reply) => {
     const id = req.params.id;
-    if (ID.test(id) && !(await ctx.redis.exists(ctx.keys.cluster(id)))) {
+    if (ID.test(id) && !(await clusterExists(ctx.redis, ctx.keys, id))) {
       // A bookmarked or shared link to a cluster merged away leads to the one that holds its articles.
       const survivor = await survivorOf(ctx.redis, ctx.keys, id);
       if (survivor)

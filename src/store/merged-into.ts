@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Keys } from '../../store/keys.js';
+import type { Keys } from './keys.js';
 
 /** How far back a gone cluster is looked up: the stream is trimmed anyway (events.maxLen). */
 const MAX_EVENTS = 50_000;

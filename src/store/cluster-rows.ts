@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Keys } from '../../store/keys.js';
+import type { Keys } from './keys.js';
 
 export type ListFilters = {
   q: string;
