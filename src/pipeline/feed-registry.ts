@@ -3,6 +3,7 @@ import { type Config, feedSettingsSchema } from '../config.js';
 import { feedIdFor } from '../feeds/feed-id.js';
 import { type FeedSettings, hasSettings, pickSettings } from '../feeds/feed-settings.js';
 import type { FeedJob } from '../queues/jobs.js';
+import { deleteAddedFeed, readAddedFeed, readAddedFeeds, writeAddedFeed } from '../store/added-feeds.js';
 import type { Keys } from '../store/keys.js';
 
 export type RegisteredFeed = FeedJob & { intervalSeconds: number; origin: 'config' | 'added' | 'list' };
@@ -34,11 +35,8 @@ export async function activeFeeds(redis: Redis, keys: Keys, config: Config): Pro
     const feedId = feedIdFor(f.url);
     out.set(feedId, registered(feedId, f.url, { ...f, settings: pickSettings(f) }, config, 'config'));
   }
-  for (const [feedId, json] of Object.entries(await redis.hgetall(keys.feeds))) {
+  for (const [feedId, f] of await readAddedFeeds(redis, keys)) {
     if (out.has(feedId)) continue;
-    // A hand-edited entry that is not a feed's JSON is skipped, not fatal; `feeds list` shows it.
-    const f = parseStored(json);
-    if (!f) continue;
     // Settings stored by hand or by an older version are checked like the config's; bad ones are dropped.
     const settings = feedSettingsSchema.safeParse(f.settings ?? {});
     out.set(
@@ -49,19 +47,6 @@ export async function activeFeeds(redis: Redis, keys: Keys, config: Config): Pro
   return [...out.values()];
 }
 
-type StoredFeed = { url: string; addedAt?: string } & AddedFeed;
-
-/** A stored entry, or null when absent or not JSON (hand-edited). */
-function parseStored(json: string | null): StoredFeed | null {
-  if (!json) return null;
-  try {
-    const f = JSON.parse(json) as StoredFeed;
-    return f && typeof f.url === 'string' ? f : null;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * Adds a feed, or updates one added before: what this call does not give (a
  * name, an interval, a setting) stays as it was, so re-adding a feed to change
@@ -69,24 +54,20 @@ function parseStored(json: string | null): StoredFeed | null {
  */
 export async function addFeed(redis: Redis, keys: Keys, url: string, entry: AddedFeed = {}): Promise<string> {
   const feedId = feedIdFor(url);
-  const before = parseStored(await redis.hget(keys.feeds, feedId));
+  const before = await readAddedFeed(redis, keys, feedId);
   const settings = {
     ...before?.settings,
     ...(hasSettings(entry.settings) ? pickSettings(entry.settings) : {}),
   };
   const name = entry.name ?? before?.name;
   const intervalSeconds = entry.intervalSeconds ?? before?.intervalSeconds;
-  await redis.hset(
-    keys.feeds,
-    feedId,
-    JSON.stringify({
-      url,
-      ...(name ? { name } : {}),
-      ...(intervalSeconds ? { intervalSeconds } : {}),
-      ...(hasSettings(settings) ? { settings } : {}),
-      addedAt: before?.addedAt ?? new Date().toISOString(),
-    }),
-  );
+  await writeAddedFeed(redis, keys, feedId, {
+    url,
+    ...(name ? { name } : {}),
+    ...(intervalSeconds ? { intervalSeconds } : {}),
+    ...(hasSettings(settings) ? { settings } : {}),
+    addedAt: before?.addedAt ?? new Date().toISOString(),
+  });
   return feedId;
 }
 
@@ -96,7 +77,7 @@ export async function removeFeed(
   keys: Keys,
   feedId: string,
 ): Promise<{ url: string; name?: string } | null> {
-  const before = parseStored(await redis.hget(keys.feeds, feedId));
-  if ((await redis.hdel(keys.feeds, feedId)) === 0) return null;
+  const before = await readAddedFeed(redis, keys, feedId);
+  if (!(await deleteAddedFeed(redis, keys, feedId))) return null;
   return before ? { url: before.url, ...(before.name ? { name: before.name } : {}) } : { url: '' };
 }
