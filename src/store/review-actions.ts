@@ -18,11 +18,18 @@ import { loadLua } from './lua/load-lua.js';
 
 export type ReviewAction = 'split' | 'merge' | 'representative' | 'reviewed' | 'undo';
 
+/**
+ * Why an editor's action was refused: a bad request, a cluster or thread
+ * that is not there, or a change since the page was read. The web layer
+ * decides what each means in HTTP (http/review/review-status.ts).
+ */
+export type ReviewRefusal = 'invalid' | 'not-found' | 'conflict';
+
 export class ReviewError extends Error {
   override name = 'ReviewError';
   constructor(
     message: string,
-    readonly statusCode: 400 | 404 | 409,
+    readonly refusal: ReviewRefusal,
   ) {
     super(message);
   }
@@ -158,7 +165,7 @@ export class ReviewActions {
       }
       reason = detail;
     }
-    throw new ReviewError(`review: ${reason}; try again`, 409);
+    throw new ReviewError(`review: ${reason}; try again`, 'conflict');
   }
 
   private async members(clusterId: string): Promise<string[]> {
@@ -166,7 +173,7 @@ export class ReviewActions {
       this.redis.exists(this.keys.cluster(clusterId)),
       this.redis.zrange(this.keys.clusterMembers(clusterId), '0', '-1'),
     ]);
-    if (!exists) throw new ReviewError(`review: cluster ${clusterId} not found`, 404);
+    if (!exists) throw new ReviewError(`review: cluster ${clusterId} not found`, 'not-found');
     return members;
   }
 
@@ -190,9 +197,12 @@ export class ReviewActions {
     return this.run(async (now) => {
       const members = await this.members(clusterId);
       if (!members.includes(articleId))
-        throw new ReviewError(`review: article ${articleId} is not in cluster ${clusterId}`, 400);
+        throw new ReviewError(`review: article ${articleId} is not in cluster ${clusterId}`, 'invalid');
       if (members.length < 2)
-        throw new ReviewError(`review: cluster ${clusterId} has a single member; nothing to split`, 400);
+        throw new ReviewError(
+          `review: cluster ${clusterId} has a single member; nothing to split`,
+          'invalid',
+        );
       const pairs = members.filter((m) => m !== articleId).map((m) => pairKey(articleId, m));
       const already = await this.blockedAmong(pairs);
       const blocked = pairs.filter((p) => !already.has(p));
@@ -240,7 +250,7 @@ export class ReviewActions {
    * as if the editor had picked it (they can pick another).
    */
   async merge(targetId: string, sourceId: string, editor: string): Promise<ActionResult> {
-    if (targetId === sourceId) throw new ReviewError('review: cannot merge a cluster into itself', 400);
+    if (targetId === sourceId) throw new ReviewError('review: cannot merge a cluster into itself', 'invalid');
     return this.run(async (now) => {
       const [target, source, sourceHash, [rep, picked]] = await Promise.all([
         this.members(targetId),
@@ -308,7 +318,7 @@ export class ReviewActions {
         this.redis.hget(this.keys.cluster(clusterId), 'editorRepresentative'),
       ]);
       if (!members.includes(articleId))
-        throw new ReviewError(`review: article ${articleId} is not in cluster ${clusterId}`, 400);
+        throw new ReviewError(`review: article ${articleId} is not in cluster ${clusterId}`, 'invalid');
       const plan: Plan = {
         ...emptyPlan(),
         guards: [{ cluster: clusterId, members }],
@@ -389,22 +399,22 @@ export class ReviewActions {
       const records = await this.undoRecords();
       const at = records.findIndex((r) => touchedBy(r.entry).includes(clusterId));
       const found = records[at];
-      if (!found) throw new ReviewError(`review: nothing to undo on cluster ${clusterId}`, 400);
+      if (!found) throw new ReviewError(`review: nothing to undo on cluster ${clusterId}`, 'invalid');
       const u = found.entry;
       if (u.nonce !== nonce)
         throw new ReviewError(
           `review: cluster ${clusterId} changed since this page was shown (last: ${u.action} by ${u.editor}); nothing was undone, reload`,
-          409,
+          'conflict',
         );
       if (u.editor !== editor)
-        throw new ReviewError(`review: only ${u.editor} can undo their ${u.action}`, 409);
+        throw new ReviewError(`review: only ${u.editor} can undo their ${u.action}`, 'conflict');
       const later = records
         .slice(0, at)
         .find((r) => touchedBy(r.entry).some((c) => touchedBy(u).includes(c)));
       if (later)
         throw new ReviewError(
           `review: cannot undo ${u.action}: a later ${later.entry.action} by ${later.entry.editor} changed cluster ${touchedBy(later.entry).find((c) => touchedBy(u).includes(c))}; undo that first`,
-          409,
+          'conflict',
         );
       const head = records[0]!.raw;
       const base = { ...emptyPlan(), undoHead: head, undoRemove: found.raw };
@@ -433,7 +443,10 @@ export class ReviewActions {
         case 'split': {
           const [into, back] = await Promise.all([this.members(u.newClusterId), this.members(u.clusterId)]);
           if (into.length !== 1 || into[0] !== u.articleId)
-            throw new ReviewError(`review: cannot undo split: cluster ${u.newClusterId} has changed`, 409);
+            throw new ReviewError(
+              `review: cannot undo split: cluster ${u.newClusterId} has changed`,
+              'conflict',
+            );
           landing = u.clusterId;
           plan = {
             ...base,
@@ -455,10 +468,13 @@ export class ReviewActions {
           if (missing.length)
             throw new ReviewError(
               `review: cannot undo merge: ${missing.length} articles left ${u.targetId}`,
-              409,
+              'conflict',
             );
           if (await this.redis.exists(this.keys.cluster(u.sourceId)))
-            throw new ReviewError(`review: cannot undo merge: cluster ${u.sourceId} exists again`, 409);
+            throw new ReviewError(
+              `review: cannot undo merge: cluster ${u.sourceId} exists again`,
+              'conflict',
+            );
           landing = u.targetId;
           plan = {
             ...base,

@@ -87,7 +87,7 @@ export class ThreadReview {
       this.redis.hget(this.keys.thread(threadId), 'ver'),
       this.redis.zrange(this.keys.threadClusters(threadId), '0', '-1'),
     ]);
-    if (!clusters.length) throw new ReviewError(`review: thread ${threadId} not found`, 404);
+    if (!clusters.length) throw new ReviewError(`review: thread ${threadId} not found`, 'not-found');
     const members = new Map<string, string[]>();
     for (const c of clusters) members.set(c, await this.redis.zrange(this.keys.clusterMembers(c), '0', '-1'));
     return { ver: ver ?? '', clusters, members };
@@ -133,7 +133,7 @@ export class ThreadReview {
       this.keys.threadUndo,
       JSON.stringify({ ...args, maxLen: this.opts.eventsMaxLen }),
     );
-    if (status !== 'OK') throw new ReviewError(`review: ${reason}; reload and try again`, 409);
+    if (status !== 'OK') throw new ReviewError(`review: ${reason}; reload and try again`, 'conflict');
   }
 
   private async rethread(clusters: string[]): Promise<void> {
@@ -184,10 +184,10 @@ export class ThreadReview {
    */
   async removeCluster(threadId: string, clusterId: string, editor: string): Promise<ThreadActionResult> {
     if (!THREAD_ID.test(threadId) || !CLUSTER_ID.test(clusterId))
-      throw new ReviewError('review: bad id', 400);
+      throw new ReviewError('review: bad id', 'invalid');
     const state = await this.threadState(threadId);
     const own = state.members.get(clusterId);
-    if (!own) throw new ReviewError(`review: cluster ${clusterId} is not in thread ${threadId}`, 400);
+    if (!own) throw new ReviewError(`review: cluster ${clusterId} is not in thread ${threadId}`, 'invalid');
     const others = state.clusters.filter((c) => c !== clusterId).flatMap((c) => state.members.get(c)!);
     const current = await this.decisions([...own, ...others]);
     const otherSet = new Set(others);
@@ -235,8 +235,8 @@ export class ThreadReview {
    * kept them apart is dropped.
    */
   async join(threadId: string, otherId: string, editor: string): Promise<ThreadActionResult> {
-    if (!THREAD_ID.test(threadId)) throw new ReviewError('review: bad thread id', 400);
-    if (otherId === threadId) throw new ReviewError('review: cannot join a thread to itself', 400);
+    if (!THREAD_ID.test(threadId)) throw new ReviewError('review: bad thread id', 'invalid');
+    if (otherId === threadId) throw new ReviewError('review: cannot join a thread to itself', 'invalid');
     const state = await this.threadState(threadId);
     let otherClusters: string[];
     let otherVer: [string, string][] = [];
@@ -246,12 +246,13 @@ export class ThreadReview {
       otherVer = [[this.keys.thread(otherId), o.ver]];
     } else if (CLUSTER_ID.test(otherId)) {
       if (!(await this.redis.exists(this.keys.cluster(otherId))))
-        throw new ReviewError(`review: cluster ${otherId} not found`, 404);
+        throw new ReviewError(`review: cluster ${otherId} not found`, 'not-found');
       const inThread = await this.threadOf(otherId);
-      if (inThread === threadId) throw new ReviewError(`review: ${otherId} is in this thread already`, 400);
+      if (inThread === threadId)
+        throw new ReviewError(`review: ${otherId} is in this thread already`, 'invalid');
       if (inThread) return this.join(threadId, inThread, editor);
       otherClusters = [otherId];
-    } else throw new ReviewError('review: give a thread id (t…) or a cluster id (c…)', 400);
+    } else throw new ReviewError('review: give a thread id (t…) or a cluster id (c…)', 'invalid');
 
     const ownArticles = state.clusters.flatMap((c) => state.members.get(c)!);
     const otherMembers = new Map<string, string[]>();
@@ -301,20 +302,20 @@ export class ThreadReview {
     const records = await this.records();
     const at = records.findIndex((r) => r.entry.threads.includes(threadId));
     const found = records[at];
-    if (!found) throw new ReviewError(`review: nothing to undo on thread ${threadId}`, 400);
+    if (!found) throw new ReviewError(`review: nothing to undo on thread ${threadId}`, 'invalid');
     const u = found.entry;
     if (u.nonce !== nonce)
       throw new ReviewError(
         `review: thread ${threadId} changed since this page was shown (last: ${u.action} by ${u.editor}); nothing was undone, reload`,
-        409,
+        'conflict',
       );
     if (u.editor !== editor)
-      throw new ReviewError(`review: only ${u.editor} can undo their ${u.action}`, 409);
+      throw new ReviewError(`review: only ${u.editor} can undo their ${u.action}`, 'conflict');
     const later = records.slice(0, at).find((r) => r.entry.threads.some((t) => u.threads.includes(t)));
     if (later)
       throw new ReviewError(
         `review: a later ${later.entry.action} by ${later.entry.editor} came after; undo that first`,
-        409,
+        'conflict',
       );
     const now = this.now();
     await this.apply({

@@ -24,6 +24,7 @@ import { REVIEW_CSP } from './html.js';
 import { mergeCandidates } from './merge-candidates.js';
 import { clusterPage, listPage, loginPage, splitConfirmPage } from './pages.js';
 import { queueDashboard } from './queue-dashboard.js';
+import { statusOfRefusal } from './review-status.js';
 import { signInLimits, TokenGate } from './sign-in-limit.js';
 import { addThreadRoutes } from './thread-routes.js';
 import { undoOffer } from './undo-offer.js';
@@ -254,7 +255,7 @@ export async function reviewPlugin(
       const id = req.params.id;
       const body = (req.body ?? {}) as Form;
       try {
-        if (!ID.test(id)) throw new ReviewError('review: bad cluster id', 400);
+        if (!ID.test(id)) throw new ReviewError('review: bad cluster id', 'invalid');
         const r = await run(id, body, req.reviewSession!.editor);
         await rethread(r.changed ?? []);
         const p = new URLSearchParams({ done: r.action });
@@ -263,19 +264,19 @@ export async function reviewPlugin(
         return reply.redirect(`/review/clusters/${encodeURIComponent(r.clusterId)}?${p}`, 303);
       } catch (err) {
         if (!(err instanceof ReviewError)) throw err;
-        return showCluster(req, reply, id, { error: err.message }, err.statusCode);
+        return showCluster(req, reply, id, { error: err.message }, statusOfRefusal(err.refusal));
       }
     });
 
   const articleId = (body: Form) => {
     const a = str(body.articleId);
-    if (!ID.test(a)) throw new ReviewError('review: bad article id', 400);
+    if (!ID.test(a)) throw new ReviewError('review: bad article id', 'invalid');
     return a;
   };
   act('/review/clusters/:id/split', (id, body, editor) => actions.split(id, articleId(body), editor));
   act('/review/clusters/:id/merge', (id, body, editor) => {
     const other = str(body.other).trim();
-    if (!ID.test(other)) throw new ReviewError('review: give the id of the cluster to merge in', 400);
+    if (!ID.test(other)) throw new ReviewError('review: give the id of the cluster to merge in', 'invalid');
     return actions.merge(id, other, editor);
   });
   act('/review/clusters/:id/representative', (id, body, editor) =>

@@ -3,6 +3,7 @@ import type { PipelineContext } from '../../pipeline/context.js';
 import { ReviewError } from '../../store/review-actions.js';
 import { listThreads, readThread } from '../../store/thread-read.js';
 import { type ThreadActionResult, ThreadReview } from '../../store/thread-review.js';
+import { statusOfRefusal } from './review-status.js';
 import { threadListPage, threadPage, threadUndoOffer } from './thread-pages.js';
 
 type Form = Record<string, string | undefined>;
@@ -97,17 +98,17 @@ export function addThreadRoutes(
       const id = req.params.id;
       try {
         if (!review)
-          throw new ReviewError('review: threads are turned off on this server (threads.enabled)', 400);
+          throw new ReviewError('review: threads are turned off on this server (threads.enabled)', 'invalid');
         return land(reply, await run(id, (req.body ?? {}) as Form, req.reviewSession!.editor));
       } catch (err) {
         if (!(err instanceof ReviewError)) throw err;
-        return showThread(req, reply, id, { error: err.message }, err.statusCode);
+        return showThread(req, reply, id, { error: err.message }, statusOfRefusal(err.refusal));
       }
     });
 
   act('/review/threads/:id/remove', (id, body, editor) => {
     const cluster = str(body.clusterId);
-    if (!CLUSTER.test(cluster)) throw new ReviewError('review: bad cluster id', 400);
+    if (!CLUSTER.test(cluster)) throw new ReviewError('review: bad cluster id', 'invalid');
     return review!.removeCluster(id, cluster, editor);
   });
   act('/review/threads/:id/join', (id, body, editor) => review!.join(id, str(body.other), editor));
@@ -119,13 +120,13 @@ export function addThreadRoutes(
     const thread = str(((req.body ?? {}) as Form).thread);
     try {
       if (!review)
-        throw new ReviewError('review: threads are turned off on this server (threads.enabled)', 400);
+        throw new ReviewError('review: threads are turned off on this server (threads.enabled)', 'invalid');
       if (!CLUSTER.test(cluster) || !THREAD.test(thread))
-        throw new ReviewError('review: give a thread id (t…)', 400);
+        throw new ReviewError('review: give a thread id (t…)', 'invalid');
       return land(reply, await review.join(thread, cluster, req.reviewSession!.editor));
     } catch (err) {
       if (!(err instanceof ReviewError)) throw err;
-      return showCluster(req, reply, cluster, { error: err.message }, err.statusCode);
+      return showCluster(req, reply, cluster, { error: err.message }, statusOfRefusal(err.refusal));
     }
   });
 }

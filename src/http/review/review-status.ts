@@ -1,0 +1,6 @@
+import type { ReviewRefusal } from '../../store/review-actions.js';
+
+/** What a refused editor action answers in HTTP. */
+export function statusOfRefusal(refusal: ReviewRefusal): 400 | 404 | 409 {
+  return refusal === 'not-found' ? 404 : refusal === 'conflict' ? 409 : 400;
+}
