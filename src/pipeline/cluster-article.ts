@@ -1,10 +1,13 @@
 import { UnrecoverableError } from 'bullmq';
 import { sketchText } from '../dedup/sketch.js';
 import type { DedupJob, DedupJobResult } from '../queues/jobs.js';
-import { getArticleBody, getArticleFields } from '../store/articles.js';
+import { type ArticleRecord, getArticleBody, getArticleFields } from '../store/articles.js';
 import { boilerplateDomain, recordStoryLines } from '../store/boilerplate-stats.js';
 import type { PipelineContext } from './context.js';
 import { threadClusters } from './thread-clusters.js';
+
+/** The fields of a stored article the dedup step reads. */
+export type ClusteringFields = Pick<ArticleRecord, 'publishedAt' | 'fetchedAt' | 'url' | 'source'>;
 
 /**
  * Learned boilerplate counts a page's lines under its story, the cluster it just
@@ -12,7 +15,7 @@ import { threadClusters } from './thread-clusters.js';
  */
 async function learnLines(
   ctx: PipelineContext,
-  article: { url: string; source: string },
+  article: ClusteringFields,
   body: string,
   clusterId: string,
 ): Promise<void> {
@@ -22,18 +25,21 @@ async function learnLines(
   await recordStoryLines(ctx.redis, ctx.keys, domain, clusterId, body, learning);
 }
 
-/** Sketch the stored body and place the article in its cluster (one atomic step in Redis). */
-export async function clusterArticle(ctx: PipelineContext, job: DedupJob): Promise<DedupJobResult> {
-  const [article, body] = await Promise.all([
-    getArticleFields(ctx.redis, ctx.keys, job.articleId, ['publishedAt', 'fetchedAt', 'url', 'source']),
-    getArticleBody(ctx.redis, ctx.keys, job.articleId),
-  ]);
-  if (!article) throw new UnrecoverableError(`dedup: article ${job.articleId} is not stored`);
-  if (!body) throw new UnrecoverableError(`dedup: article ${job.articleId} has no body (expired or empty)`);
+/**
+ * Sketch a stored article's body and place it in its cluster (one atomic step in
+ * Redis), then count its lines and run the thread step. `body` is the stored one:
+ * the article job passes the text it just saved, a dedup job reads it back.
+ */
+export async function placeArticle(
+  ctx: PipelineContext,
+  articleId: string,
+  article: ClusteringFields,
+  body: string,
+): Promise<DedupJobResult> {
   const sketch = sketchText(body, ctx.hasher, ctx.config.dedup.shingleSize);
   const publishedAt = Date.parse(article.publishedAt) || Date.parse(article.fetchedAt) || Date.now();
   const result = await ctx.clusterIndex.assign({
-    articleId: job.articleId,
+    articleId,
     sketch,
     publishedAt,
     ttlSeconds: ctx.config.dedup.windowHours * 3600,
@@ -46,4 +52,15 @@ export async function clusterArticle(ctx: PipelineContext, job: DedupJob): Promi
     joined: result.joined,
     mergedFrom: result.mergedFrom,
   };
+}
+
+/** A dedup job: the article and its body read back from Redis, then placed. */
+export async function clusterArticle(ctx: PipelineContext, job: DedupJob): Promise<DedupJobResult> {
+  const [article, body] = await Promise.all([
+    getArticleFields(ctx.redis, ctx.keys, job.articleId, ['publishedAt', 'fetchedAt', 'url', 'source']),
+    getArticleBody(ctx.redis, ctx.keys, job.articleId),
+  ]);
+  if (!article) throw new UnrecoverableError(`dedup: article ${job.articleId} is not stored`);
+  if (!body) throw new UnrecoverableError(`dedup: article ${job.articleId} has no body (expired or empty)`);
+  return placeArticle(ctx, job.articleId, article, body);
 }
