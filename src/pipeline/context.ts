@@ -143,6 +143,7 @@ export function createContext(config: Config, log: Logger): PipelineContext {
   const fetchOptions = fetchOptionsFrom(config);
   const threadIndex = config.threads.enabled ? threadIndexFor(redis, keys, config) : null;
   const feedParser = new FeedParsePool(parseLimitsFrom(config));
+  const gate = createNetGate(redis, keys, fetchOptions, config.net);
   return {
     config,
     log,
@@ -150,7 +151,7 @@ export function createContext(config: Config, log: Logger): PipelineContext {
     redis,
     queues,
     fetchOptions,
-    gate: createNetGate(redis, keys, fetchOptions, config.net),
+    gate,
     hasher: new MinHasher({ numPerm: config.dedup.numPerm, seed: 1 }),
     clusterIndex,
     threadIndex,
@@ -161,6 +162,8 @@ export function createContext(config: Config, log: Logger): PipelineContext {
       redisHealth.close();
       await feedParser.close();
       await queues.close();
+      // Releases still batched would hold their hosts' slots until the lease expires.
+      await gate.politeness.flush();
       await redis.quit().catch(() => redis.disconnect());
     },
   };
