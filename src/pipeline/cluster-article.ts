@@ -45,7 +45,8 @@ export async function placeArticle(
     ttlSeconds: ctx.config.dedup.windowHours * 3600,
   });
   await learnLines(ctx, article, body, result.clusterId);
-  if (ctx.threadIndex) await threadClusters(ctx.threadIndex, result);
+  // The body is the stored one: a story told by this article is read from it, not from Redis again.
+  if (ctx.threadIndex) await threadClusters(ctx.threadIndex, result, { articleId, body });
   return {
     clusterId: result.clusterId,
     created: result.created,
