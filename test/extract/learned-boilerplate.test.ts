@@ -136,6 +136,18 @@ describe('learned boilerplate counts in Redis', () => {
     expect(await learnedBoilerplate(redis, keys, 'b.example', cfg)).toEqual([]);
   });
 
+  it('count every line of a long page once per story (lines are read and written in chunks)', async () => {
+    const lines = Array.from({ length: 450 }, (_, i) => `Ligne ${i} d'une page très longue`).join('\n');
+    const big = { ...cfg, maxLinesPerDomain: 1000 };
+    await recordStoryLines(redis, keys, 'long.example', 's1', lines, big);
+    await recordStoryLines(redis, keys, 'long.example', 's1', lines, big);
+    await recordStoryLines(redis, keys, 'long.example', 's2', lines, big);
+    const key = keys.boilerplateLines('long.example');
+    expect(await redis.zcard(key)).toBe(450);
+    const scores = await redis.zrange(key, 0, -1, 'WITHSCORES');
+    expect(new Set(scores.filter((_, i) => i % 2 === 1))).toEqual(new Set(['2']));
+  });
+
   it('stay bounded: a cap on lines per domain, long lines never counted, keys expire', async () => {
     const long = 'x'.repeat(201);
     for (let n = 0; n < 80; n++)
