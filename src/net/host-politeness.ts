@@ -155,6 +155,9 @@ export class HostPoliteness {
   /** Released leases not yet freed in Redis, by their host's lease set. */
   private readonly released = new Map<string, Released[]>();
   private flushTimer: NodeJS.Timeout | null = null;
+  /** Lease ids: random per instance (replicas never collide), then counted (no crypto call per request). */
+  private readonly idPrefix = `${randomBytes(6).toString('hex')}.`;
+  private leaseCount = 0;
 
   constructor(
     private readonly redis: Redis,
@@ -202,7 +205,7 @@ export class HostPoliteness {
     delay: number,
     maxOutbound: number,
   ): Promise<{ lease: HostLease } | { waitMs: number; outbound: boolean }> {
-    const id = randomBytes(8).toString('hex');
+    const id = `${this.idPrefix}${(this.leaseCount++).toString(36)}`;
     const carried = this.takeReleased(leasesKey);
     let reply: [number, number, number];
     try {
