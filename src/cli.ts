@@ -50,8 +50,9 @@ const COMMANDS: Record<string, string> = {
   bench: `  wiresift bench [extract|dedup|bodies] [--json] [--articles N] [--rounds N]
       Benchmarks against baselines, measured in the same run in interleaved rounds (median, min, max);
       bodies: what articles.compressBodies saves and costs.
-  wiresift bench load [--json] [--articles N] [--feeds N] [--page-kb K]
-      Whole pipeline, every role in one process, on a generated corpus served locally.
+  wiresift bench load [--json] [--articles N] [--feeds N] [--page-kb K] [--port P | --redis-url URL]
+      Whole pipeline, every role in one process, on a generated corpus served locally: small
+      (~2 KB) and realistic (~174 kB) pages, or K KB pages, each on a redis-server it starts.
   wiresift bench lsh [--json] [--windows N,N...] [--rounds N] [--port P | --redis-url URL]
       Redis CPU and bytes per article of the LSH index for windows of N articles (default
       20000,1000000,5000000,35000000) against two other layouts, on a redis-server it starts.`,
@@ -301,6 +302,8 @@ async function dispatch(command: string, rest: string[], v: Values, config: Conf
             feeds: v.feeds as string | undefined,
             articles: v.articles as string | undefined,
             pageKb: v['page-kb'] as string | undefined,
+            port: v.port as string | undefined,
+            redisUrl: v['redis-url'] as string | undefined,
           },
           out,
         );

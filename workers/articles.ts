@@ -6,6 +6,7 @@ import { delayWhenHostBusy } from '../src/queues/delay-when-busy.js';
 import type { ArticleJob, ArticleJobResult } from '../src/queues/jobs.js';
 import { QUEUE_NAMES } from '../src/queues/names.js';
 import { getArticle } from '../src/store/articles.js';
+import { countPlacement } from './dedup.js';
 import { startWorker } from './worker-options.js';
 
 export function startArticlesWorker(ctx: PipelineContext) {
@@ -21,6 +22,7 @@ export function startArticlesWorker(ctx: PipelineContext) {
           }),
         );
         if (!r.skipped) jobMetrics.extraction.inc({ status: r.status, source: r.source });
+        if (r.clustered) countPlacement(r.clustered);
         return r;
       } catch (err) {
         // An article that extracted empty or failed is stored with its status, then its job fails.

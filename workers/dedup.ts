@@ -5,6 +5,13 @@ import type { DedupJob, DedupJobResult } from '../src/queues/jobs.js';
 import { QUEUE_NAMES } from '../src/queues/names.js';
 import { startWorker } from './worker-options.js';
 
+/** Counts a placement, wherever the dedup step ran (a dedup job, or the article job itself). */
+export function countPlacement(r: DedupJobResult): void {
+  if (r.created) jobMetrics.clustersCreated.inc();
+  if (r.joined) jobMetrics.articlesJoined.inc();
+  if (r.mergedFrom.length) jobMetrics.clustersMerged.inc(r.mergedFrom.length);
+}
+
 export function startDedupWorker(ctx: PipelineContext) {
   return startWorker<DedupJob, DedupJobResult>(
     ctx,
@@ -12,9 +19,7 @@ export function startDedupWorker(ctx: PipelineContext) {
     ctx.config.queues.concurrency.dedup,
     async (job, jobCtx) => {
       const r = await clusterArticle(jobCtx, job.data);
-      if (r.created) jobMetrics.clustersCreated.inc();
-      if (r.joined) jobMetrics.articlesJoined.inc();
-      if (r.mergedFrom.length) jobMetrics.clustersMerged.inc(r.mergedFrom.length);
+      countPlacement(r);
       return r;
     },
   );

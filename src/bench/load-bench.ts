@@ -9,10 +9,12 @@ import { createProgress } from '../cli/progress.js';
 import { UsageError } from '../cli/usage-error.js';
 import type { Config } from '../config.js';
 import { feedIdFor } from '../feeds/feed-id.js';
-import { createLogger } from '../log.js';
+import { createLogger, redactUrl } from '../log.js';
 import { createContext } from '../pipeline/context.js';
 import { enqueueFeedsOnce } from '../pipeline/schedule-feeds.js';
 import { dropKeys, forEachKeyBatch } from '../store/key-scan.js';
+import { startPrivateRedis } from './private-redis.js';
+import { perArticle, readCounters } from './redis-counters.js';
 
 type Stage = 'feeds' | 'articles' | 'dedup';
 
@@ -25,22 +27,6 @@ function summarize(values: number[]) {
   const s = [...values].sort((a, b) => a - b);
   const r = (x: number) => Math.round(x * 10) / 10;
   return { n: s.length, p50Ms: r(quantile(s, 0.5)), p95Ms: r(quantile(s, 0.95)) };
-}
-
-async function commandCalls(redis: Redis): Promise<number> {
-  const info = await redis.info('commandstats');
-  let calls = 0;
-  for (const m of info.matchAll(/calls=(\d+)/g)) calls += Number(m[1]);
-  return calls;
-}
-
-async function infoNumber(redis: Redis, section: string, field: string): Promise<number> {
-  const info = await redis.info(section);
-  return Number(new RegExp(`^${field}:([\\d.]+)`, 'm').exec(info)?.[1] ?? Number.NaN);
-}
-
-async function redisCpuSeconds(redis: Redis): Promise<number> {
-  return (await infoNumber(redis, 'cpu', 'used_cpu_user')) + (await infoNumber(redis, 'cpu', 'used_cpu_sys'));
 }
 
 /** A key's family: its name after the prefix with every id-like segment as '*' ("article:*:body"). */
@@ -102,19 +88,36 @@ async function startCorpusServer(articles: number, feeds: number, pageBytes: num
   };
 }
 
+/** Where the bench's Redis comes from: one it starts (its figures are the bench's alone) or one it is given. */
+export type BenchRedis = { port?: number; url?: string };
+
+/** The rate between two shares of the articles done: the pipeline's pace once every stage is busy. */
+export function steadyRate(doneAt: number[], from = 0.2, to = 0.9): number {
+  const a = Math.floor(from * doneAt.length);
+  const b = Math.min(doneAt.length - 1, Math.ceil(to * doneAt.length) - 1);
+  const ms = (doneAt[b] ?? 0) - (doneAt[a] ?? 0);
+  return b > a && ms > 0 ? Math.round(((b - a) / ms) * 1000) : 0;
+}
+
+/** The articles a finished job placed in a cluster: a dedup job's one, or the one an article job clustered itself. */
+function clusteredBy(stage: Stage, result: unknown): boolean {
+  if (stage === 'dedup') return true;
+  return stage === 'articles' && Boolean((result as { clustered?: unknown } | undefined)?.clustered);
+}
+
 /**
  * `wiresift bench load`: feeds → articles → clusters for a generated corpus,
- * every role in this one process, against the configured Redis under a
- * throw-away prefix (deleted afterwards).
+ * every role in this one process, against `redisUrl` under a throw-away
+ * prefix (deleted afterwards).
  */
 export async function loadBench(
   config: Config,
-  opts: { articles: number; feeds: number; pageBytes: number },
+  opts: { articles: number; feeds: number; pageBytes: number; redisUrl: string },
 ) {
   const prefix = `wiresift-bench:${randomBytes(4).toString('hex')}:`;
   const cfg: Config = {
     ...config,
-    redis: { ...config.redis, prefix },
+    redis: { ...config.redis, url: opts.redisUrl, prefix },
     // Every generated feed is served from one loopback host: per-host politeness would serialise the bench.
     net: {
       ...config.net,
@@ -126,17 +129,14 @@ export async function loadBench(
   const ctx = createContext(cfg, createLogger('warn', { bench: 'load' }, 2));
   const progress = createProgress({ label: 'bench load', rateOf: 'clustered' });
   try {
-    const before = {
-      calls: await commandCalls(ctx.redis),
-      memory: await infoNumber(ctx.redis, 'memory', 'used_memory'),
-      redisCpu: await redisCpuSeconds(ctx.redis),
-    };
+    const before = await readCounters(ctx.redis);
     const durations: Record<Stage, number[]> = { feeds: [], articles: [], dedup: [] };
     const waits: Record<Stage, number[]> = { feeds: [], articles: [], dedup: [] };
+    const doneAt: number[] = [];
     let clustered = 0;
     let stored = 0;
     let failed = 0;
-    let lastClusteredAt = 0;
+    let pings = 0;
     let peakRss = process.memoryUsage().rss;
     const rtts: number[] = [];
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -144,27 +144,29 @@ export async function loadBench(
     const rssTimer = setInterval(() => {
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
       const t = performance.now();
+      pings++;
       ctx.redis.ping().then(
         () => rtts.push(performance.now() - t),
         () => undefined,
       );
     }, 100);
     const workers = startPipelineWorkers(ctx);
-    const record = (stage: Stage) => (job: Job) => {
-      if (job.processedOn && job.finishedOn) durations[stage].push(job.finishedOn - job.processedOn);
-      if (job.processedOn) waits[stage].push(job.processedOn - (job.timestamp + (job.opts.delay ?? 0)));
-    };
-    workers.feeds.on('completed', record('feeds'));
-    workers.articles.on('completed', (job) => {
-      record('articles')(job);
-      stored++;
-    });
-    workers.dedup.on('completed', (job) => {
-      record('dedup')(job);
-      clustered++;
-      lastClusteredAt = performance.now();
-    });
-    for (const w of [workers.feeds, workers.articles, workers.dedup]) w.on('failed', () => failed++);
+    const stages = { feeds: workers.feeds, articles: workers.articles, dedup: workers.dedup };
+    for (const [stage, worker] of Object.entries(stages) as [Stage, (typeof stages)[Stage]][]) {
+      worker.on('completed', (job: Job, result: unknown) => {
+        if (job.processedOn && job.finishedOn) durations[stage].push(job.finishedOn - job.processedOn);
+        if (job.processedOn) waits[stage].push(job.processedOn - (job.timestamp + (job.opts.delay ?? 0)));
+        if (stage === 'articles') stored++;
+        if (clusteredBy(stage, result)) {
+          clustered++;
+          doneAt.push(performance.now());
+        }
+      });
+      worker.on('failed', () => {
+        failed++;
+        doneAt.push(performance.now());
+      });
+    }
 
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
@@ -179,29 +181,27 @@ export async function loadBench(
     while (clustered + failed < corpus.articles) {
       await new Promise((r) => setTimeout(r, 100));
       progress.update({ stored, clustered, failed });
-      if (performance.now() - Math.max(t0, lastClusteredAt) > 60_000)
+      if (performance.now() - Math.max(t0, doneAt.at(-1) ?? 0) > 60_000)
         throw new Error(`bench: stalled at ${clustered}/${corpus.articles} articles clustered`);
     }
-    const seconds = (lastClusteredAt - t0) / 1000;
+    const seconds = ((doneAt.at(-1) ?? t0) - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     progress.done();
     clearInterval(rssTimer);
     loopDelay.disable();
-    await Promise.all([workers.feeds.close(), workers.articles.close(), workers.dedup.close()]);
+    await Promise.all(Object.values(stages).map((w) => w.close()));
 
-    const after = {
-      calls: await commandCalls(ctx.redis),
-      memory: await infoNumber(ctx.redis, 'memory', 'used_memory'),
-      redisCpu: await redisCpuSeconds(ctx.redis),
-    };
+    const after = await readCounters(ctx.redis);
     // Finished-job history (BullMQ keeps queues.keepCompleted per queue) is not what sizes a Redis.
     await dropKeys(ctx.redis, `${prefix}bull:*`);
-    const storeMemory = await infoNumber(ctx.redis, 'memory', 'used_memory');
+    const storeMemory = (await readCounters(ctx.redis)).usedMemory;
     const n = clustered;
     const families = await memoryByFamily(ctx.redis, prefix);
     const clusters = await ctx.redis.zcard(ctx.keys.clustersByUpdate);
     const servedBytes = await corpus.bytes();
     const nodeCpuMs = (cpu.user + cpu.system) / 1000;
+    // The readings' own traffic: the INFO before, and the RTT pings.
+    const redisWork = perArticle(before, after, n, { commands: { info: 1, ping: pings }, reads: 1 + pings });
     return {
       articles: n,
       feeds: corpus.feedPaths.length,
@@ -209,16 +209,19 @@ export async function loadBench(
       failed,
       seconds: Math.round(seconds * 100) / 100,
       articlesPerSecond: Math.round(n / seconds),
+      // Between 20 % and 90 % of the articles done: without the start (feeds polled, JIT cold) and the tail.
+      steadyArticlesPerSecond: steadyRate(doneAt),
       stages: Object.fromEntries(
         (['feeds', 'articles', 'dedup'] as Stage[]).map((s) => [
           s,
           { handler: summarize(durations[s]), queueWait: summarize(waits[s]) },
         ]),
       ),
-      redisCommandsPerArticle: Math.round(((after.calls - before.calls) / n) * 10) / 10,
+      redisCommandsPerArticle: redisWork.commands,
+      redisPerArticle: redisWork,
       redisBytesPerArticle: {
-        store: Math.round((storeMemory - before.memory) / n),
-        withJobHistory: Math.round((after.memory - before.memory) / n),
+        store: Math.round((storeMemory - before.usedMemory) / n),
+        withJobHistory: Math.round((after.usedMemory - before.usedMemory) / n),
         // MEMORY USAGE per key family (estimates; their sum is close to `store`), largest first.
         byKeyFamily: Object.fromEntries(
           Object.entries(families)
@@ -228,7 +231,7 @@ export async function loadBench(
       },
       cpuMsPerArticle: {
         worker: Math.round((nodeCpuMs / n) * 100) / 100,
-        redis: Math.round((((after.redisCpu - before.redisCpu) * 1000) / n) * 100) / 100,
+        redis: Math.round((((after.cpuSeconds - before.cpuSeconds) * 1000) / n) * 100) / 100,
       },
       workerCpuShareOfOneCore: Math.round((nodeCpuMs / 1000 / seconds) * 100) / 100,
       redisRttMs: summarize(rtts),
@@ -247,29 +250,93 @@ export async function loadBench(
   }
 }
 
+/** Page sizes a default run measures: today's bare pages, and pages as heavy as real news pages. */
+export const PAGE_KINDS = {
+  // ~2 KB of bare markup.
+  small: 0,
+  // The Zyte benchmark's pages average 170 KiB (~174 kB; median ~110 KiB), much of it inline scripts and styles.
+  realistic: 170,
+} as const;
+
+/**
+ * The bench on its own redis-server (so its Redis figures are its alone), or on the
+ * one it is given; each page size on a fresh private one.
+ */
+type RedisUsed = { source: 'private' | 'given'; url: string; version?: string };
+
+async function onRedis<T>(
+  redis: BenchRedis,
+  run: (url: string) => Promise<T>,
+): Promise<T & { redis: RedisUsed }> {
+  if (redis.url) return { ...(await run(redis.url)), redis: { source: 'given', url: redactUrl(redis.url) } };
+  const own = await startPrivateRedis(redis.port);
+  try {
+    return { ...(await run(own.url)), redis: { source: 'private', url: own.url, version: own.version } };
+  } finally {
+    await own.stop();
+  }
+}
+
+function positiveInt(name: string, v: string | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer`);
+  return n;
+}
+
+export type LoadBenchFlags = {
+  json: boolean;
+  articles?: string;
+  feeds?: string;
+  pageKb?: string;
+  port?: string;
+  redisUrl?: string;
+};
+
 export async function loadBenchCommand(
   config: Config,
-  flags: { json: boolean; articles?: string; feeds?: string; pageKb?: string },
+  flags: LoadBenchFlags,
   out: (s: string) => void,
 ): Promise<number> {
-  const articles = flags.articles === undefined ? 20_000 : Number(flags.articles);
-  const feeds = flags.feeds === undefined ? 50 : Number(flags.feeds);
-  if (!Number.isInteger(articles) || articles < 1)
-    throw new UsageError('--articles must be a positive integer');
-  if (!Number.isInteger(feeds) || feeds < 1) throw new UsageError('--feeds must be a positive integer');
-  // Real article pages weigh ~100 KB (the Zyte benchmark's median is ~110 KB); 0 serves bare ~2 KB pages.
-  const pageKb = flags.pageKb === undefined ? 100 : Number(flags.pageKb);
-  if (!Number.isInteger(pageKb) || pageKb < 0 || pageKb > 10_000)
-    throw new UsageError('--page-kb must be a whole number of KB from 0 to 10000');
-  const r = await loadBench(config, { articles, feeds, pageBytes: pageKb * 1024 });
-  if (flags.json) out(JSON.stringify(r));
-  else {
+  const articles = positiveInt('articles', flags.articles, 20_000);
+  const feeds = positiveInt('feeds', flags.feeds, 50);
+  if (flags.port && flags.redisUrl)
+    throw new UsageError('bench load takes --port (its own Redis) or --redis-url, not both');
+  if (flags.redisUrl && !/^rediss?:\/\//.test(flags.redisUrl))
+    throw new UsageError(
+      `--redis-url must start with redis:// or rediss://, got ${JSON.stringify(flags.redisUrl)}`,
+    );
+  const redis: BenchRedis = flags.redisUrl
+    ? { url: flags.redisUrl }
+    : flags.port
+      ? { port: positiveInt('port', flags.port, 0) }
+      : {};
+  let kinds: Record<string, number> = PAGE_KINDS;
+  if (flags.pageKb !== undefined) {
+    const pageKb = Number(flags.pageKb);
+    if (!Number.isInteger(pageKb) || pageKb < 0 || pageKb > 10_000)
+      throw new UsageError('--page-kb must be a whole number of KB from 0 to 10000');
+    kinds = { [`${pageKb}kb`]: pageKb };
+  }
+  const results: Record<string, Awaited<ReturnType<typeof loadBench>> & { redis: RedisUsed }> = {};
+  for (const [kind, pageKb] of Object.entries(kinds))
+    results[kind] = await onRedis(redis, (redisUrl) =>
+      loadBench(config, { articles, feeds, pageBytes: pageKb * 1024, redisUrl }),
+    );
+  if (flags.json) {
+    // One size asked for: its result alone, as before; otherwise each size by name.
+    const only = flags.pageKb !== undefined ? Object.values(results)[0] : undefined;
+    out(JSON.stringify(only ?? results));
+    return 0;
+  }
+  for (const [kind, r] of Object.entries(results)) {
     out(
-      `${r.articles} articles over ${r.feeds} feeds → ${r.clusters} clusters in ${r.seconds} s: ${r.articlesPerSecond} articles/s`,
+      `${kind} pages (${r.servedBytesPerArticle} B served per article): ${r.articles} articles over ${r.feeds} feeds → ${r.clusters} clusters in ${r.seconds} s: ${r.articlesPerSecond} articles/s, ${r.steadyArticlesPerSecond}/s steady (20–90 % done)`,
     );
     for (const [stage, v] of Object.entries(r.stages)) out(`  ${stage.padEnd(9)} ${JSON.stringify(v)}`);
+    const w = r.redisPerArticle;
     out(
-      `  redis: ${r.redisCommandsPerArticle} commands/article, ${JSON.stringify(r.redisBytesPerArticle)} bytes/article`,
+      `  redis (${r.redis.source}: ${r.redis.url}) per article: ${w.commands} commands (${w.scriptCalls} script calls), ${w.reads} socket reads; ${JSON.stringify(r.redisBytesPerArticle.store)} bytes stored`,
     );
     out(`  cpu ms/article: ${JSON.stringify(r.cpuMsPerArticle)}; worker peak RSS ${r.workerPeakRssMb} MB`);
   }

@@ -203,6 +203,8 @@ export async function runOnce(config: Config, log: Logger, opts: RunOptions): Pr
   });
   workers.articles.on('completed', (_job, r: ArticleJobResult) => {
     if (!r.skipped) summary.articlesStored++;
+    // The article job ran the dedup step itself; dedup jobs are the ones it could not.
+    if (r.clustered) clustered++;
   });
   workers.dedup.on('completed', () => {
     clustered++;

@@ -61,6 +61,24 @@ export type BoilerplateMatcher = {
  * start with them followed by a separator.
  */
 export function compileBoilerplate(phrases: string[], learned: string[] = []): BoilerplateMatcher {
+  // Every page brings the configured phrases (and its site's learned lines) again, copied to
+  // its extraction thread: the content, not the arrays, says whether they changed.
+  const key = `${phrases.join('\n')}\u0000${learned.join('\n')}`;
+  if (key.length > MAX_CACHED_KEY_CHARS) return buildMatcher(phrases, learned);
+  const hit = compiled.get(key);
+  if (hit) return hit;
+  const matcher = buildMatcher(phrases, learned);
+  if (compiled.size >= MAX_CACHED_MATCHERS) compiled.delete(compiled.keys().next().value!);
+  compiled.set(key, matcher);
+  return matcher;
+}
+
+/** Matchers already built, by the phrases and lines they match: a few sites' worth, and small ones only. */
+const compiled = new Map<string, BoilerplateMatcher>();
+const MAX_CACHED_MATCHERS = 64;
+const MAX_CACHED_KEY_CHARS = 64 * 1024;
+
+function buildMatcher(phrases: string[], learned: string[]): BoilerplateMatcher {
   const exact = new Set<string>();
   const prefixes = new Set<string>(TEASER_LABELS);
   for (const p of phrases) {

@@ -1,4 +1,4 @@
-import * as cheerio from 'cheerio';
+import * as cheerio from 'cheerio/slim';
 import type { Element } from 'domhandler';
 import { bylineAgency, creditAgency, datelineAgency, isPhotoCredit, readDateline } from './agency.js';
 import { bodyText } from './body-text.js';
@@ -21,7 +21,9 @@ import type { ExtractedArticle, ExtractOptions } from './types.js';
 
 /**
  * htmlparser2 instead of cheerio's default parse5: about seven times faster on real news
- * pages, and its recovery from broken markup is good enough for text extraction.
+ * pages, and its recovery from broken markup is good enough for text extraction. So the
+ * modules import `cheerio/slim` (htmlparser2 alone): the full entry also loads parse5,
+ * undici and encoding-sniffer, which every extraction thread paid for at start-up.
  */
 const PARSER: cheerio.CheerioOptions = { xml: { xmlMode: false, decodeEntities: true } };
 

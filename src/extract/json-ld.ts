@@ -1,4 +1,4 @@
-import type { CheerioAPI } from 'cheerio';
+import type { CheerioAPI } from 'cheerio/slim';
 import { textOf } from './dom.js';
 import { indexPage, type PageIndex } from './page-index.js';
 

@@ -4,7 +4,7 @@
  * and the visible HTML holds a caption or a teaser. Scripts are cut before parsing
  * (strip-inert.ts): the scan that cuts them reads the state script as it passes it.
  */
-import * as cheerio from 'cheerio';
+import * as cheerio from 'cheerio/slim';
 
 const MARKER = '__NEXT_DATA__';
 const STATE_TAG = /^<script\b[^>]*\bid\s*=\s*["']?__NEXT_DATA__["']?[^>]*>$/i;

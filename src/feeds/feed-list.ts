@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import * as cheerio from 'cheerio';
+import * as cheerio from 'cheerio/slim';
 
 export type FeedRef = { url: string; title?: string };
 

@@ -23,10 +23,14 @@ export type PolitenessOptions = {
  * One atomic step so two replicas can never both take the last slot: a slot on
  * the host and, when capped, one of the outbound slots, both or neither (so a
  * host's minimum delay is never spent on a request that then waits for egress).
+ * It first frees the leases this process released on the host since its last
+ * request there (the release rides on the next acquire instead of a round
+ * trip of its own), so they never count against it.
  * KEYS: [1] host leases zset, [2] host next-start string, [3] outbound leases
  * zset, [4] outbound next-start string (read only: no delay between starts).
  * ARGV: [1] lease id, [2] max concurrent on the host, [3] min delay ms,
- * [4] lease ms, [5] max concurrent outbound (0 = no cap).
+ * [4] lease ms, [5] max concurrent outbound (0 = no cap; the released leases
+ * hold outbound slots too when it is not 0), [6..] lease ids released.
  * Reply: {1, 0} when the slot(s) are taken, else {0, ms to wait before asking
  * again, 1 when the outbound cap is what is full}.
  * The clock is Redis's own, so replicas with skewed clocks agree.
@@ -38,6 +42,10 @@ local maxc = tonumber(ARGV[2])
 local delay = tonumber(ARGV[3])
 local lease = tonumber(ARGV[4])
 local maxOut = tonumber(ARGV[5])
+if #ARGV > 5 then
+  redis.call('ZREM', KEYS[1], unpack(ARGV, 6))
+  if maxOut > 0 then redis.call('ZREM', KEYS[3], unpack(ARGV, 6)) end
+end
 local function full(leases, max)
   redis.call('ZREMRANGEBYSCORE', leases, '-inf', now)
   if redis.call('ZCARD', leases) < max then return nil end
@@ -70,16 +78,23 @@ return {1, 0, 0}
 const ACQUIRE_CMD = 'wiresiftSlotAcquire';
 
 /**
- * Frees a lease from the host's set and the outbound set in one step: a script
+ * Frees leases from the host's set and the outbound set in one step: a script
  * costs the worker a third of what a MULTI/EXEC of the same two commands does
- * (measured with ioredis), and a request releases once per page.
- * KEYS: [1] host leases zset, [2] outbound leases zset. ARGV: [1] lease id.
+ * (measured with ioredis).
+ * KEYS: [1] host leases zset, [2] outbound leases zset. ARGV: lease ids.
  */
 const RELEASE_LUA = `
-redis.call('ZREM', KEYS[1], ARGV[1])
-redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('ZREM', KEYS[1], unpack(ARGV))
+redis.call('ZREM', KEYS[2], unpack(ARGV))
 return 1
 `;
+
+/**
+ * How long a released lease may wait for the next request to its host to carry
+ * it, before it is sent on its own (with every other one waiting): the slot
+ * stays taken that much longer, far below any host's minimum delay.
+ */
+const RELEASE_BATCH_MS = 20;
 
 const RELEASE_CMD = 'wiresiftSlotRelease';
 
@@ -94,8 +109,9 @@ type Scripted = Redis & {
     delay: number,
     lease: number,
     maxOutbound: number,
+    ...released: string[]
   ): Promise<[number, number, number]>;
-  [RELEASE_CMD](leases: string, outboundLeases: string, id: string): Promise<number>;
+  [RELEASE_CMD](leases: string, outboundLeases: string, ...ids: string[]): Promise<number>;
 };
 
 /** A job could not get a slot on its host (or any outbound slot) in time; the worker delays it instead of sleeping. */
@@ -113,6 +129,9 @@ export class HostBusyError extends Error {
 /** `outbound`: the lease also holds one of the outbound slots. */
 export type HostLease = { host: string; id: string; outbound?: boolean };
 
+/** A lease released and not yet freed in Redis, with whoever waits for it to be. */
+type Released = { lease: HostLease; done: () => void; failed: (err: unknown) => void };
+
 /** The outbound cap's lease set is keyed like a host that no URL can name. */
 const OUTBOUND = '*';
 
@@ -127,9 +146,19 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * together, also across replicas: it is the deployment's egress that must
  * not fan out (one feed can list thousands of hosts, and replicas scale the
  * per-process worker concurrency up). One script takes both slots and another
- * frees both: a request costs two round trips, capped or not.
+ * frees both. A release is not a round trip of its own: it rides on the next
+ * acquire of this process on the same host, or, within RELEASE_BATCH_MS, goes
+ * out with every other release waiting, in one pipeline; so a page costs one
+ * round trip while pages of a host follow each other.
  */
 export class HostPoliteness {
+  /** Released leases not yet freed in Redis, by their host's lease set. */
+  private readonly released = new Map<string, Released[]>();
+  private flushTimer: NodeJS.Timeout | null = null;
+  /** Lease ids: random per instance (replicas never collide), then counted (no crypto call per request). */
+  private readonly idPrefix = `${randomBytes(6).toString('hex')}.`;
+  private leaseCount = 0;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
@@ -176,18 +205,28 @@ export class HostPoliteness {
     delay: number,
     maxOutbound: number,
   ): Promise<{ lease: HostLease } | { waitMs: number; outbound: boolean }> {
-    const id = randomBytes(8).toString('hex');
-    const [ok, waitMs, outbound] = await (this.redis as Scripted)[ACQUIRE_CMD](
-      leasesKey,
-      nextKey,
-      this.keys.outboundLeases,
-      this.keys.outboundNextAt,
-      id,
-      max,
-      delay,
-      this.options.leaseMs,
-      maxOutbound,
-    );
+    const id = `${this.idPrefix}${(this.leaseCount++).toString(36)}`;
+    const carried = this.takeReleased(leasesKey);
+    let reply: [number, number, number];
+    try {
+      reply = await (this.redis as Scripted)[ACQUIRE_CMD](
+        leasesKey,
+        nextKey,
+        this.keys.outboundLeases,
+        this.keys.outboundNextAt,
+        id,
+        max,
+        delay,
+        this.options.leaseMs,
+        maxOutbound,
+        ...carried.map((r) => r.lease.id),
+      );
+    } catch (err) {
+      for (const r of carried) r.failed(err);
+      throw err;
+    }
+    for (const r of carried) r.done();
+    const [ok, waitMs, outbound] = reply;
     return ok === 1
       ? { lease: { host, id, outbound: maxOutbound > 0 } }
       : { waitMs: Number(waitMs), outbound: outbound === 1 };
@@ -236,21 +275,64 @@ export class HostPoliteness {
     }
   }
 
-  /** Frees the lease's slots (host and outbound) in one round trip. */
-  async release(lease: HostLease): Promise<void> {
-    if (lease.host === OUTBOUND) {
-      await this.redis.zrem(this.keys.outboundLeases, lease.id);
+  /**
+   * Frees the lease's slots (host and outbound): settled once Redis has freed
+   * them, by the next acquire on the host or by the batch RELEASE_BATCH_MS later.
+   */
+  release(lease: HostLease): Promise<void> {
+    const key = this.leasesKeyOf(lease);
+    return new Promise((done, failed) => {
+      const list = this.released.get(key) ?? [];
+      list.push({ lease, done, failed });
+      this.released.set(key, list);
+      this.flushTimer ??= setTimeout(() => void this.flush(), RELEASE_BATCH_MS);
+    });
+  }
+
+  /** Sends every release still waiting, in one pipeline (shutdown calls it; so do tests). */
+  async flush(): Promise<void> {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const batches = [...this.released.keys()].map((key) => this.takeReleased(key));
+    if (!batches.length) return;
+    const pipe = this.redis.pipeline();
+    const scripted = pipe as unknown as Pick<Scripted, typeof RELEASE_CMD>;
+    for (const batch of batches) {
+      const ids = batch.map((r) => r.lease.id);
+      const { lease } = batch[0]!;
+      // Leases of one set are alike: this instance's host leases all hold outbound slots, or none does.
+      if (lease.host !== OUTBOUND && lease.outbound)
+        scripted[RELEASE_CMD](this.keys.hostLeases(lease.host), this.keys.outboundLeases, ...ids);
+      else pipe.zrem(this.leasesKeyOf(lease), ...ids);
+    }
+    let replies: [Error | null, unknown][];
+    try {
+      replies = (await pipe.exec()) ?? [];
+    } catch (err) {
+      for (const r of batches.flat()) r.failed(err);
       return;
     }
-    if (!lease.outbound) {
-      await this.redis.zrem(this.keys.hostLeases(lease.host), lease.id);
-      return;
+    batches.forEach((batch, i) => {
+      const err = replies[i]?.[0];
+      for (const r of batch)
+        if (err) r.failed(err);
+        else r.done();
+    });
+  }
+
+  private leasesKeyOf(lease: HostLease): string {
+    return lease.host === OUTBOUND ? this.keys.outboundLeases : this.keys.hostLeases(lease.host);
+  }
+
+  /** The releases waiting on one lease set, now in the caller's hands. */
+  private takeReleased(leasesKey: string): Released[] {
+    const list = this.released.get(leasesKey) ?? [];
+    this.released.delete(leasesKey);
+    if (!this.released.size && this.flushTimer) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = null;
     }
-    await (this.redis as Scripted)[RELEASE_CMD](
-      this.keys.hostLeases(lease.host),
-      this.keys.outboundLeases,
-      lease.id,
-    );
+    return list;
   }
 
   /** Runs fn holding a slot on the URL's host (and an outbound slot, when capped), released however fn ends. */
@@ -259,7 +341,8 @@ export class HostPoliteness {
     try {
       return await fn();
     } finally {
-      await this.release(lease).catch(() => {});
+      // Not waited for: the release goes out with the next request or batch; a lost one expires (leaseMs).
+      this.release(lease).catch(() => {});
     }
   }
 }

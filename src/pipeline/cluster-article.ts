@@ -1,10 +1,13 @@
 import { UnrecoverableError } from 'bullmq';
 import { sketchText } from '../dedup/sketch.js';
 import type { DedupJob, DedupJobResult } from '../queues/jobs.js';
-import { getArticleBody, getArticleFields } from '../store/articles.js';
+import { type ArticleRecord, getArticleBody, getArticleFields } from '../store/articles.js';
 import { boilerplateDomain, recordStoryLines } from '../store/boilerplate-stats.js';
 import type { PipelineContext } from './context.js';
 import { threadClusters } from './thread-clusters.js';
+
+/** The fields of a stored article the dedup step reads. */
+export type ClusteringFields = Pick<ArticleRecord, 'publishedAt' | 'fetchedAt' | 'url' | 'source'>;
 
 /**
  * Learned boilerplate counts a page's lines under its story, the cluster it just
@@ -12,7 +15,7 @@ import { threadClusters } from './thread-clusters.js';
  */
 async function learnLines(
   ctx: PipelineContext,
-  article: { url: string; source: string },
+  article: ClusteringFields,
   body: string,
   clusterId: string,
 ): Promise<void> {
@@ -22,7 +25,37 @@ async function learnLines(
   await recordStoryLines(ctx.redis, ctx.keys, domain, clusterId, body, learning);
 }
 
-/** Sketch the stored body and place the article in its cluster (one atomic step in Redis). */
+/**
+ * Sketch a stored article's body and place it in its cluster (one atomic step in
+ * Redis), then count its lines and run the thread step. `body` is the stored one:
+ * the article job passes the text it just saved, a dedup job reads it back.
+ */
+export async function placeArticle(
+  ctx: PipelineContext,
+  articleId: string,
+  article: ClusteringFields,
+  body: string,
+): Promise<DedupJobResult> {
+  const sketch = sketchText(body, ctx.hasher, ctx.config.dedup.shingleSize);
+  const publishedAt = Date.parse(article.publishedAt) || Date.parse(article.fetchedAt) || Date.now();
+  const result = await ctx.clusterIndex.assign({
+    articleId,
+    sketch,
+    publishedAt,
+    ttlSeconds: ctx.config.dedup.windowHours * 3600,
+  });
+  await learnLines(ctx, article, body, result.clusterId);
+  // The body is the stored one: a story told by this article is read from it, not from Redis again.
+  if (ctx.threadIndex) await threadClusters(ctx.threadIndex, result, { articleId, body });
+  return {
+    clusterId: result.clusterId,
+    created: result.created,
+    joined: result.joined,
+    mergedFrom: result.mergedFrom,
+  };
+}
+
+/** A dedup job: the article and its body read back from Redis, then placed. */
 export async function clusterArticle(ctx: PipelineContext, job: DedupJob): Promise<DedupJobResult> {
   const [article, body] = await Promise.all([
     getArticleFields(ctx.redis, ctx.keys, job.articleId, ['publishedAt', 'fetchedAt', 'url', 'source']),
@@ -30,20 +63,5 @@ export async function clusterArticle(ctx: PipelineContext, job: DedupJob): Promi
   ]);
   if (!article) throw new UnrecoverableError(`dedup: article ${job.articleId} is not stored`);
   if (!body) throw new UnrecoverableError(`dedup: article ${job.articleId} has no body (expired or empty)`);
-  const sketch = sketchText(body, ctx.hasher, ctx.config.dedup.shingleSize);
-  const publishedAt = Date.parse(article.publishedAt) || Date.parse(article.fetchedAt) || Date.now();
-  const result = await ctx.clusterIndex.assign({
-    articleId: job.articleId,
-    sketch,
-    publishedAt,
-    ttlSeconds: ctx.config.dedup.windowHours * 3600,
-  });
-  await learnLines(ctx, article, body, result.clusterId);
-  if (ctx.threadIndex) await threadClusters(ctx.threadIndex, result);
-  return {
-    clusterId: result.clusterId,
-    created: result.created,
-    joined: result.joined,
-    mergedFrom: result.mergedFrom,
-  };
+  return placeArticle(ctx, job.articleId, article, body);
 }

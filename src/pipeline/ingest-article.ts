@@ -12,6 +12,7 @@ import { articleJobId } from '../queues/job-ids.js';
 import type { ArticleJob, ArticleJobResult } from '../queues/jobs.js';
 import { type ArticleRecord, type ArticleSource, getArticleFields, saveArticle } from '../store/articles.js';
 import { boilerplateDomain, learnedBoilerplate } from '../store/boilerplate-stats.js';
+import { placeArticle } from './cluster-article.js';
 import type { PipelineContext } from './context.js';
 
 const HTML_TYPES = /^(text\/html|application\/xhtml\+xml|text\/plain)\b/i;
@@ -138,9 +139,9 @@ function failedOutcome(
 }
 
 /**
- * Fetch the page, extract its body, store the article, hand it to dedup.
- * A stored article is not fetched again: a retried or duplicated job only
- * makes sure its dedup job exists.
+ * Fetch the page, extract its body, store the article and place it in its
+ * cluster (the dedup step, in this job). A stored article is not fetched
+ * again: a retried or duplicated job only makes sure its dedup job exists.
  */
 export async function ingestArticle(
   ctx: PipelineContext,
@@ -187,13 +188,38 @@ export async function ingestArticle(
     ctx.config.articles.retainDays * 86_400,
     { compressBody: ctx.config.articles.compressBodies },
   );
-  // Its lines are counted for learned boilerplate by the dedup step, under its cluster.
   if (extracted.status !== 'ok') {
     // Stored so editors and `wiresift` can see why; failed so the dashboard shows it.
     throw new UnrecoverableError(record.reason || `extract: article is ${extracted.status}`);
   }
-  await enqueueDedup(ctx, job.articleId);
-  return { status: 'ok', source };
+  // Its lines are counted for learned boilerplate by the dedup step, under its cluster.
+  return { status: 'ok', source, ...(await clusterNowOrLater(ctx, record, extracted.text)) };
+}
+
+/**
+ * The dedup step in this job, with the body still in hand: a queue hop and a
+ * read of the body fewer per article. Should it fail, the article is stored
+ * but not clustered, so a dedup job does it later (with its own retries);
+ * should queueing fail too, this job fails, and its retry finds the article
+ * stored and queues it (`wiresift reconcile` is the net under both).
+ */
+async function clusterNowOrLater(
+  ctx: PipelineContext,
+  record: Omit<ArticleRecord, 'cluster'>,
+  body: string,
+): Promise<Pick<ArticleJobResult, 'clustered' | 'dedupQueued'>> {
+  try {
+    return { clustered: await placeArticle(ctx, record.id, record, body) };
+  } catch (err) {
+    // A Redis fault is told once per episode, by whatever fails next (the queueing, most likely).
+    if (!infraCause(err))
+      ctx.log.warn(
+        { err: err instanceof Error ? err.message : String(err) },
+        'dedup step failed; queued on dedup',
+      );
+    await enqueueDedup(ctx, record.id);
+    return { dedupQueued: true };
+  }
 }
 
 async function enqueueDedup(ctx: PipelineContext, articleId: string): Promise<void> {

@@ -13,7 +13,7 @@ import { politeFetch } from '../net/polite-fetch.js';
 import { infraCause } from '../ops/infra-errors.js';
 import { articleJobId } from '../queues/job-ids.js';
 import type { ArticleJob, FeedJob, FeedJobResult, PageSettings } from '../queues/jobs.js';
-import { isKnownUrl, rememberUrl } from '../store/articles.js';
+import { knownUrls, rememberUrls } from '../store/articles.js';
 import { readFeedState, recordFeedFailure, recordFeedSuccess } from '../store/feed-state.js';
 import type { PipelineContext } from './context.js';
 
@@ -140,13 +140,11 @@ export async function enqueueFeedItems(
   const outlet = outletName(job, feed.title);
   logSkipped(ctx, job, feed.items);
   let enqueued = 0;
-  // Items in parallel batches: one at a time, a 400-item feed spent seconds on Redis round trips
-  // and starved the article workers (bench load). The job id keeps a duplicate item a no-op.
-  for (let i = 0; i < feed.items.length; i += ENQUEUE_BATCH) {
-    const batch = feed.items.slice(i, i + ENQUEUE_BATCH);
-    const added = await Promise.all(batch.map((item) => enqueueItem(ctx, job, outlet, item)));
-    enqueued += added.filter(Boolean).length;
-  }
+  // Items in batches of three round trips each (which URLs are known, the jobs, the URLs
+  // remembered): one item at a time, a 400-item feed spent seconds on Redis round trips and
+  // starved the article workers (bench load). The job id keeps a duplicate item a no-op.
+  for (let i = 0; i < feed.items.length; i += ENQUEUE_BATCH)
+    enqueued += await enqueueBatch(ctx, job, outlet, feed.items.slice(i, i + ENQUEUE_BATCH));
   return enqueued;
 }
 
@@ -188,18 +186,50 @@ function articleIdentity(
   }
 }
 
-async function enqueueItem(
+type Identified = { item: FeedItem; articleId: string; url: string; canonicalUrl: string };
+
+async function enqueueBatch(
   ctx: PipelineContext,
   job: FeedJob,
   outlet: string,
-  item: FeedItem,
-): Promise<boolean> {
-  if (item.ingest === 'skip') return false;
-  const identity = articleIdentity(ctx, job, item);
-  if (!identity) return false;
-  const { articleId, url, canonicalUrl } = identity;
-  if (await isKnownUrl(ctx.redis, ctx.keys, articleId)) return false;
-  const payload: ArticleJob = {
+  items: FeedItem[],
+): Promise<number> {
+  const identified: Identified[] = [];
+  for (const item of items) {
+    if (item.ingest === 'skip') continue;
+    const identity = articleIdentity(ctx, job, item);
+    if (identity) identified.push({ item, ...identity });
+  }
+  const known = await knownUrls(
+    ctx.redis,
+    ctx.keys,
+    identified.map((i) => i.articleId),
+  );
+  const fresh = identified.filter((_, i) => !known[i]);
+  if (!fresh.length) return 0;
+  // Enqueue before remembering: a crash in between re-enqueues next poll, which the job id makes a no-op.
+  await ctx.queues.articles.addBulk(
+    fresh.map((i) => ({
+      name: 'article',
+      data: articlePayload(job, outlet, i),
+      opts: { jobId: articleJobId(i.articleId) },
+    })),
+  );
+  await rememberUrls(
+    ctx.redis,
+    ctx.keys,
+    fresh.map((i) => [i.articleId, i.canonicalUrl]),
+    ctx.config.articles.bodyTtlHours * 3600,
+  );
+  return fresh.length;
+}
+
+function articlePayload(
+  job: FeedJob,
+  outlet: string,
+  { item, articleId, url, canonicalUrl }: Identified,
+): ArticleJob {
+  return {
     articleId,
     url,
     canonicalUrl,
@@ -216,8 +246,4 @@ async function enqueueItem(
     ...(item.ingest === 'feed' ? { ingest: 'feed' as const } : {}),
     ...pageSettings(job.settings),
   };
-  // Enqueue before remembering: a crash in between re-enqueues next poll, which the job id makes a no-op.
-  await ctx.queues.articles.add('article', payload, { jobId: articleJobId(articleId) });
-  await rememberUrl(ctx.redis, ctx.keys, articleId, canonicalUrl, ctx.config.articles.bodyTtlHours * 3600);
-  return true;
 }

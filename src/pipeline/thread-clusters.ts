@@ -1,5 +1,5 @@
 import type { AssignResult } from '../store/cluster-index.js';
-import type { ThreadIndex, ThreadUpdate } from '../store/thread-index.js';
+import type { KnownBody, ThreadIndex, ThreadUpdate } from '../store/thread-index.js';
 
 /**
  * The thread step after a cluster step: every cluster the assignment changed
@@ -13,6 +13,7 @@ import type { ThreadIndex, ThreadUpdate } from '../store/thread-index.js';
 export async function threadClusters(
   threads: ThreadIndex,
   result: Pick<AssignResult, 'clusterId' | 'mergedFrom' | 'moved'>,
+  known?: KnownBody,
 ): Promise<ThreadUpdate[]> {
   const touched = [
     result.clusterId,
@@ -20,6 +21,7 @@ export async function threadClusters(
     ...result.mergedFrom,
   ];
   const out: ThreadUpdate[] = [];
-  for (const id of new Set(touched.filter(Boolean))) out.push(await threads.update(id));
+  for (const id of new Set(touched.filter(Boolean)))
+    out.push(await threads.update(id, known ? { known } : {}));
   return out;
 }

@@ -62,9 +62,13 @@ export type FeedJobResult = {
   /** Set when the poll was skipped (the feed is backing off or asked us to wait). */
   skipped?: string;
 };
+export type DedupJobResult = { clusterId: string; created: boolean; joined: boolean; mergedFrom: string[] };
 export type ArticleJobResult = {
   status: 'ok' | 'empty' | 'failed';
   source: 'page' | 'feed' | 'none';
   skipped?: boolean;
+  /** The article job ran the dedup step itself: what a dedup job would have returned. */
+  clustered?: DedupJobResult;
+  /** The dedup step failed in the article job and was queued on `dedup` instead. */
+  dedupQueued?: boolean;
 };
-export type DedupJobResult = { clusterId: string; created: boolean; joined: boolean; mergedFrom: string[] };

@@ -47,19 +47,28 @@ export async function getArticleFields<K extends keyof ArticleRecord>(
   return out as Pick<ArticleRecord, K>;
 }
 
-/** True when this URL was already taken in by some feed (exact dedup across feeds). */
-export async function isKnownUrl(redis: Redis, keys: Keys, articleId: string): Promise<boolean> {
-  return (await redis.exists(keys.urlIndex(articleId), keys.article(articleId))) > 0;
+/** For each article id, whether its URL was already taken in by some feed (exact dedup across feeds); one round trip. */
+export async function knownUrls(redis: Redis, keys: Keys, articleIds: string[]): Promise<boolean[]> {
+  if (!articleIds.length) return [];
+  const pipe = redis.pipeline();
+  for (const id of articleIds) pipe.exists(keys.urlIndex(id), keys.article(id));
+  return ((await pipe.exec()) ?? []).map(([err, n]) => {
+    if (err) throw err;
+    return Number(n) > 0;
+  });
 }
 
-export async function rememberUrl(
+/** Remembers these URLs as taken in, [article id, canonical URL] each; one round trip. */
+export async function rememberUrls(
   redis: Redis,
   keys: Keys,
-  articleId: string,
-  canonicalUrl: string,
+  entries: [articleId: string, canonicalUrl: string][],
   ttlSeconds: number,
 ): Promise<void> {
-  await redis.set(keys.urlIndex(articleId), canonicalUrl, 'EX', ttlSeconds, 'NX');
+  if (!entries.length) return;
+  const pipe = redis.pipeline();
+  for (const [id, url] of entries) pipe.set(keys.urlIndex(id), url, 'EX', ttlSeconds, 'NX');
+  for (const [err] of (await pipe.exec()) ?? []) if (err) throw err;
 }
 
 const SAVE_CMD = 'wiresiftSaveArticle';

@@ -168,6 +168,9 @@ export function planThreads(
   return { assign, merged };
 }
 
+/** A stored body the caller holds already (the article just placed): its story is read from it, not from Redis. */
+export type KnownBody = { articleId: string; body: string };
+
 /**
  * Story threads over the clusters, in Redis, next to them.
  *
@@ -241,11 +244,7 @@ export class ThreadIndex {
       ids.push(members[i]!);
       at = Math.min(at, Number(members[i + 1]) || Number.POSITIVE_INFINITY);
     }
-    const fields = ids.length
-      ? await Promise.all(
-          ids.map((id) => this.redis.hmget(this.keys.article(id), 'tokens', 'kind', 'contains')),
-        )
-      : [];
+    const fields = ids.length ? await this.memberFields(ids) : [];
     // The most complete member that is not a container; a container only when it is all there is.
     let best = -1;
     for (let i = 0; i < ids.length; i++) {
@@ -279,9 +278,23 @@ export class ThreadIndex {
     };
   }
 
-  private async profileFor(source: Source): Promise<StoryProfile> {
+  /** tokens, kind and contains of each member, in one round trip (one read a member was N). */
+  private async memberFields(ids: string[]): Promise<(string | null)[][]> {
+    const pipe = this.redis.pipeline();
+    for (const id of ids) pipe.hmget(this.keys.article(id), 'tokens', 'kind', 'contains');
+    return ((await pipe.exec()) ?? []).map(([err, values]) => {
+      if (err) throw err;
+      return values as (string | null)[];
+    });
+  }
+
+  private async profileFor(source: Source, known?: KnownBody): Promise<StoryProfile> {
     if (source.stored.profile && source.stored.src === source.src) return source.stored.profile;
-    const body = source.sourceId ? await getArticleBody(this.redis, this.keys, source.sourceId) : null;
+    const body = !source.sourceId
+      ? null
+      : known?.articleId === source.sourceId
+        ? known.body
+        : await getArticleBody(this.redis, this.keys, source.sourceId);
     // A body past its TTL: the story read from it before stays.
     if (!body) return source.stored.profile ?? this.opts.profileOf('');
     return storedStory(this.opts.profileOf(body));
@@ -329,7 +342,7 @@ export class ThreadIndex {
    * Places one cluster (and the neighbourhood it reaches) in its thread. A
    * cluster that no longer exists (merged away) leaves its thread.
    */
-  async update(clusterId: string, opts: { force?: boolean } = {}): Promise<ThreadUpdate> {
+  async update(clusterId: string, opts: { force?: boolean; known?: KnownBody } = {}): Promise<ThreadUpdate> {
     const retries = this.opts.maxRetries ?? 16;
     let reason = '';
     for (let attempt = 0; attempt <= retries; attempt++) {
@@ -348,7 +361,7 @@ export class ThreadIndex {
         s.quotes === source.quotes
       )
         return { clusterId, thread: s.thread, created: [], merged: [], updated: [], dissolved: [] };
-      const profile = source.exists ? await this.profileFor(source) : null;
+      const profile = source.exists ? await this.profileFor(source, opts.known) : null;
       const terms = profile ? indexedTermsOf(profile, this.indexedTerms) : [];
       const quotes = source.exists && source.container ? await this.clustersOf(source.quotes.split(',')) : [];
       const now = this.now();

@@ -66,6 +66,15 @@ describe('boilerplate phrases', () => {
     expect(learned.isBoilerplate('Suivez toute l’actualité de votre région sur notre appli')).toBe(false);
   });
 
+  it('the same phrases and lines (copies, as each page brings them) match the same; new lines are seen at once', () => {
+    const phrases = ['Notre dossier :'];
+    const before = compileBoilerplate([...phrases], ['Ligne apprise une']);
+    expect(compileBoilerplate([...phrases], ['Ligne apprise une'])).toBe(before);
+    const after = compileBoilerplate([...phrases], ['Ligne apprise une', 'Ligne apprise deux']);
+    expect(after.isBoilerplate('Ligne apprise deux')).toBe(true);
+    expect(before.isBoilerplate('Ligne apprise deux')).toBe(false);
+  });
+
   it('shares on their own are boilerplate, sentences about sharing are not', () => {
     expect(m.isBoilerplate('Partager sur Facebook')).toBe(true);
     expect(m.isBoilerplate('Share')).toBe(true);

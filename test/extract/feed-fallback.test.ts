@@ -49,7 +49,8 @@ describe('article worker: explicit status and the feed item as fallback', () => 
 
   it('a page that cannot be fetched falls back to substantive feed content, recorded as from the feed', async () => {
     const r = await ingestArticle(ctx, job('a1', '/gone', FEED_TEXT), { isLastAttempt: true });
-    expect(r).toEqual({ status: 'ok', source: 'feed' });
+    // Stored and clustered in the same job.
+    expect(r).toMatchObject({ status: 'ok', source: 'feed', clustered: { created: true, joined: false } });
     const stored = await getArticle(ctx.redis, ctx.keys, 'a1');
     expect(stored).toMatchObject({ status: 'ok', source: 'feed', agency: 'AFP' });
     expect(stored?.reason).toMatch(/^from feed: .*404/);

@@ -1,4 +1,4 @@
-import * as cheerio from 'cheerio';
+import * as cheerio from 'cheerio/slim';
 import { describe, expect, it } from 'vitest';
 import { parseDate } from '../../src/extract/dates.js';
 import { readArticleLd } from '../../src/extract/json-ld.js';

@@ -74,6 +74,44 @@ describe('per-host politeness shared through Redis', () => {
     for (const g of gaps) expect(g).toBeGreaterThanOrEqual(140);
   });
 
+  it('frees a released slot with the next request to its host: one round trip per page', async () => {
+    const { a, prefix } = twoReplicas({ maxConcurrentPerHost: 1 });
+    const keys = keysFor(prefix);
+    const hostLeases = keys.hostLeases('chain.example');
+    // The script is loaded once per connection (a NOSCRIPT retry): not what is counted.
+    await a.limiter.withSlot('http://warm.example/', async () => 'warm');
+    await a.limiter.flush();
+    const monitor = await admin.monitor();
+    const local = (a.redis as unknown as { stream: { localPort: number } }).stream.localPort;
+    const sent: string[] = [];
+    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      if (source.endsWith(`:${local}`)) sent.push(String(args[0]).toLowerCase());
+    });
+    for (let i = 0; i < 5; i++)
+      await a.limiter.withSlot(`http://chain.example/${i}`, async () => {
+        // One slot on the host: this page holds it, so the one before was freed by this acquire.
+        expect(await admin.zcard(hostLeases)).toBe(1);
+      });
+    expect(await admin.zcard(hostLeases)).toBe(1);
+    await a.limiter.flush();
+    expect(await admin.zcard(hostLeases)).toBe(0);
+    await sleep(50);
+    monitor.disconnect();
+    // Five acquires (each carrying the release before it), then the last release, batched.
+    expect(sent).toEqual([...Array(5).fill('evalsha'), 'zrem']);
+  });
+
+  it('frees a release that no request carries on its own, shortly after', async () => {
+    const { a, prefix } = twoReplicas({ maxConcurrentPerHost: 2 });
+    const keys = keysFor(prefix);
+    const leases = await Promise.all(['x.example', 'y.example'].map((h) => a.limiter.acquire(h)));
+    const t0 = performance.now();
+    await Promise.all(leases.map((l) => a.limiter.release(l)));
+    expect(performance.now() - t0).toBeLessThan(1_000);
+    expect(await admin.zcard(keys.hostLeases('x.example'))).toBe(0);
+    expect(await admin.zcard(keys.hostLeases('y.example'))).toBe(0);
+  });
+
   it('gives up after maxWaitMs with the time to wait, and a crashed holder frees its slot when the lease expires', async () => {
     const { a, b } = twoReplicas({ maxConcurrentPerHost: 1, leaseMs: 400 });
     const held = await a.limiter.acquire('crash.example');
@@ -182,6 +220,8 @@ describe('per-host politeness shared through Redis', () => {
     expect(await admin.zcard(keys.outboundLeases)).toBe(1);
     await a.limiter.release(hog);
     expect(await b.limiter.withSlot('http://busy.example/', async () => 'ran')).toBe('ran');
+    // The release of that last request waits for a request to carry it, or for the batch.
+    await b.limiter.flush();
     expect(await admin.zcard(keys.outboundLeases)).toBe(0);
     expect(await admin.zcard(keys.hostLeases('busy.example'))).toBe(0);
   });

@@ -15,17 +15,27 @@
 ]==]
 local p = cjson.decode(ARGV[1])
 local story = p.story
-for i = 2, #ARGV do
-  local line = ARGV[i]
-  local seen = redis.call('HGET', KEYS[2], line) or ''
-  if not string.find(',' .. seen .. ',', ',' .. story .. ',', 1, true) then
-    local n = 0
-    if seen ~= '' then n = select(2, string.gsub(seen, ',', ',')) + 1 end
-    if n < p.minStories then
-      redis.call('HSET', KEYS[2], line, seen == '' and story or (seen .. ',' .. story))
-      redis.call('ZINCRBY', KEYS[1], 1, line)
+-- In chunks: one HMGET and one HSET per chunk rather than two commands per line, and
+-- unpack stays far below Lua's stack limit however many lines a page has.
+local CHUNK = 200
+for first = 2, #ARGV, CHUNK do
+  local last = math.min(#ARGV, first + CHUNK - 1)
+  local seenAll = redis.call('HMGET', KEYS[2], unpack(ARGV, first, last))
+  local updates = {}
+  for i = first, last do
+    local line = ARGV[i]
+    local seen = seenAll[i - first + 1] or ''
+    if not string.find(',' .. seen .. ',', ',' .. story .. ',', 1, true) then
+      local n = 0
+      if seen ~= '' then n = select(2, string.gsub(seen, ',', ',')) + 1 end
+      if n < p.minStories then
+        updates[#updates + 1] = line
+        updates[#updates + 1] = seen == '' and story or (seen .. ',' .. story)
+        redis.call('ZINCRBY', KEYS[1], 1, line)
+      end
     end
   end
+  if #updates > 0 then redis.call('HSET', KEYS[2], unpack(updates)) end
 end
 local over = redis.call('ZCARD', KEYS[1]) - p.cap
 if over > 0 then

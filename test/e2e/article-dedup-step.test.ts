@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/log.js';
+import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
+import { ingestArticle } from '../../src/pipeline/ingest-article.js';
+import { articleJobId } from '../../src/queues/job-ids.js';
+import type { Queues } from '../../src/queues/queues.js';
+import { startDedupWorker } from '../../workers/dedup.js';
+import { articleJobAt } from '../support/article-job.js';
+import { startHttpServer } from '../support/http-server.js';
+import { connectTestRedis, dropPrefix, testConfig, uniquePrefix } from '../support/redis.js';
+
+const DISPATCH = [
+  'Le préfet de la Gironde a ordonné mardi soir l’évacuation de trois quartiers de Langon, menacés par la crue de la Garonne qui devrait atteindre son pic dans la nuit.',
+  'Quelque 1 200 habitants sont concernés, selon la préfecture, qui a ouvert deux gymnases pour les accueillir et appelle les riverains à ne pas s’approcher des berges.',
+  'Météo-France a placé le département en vigilance rouge crues jusqu’à jeudi, une première depuis 2021 pour ce tronçon du fleuve.',
+];
+
+function pageOf(outlet: string): string {
+  return `<!doctype html><html lang="fr"><head><title>Crue de la Garonne - ${outlet}</title></head><body>
+  <article><h1>Crue de la Garonne : trois quartiers évacués</h1>${DISPATCH.map((p) => `<p>${p}</p>`).join('')}</article>
+  </body></html>`;
+}
+
+/** The dedup step fails in the article job: the index refuses every placement, as after a run of conflicts. */
+function failingDedup(ctx: PipelineContext): PipelineContext {
+  const clusterIndex = Object.create(ctx.clusterIndex) as PipelineContext['clusterIndex'];
+  clusterIndex.assign = async () => {
+    throw new Error('dedup: cluster assignment still conflicted after 16 retries');
+  };
+  return { ...ctx, clusterIndex };
+}
+
+describe('the dedup step in the article job, and the dedup queue behind it (real Redis, HTTP, BullMQ)', () => {
+  const prefix = uniquePrefix('dedup-step');
+  const redis = connectTestRedis();
+  let ctx: PipelineContext;
+  let server: Awaited<ReturnType<typeof startHttpServer>>;
+
+  beforeAll(async () => {
+    server = await startHttpServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(pageOf(req.url ?? ''));
+    });
+    ctx = createContext(
+      testConfig(prefix, { WIRESIFT_ALLOW_PRIVATE_NETWORKS: 'true' }),
+      createLogger('silent'),
+    );
+  });
+  afterAll(async () => {
+    await ctx.close();
+    await server.close();
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+  });
+
+  const job = (path: string) => articleJobAt(server.url, path, { outlet: path.slice(1) });
+  const clusterOf = (path: string) => redis.hget(ctx.keys.article(job(path).articleId), 'cluster');
+  const dedupJobs = () => ctx.queues.dedup.getJobCountByTypes('waiting', 'active', 'delayed', 'completed');
+
+  it('stores and clusters an article in one job: no dedup job', async () => {
+    const first = await ingestArticle(ctx, job('/sud-ouest'), { isLastAttempt: true });
+    const second = await ingestArticle(ctx, job('/le-monde'), { isLastAttempt: true });
+    expect(first.clustered).toMatchObject({ created: true });
+    expect(second.clustered).toMatchObject({ joined: true, clusterId: first.clustered?.clusterId });
+    expect(await clusterOf('/le-monde')).toBe(first.clustered?.clusterId);
+    expect(await dedupJobs()).toBe(0);
+  });
+
+  it('when the step fails after the article is stored, a dedup job places it later', async () => {
+    const r = await ingestArticle(failingDedup(ctx), job('/liberation'), { isLastAttempt: true });
+    expect(r).toMatchObject({ status: 'ok', dedupQueued: true });
+    expect(r.clustered).toBeUndefined();
+    expect(await clusterOf('/liberation')).toBeNull();
+    expect(await ctx.queues.dedup.getJobState(articleJobId(job('/liberation').articleId))).toBe('waiting');
+
+    const worker = startDedupWorker(ctx);
+    try {
+      const deadline = Date.now() + 15_000;
+      while (!(await clusterOf('/liberation')) && Date.now() < deadline)
+        await new Promise((res) => setTimeout(res, 50));
+    } finally {
+      await worker.close();
+    }
+    expect(await clusterOf('/liberation')).toBe(await clusterOf('/sud-ouest'));
+  });
+
+  it('when queueing fails too, the article job fails, and its retry queues the step', async () => {
+    const refusing = failingDedup(ctx);
+    const queues = {
+      ...ctx.queues,
+      dedup: {
+        add: async () => {
+          throw new Error('OOM command not allowed when used memory > maxmemory.');
+        },
+      },
+    } as unknown as Queues;
+    await expect(
+      ingestArticle({ ...refusing, queues }, job('/l-humanite'), { isLastAttempt: false }),
+    ).rejects.toThrow(/OOM/);
+    expect(await clusterOf('/l-humanite')).toBeNull();
+    // The retry finds the article stored: it is not fetched again, its dedup step is queued.
+    const retry = await ingestArticle(ctx, job('/l-humanite'), { isLastAttempt: true });
+    expect(retry).toMatchObject({ status: 'ok', skipped: true });
+    expect(await ctx.queues.dedup.getJobState(articleJobId(job('/l-humanite').articleId))).toBe('waiting');
+  });
+});
