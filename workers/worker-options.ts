@@ -1,10 +1,11 @@
-import { DelayedError, type Job, UnrecoverableError, Worker, type WorkerOptions } from 'bullmq';
+import { DelayedError, type Job, Worker, type WorkerOptions } from 'bullmq';
 import { fetchOutcomeLabel, jobMetrics } from '../src/http/metrics.js';
 import { createLogThrottle, messageKind } from '../src/log.js';
 import { describeInfraCause } from '../src/ops/infra-errors.js';
 import { trackWorker } from '../src/ops/readiness.js';
 import type { PipelineContext } from '../src/pipeline/context.js';
 import { connectRedis } from '../src/pipeline/context.js';
+import { isFinalFailure } from '../src/queues/final-failure.js';
 import { bullPrefix, QUEUE_NAMES, type QueueName } from '../src/queues/names.js';
 
 export type Running = {
@@ -31,15 +32,6 @@ function jobBindings(queue: QueueName, job: Job): Record<string, unknown> {
     ...(data.feedId ? { feedId: data.feedId } : {}),
     ...(data.articleId ? { articleId: data.articleId } : {}),
   };
-}
-
-function isFinalFailure(job: Job | undefined, err: Error): boolean {
-  return (
-    err instanceof UnrecoverableError ||
-    err.name === 'UnrecoverableError' ||
-    !job ||
-    job.attemptsMade >= (job.opts.attempts ?? 1)
-  );
 }
 
 /**

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { UnrecoverableError } from 'bullmq';
 import { type Role, startPipelineWorkers, startRole } from '../../workers/roles.js';
 import type { Running } from '../../workers/worker-options.js';
 import type { Config } from '../config.js';
@@ -11,6 +10,7 @@ import { waitForRedis } from '../ops/redis-startup.js';
 import { createContext, type PipelineContext } from '../pipeline/context.js';
 import { activeFeeds, type RegisteredFeed } from '../pipeline/feed-registry.js';
 import { enqueueFeedsOnce } from '../pipeline/schedule-feeds.js';
+import { isFinalFailure, isUnrecoverable } from '../queues/final-failure.js';
 import type { ArticleJobResult, FeedJobResult } from '../queues/jobs.js';
 import { pendingJobs } from '../queues/queues.js';
 import { createProgress } from './progress.js';
@@ -149,10 +149,6 @@ const EMPTY_SUMMARY: RunSummary = {
 };
 
 /** The job failed on purpose after recording why (a feed or page judged bad): not lost work. */
-function isRecordedOutcome(err: Error): boolean {
-  return err instanceof UnrecoverableError || err.name === 'UnrecoverableError';
-}
-
 function requeued(r: ReconcileReport): number {
   return r.reenqueued.articles + r.reenqueued.dedup;
 }
@@ -190,8 +186,6 @@ export async function runOnce(config: Config, log: Logger, opts: RunOptions): Pr
     reconciled: requeued(before),
   };
   let clustered = 0;
-  const isFinal = (job: { attemptsMade: number; opts: { attempts?: number } } | undefined, err: Error) =>
-    isRecordedOutcome(err) || !job || job.attemptsMade >= (job.opts.attempts ?? 1);
   // Keyed by queue and job id: a job reconcile re-enqueues and that then succeeds is not lost.
   const lost = new Set<string>();
   workers.feeds.on('completed', (job, r: FeedJobResult) => {
@@ -199,7 +193,7 @@ export async function runOnce(config: Config, log: Logger, opts: RunOptions): Pr
     if (r.skipped) summary.feedsSkipped[job.data.url] = r.skipped;
   });
   workers.feeds.on('failed', (job, err) => {
-    if (job && isFinal(job, err)) summary.feedsFailed[job.data.url] = err.message;
+    if (job && isFinalFailure(job, err)) summary.feedsFailed[job.data.url] = err.message;
   });
   workers.articles.on('completed', (_job, r: ArticleJobResult) => {
     if (!r.skipped) summary.articlesStored++;
@@ -212,9 +206,9 @@ export async function runOnce(config: Config, log: Logger, opts: RunOptions): Pr
   for (const w of [workers.feeds, workers.articles, workers.dedup]) {
     w.on('completed', (job) => lost.delete(`${w.name}:${job.id}`));
     w.on('failed', (job, err) => {
-      if (!isFinal(job, err)) return;
+      if (!isFinalFailure(job, err)) return;
       summary.failures++;
-      if (!isRecordedOutcome(err)) lost.add(`${w.name}:${job?.id}`);
+      if (!isUnrecoverable(err)) lost.add(`${w.name}:${job?.id}`);
     });
   }
   const progress = opts.progress ? createProgress({ label: 'run --once', rateOf: 'stored' }) : null;
