@@ -210,7 +210,8 @@ export function buildCases(): HostileCase[] {
     id: 'big-chunked',
     category: '50 MB bodies',
     expect: 'fail',
-    reason: /exceeds/,
+    // Read up to the cap as it streams in: on a loaded machine the deadline can come first; either stop is right.
+    reason: /exceeds|timed out/,
     handle: (_q, res) => {
       res.writeHead(200, { 'content-type': XML });
       res.end(big);
@@ -228,7 +229,8 @@ export function buildCases(): HostileCase[] {
     id: 'big-untyped',
     category: '50 MB bodies',
     expect: 'fail',
-    reason: /exceeds/,
+    // Read up to the cap as it streams in: on a loaded machine the deadline can come first; either stop is right.
+    reason: /exceeds|timed out/,
     handle: (_q, res) => {
       res.writeHead(200);
       res.end(big);
