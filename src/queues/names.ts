@@ -1,3 +1,5 @@
+import { untaggedPrefix } from '../store/keys.js';
+
 export const QUEUE_NAMES = {
   feeds: 'feeds',
   articles: 'articles',
@@ -14,5 +16,5 @@ export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
  */
 export function bullPrefix(redis: { prefix: string; cluster: boolean }, queue: QueueName): string {
   if (!redis.cluster) return `${redis.prefix}bull`;
-  return `${redis.prefix.replace(/[{}]/g, '')}bull:{${queue}}`;
+  return `${untaggedPrefix(redis.prefix)}bull:{${queue}}`;
 }

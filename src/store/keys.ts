@@ -15,9 +15,14 @@ export type Keys = ReturnType<typeof keysFor>;
 
 export type KeyLayout = { cluster?: boolean };
 
+/** The prefix without its hash tag's braces: where the families that spread on Redis Cluster start. */
+export function untaggedPrefix(prefix: string): string {
+  return prefix.replace(/[{}]/g, '');
+}
+
 export function keysFor(prefix: string, layout: KeyLayout = {}) {
   // On one Redis every family keeps today's names exactly.
-  const spread = layout.cluster ? prefix.replace(/[{}]/g, '') : prefix;
+  const spread = layout.cluster ? untaggedPrefix(prefix) : prefix;
   const tag = (value: string) => (layout.cluster ? `{${value}}` : value);
   const net = layout.cluster ? `${spread}{politeness}:` : prefix;
   const signIn = layout.cluster ? `${spread}{signin}:review:` : `${prefix}review:`;
