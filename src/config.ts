@@ -193,6 +193,7 @@ export const configSchema = z.strictObject({
     threads: z.number().int().min(0).max(256),
     timeoutMs: z.number().int().min(100),
     maxHeapMb: z.number().int().min(64),
+    inPlaceMaxKb: z.number().int().min(0).max(1024),
     maxDepth: z.number().int().min(16).max(100_000),
     maxElements: z.number().int().min(1000),
   }),

@@ -127,7 +127,7 @@ export async function benchExtract(
   const { onJsdom, onLinkedom } = readabilityRuns(await loadBaselines());
   // The phrases production uses: timing a shorter list would flatter the figure.
   const boilerplate = boilerplatePhrases(config);
-  const pool = new ExtractPool({ ...extractPoolOptions(config), threads: 1 });
+  const pool = new ExtractPool({ ...extractPoolOptions(config), threads: 1, inPlaceMaxBytes: 0 });
   const runs: Record<ExtractContender, Run> = {
     ours: (p) => outcomeOf(extractPage(p, { boilerplate })),
     oursOffThread: async (p) => outcomeOf(await pool.extractPage(p, { boilerplate })),

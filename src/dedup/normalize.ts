@@ -576,6 +576,13 @@ export function tokenFactsForDedup(text: string): TokenFacts {
   return { hashes, count, facts: factScratch };
 }
 
+/** tokensForDedup and tokenFactsForDedup from one pass (the facts array is scratch space, as there). */
+export function tokenWordsAndFactsForDedup(text: string): TokenFacts & { words: string[] } {
+  const words: string[] = [];
+  const { hashes, count } = scan(text, words, true);
+  return { hashes, count, facts: factScratch, words };
+}
+
 export function normalizeForDedup(text: string): string {
   return tokensForDedup(text).join(' ');
 }

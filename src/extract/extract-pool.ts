@@ -10,8 +10,9 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { Config } from '../config.js';
 import { startModuleWorker } from '../ops/worker-thread.js';
-import type { ExtractReply, ExtractRequest } from './extract-worker.js';
+import type { ExtractReply } from './extract-worker.js';
 import { failedArticle } from './failed-article.js';
+import { type ExtractRequest, runExtraction } from './guarded-extraction.js';
 import type { MarkupLimits } from './strip-inert.js';
 import type { ExtractedArticle, ExtractOptions } from './types.js';
 
@@ -24,6 +25,13 @@ export type ExtractPoolOptions = {
   maxHeapMb: number;
   maxBodyChars: number;
   limits: MarkupLimits;
+  /**
+   * Pages (and feed-item HTML) of at most this many bytes are extracted on the calling
+   * thread: a message to a thread and back, and a thread's own JIT and GC, cost more than
+   * extracting a small page, and the worst hostile page of this size still ends within
+   * milliseconds (bench/in-place-worst.ts). 0 or absent: every page on a thread.
+   */
+  inPlaceMaxBytes?: number;
 };
 
 export type PageResult = ExtractedArticle & { charset: string };
@@ -54,6 +62,16 @@ export class ExtractPool {
    * to the thread (a few ms for the largest page), so the caller's stay usable.
    */
   extractPage(bytes: Uint8Array, options: ExtractOptions & { contentType?: string }): Promise<PageResult> {
+    if (this.inPlace(bytes.byteLength))
+      return Promise.resolve(
+        runExtraction({
+          kind: 'page',
+          id: 0,
+          bytes,
+          options: this.withLimits(options),
+          maxBodyChars: this.options.maxBodyChars,
+        }),
+      ).then((r) => ({ ...r, charset: r.charset ?? '' }));
     const owned = new Uint8Array(bytes);
     return this.submit(
       {
@@ -69,6 +87,17 @@ export class ExtractPool {
 
   /** Extracts decoded HTML (see extractArticle), e.g. a feed item's content, under the same budget. */
   extractHtml(html: string, options: ExtractOptions): Promise<ExtractedArticle> {
+    // Characters are at most 3 UTF-8 bytes each: the bound holds for the bytes the HTML stands for.
+    if (this.inPlace(html.length * 3))
+      return Promise.resolve(
+        runExtraction({
+          kind: 'html',
+          id: 0,
+          html,
+          options: this.withLimits(options),
+          maxBodyChars: this.options.maxBodyChars,
+        }),
+      );
     return this.submit(
       {
         kind: 'html',
@@ -93,6 +122,15 @@ export class ExtractPool {
         return slot.worker.terminate();
       }),
     );
+  }
+
+  /** Threads running now (none until a page goes to one). */
+  get threads(): number {
+    return this.slots.length;
+  }
+
+  private inPlace(bytes: number): boolean {
+    return !this.closed && bytes <= (this.options.inPlaceMaxBytes ?? 0);
   }
 
   private withLimits<T extends ExtractOptions>(options: T): T {
@@ -187,13 +225,19 @@ export function extractPoolOptions(config: Config): ExtractPoolOptions {
     maxHeapMb: e.maxHeapMb,
     maxBodyChars: config.articles.maxBodyChars,
     limits: { maxDepth: e.maxDepth, maxElements: e.maxElements },
+    inPlaceMaxBytes: e.inPlaceMaxKb * 1024,
   };
 }
 
 const shared = new Map<string, ExtractPool>();
+const byConfig = new WeakMap<Config, { pool: ExtractPool; generation: number }>();
+let generation = 0;
 
 /** The process's pool for this configuration, started on first use. */
 export function extractPoolFor(config: Config): ExtractPool {
+  // Asked for on every page: the options key is built once per config object.
+  const known = byConfig.get(config);
+  if (known?.generation === generation) return known.pool;
   const options = extractPoolOptions(config);
   const key = JSON.stringify(options);
   let pool = shared.get(key);
@@ -201,6 +245,7 @@ export function extractPoolFor(config: Config): ExtractPool {
     pool = new ExtractPool(options);
     shared.set(key, pool);
   }
+  byConfig.set(config, { pool, generation });
   return pool;
 }
 
@@ -208,5 +253,6 @@ export function extractPoolFor(config: Config): ExtractPool {
 export async function closeExtractPools(): Promise<void> {
   const pools = [...shared.values()];
   shared.clear();
+  generation++;
   await Promise.all(pools.map((p) => p.close()));
 }

@@ -195,8 +195,14 @@ export function matchKey(s: string): string {
   return out;
 }
 
+const WORD_RUN = /[\p{L}\p{N}]+/gu;
+
+/** Runs of letters and digits; counted without building the array of matches (it runs on every page's body). */
 export function wordCount(s: string): number {
-  return s.match(/[\p{L}\p{N}]+/gu)?.length ?? 0;
+  WORD_RUN.lastIndex = 0;
+  let n = 0;
+  while (WORD_RUN.test(s)) n++;
+  return n;
 }
 
 /**

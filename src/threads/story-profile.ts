@@ -5,8 +5,7 @@ import {
   TOKEN_NUMBER,
   TOKEN_OPENS_SENTENCE,
   TOKEN_SHORT,
-  tokenFactsForDedup,
-  tokensForDedup,
+  tokenWordsAndFactsForDedup,
 } from '../dedup/normalize.js';
 
 /**
@@ -91,9 +90,7 @@ function figureClass(token: string): 'figure' | 'year' | 'rate' | null {
 }
 
 export function storyProfile(text: string): StoryProfile {
-  const words = tokensForDedup(text);
-  const { facts, count } = tokenFactsForDedup(text);
-  if (count !== words.length) throw new Error('threads: token facts and tokens disagree');
+  const { words, facts, count } = tokenWordsAndFactsForDedup(text);
   // A word written in lower case anywhere in the text is a common word that opened a clause.
   const lower = new Set<string>();
   for (let i = 0; i < count; i++)

@@ -59,6 +59,28 @@ describe('ExtractPool', () => {
     expect(r.charset).toBe('utf-8');
   });
 
+  it('pages up to inPlaceMaxBytes are extracted in place with the same result; larger ones go to a thread', async () => {
+    const onThread = await make().extractPage(GOOD, { boilerplate: [] });
+    const p = make({ inPlaceMaxBytes: GOOD.length });
+    const inPlace = await p.extractPage(GOOD, { boilerplate: [] });
+    expect(inPlace).toEqual(onThread);
+    const item = `<html><body><article><p>${PARAGRAPHS[0]}</p></article></body></html>`;
+    // HTML is bounded by the bytes it can stand for: 3 a character.
+    const q = make({ inPlaceMaxBytes: item.length * 3 });
+    expect((await q.extractHtml(item, { boilerplate: [] })).text).toBe(PARAGRAPHS[0]);
+    expect(q.threads).toBe(0);
+    expect(p.threads).toBe(0);
+    const bigger = Buffer.concat([GOOD, Buffer.from('<!-- one byte past the bound -->')]);
+    expect((await p.extractPage(bigger, { boilerplate: [] })).text).toBe(onThread.text);
+    expect(p.threads).toBe(1);
+    // The cut at maxBodyChars applies in place too.
+    const cut = await make({ inPlaceMaxBytes: GOOD.length, maxBodyChars: 50 }).extractPage(GOOD, {
+      boilerplate: [],
+    });
+    expect(cut.truncated).toBe(true);
+    expect(cut.text.length).toBeLessThanOrEqual(50);
+  });
+
   it('a hostile page and a good page at once: the good one finishes promptly, the hostile one fails at its deadline with the reason', {
     timeout: 60_000,
   }, async () => {
