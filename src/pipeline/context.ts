@@ -148,7 +148,13 @@ export function createContext(config: Config, log: Logger): PipelineContext {
   const fetchOptions = fetchOptionsFrom(config);
   const threadIndex = config.threads.enabled ? threadIndexFor(redis, keys, config) : null;
   const feedParser = new FeedParsePool(parseLimitsFrom(config));
-  const gate = createNetGate(redis, keys, fetchOptions, config.net);
+  const gate = createNetGate(
+    redis,
+    keys,
+    fetchOptions,
+    config.net,
+    new ExpiringMemo(config.net.robots.memoSeconds * 1000),
+  );
   return {
     config,
     log,
