@@ -6,7 +6,7 @@ import { feedsCommand } from './cli/feeds.js';
 import { healthCommand } from './cli/health.js';
 import { reconcileCommand } from './cli/reconcile.js';
 import { runForever, runOnce } from './cli/run.js';
-import { UsageError } from './cli/usage-error.js';
+import { UsageError } from './command-line/usage-error.js';
 import { CONFIG_ENV_VARS, type Config, ConfigError, feedUrlsFromEnv, loadConfig } from './config.js';
 import { createLogger, redactUrl } from './log.js';
 import {
