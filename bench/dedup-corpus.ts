@@ -29,7 +29,7 @@ import {
 import { bandBucketHashes, optimalLshParams } from '../src/dedup/lsh-params.js';
 import { MinHasher } from '../src/dedup/minhash.js';
 import { isSameStory } from '../src/dedup/policy.js';
-import { sketchText } from '../src/dedup/sketch.js';
+import { INDEX_SKETCH, sketchText } from '../src/dedup/sketch.js';
 import { ClusterIndex } from '../src/store/cluster-index.js';
 import { dropKeys, forEachKeyBatch } from '../src/store/key-scan.js';
 import { keysFor } from '../src/store/keys.js';
@@ -71,7 +71,12 @@ async function main(): Promise<void> {
   const keys = keysFor(prefix);
   const workDir = mkdtempSync(path.join(tmpdir(), 'wiresift-dedup-'));
   try {
-    const index = new ClusterIndex(redis, keys, { bands, rows, place: placementFor(policy) });
+    const index = new ClusterIndex(redis, keys, {
+      bands,
+      rows,
+      format: INDEX_SKETCH,
+      place: placementFor(policy),
+    });
     const predictions: Record<string, { cluster: string }> = {};
     const ids = new Map<string, string>();
     const started = performance.now();

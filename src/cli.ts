@@ -6,7 +6,7 @@ import { feedsCommand } from './cli/feeds.js';
 import { healthCommand } from './cli/health.js';
 import { reconcileCommand } from './cli/reconcile.js';
 import { runForever, runOnce } from './cli/run.js';
-import { UsageError } from './cli/usage-error.js';
+import { UsageError } from './command-line/usage-error.js';
 import { CONFIG_ENV_VARS, type Config, ConfigError, feedUrlsFromEnv, loadConfig } from './config.js';
 import { createLogger, redactUrl } from './log.js';
 import {
@@ -21,6 +21,7 @@ import { connectRedis } from './pipeline/context.js';
 import { listClusters } from './store/cluster-read.js';
 import { keysForRedis } from './store/keys.js';
 import { listThreads } from './store/thread-read.js';
+import { threadVersions } from './threads/thread-versions.js';
 
 /** Each command's own help, printed by `wiresift CMD --help`; all of them together by `wiresift --help`. */
 const COMMANDS: Record<string, string> = {
@@ -445,7 +446,7 @@ async function ninjsCommand(args: string[], config: Config): Promise<number> {
 async function threadsCommand(v: Values, config: Config): Promise<number> {
   const redis = connectRedis(config, 'cli');
   try {
-    const threads = await listThreads(redis, keysForRedis(config.redis));
+    const threads = await listThreads(redis, keysForRedis(config.redis), threadVersions);
     if (v.json) out(JSON.stringify({ threads }));
     else
       for (const t of threads) {

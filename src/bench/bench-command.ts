@@ -1,4 +1,4 @@
-import { UsageError } from '../cli/usage-error.js';
+import { UsageError } from '../command-line/usage-error.js';
 import type { Config } from '../config.js';
 import { benchBodies } from './body-bench.js';
 import { benchDedup } from './dedup-bench.js';

@@ -6,7 +6,7 @@ import type { Config } from '../config.js';
 import { placementFor } from '../dedup/cluster-policy.js';
 import { optimalLshParams } from '../dedup/lsh-params.js';
 import { MinHasher } from '../dedup/minhash.js';
-import { sketchText } from '../dedup/sketch.js';
+import { INDEX_SKETCH, sketchText } from '../dedup/sketch.js';
 import { dedupPolicyFrom } from '../pipeline/context.js';
 import { ClusterIndex } from '../store/cluster-index.js';
 import { dropKeys } from '../store/key-scan.js';
@@ -173,6 +173,7 @@ export async function benchDedup(
   const index = new ClusterIndex(redis, keys, {
     bands,
     rows,
+    format: INDEX_SKETCH,
     place: placementFor(dedupPolicyFrom(config)),
   });
   const sketches = benchArticles(texts, articles).map((t) => sketchText(t, hasher, k));

@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { decodeBytes } from '../charset/charset.js';
 import { boilerplatePhrases, type Config } from '../config.js';
 import { extractPage } from '../extract/extract-page.js';
 import { ExtractPool, extractPoolOptions } from '../extract/extract-pool.js';
 import type { ExtractStatus } from '../extract/types.js';
-import { decodeBytes } from '../net/charset.js';
 import { requireShared } from './shared-data.js';
 import { ratiosOf, rotated, type Spread, spreadOf } from './spread.js';
 

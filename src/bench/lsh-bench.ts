@@ -5,7 +5,7 @@ import { placementFor } from '../dedup/cluster-policy.js';
 import { bandBuckets, optimalLshParams } from '../dedup/lsh-params.js';
 import { MinHasher } from '../dedup/minhash.js';
 import type { DocSketch } from '../dedup/policy.js';
-import { sketchText } from '../dedup/sketch.js';
+import { INDEX_SKETCH, sketchText } from '../dedup/sketch.js';
 import { redactUrl } from '../log.js';
 import { dedupPolicyFrom } from '../pipeline/context.js';
 import {
@@ -189,6 +189,7 @@ async function currentLayout(redis: Redis, prefix: string, W: number, works: Wor
   const index = new ClusterIndex(redis, keys, {
     bands,
     rows,
+    format: INDEX_SKETCH,
     place: placementFor(dedupPolicyFrom(env.config)),
   });
   return {
@@ -243,7 +244,7 @@ export async function benchLsh(
   const { bands, rows } = optimalLshParams(config.dedup.candidateThreshold, numPerm);
   const windowSeconds = config.dedup.windowHours * 3600;
   const hasher = new MinHasher({ numPerm, seed: 1 });
-  const recSize = recordSize(numPerm);
+  const recSize = recordSize(numPerm, INDEX_SKETCH.keyTerms);
   const perBlock = recordsPerBlock(recSize);
   const canDebug = !!own;
   const call = defineScripts(redis);
@@ -265,8 +266,8 @@ export async function benchLsh(
     return {
       id,
       sketch,
-      spec: bucketSpec(sketch, bands, rows),
-      record: encodeRecord(id, sketch),
+      spec: bucketSpec(sketch, bands, rows, INDEX_SKETCH),
+      record: encodeRecord(id, sketch, INDEX_SKETCH.keyTerms),
       buckets: bandBuckets(sketch.signature, bands, rows),
     };
   };

@@ -1,4 +1,4 @@
-import { UsageError } from '../cli/usage-error.js';
+import { UsageError } from '../command-line/usage-error.js';
 import type { Config } from '../config.js';
 import { benchLsh, LSH_BENCH_WINDOWS } from './lsh-bench.js';
 

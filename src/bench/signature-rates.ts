@@ -4,7 +4,7 @@ import { MinHasher } from '../dedup/minhash.js';
 import { tokenHashesForDedup, tokensForDedup } from '../dedup/normalize.js';
 import { distinctShingles } from '../dedup/shingles.js';
 import { sketchText } from '../dedup/sketch.js';
-import { startModuleWorker } from '../ops/worker-thread.js';
+import { startModuleWorker } from '../module-worker/module-worker.js';
 import { rotated } from './spread.js';
 import { TypedArrayMinHash } from './typed-array-minhash.js';
 

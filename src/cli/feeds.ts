@@ -1,3 +1,4 @@
+import { UsageError } from '../command-line/usage-error.js';
 import { type Config, feedSettingsSchema } from '../config.js';
 import { type DiscoveredFeed, DiscoveryError, discoverFeed } from '../feeds/discover-feeds.js';
 import { readFeedList, toOpml } from '../feeds/feed-list.js';
@@ -17,7 +18,6 @@ import { type AddedFeed, activeFeeds, addFeed, removeFeed } from '../pipeline/fe
 import { feedHealth, readFeedState } from '../store/feed-state.js';
 import { keysForRedis } from '../store/keys.js';
 import { readFileCapped } from './read-file-capped.js';
-import { UsageError } from './usage-error.js';
 
 export type CheckedItem = Pick<FeedItem, 'title' | 'link' | 'guid' | 'published' | 'ingest' | 'reason'>;
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Role, startPipelineWorkers, startRole } from '../../workers/roles.js';
 import type { Running } from '../../workers/worker-options.js';
+import { createProgress } from '../command-line/progress.js';
 import type { Config } from '../config.js';
 import { feedIdFor } from '../feeds/feed-id.js';
 import { readFeedList } from '../feeds/feed-list.js';
@@ -13,7 +14,6 @@ import { enqueueFeedsOnce } from '../pipeline/schedule-feeds.js';
 import { isFinalFailure, isUnrecoverable } from '../queues/final-failure.js';
 import type { ArticleJobResult, FeedJobResult } from '../queues/jobs.js';
 import { pendingJobs } from '../queues/queues.js';
-import { createProgress } from './progress.js';
 
 export const NO_FEEDS =
   'no feeds configured: add with `wiresift feeds add URL`, WIRESIFT_FEEDS (URLs, or a list file) or `run --feeds LIST`';

@@ -1,4 +1,5 @@
-import { keySketchOf } from './key-terms.js';
+import { KEY_SKETCH_SIZE, keySketchOf } from './key-terms.js';
+import { bandBuckets } from './lsh-params.js';
 import type { MinHasher } from './minhash.js';
 import { tokenFactsForDedup } from './normalize.js';
 import type { DocSketch } from './policy.js';
@@ -21,3 +22,9 @@ export function sketchText(text: string, hasher: MinHasher, k: number): DocSketc
     keyCount: keys.keyCount,
   };
 }
+
+/**
+ * The sketch's layout as the Redis index stores it (src/store/cluster-index.ts
+ * SketchFormat): band buckets of a signature, and the key terms a record holds.
+ */
+export const INDEX_SKETCH = { bandBuckets, keyTerms: KEY_SKETCH_SIZE } as const;

@@ -1,4 +1,4 @@
-import { decodeBytes } from '../net/charset.js';
+import { decodeBytes } from '../charset/charset.js';
 import { extractLean } from './extract-article.js';
 import { failedArticle } from './failed-article.js';
 import { isUtf16Page, leanBytes } from './strip-inert.js';

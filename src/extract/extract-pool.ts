@@ -9,7 +9,7 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { Config } from '../config.js';
-import { startModuleWorker } from '../ops/worker-thread.js';
+import { startModuleWorker } from '../module-worker/module-worker.js';
 import type { ExtractReply } from './extract-worker.js';
 import { failedArticle } from './failed-article.js';
 import { type ExtractRequest, runExtraction } from './guarded-extraction.js';

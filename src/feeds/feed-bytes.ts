@@ -1,5 +1,5 @@
 import iconv from 'iconv-lite';
-import { decodeBytes } from '../net/charset.js';
+import { decodeBytes } from '../charset/charset.js';
 import { FeedParseError, isFeedRoot, looksLikeJson, type ParsedFeed, parseFeed } from './parse-feed.js';
 import { findRootElement, localName } from './xml-scan.js';
 

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { Config } from '../config.js';
-import { startModuleWorker } from '../ops/worker-thread.js';
+import { startModuleWorker } from '../module-worker/module-worker.js';
 import { type FeedItem, FeedParseError, type ParsedFeed } from './feed-types.js';
 import type { ParseOptions, ParseReply, ParseRequest } from './parse-worker.js';
 

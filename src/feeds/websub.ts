@@ -28,7 +28,7 @@ export function callbackUrl(publicUrl: string, feedId: string): string {
 }
 
 function due(
-  state: WebSubState | null,
+  state: WebSubState<FeedJob> | null,
   hub: string,
   topic: string,
   now: number,
@@ -58,12 +58,12 @@ export async function ensureSubscribed(
   if (!publicUrl || !hub) return;
   const topic = feed.self ?? job.url;
   const { leaseSeconds, renewBeforeSeconds } = ctx.config.websub;
-  const current = await readWebSub(ctx.redis, ctx.keys, job.feedId);
+  const current = await readWebSub<FeedJob>(ctx.redis, ctx.keys, job.feedId);
   if (!due(current, hub, topic, now, renewBeforeSeconds * 1000)) return;
   // A renewal keeps its secret: content the hub signed before it learns a new one must still verify.
   const sameSubscription = current && current.hub === hub && current.topic === topic;
   const secret = sameSubscription ? current.secret : randomBytes(32).toString('hex');
-  const state: WebSubState = {
+  const state: WebSubState<FeedJob> = {
     state: sameSubscription && current.state === 'active' ? 'active' : 'pending',
     hub,
     topic,
@@ -114,7 +114,7 @@ export async function verifyIntent(
 ): Promise<string | null> {
   const mode = typeof query['hub.mode'] === 'string' ? query['hub.mode'] : '';
   const topic = typeof query['hub.topic'] === 'string' ? query['hub.topic'] : '';
-  const state = await readWebSub(ctx.redis, ctx.keys, feedId);
+  const state = await readWebSub<FeedJob>(ctx.redis, ctx.keys, feedId);
   if (!state || topic !== state.topic) return null;
   if (mode === 'denied') {
     const reason = typeof query['hub.reason'] === 'string' ? query['hub.reason'].slice(0, 200) : '';
@@ -166,7 +166,7 @@ export async function receivePush(
   signature: string | undefined,
   enqueue: (job: FeedJob, feed: CappedFeed) => Promise<number>,
 ): Promise<PushOutcome> {
-  const state = await readWebSub(ctx.redis, ctx.keys, feedId);
+  const state = await readWebSub<FeedJob>(ctx.redis, ctx.keys, feedId);
   if (state?.state !== 'active') return { kind: 'unknown' };
   if (!signatureMatches(signature, state.secret, body)) {
     ctx.log.warn(

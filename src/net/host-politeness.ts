@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Keys } from '../store/keys.js';
 
 export type PolitenessOptions = {
   /** Requests in flight to one host, across every replica. */
@@ -151,6 +150,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * out with every other release waiting, in one pipeline; so a page costs one
  * round trip while pages of a host follow each other.
  */
+/** Where the lease sets and next-request times live in Redis; the deployment's key schema provides them. */
+export type PolitenessKeys = {
+  hostLeases(host: string): string;
+  hostNextAt(host: string): string;
+  outboundLeases: string;
+  outboundNextAt: string;
+};
+
 export class HostPoliteness {
   /** Released leases not yet freed in Redis, by their host's lease set. */
   private readonly released = new Map<string, Released[]>();
@@ -161,7 +168,7 @@ export class HostPoliteness {
 
   constructor(
     private readonly redis: Redis,
-    private readonly keys: Keys,
+    private readonly keys: PolitenessKeys,
     readonly options: PolitenessOptions,
   ) {
     const r = redis as Scripted;

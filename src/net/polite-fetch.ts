@@ -1,17 +1,23 @@
 import type { Redis } from 'ioredis';
-import type { Keys } from '../store/keys.js';
 import { type FetchOptions, type FetchResponse, safeFetch } from './fetch.js';
-import { HostPoliteness, type PolitenessOptions } from './host-politeness.js';
-import { RobotsCache, type RobotsOptions, robotsFetcher } from './robots.js';
+import { HostPoliteness, type PolitenessKeys, type PolitenessOptions } from './host-politeness.js';
+import {
+  RobotsCache,
+  type RobotsKeys,
+  type RobotsMemo,
+  type RobotsOptions,
+  robotsFetcher,
+} from './robots.js';
 
 /** What every outgoing request of the pipeline goes through: per-host politeness, and robots.txt for pages. */
 export type NetGate = { politeness: HostPoliteness; robots: RobotsCache };
 
 export function createNetGate(
   redis: Redis,
-  keys: Keys,
+  keys: PolitenessKeys & RobotsKeys,
   fetchOptions: FetchOptions,
   opts: { politeness: PolitenessOptions; robots: RobotsOptions; outbound?: { maxConcurrent: number } },
+  robotsMemo: RobotsMemo,
 ): NetGate {
   const politeness = new HostPoliteness(redis, keys, {
     ...opts.politeness,
@@ -19,8 +25,13 @@ export function createNetGate(
   });
   const fetchRobots = robotsFetcher(fetchOptions);
   // robots.txt is a request to the host like any other, so it waits for a slot too.
-  const robots = new RobotsCache(redis, keys, opts.robots, fetchOptions.userAgent, (url) =>
-    politeness.withSlot(url, () => fetchRobots(url)),
+  const robots = new RobotsCache(
+    redis,
+    keys,
+    opts.robots,
+    fetchOptions.userAgent,
+    (url) => politeness.withSlot(url, () => fetchRobots(url)),
+    robotsMemo,
   );
   return { politeness, robots };
 }

@@ -1,7 +1,5 @@
 import type { Redis } from 'ioredis';
 import robotsParserModule from 'robots-parser';
-import { ExpiringMemo } from '../store/expiring-memo.js';
-import type { Keys } from '../store/keys.js';
 import { type FetchOptions, safeFetch } from './fetch.js';
 import { FetchError } from './fetch-error.js';
 
@@ -11,9 +9,12 @@ export type RobotsOptions = {
   ttlSeconds: number;
   /** After robots.txt could not be read (5xx, timeout), how long before trying again. */
   unreachableTtlSeconds: number;
-  /** How long one worker reuses a parsed robots.txt before reading Redis again (0: never). */
+  /** How long one worker reuses a parsed robots.txt before reading Redis again (0: never); the caller's memo honours it. */
   memoSeconds: number;
 };
+
+/** Where an origin's robots.txt is kept in Redis; the deployment's key schema provides it. */
+export type RobotsKeys = { robots(origin: string): string };
 
 // The package is CommonJS (module.exports = fn) but its typings declare an ES default export.
 const robotsParser = robotsParserModule as unknown as typeof robotsParserModule.default;
@@ -56,24 +57,26 @@ function unreachable(robotsUrl: string): FetchError {
  * site is asked once per TTL. A missing file allows everything; one that
  * cannot be read makes the check fail retryably rather than guess.
  */
-type ParsedRobots = { text: string; robots: ReturnType<typeof robotsParser> | null };
+export type ParsedRobots = { text: string; robots: ReturnType<typeof robotsParser> | null };
+
+/** An in-process memo of parsed files by origin; load() is not memoised when it throws. */
+export type RobotsMemo = {
+  getOrLoad(origin: string, load: () => Promise<ParsedRobots>): Promise<ParsedRobots>;
+};
 
 export class RobotsCache {
-  /**
-   * Each origin's robots.txt, parsed, for a minute: every page of a site
-   * otherwise paid a Redis read and a parse of the whole file.
-   */
-  private readonly parsed: ExpiringMemo<ParsedRobots>;
-
   constructor(
     private readonly redis: Redis,
-    private readonly keys: Keys,
+    private readonly keys: RobotsKeys,
     private readonly options: RobotsOptions,
     private readonly userAgent: string,
     private readonly fetchRobots: RobotsFetch,
-  ) {
-    this.parsed = new ExpiringMemo(options.memoSeconds * 1000);
-  }
+    /**
+     * Each origin's robots.txt, parsed, for options.memoSeconds: every page of a
+     * site otherwise paid a Redis read and a parse of the whole file.
+     */
+    private readonly parsed: RobotsMemo,
+  ) {}
 
   /** Throws RobotsDisallowedError when disallowed, a retryable FetchError when robots.txt is unreadable. */
   async assertAllowed(url: string): Promise<void> {

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { getArticle, getArticleBody, getArticles } from '../store/articles.js';
 import type { Keys } from '../store/keys.js';
 import { listThreads, readThread } from '../store/thread-read.js';
+import { threadVersions } from '../threads/thread-versions.js';
 import { articleNinjs, clusterNinjs, type Ninjs, threadNinjs } from './ninjs.js';
 
 /** ninjs of what Redis holds, or null when there is no such article, cluster or thread. */
@@ -35,7 +36,7 @@ export async function clusterNinjsOf(redis: Redis, keys: Keys, id: string): Prom
 }
 
 export async function threadNinjsOf(redis: Redis, keys: Keys, id: string): Promise<Ninjs | null> {
-  const t = await readThread(redis, keys, id);
+  const t = await readThread(redis, keys, id, threadVersions);
   return t ? threadNinjs(t) : null;
 }
 
@@ -52,5 +53,5 @@ export async function* allClusterNinjs(redis: Redis, keys: Keys): AsyncGenerator
 }
 
 export async function* allThreadNinjs(redis: Redis, keys: Keys): AsyncGenerator<Ninjs> {
-  for (const t of await listThreads(redis, keys)) yield threadNinjs(t);
+  for (const t of await listThreads(redis, keys, threadVersions)) yield threadNinjs(t);
 }

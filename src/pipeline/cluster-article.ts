@@ -1,8 +1,9 @@
 import { UnrecoverableError } from 'bullmq';
 import { sketchText } from '../dedup/sketch.js';
+import { boilerplateDomain, candidateLines } from '../extract/learned-lines.js';
 import type { DedupJob, DedupJobResult } from '../queues/jobs.js';
 import { type ArticleRecord, getArticleBody, getArticleFields } from '../store/articles.js';
-import { boilerplateDomain, recordStoryLines } from '../store/boilerplate-stats.js';
+import { recordStoryLines } from '../store/boilerplate-stats.js';
 import type { PipelineContext } from './context.js';
 import { threadClusters } from './thread-clusters.js';
 
@@ -22,7 +23,8 @@ async function learnLines(
   const learning = ctx.config.extract.learnedBoilerplate;
   const domain = boilerplateDomain(article.url);
   if (!learning.enabled || !domain || article.source !== 'page') return;
-  await recordStoryLines(ctx.redis, ctx.keys, domain, clusterId, body, learning);
+  const lines = candidateLines(body, learning.maxLineChars);
+  await recordStoryLines(ctx.redis, ctx.keys, domain, clusterId, lines, learning);
 }
 
 /**

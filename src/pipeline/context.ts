@@ -5,6 +5,7 @@ import { DEFAULT_CLUSTERING } from '../dedup/defaults.js';
 import { optimalLshParams } from '../dedup/lsh-params.js';
 import { MinHasher } from '../dedup/minhash.js';
 import type { DedupPolicy } from '../dedup/policy.js';
+import { INDEX_SKETCH } from '../dedup/sketch.js';
 import { FeedParsePool, parseLimitsFrom } from '../feeds/parse-pool.js';
 import type { Logger } from '../log.js';
 import type { FetchOptions } from '../net/fetch.js';
@@ -141,6 +142,7 @@ export function createContext(config: Config, log: Logger): PipelineContext {
   const clusterIndex = new ClusterIndex(redis, keys, {
     bands,
     rows,
+    format: INDEX_SKETCH,
     place: placementFor(dedupPolicyFrom(config)),
     eventsMaxLen: config.events.maxLen,
     retainSeconds: config.articles.retainDays * 86_400,
@@ -148,7 +150,13 @@ export function createContext(config: Config, log: Logger): PipelineContext {
   const fetchOptions = fetchOptionsFrom(config);
   const threadIndex = config.threads.enabled ? threadIndexFor(redis, keys, config) : null;
   const feedParser = new FeedParsePool(parseLimitsFrom(config));
-  const gate = createNetGate(redis, keys, fetchOptions, config.net);
+  const gate = createNetGate(
+    redis,
+    keys,
+    fetchOptions,
+    config.net,
+    new ExpiringMemo(config.net.robots.memoSeconds * 1000),
+  );
   return {
     config,
     log,

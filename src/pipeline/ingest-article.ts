@@ -2,6 +2,7 @@ import { UnrecoverableError } from 'bullmq';
 import { boilerplatePhrases, type Config } from '../config.js';
 import { extractPoolFor } from '../extract/extract-pool.js';
 import { failedArticle } from '../extract/failed-article.js';
+import { boilerplateDomain } from '../extract/learned-lines.js';
 import type { ExtractedArticle } from '../extract/types.js';
 import { fetchOptionsFor } from '../feeds/feed-settings.js';
 import { FetchError } from '../net/fetch-error.js';
@@ -11,7 +12,7 @@ import { infraCause } from '../ops/infra-errors.js';
 import { articleJobId } from '../queues/job-ids.js';
 import type { ArticleJob, ArticleJobResult } from '../queues/jobs.js';
 import { type ArticleRecord, type ArticleSource, getArticleFields, saveArticle } from '../store/articles.js';
-import { boilerplateDomain, learnedBoilerplate } from '../store/boilerplate-stats.js';
+import { learnedBoilerplate } from '../store/boilerplate-stats.js';
 import { placeArticle } from './cluster-article.js';
 import type { PipelineContext } from './context.js';
 

@@ -8,7 +8,6 @@
  * dropped from that domain's next pages.
  */
 import type { Redis } from 'ioredis';
-import { matchKey } from '../extract/text-normalize.js';
 import type { Keys } from './keys.js';
 import { loadLua } from './lua/load-lua.js';
 
@@ -24,42 +23,20 @@ type ScriptedRedis = Redis & {
   [RECORD_CMD](lines: string, stories: string, params: string, ...members: string[]): Promise<number>;
 };
 
-/** The key a domain's counts live under: the host, lowercased, without "www.". */
-export function boilerplateDomain(url: string): string | null {
-  try {
-    const host = new URL(url).hostname.toLowerCase();
-    return host.replace(/^www\./, '') || null;
-  } catch {
-    return null;
-  }
-}
-
-/** Distinct candidate lines of an extracted body, as match keys. */
-function candidateLines(text: string, maxLineChars: number): string[] {
-  const out = new Set<string>();
-  for (const line of text.split('\n')) {
-    const trimmed = line.trim();
-    if (!trimmed || trimmed.length > maxLineChars) continue;
-    const key = matchKey(trimmed);
-    if (key) out.add(key);
-  }
-  return [...out];
-}
-
 /**
  * Count the lines of one page's body for its domain under its story (`storyKey`:
- * the dedup cluster the page went to). Returns false when the body has no
- * candidate line.
+ * the dedup cluster the page went to). `lines` are the body's distinct candidate
+ * lines as match keys (src/extract/learned-lines.ts). Returns false when there
+ * is none.
  */
 export async function recordStoryLines(
   redis: Redis,
   keys: Keys,
   domain: string,
   storyKey: string,
-  text: string,
-  cfg: BoilerplateLearning,
+  lines: string[],
+  cfg: Pick<BoilerplateLearning, 'minStories' | 'maxLinesPerDomain' | 'ttlDays'>,
 ): Promise<boolean> {
-  const lines = candidateLines(text, cfg.maxLineChars);
   if (!lines.length) return false;
   if (storyKey.includes(',')) throw new Error(`store: story key must not contain a comma: ${storyKey}`);
   const scripted = redis as ScriptedRedis;

@@ -1,12 +1,56 @@
 import type { Redis } from 'ioredis';
-import type { JoinReason, PlaceFn, Placement, PolicyPage } from '../dedup/cluster-policy.js';
-import { KEY_SKETCH_SIZE } from '../dedup/key-terms.js';
-import { bandBuckets } from '../dedup/lsh-params.js';
-import type { DocSketch } from '../dedup/policy.js';
 import { EVENT_FIELDS } from './contract-types.js';
 import { keyTemplate, taggedTemplate } from './key-template.js';
 import type { Keys } from './keys.js';
 import { loadLua } from './lua/load-lua.js';
+
+/**
+ * What the index keeps of a text's sketch (src/dedup/sketch.ts makes them):
+ * the MinHash signature, the sizes containment needs, the key-term sketch.
+ */
+export type DocSketch = {
+  signature: Uint32Array;
+  shingleCount: number;
+  tokenCount: number;
+  /** Distinct 16-bit key-term hashes, ascending. */
+  keys: Uint16Array;
+  keyCount: number;
+};
+
+/**
+ * How the sketch is laid out for the index (src/dedup/sketch.ts INDEX_SKETCH):
+ * the bucket tags a signature falls into per band, and how many key terms a
+ * stored record holds.
+ */
+export type SketchFormat = {
+  bandBuckets(signature: Uint32Array, bands: number, rows: number): Uint32Array;
+  keyTerms: number;
+};
+
+/** How a join is stored on the article hash (`via`), as the clustering policy gives it. */
+export type JoinReason = { match: string; measure: 'jaccard' | 'containment'; value: number };
+
+/** A page of the neighbourhood handed to the clustering policy. */
+export type PolicyPage = {
+  id: string;
+  sketch: DocSketch;
+  container?: boolean;
+  quotes?: string[];
+  inside?: string[];
+  frozen?: boolean;
+};
+
+/** The policy's placement of a neighbourhood (src/dedup/cluster-policy.ts Placement). */
+export type Placement = {
+  groups: string[][];
+  kind: Map<string, 'article' | 'container'>;
+  contains: Map<string, string[]>;
+  inside: Map<string, string[]>;
+  via: Map<string, JoinReason>;
+};
+
+/** The clustering policy: places a whole neighbourhood, given the pairs editors kept apart. */
+export type PlaceFn = (pages: PolicyPage[], blocked: (a: string, b: string) => boolean) => Placement;
 
 export type AssignInput = {
   articleId: string;
@@ -36,6 +80,8 @@ export type AssignResult = {
 export type ClusterIndexOptions = {
   bands: number;
   rows: number;
+  /** The sketch's layout (src/dedup/sketch.ts INDEX_SKETCH). */
+  format: SketchFormat;
   /** The clustering policy (src/dedup/cluster-policy.ts placementFor): the index only stores. */
   place: PlaceFn;
   /** Attempts after an optimistic-concurrency conflict before giving up (default 16). */
@@ -94,10 +140,10 @@ export function generationParams(windowSeconds: number) {
 }
 
 /** The 4-byte bucket tag of each band (lsh-common.lua); empty for an empty text. */
-export function bucketSpec(sketch: DocSketch, bands: number, rows: number): Buffer {
+export function bucketSpec(sketch: DocSketch, bands: number, rows: number, format: SketchFormat): Buffer {
   // An empty text matches nothing, and would share every bucket with all other empty texts.
   if (sketch.shingleCount === 0) return Buffer.alloc(0);
-  const buckets = bandBuckets(sketch.signature, bands, rows);
+  const buckets = format.bandBuckets(sketch.signature, bands, rows);
   const spec = Buffer.allocUnsafe(4 * bands);
   for (let b = 0; b < bands; b++) spec.writeUInt32BE(buckets[2 * b]!, 4 * b);
   return spec;
@@ -120,15 +166,15 @@ export function steadyBits(refs: number, bands: number): number {
  * id length and id (16 bytes), the low 16 bits of each MinHash value (b-bit
  * MinHash: two different values agree by chance with probability 2^-16), then
  * the key-term sketch: term count and sketch length (uint8) and up to
- * KEY_SKETCH_SIZE 16-bit term hashes.
+ * `keyTerms` (SketchFormat) 16-bit term hashes.
  */
-export function recordSize(numPerm: number): number {
-  return 5 + MAX_ID_BYTES + 2 * numPerm + 2 + 2 * KEY_SKETCH_SIZE;
+export function recordSize(numPerm: number, keyTerms: number): number {
+  return 5 + MAX_ID_BYTES + 2 * numPerm + 2 + 2 * keyTerms;
 }
 
-export function encodeRecord(id: string, sketch: DocSketch): Buffer {
+export function encodeRecord(id: string, sketch: DocSketch, keyTerms: number): Buffer {
   const m = sketch.signature.length;
-  const buf = Buffer.alloc(recordSize(m));
+  const buf = Buffer.alloc(recordSize(m, keyTerms));
   buf.writeUInt16BE(Math.min(sketch.shingleCount, 0xffff), 0);
   buf.writeUInt16BE(Math.min(sketch.tokenCount, 0xffff), 2);
   const idLen = buf.write(id, 5, MAX_ID_BYTES, 'utf8');
@@ -136,7 +182,7 @@ export function encodeRecord(id: string, sketch: DocSketch): Buffer {
   const base = 5 + MAX_ID_BYTES;
   for (let i = 0; i < m; i++) buf.writeUInt16LE(sketch.signature[i]! & 0xffff, base + 2 * i);
   const k = base + 2 * m;
-  const keys = sketch.keys.subarray(0, KEY_SKETCH_SIZE);
+  const keys = sketch.keys.subarray(0, keyTerms);
   buf[k] = Math.min(sketch.keyCount, 0xff);
   buf[k + 1] = keys.length;
   for (let i = 0; i < keys.length; i++) buf.writeUInt16LE(keys[i]!, k + 2 + 2 * i);
@@ -163,8 +209,8 @@ function decodeRecord(buf: Buffer, numPerm: number): { id: string; sketch: DocSk
 }
 
 /** The sketch as the index compares it: what the stored record keeps. */
-function storedForm(id: string, sketch: DocSketch): DocSketch {
-  return decodeRecord(encodeRecord(id, sketch), sketch.signature.length).sketch;
+function storedForm(id: string, sketch: DocSketch, keyTerms: number): DocSketch {
+  return decodeRecord(encodeRecord(id, sketch, keyTerms), sketch.signature.length).sketch;
 }
 
 type Neighbour = {
@@ -301,6 +347,7 @@ export class ClusterIndex {
   private readonly keys: Keys;
   private readonly bands: number;
   private readonly rows: number;
+  private readonly format: SketchFormat;
   private readonly tags: number;
   private readonly place: PlaceFn;
   private readonly maxRetries: number;
@@ -329,6 +376,7 @@ export class ClusterIndex {
     this.keys = keys;
     this.bands = opts.bands;
     this.rows = opts.rows;
+    this.format = opts.format;
     this.tags = tags;
     this.place = opts.place;
     this.maxRetries = opts.maxRetries ?? 16;
@@ -368,8 +416,8 @@ export class ClusterIndex {
     }
     const numPerm = sketch.signature.length;
     const spec = this.bucketsOf(sketch);
-    const mine = storedForm(articleId, sketch);
-    const record = encodeRecord(articleId, sketch);
+    const mine = storedForm(articleId, sketch, this.format.keyTerms);
+    const record = encodeRecord(articleId, sketch, this.format.keyTerms);
 
     // Waiting for an earlier neighbour is bounded by the query itself (past staleMs it
     // detaches that neighbour); this deadline only guards against a clock that stands still.
@@ -488,13 +536,13 @@ export class ClusterIndex {
    */
   async candidates(sketch: DocSketch, ttlSeconds: number): Promise<string[]> {
     const spec = this.bucketsOf(sketch);
-    const probe = encodeRecord('', sketch);
+    const probe = encodeRecord('', sketch, this.format.keyTerms);
     const read = await this.query('', spec, probe, this.now(), ttlSeconds, sketch.signature.length, false);
     return read.kind === 'ok' ? read.neighbours.filter((n) => n.bucket).map((n) => n.id) : [];
   }
 
   private bucketsOf(sketch: DocSketch): Buffer {
-    return bucketSpec(sketch, this.bands, this.rows);
+    return bucketSpec(sketch, this.bands, this.rows, this.format);
   }
 
   private async query(
@@ -510,8 +558,8 @@ export class ClusterIndex {
       index,
       now,
       window: ttlSeconds,
-      recordSize: recordSize(numPerm),
-      perBlock: recordsPerBlock(recordSize(numPerm)),
+      recordSize: recordSize(numPerm, this.format.keyTerms),
+      perBlock: recordsPerBlock(recordSize(numPerm, this.format.keyTerms)),
       tags: this.tags,
       gen: generationParams(ttlSeconds),
       staleMs: this.staleMs,

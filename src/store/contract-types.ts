@@ -5,8 +5,6 @@
  * hold numbers (ms since the epoch) and which fields may be absent.
  */
 
-import type { ThreadVersion } from '../threads/thread-versions.js';
-
 /** HASH `<prefix>article:<id>`. */
 export type ArticleHash = {
   id: string;
@@ -176,8 +174,17 @@ export type ApiArticle = Omit<ArticleHash, 'words' | 'cluster'> & {
   body: string | null;
 };
 
-/** What a cluster is to its thread's story (src/threads/thread-versions.ts). */
-export type ApiThreadVersion = ThreadVersion;
+/** What a cluster is to its thread's story (src/threads/thread-versions.ts decides it; docs/threads.md). */
+export type ApiThreadVersion =
+  | 'flash'
+  | 'first'
+  | 'full'
+  | 'update'
+  | 'follow-up'
+  | 'other agency'
+  | 'original'
+  | 'translation'
+  | 'container';
 
 /** One cluster of an ApiThread, in time order. */
 export type ApiThreadCluster = {

@@ -1,4 +1,18 @@
-import type { StoryProfile } from '../threads/story-profile.js';
+/**
+ * What the store keeps of a cluster's story (src/threads/story-profile.ts makes
+ * it; the fields are explained there): term hashes ascending, frames sorted.
+ */
+export type StoryProfile = {
+  names: Uint32Array;
+  nameCount: number;
+  figures: Uint32Array;
+  years: Uint32Array;
+  rates: Uint32Array;
+  frames: Uint32Array;
+  values: Uint32Array;
+  template: Uint32Array;
+  templateCount: number;
+};
 
 /**
  * A cluster's story profile as stored (the `profile` field of `story:<clusterId>`):

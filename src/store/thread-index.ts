@@ -1,12 +1,30 @@
 import type { Redis } from 'ioredis';
-import type { StoryProfile } from '../threads/story-profile.js';
-import type { StoryNode, ThreadConstraints } from '../threads/thread-policy.js';
 import { getArticleBody } from './articles.js';
 import { EVENT_FIELDS } from './contract-types.js';
 import { keyTemplate } from './key-template.js';
 import type { Keys } from './keys.js';
 import { loadLua } from './lua/load-lua.js';
-import { decodeStory, encodeStory, storedStory } from './story-record.js';
+import { decodeStory, encodeStory, type StoryProfile, storedStory } from './story-record.js';
+
+/** A cluster as the thread policy compares it (src/threads/thread-policy.ts StoryNode). */
+export type StoryNode = {
+  /** Cluster id. */
+  id: string;
+  profile: StoryProfile;
+  /** First publication among its members (ms). */
+  at: number;
+  container: boolean;
+  /** Containers: the clusters of the stories it quotes. */
+  quotes: string[];
+  /** Found to be a roundup before: it stays one until its story changes. */
+  roundup?: boolean;
+};
+
+/** Editors' thread decisions, as the thread policy takes them (src/threads/thread-policy.ts). */
+export type ThreadConstraints = {
+  blocked: (a: string, b: string) => boolean;
+  joined: [string, string][];
+};
 
 /** The thread policy passed in (src/threads/thread-policy.ts placeThreads): the index only stores. */
 export type PlaceThreadsFn = (

@@ -1,8 +1,21 @@
 import type { Redis } from 'ioredis';
-import { threadVersions } from '../threads/thread-versions.js';
 import { type ClusterView, readCluster } from './cluster-read.js';
-import type { ApiThread, ApiThreadCluster } from './contract-types.js';
+import type { ApiThread, ApiThreadCluster, ApiThreadVersion } from './contract-types.js';
 import type { Keys } from './keys.js';
+
+/** What the version rule reads of each cluster of a thread (src/threads/thread-versions.ts VersionFacts). */
+export type VersionFacts = {
+  id: string;
+  /** First publication (ms). */
+  at: number;
+  lang: string;
+  agency: string;
+  words: number;
+  container: boolean;
+};
+
+/** The version rule (src/threads/thread-versions.ts threadVersions): each cluster's version by id. */
+export type VersionsOf = (clusters: VersionFacts[]) => Map<string, ApiThreadVersion>;
 
 /** The thread of each of these clusters (clusters in no thread are left out). */
 export async function threadOfClusters(
@@ -49,10 +62,15 @@ function timelineEntry(
 
 /**
  * One thread with its clusters in time order (first publication), each with
- * its version (src/threads/thread-versions.ts). Clusters merged away since the
+ * its version by `versionsOf` (src/threads/thread-versions.ts). Clusters merged away since the
  * thread was last decided are skipped (docs/redis.md, "Threads").
  */
-export async function readThread(redis: Redis, keys: Keys, id: string): Promise<ApiThread | null> {
+export async function readThread(
+  redis: Redis,
+  keys: Keys,
+  id: string,
+  versionsOf: VersionsOf,
+): Promise<ApiThread | null> {
   const [hash, ranked] = await Promise.all([
     redis.hgetall(keys.thread(id)),
     redis.zrange(keys.threadClusters(id), '0', '-1', 'WITHSCORES'),
@@ -73,7 +91,7 @@ export async function readThread(redis: Redis, keys: Keys, id: string): Promise<
     container: e.view.members.every((m) => m.kind === 'container'),
     ms: e.at,
   }));
-  const versions = threadVersions(rows.map((r) => ({ ...r, at: r.ms })));
+  const versions = versionsOf(rows.map((r) => ({ ...r, at: r.ms })));
   const clusters: ApiThreadCluster[] = rows.map(({ container: _c, ms: _m, ...r }) => ({
     ...r,
     version: versions.get(r.id) ?? 'update',
@@ -95,6 +113,7 @@ export async function readThread(redis: Redis, keys: Keys, id: string): Promise<
 export async function listThreads(
   redis: Redis,
   keys: Keys,
+  versionsOf: VersionsOf,
   opts: { offset?: number; limit?: number } = {},
 ): Promise<ApiThread[]> {
   const offset = opts.offset ?? 0;
@@ -102,7 +121,7 @@ export async function listThreads(
   const ids = await redis.zrevrange(keys.threadsByUpdate, offset, offset + limit - 1);
   const out: ApiThread[] = [];
   for (const id of ids) {
-    const t = await readThread(redis, keys, id);
+    const t = await readThread(redis, keys, id, versionsOf);
     if (t) out.push(t);
   }
   return out;

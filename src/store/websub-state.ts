@@ -1,13 +1,13 @@
 import type { Redis } from 'ioredis';
-import type { FeedJob } from '../queues/jobs.js';
 import type { Keys } from './keys.js';
 
 /**
  * One feed's WebSub subscription. `pending` from the subscription request
  * until the hub verifies the intent (then `active`, with the lease end) or
- * says `denied`; `failed` when the hub could not be asked.
+ * says `denied`; `failed` when the hub could not be asked. `Job` is the feed's
+ * poll job (src/queues/jobs.ts FeedJob), kept as JSON.
  */
-export type WebSubState = {
+export type WebSubState<Job = unknown> = {
   state: 'pending' | 'active' | 'denied' | 'failed';
   hub: string;
   topic: string;
@@ -18,16 +18,20 @@ export type WebSubState = {
   /** Epoch ms the lease ends; 0 until verified. */
   leaseEnds: number;
   /** The poll job of the feed, so pushed content is ingested with its name and settings. */
-  job: FeedJob;
+  job: Job;
   lastError: string;
 };
 
-export async function readWebSub(redis: Redis, keys: Keys, feedId: string): Promise<WebSubState | null> {
+export async function readWebSub<Job>(
+  redis: Redis,
+  keys: Keys,
+  feedId: string,
+): Promise<WebSubState<Job> | null> {
   const h = await redis.hgetall(keys.websub(feedId));
   if (!h.state || !h.hub || !h.topic || !h.secret || !h.job) return null;
-  let job: FeedJob;
+  let job: Job;
   try {
-    job = JSON.parse(h.job) as FeedJob;
+    job = JSON.parse(h.job) as Job;
   } catch {
     return null;
   }
@@ -46,7 +50,12 @@ export async function readWebSub(redis: Redis, keys: Keys, feedId: string): Prom
 /** A subscription's state outlives its last change by this much (a hub lease is days, not weeks). */
 const WEBSUB_STATE_TTL_SECONDS = 30 * 86_400;
 
-export async function writeWebSub(redis: Redis, keys: Keys, feedId: string, s: WebSubState): Promise<void> {
+export async function writeWebSub<Job>(
+  redis: Redis,
+  keys: Keys,
+  feedId: string,
+  s: WebSubState<Job>,
+): Promise<void> {
   await redis
     .pipeline()
     .hset(keys.websub(feedId), {

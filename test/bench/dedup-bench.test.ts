@@ -4,7 +4,7 @@ import { benchCommand } from '../../src/bench/bench-command.js';
 import { benchDedup } from '../../src/bench/dedup-bench.js';
 import { sharedDir } from '../../src/bench/shared-data.js';
 import type { Spread } from '../../src/bench/spread.js';
-import { UsageError } from '../../src/cli/usage-error.js';
+import { UsageError } from '../../src/command-line/usage-error.js';
 import { testConfig, uniquePrefix } from '../support/redis.js';
 
 const FIELDS_BEFORE_THE_SETS = [

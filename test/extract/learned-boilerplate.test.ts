@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { boilerplateDomain, candidateLines } from '../../src/extract/learned-lines.js';
 import { createLogger } from '../../src/log.js';
 import { clusterArticle } from '../../src/pipeline/cluster-article.js';
 import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { ingestArticle } from '../../src/pipeline/ingest-article.js';
 import { getArticleBody } from '../../src/store/articles.js';
-import {
-  boilerplateDomain,
-  learnedBoilerplate,
-  recordStoryLines,
-} from '../../src/store/boilerplate-stats.js';
+import { learnedBoilerplate, recordStoryLines } from '../../src/store/boilerplate-stats.js';
 import { keysFor } from '../../src/store/keys.js';
 import { articleJobAt } from '../support/article-job.js';
 import { startHttpServer } from '../support/http-server.js';
@@ -121,6 +118,9 @@ describe('learned boilerplate counts in Redis', () => {
   const redis = connectTestRedis();
   const keys = keysFor(prefix);
   const cfg = { minStories: 3, maxLinesPerDomain: 50, maxLineChars: 200, ttlDays: 2 };
+  /** One page's body counted as the dedup step counts it. */
+  const recordPage = (domain: string, storyKey: string, text: string, c = cfg) =>
+    recordStoryLines(redis, keys, domain, storyKey, candidateLines(text, c.maxLineChars), c);
   afterAll(async () => {
     await dropPrefix(redis, prefix);
     redis.disconnect();
@@ -128,8 +128,8 @@ describe('learned boilerplate counts in Redis', () => {
 
   it('are per domain: a line learned on one domain is not learned on another', async () => {
     for (let n = 0; n < 3; n++)
-      await recordStoryLines(redis, keys, 'a.example', `p${n}`, `Story ${n} text here.\n${PROMO}`, cfg);
-    await recordStoryLines(redis, keys, 'b.example', 'q1', `Other story.\n${PROMO}`, cfg);
+      await recordPage('a.example', `p${n}`, `Story ${n} text here.\n${PROMO}`, cfg);
+    await recordPage('b.example', 'q1', `Other story.\n${PROMO}`, cfg);
     const learnedA = await learnedBoilerplate(redis, keys, 'a.example', cfg);
     expect(learnedA).toHaveLength(1);
     expect(learnedA[0]).toMatch(/^suivez toute lactualite/);
@@ -139,9 +139,9 @@ describe('learned boilerplate counts in Redis', () => {
   it('count every line of a long page once per story (lines are read and written in chunks)', async () => {
     const lines = Array.from({ length: 450 }, (_, i) => `Ligne ${i} d'une page très longue`).join('\n');
     const big = { ...cfg, maxLinesPerDomain: 1000 };
-    await recordStoryLines(redis, keys, 'long.example', 's1', lines, big);
-    await recordStoryLines(redis, keys, 'long.example', 's1', lines, big);
-    await recordStoryLines(redis, keys, 'long.example', 's2', lines, big);
+    await recordPage('long.example', 's1', lines, big);
+    await recordPage('long.example', 's1', lines, big);
+    await recordPage('long.example', 's2', lines, big);
     const key = keys.boilerplateLines('long.example');
     expect(await redis.zcard(key)).toBe(450);
     const scores = await redis.zrange(key, 0, -1, 'WITHSCORES');
@@ -151,14 +151,7 @@ describe('learned boilerplate counts in Redis', () => {
   it('stay bounded: a cap on lines per domain, long lines never counted, keys expire', async () => {
     const long = 'x'.repeat(201);
     for (let n = 0; n < 80; n++)
-      await recordStoryLines(
-        redis,
-        keys,
-        'c.example',
-        `p${n}`,
-        `Unique line number ${n}\n${long}\n${PROMO}`,
-        cfg,
-      );
+      await recordPage('c.example', `p${n}`, `Unique line number ${n}\n${long}\n${PROMO}`, cfg);
     const key = keys.boilerplateLines('c.example');
     expect(await redis.zcard(key)).toBeLessThanOrEqual(cfg.maxLinesPerDomain);
     // The line on every page survives eviction of the one-page lines.
@@ -176,18 +169,11 @@ describe('learned boilerplate counts in Redis', () => {
     const promo = 'Abonnez-vous à notre lettre du matin pour ne rien manquer.';
     // five copies (versions, updates) of one story: one cluster, one story key
     for (let n = 0; n < 5; n++)
-      await recordStoryLines(
-        redis,
-        keys,
-        'd.example',
-        'c7',
-        `Version ${n} du titre.\n${paragraph}\n${promo}`,
-        cfg,
-      );
+      await recordPage('d.example', 'c7', `Version ${n} du titre.\n${paragraph}\n${promo}`, cfg);
     expect(await learnedBoilerplate(redis, keys, 'd.example', cfg)).toEqual([]);
     // the promo line under two more stories: three distinct stories make it template
-    await recordStoryLines(redis, keys, 'd.example', 'c8', `Autre sujet.\n${promo}`, cfg);
-    await recordStoryLines(redis, keys, 'd.example', 'c9', `Troisième sujet.\n${promo}`, cfg);
+    await recordPage('d.example', 'c8', `Autre sujet.\n${promo}`, cfg);
+    await recordPage('d.example', 'c9', `Troisième sujet.\n${promo}`, cfg);
     const learned = await learnedBoilerplate(redis, keys, 'd.example', cfg);
     expect(learned).toHaveLength(1);
     expect(learned[0]).toMatch(/^abonnez vous/);

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { decodeBytes } from '../../src/charset/charset.js';
 import { FeedParseError, parseFeed } from '../../src/feeds/parse-feed.js';
-import { decodeBytes } from '../../src/net/charset.js';
 
 const fixture = (name: string) =>
   readFileSync(fileURLToPath(new URL(`../fixtures/feeds/${name}`, import.meta.url)));

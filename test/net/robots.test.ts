@@ -8,6 +8,7 @@ import { RobotsCache, RobotsDisallowedError, robotsAgentToken } from '../../src/
 import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { ingestArticle } from '../../src/pipeline/ingest-article.js';
 import { getArticle } from '../../src/store/articles.js';
+import { ExpiringMemo } from '../../src/store/expiring-memo.js';
 import { articleJobAt } from '../support/article-job.js';
 import { startHttpServer } from '../support/http-server.js';
 import { connectTestRedis, dropPrefix, testConfig, uniquePrefix } from '../support/redis.js';
@@ -125,6 +126,7 @@ describe('robots.txt for article pages', () => {
         if (calls === 1) throw new HostBusyError('busy.example', 500);
         return 'User-agent: *\nDisallow: /private/\n';
       },
+      new ExpiringMemo(ctx.config.net.robots.memoSeconds * 1000),
     );
     await expect(cache.assertAllowed(`${origin}/news/1`)).rejects.toBeInstanceOf(HostBusyError);
     expect(await redis.exists(ctx.keys.robots(origin))).toBe(0);
@@ -145,6 +147,7 @@ describe('robots.txt for article pages', () => {
         calls++;
         return 'User-agent: *\nDisallow: /private/\n';
       },
+      new ExpiringMemo(60_000),
     );
     await cache.assertAllowed(`${origin}/news/1`);
     await redis.del(ctx.keys.robots(origin));

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { keyFamily } from '../../src/bench/load-bench.js';
-import { createProgress } from '../../src/cli/progress.js';
+import { createProgress } from '../../src/command-line/progress.js';
 import { fetchOutcomeLabel } from '../../src/http/metrics.js';
 import { buildOpsServer } from '../../src/http/server.js';
 import {

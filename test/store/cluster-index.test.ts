@@ -5,7 +5,7 @@ import { DEFAULT_DEDUP_POLICY, DEFAULT_NUM_PERM, DEFAULT_SHINGLE_SIZE } from '..
 import { KEY_SKETCH_SIZE } from '../../src/dedup/key-terms.js';
 import { optimalLshParams } from '../../src/dedup/lsh-params.js';
 import { MinHasher } from '../../src/dedup/minhash.js';
-import { sketchText } from '../../src/dedup/sketch.js';
+import { INDEX_SKETCH, sketchText } from '../../src/dedup/sketch.js';
 import { ClusterIndex } from '../../src/store/cluster-index.js';
 import { forEachKeyBatch } from '../../src/store/key-scan.js';
 import { type Keys, keysFor } from '../../src/store/keys.js';
@@ -118,6 +118,7 @@ function newIndex(redis: Redis, keys: Keys, policy = DEFAULT_DEDUP_POLICY) {
   return new ClusterIndex(redis, keys, {
     bands,
     rows,
+    format: INDEX_SKETCH,
     place: placementFor(policy),
     now: () => T0 + 3_600_000,
   });
@@ -377,6 +378,7 @@ describe('ClusterIndex', () => {
     const index = new ClusterIndex(redis, keys, {
       bands,
       rows,
+      format: INDEX_SKETCH,
       place: placementFor(DEFAULT_DEDUP_POLICY),
       now: () => now,
     });
@@ -404,6 +406,7 @@ describe('ClusterIndex', () => {
     const index = new ClusterIndex(redis, keys, {
       bands,
       rows,
+      format: INDEX_SKETCH,
       place: placementFor(DEFAULT_DEDUP_POLICY),
       now: () => now,
     });
@@ -477,7 +480,13 @@ describe('ClusterIndex', () => {
     const r1 = connectTestRedis();
     const r2 = connectTestRedis();
     try {
-      const opts = { bands, rows, place: placementFor(DEFAULT_DEDUP_POLICY), staleMs: 150 };
+      const opts = {
+        bands,
+        rows,
+        format: INDEX_SKETCH,
+        place: placementFor(DEFAULT_DEDUP_POLICY),
+        staleMs: 150,
+      };
       const i1 = new ClusterIndex(r1, keys, opts);
       const i2 = new ClusterIndex(r2, keys, opts);
       const [full, , , edited] = versions(story(43), 43);

@@ -3,7 +3,7 @@ import { placementFor } from '../../src/dedup/cluster-policy.js';
 import { DEFAULT_DEDUP_POLICY, DEFAULT_NUM_PERM, DEFAULT_SHINGLE_SIZE } from '../../src/dedup/defaults.js';
 import { optimalLshParams } from '../../src/dedup/lsh-params.js';
 import { MinHasher } from '../../src/dedup/minhash.js';
-import { sketchText } from '../../src/dedup/sketch.js';
+import { INDEX_SKETCH, sketchText } from '../../src/dedup/sketch.js';
 import { ClusterIndex } from '../../src/store/cluster-index.js';
 import { readCluster } from '../../src/store/cluster-read.js';
 import { keysFor } from '../../src/store/keys.js';
@@ -30,6 +30,7 @@ describe('clusters in Redis do not depend on arrival order', () => {
     const index = new ClusterIndex(redis, keys, {
       bands,
       rows,
+      format: INDEX_SKETCH,
       place: placementFor(DEFAULT_DEDUP_POLICY),
       now: () => T0 + 3_600_000,
     });

@@ -5,7 +5,7 @@ import { placementFor } from '../../src/dedup/cluster-policy.js';
 import { DEFAULT_DEDUP_POLICY, DEFAULT_NUM_PERM, DEFAULT_SHINGLE_SIZE } from '../../src/dedup/defaults.js';
 import { optimalLshParams } from '../../src/dedup/lsh-params.js';
 import { MinHasher } from '../../src/dedup/minhash.js';
-import { sketchText } from '../../src/dedup/sketch.js';
+import { INDEX_SKETCH, sketchText } from '../../src/dedup/sketch.js';
 import { saveArticle } from '../../src/store/articles.js';
 import { pruneBlockedPairs } from '../../src/store/blocked-pairs.js';
 import { ClusterIndex } from '../../src/store/cluster-index.js';
@@ -56,6 +56,7 @@ describe('retention', () => {
     const index = new ClusterIndex(redis, keys, {
       bands,
       rows,
+      format: INDEX_SKETCH,
       place: placementFor(DEFAULT_DEDUP_POLICY),
       retainSeconds: 2 * DAY,
       now: () => now,

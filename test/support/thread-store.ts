@@ -3,7 +3,7 @@ import { placementFor } from '../../src/dedup/cluster-policy.js';
 import { DEFAULT_DEDUP_POLICY, DEFAULT_NUM_PERM, DEFAULT_SHINGLE_SIZE } from '../../src/dedup/defaults.js';
 import { optimalLshParams } from '../../src/dedup/lsh-params.js';
 import { MinHasher } from '../../src/dedup/minhash.js';
-import { sketchText } from '../../src/dedup/sketch.js';
+import { INDEX_SKETCH, sketchText } from '../../src/dedup/sketch.js';
 import { threadClusters } from '../../src/pipeline/thread-clusters.js';
 import { ClusterIndex } from '../../src/store/cluster-index.js';
 import type { Keys } from '../../src/store/keys.js';
@@ -33,6 +33,7 @@ export function threadStore(redis: Redis, keys: Keys, now: () => number) {
   const clusters = new ClusterIndex(redis, keys, {
     bands,
     rows,
+    format: INDEX_SKETCH,
     place: placementFor(DEFAULT_DEDUP_POLICY),
     now,
   });

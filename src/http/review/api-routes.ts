@@ -6,6 +6,7 @@ import { getArticle, getArticleBody } from '../../store/articles.js';
 import { clustersChangedSince, listClusters, readCluster } from '../../store/cluster-read.js';
 import type { ApiArticle, ApiCluster, ApiClusterPage, ApiThreadPage } from '../../store/contract-types.js';
 import { listThreads, readThread } from '../../store/thread-read.js';
+import { threadVersions } from '../../threads/thread-versions.js';
 import { bearerToken, deny, parseTokens, tooManyFailures } from './auth.js';
 import { API_TOKENS_HINT } from './first-run.js';
 import { signInLimits, TokenGate } from './sign-in-limit.js';
@@ -137,7 +138,11 @@ export async function apiRoutes(
     async (req): Promise<ApiThreadPage> => {
       const limit = num(req.query.limit, 'limit', 50, 1, 500);
       const offset = num(req.query.offset, 'offset', 0, 0, 1_000_000);
-      return { threads: await listThreads(ctx.redis, ctx.keys, { offset, limit }), offset, limit };
+      return {
+        threads: await listThreads(ctx.redis, ctx.keys, threadVersions, { offset, limit }),
+        offset,
+        limit,
+      };
     },
   );
 
@@ -148,7 +153,7 @@ export async function apiRoutes(
         await threadNinjsOf(ctx.redis, ctx.keys, req.params.id),
         `thread ${req.params.id}`,
       );
-    const thread = await readThread(ctx.redis, ctx.keys, req.params.id);
+    const thread = await readThread(ctx.redis, ctx.keys, req.params.id, threadVersions);
     if (!thread) return reply.code(404).send({ error: `thread ${req.params.id} not found` });
     return thread;
   });

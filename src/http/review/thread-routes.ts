@@ -3,6 +3,7 @@ import type { PipelineContext } from '../../pipeline/context.js';
 import { ReviewError } from '../../store/review-actions.js';
 import { listThreads, readThread } from '../../store/thread-read.js';
 import { type ThreadActionResult, ThreadReview } from '../../store/thread-review.js';
+import { threadVersions } from '../../threads/thread-versions.js';
 import { statusOfRefusal } from './review-status.js';
 import { threadListPage, threadPage, threadUndoOffer } from './thread-pages.js';
 
@@ -45,7 +46,10 @@ export function addThreadRoutes(
 
   app.get<{ Querystring: Form }>('/review/threads', page, async (req, reply) => {
     const from = Math.max(0, Math.min(Number.parseInt(str(req.query.from), 10) || 0, 10_000_000));
-    const list = await listThreads(ctx.redis, ctx.keys, { offset: from, limit: PAGE_SIZE + 1 });
+    const list = await listThreads(ctx.redis, ctx.keys, threadVersions, {
+      offset: from,
+      limit: PAGE_SIZE + 1,
+    });
     const next = list.length > PAGE_SIZE ? from + PAGE_SIZE : null;
     return send(reply, threadListPage(chrome(req), list.slice(0, PAGE_SIZE), from, next));
   });
@@ -57,7 +61,7 @@ export function addThreadRoutes(
     extra: { message?: string; error?: string },
     code = 200,
   ) => {
-    const t = THREAD.test(id) ? await readThread(ctx.redis, ctx.keys, id) : null;
+    const t = THREAD.test(id) ? await readThread(ctx.redis, ctx.keys, id, threadVersions) : null;
     if (!t)
       return send(
         reply,

@@ -11,7 +11,7 @@ import { placementFor } from '../../../src/dedup/cluster-policy.js';
 import { DEFAULT_DEDUP_POLICY, DEFAULT_NUM_PERM, DEFAULT_SHINGLE_SIZE } from '../../../src/dedup/defaults.js';
 import { optimalLshParams } from '../../../src/dedup/lsh-params.js';
 import { MinHasher } from '../../../src/dedup/minhash.js';
-import { sketchText } from '../../../src/dedup/sketch.js';
+import { INDEX_SKETCH, sketchText } from '../../../src/dedup/sketch.js';
 import { ClusterIndex } from '../../../src/store/cluster-index.js';
 import { keysFor } from '../../../src/store/keys.js';
 
@@ -38,7 +38,12 @@ const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
 const keys = keysFor(prefix);
 const hasher = new MinHasher({ numPerm: DEFAULT_NUM_PERM, seed: 1 });
 const { bands, rows } = optimalLshParams(DEFAULT_DEDUP_POLICY.candidateThreshold, DEFAULT_NUM_PERM);
-const index = new ClusterIndex(redis, keys, { bands, rows, place: placementFor(DEFAULT_DEDUP_POLICY) });
+const index = new ClusterIndex(redis, keys, {
+  bands,
+  rows,
+  format: INDEX_SKETCH,
+  place: placementFor(DEFAULT_DEDUP_POLICY),
+});
 // Start together: every worker waits for the test's go signal.
 while ((await redis.get(`${prefix}go`)) !== '1') await new Promise((r) => setTimeout(r, 5));
 let assigned = 0;
