@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import { placementFor } from '../dedup/cluster-policy.js';
+import { DEFAULT_SEED } from '../dedup/defaults.js';
 import { optimalLshParams } from '../dedup/lsh-params.js';
 import { MinHasher } from '../dedup/minhash.js';
 import { INDEX_SKETCH, sketchText } from '../dedup/sketch.js';
@@ -148,7 +149,7 @@ export async function benchDedup(
   const { articles = 10_000, rounds = 7, roundMs = 200 } = opts;
   const k = config.dedup.shingleSize;
   const numPerm = config.dedup.numPerm;
-  const hasher = new MinHasher({ numPerm, seed: 1 });
+  const hasher = new MinHasher({ numPerm, seed: DEFAULT_SEED });
   const pages = devBodies(opts.shared === undefined ? sharedDir() : opts.shared);
   const texts = longTexts(pages);
   const sets = [{ name: 'longTexts', texts }];

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import { placementFor } from '../dedup/cluster-policy.js';
+import { DEFAULT_SEED } from '../dedup/defaults.js';
 import { bandBuckets, optimalLshParams } from '../dedup/lsh-params.js';
 import { MinHasher } from '../dedup/minhash.js';
 import type { DocSketch } from '../dedup/policy.js';
@@ -243,7 +244,7 @@ export async function benchLsh(
   const k = config.dedup.shingleSize;
   const { bands, rows } = optimalLshParams(config.dedup.candidateThreshold, numPerm);
   const windowSeconds = config.dedup.windowHours * 3600;
-  const hasher = new MinHasher({ numPerm, seed: 1 });
+  const hasher = new MinHasher({ numPerm, seed: DEFAULT_SEED });
   const recSize = recordSize(numPerm, INDEX_SKETCH.keyTerms);
   const perBlock = recordsPerBlock(recSize);
   const canDebug = !!own;

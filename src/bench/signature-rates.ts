@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { Minhash } from 'minhash';
+import { DEFAULT_SEED } from '../dedup/defaults.js';
 import { MinHasher } from '../dedup/minhash.js';
 import { tokenHashesForDedup, tokensForDedup } from '../dedup/normalize.js';
 import { distinctShingles } from '../dedup/shingles.js';
@@ -45,8 +46,8 @@ function shingleHashes(text: string, k: number): Uint32Array {
  * signature, so they time the MinHash step alone on identical inputs.
  */
 function passesFor(texts: string[], k: number, numPerm: number): Record<SignatureContender, () => void> {
-  const hasher = new MinHasher({ numPerm, seed: 1 });
-  const plain = new TypedArrayMinHash({ numPerm, seed: 1 });
+  const hasher = new MinHasher({ numPerm, seed: DEFAULT_SEED });
+  const plain = new TypedArrayMinHash({ numPerm, seed: DEFAULT_SEED });
   const shingles = texts.map((t) => shingleHashes(t, k));
   // biome-ignore lint/correctness/noUnusedVariables: written, never read: every result feeds it so no pass is dead code
   let sink = 0;
@@ -69,7 +70,7 @@ function passesFor(texts: string[], k: number, numPerm: number): Record<Signatur
     minhashPkg: () => {
       for (const t of texts) {
         const tokens = tokensForDedup(t);
-        const m = new Minhash({ numPerm, seed: 1 });
+        const m = new Minhash({ numPerm, seed: DEFAULT_SEED });
         for (let i = 0; i + k <= tokens.length; i++) m.update(tokens.slice(i, i + k).join(' '));
         sink ^= m.hashvalues[0] ?? 0;
       }

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import { placementFor } from '../dedup/cluster-policy.js';
-import { DEFAULT_CLUSTERING } from '../dedup/defaults.js';
+import { DEFAULT_CLUSTERING, DEFAULT_SEED } from '../dedup/defaults.js';
 import { optimalLshParams } from '../dedup/lsh-params.js';
 import { MinHasher } from '../dedup/minhash.js';
 import type { DedupPolicy } from '../dedup/policy.js';
@@ -165,7 +165,7 @@ export function createContext(config: Config, log: Logger): PipelineContext {
     queues,
     fetchOptions,
     gate,
-    hasher: new MinHasher({ numPerm: config.dedup.numPerm, seed: 1 }),
+    hasher: new MinHasher({ numPerm: config.dedup.numPerm, seed: DEFAULT_SEED }),
     clusterIndex,
     threadIndex,
     learnedLines: new ExpiringMemo(config.extract.learnedBoilerplate.memoSeconds * 1000),

@@ -136,3 +136,14 @@ export function keysFor(prefix: string, layout: KeyLayout = {}) {
 export function keysForRedis(redis: { prefix: string; cluster: boolean }): Keys {
   return keysFor(redis.prefix, { cluster: redis.cluster });
 }
+
+/**
+ * BullMQ keys live under the same configured prefix as ours (minus the
+ * trailing colon BullMQ adds itself), so one prefix moves a whole deployment.
+ * On Redis Cluster each queue's keys share a hash tag of their own (its
+ * name), so the queues spread over the cluster and off the dedup slot.
+ */
+export function bullPrefix(redis: { prefix: string; cluster: boolean }, queue: string): string {
+  if (!redis.cluster) return `${redis.prefix}bull`;
+  return `${untaggedPrefix(redis.prefix)}bull:{${queue}}`;
+}
