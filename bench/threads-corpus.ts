@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { runOnce } from '../src/cli/run.js';
+import { runOnce } from '../src/app/run.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { getArticleBody } from '../src/store/articles.js';

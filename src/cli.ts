@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { isRole, ROLES } from '../workers/roles.js';
+import { isRole, ROLES } from './app/roles.js';
+import { runForever, runOnce } from './app/run.js';
 import { extractFiles, parseExtractList, STDIN } from './cli/extract.js';
 import { feedsCommand } from './cli/feeds.js';
 import { healthCommand } from './cli/health.js';
 import { reconcileCommand } from './cli/reconcile.js';
-import { runForever, runOnce } from './cli/run.js';
 import { UsageError } from './command-line/usage-error.js';
 import { CONFIG_ENV_VARS, type Config, ConfigError, feedUrlsFromEnv, loadConfig } from './config.js';
 import { createLogger, redactUrl } from './log.js';
@@ -17,9 +17,9 @@ import {
   threadNinjsOf,
 } from './ninjs/ninjs-read.js';
 import { redisUnreachable } from './ops/redis-startup.js';
-import { connectRedis } from './pipeline/context.js';
 import { listClusters } from './store/cluster-read.js';
 import { keysForRedis } from './store/keys.js';
+import { connectRedis } from './store/redis-client.js';
 import { listThreads } from './store/thread-read.js';
 import { threadVersions } from './threads/thread-versions.js';
 
@@ -368,7 +368,7 @@ async function clustersCommand(v: Values, config: Config): Promise<number> {
   const minSize = v['min-size'] === undefined ? 1 : Number(v['min-size']);
   if (!Number.isInteger(minSize) || minSize < 1)
     throw new UsageError('--min-size must be a positive integer');
-  const redis = connectRedis(config, 'cli');
+  const redis = connectRedis(config.redis, 'cli');
   try {
     const clusters = await listClusters(redis, keysForRedis(config.redis), { minSize });
     if (v.json) {
@@ -424,7 +424,7 @@ async function ninjsCommand(args: string[], config: Config): Promise<number> {
   if (!what || !(what in one || what in all))
     throw new UsageError('ninjs wants article ID, cluster ID, thread ID, clusters or threads');
   if (what in one && !id) throw new UsageError(`ninjs ${what} wants an id`);
-  const redis = connectRedis(config, 'cli');
+  const redis = connectRedis(config.redis, 'cli');
   try {
     const keys = keysForRedis(config.redis);
     if (what in all) {
@@ -444,7 +444,7 @@ async function ninjsCommand(args: string[], config: Config): Promise<number> {
 }
 
 async function threadsCommand(v: Values, config: Config): Promise<number> {
-  const redis = connectRedis(config, 'cli');
+  const redis = connectRedis(config.redis, 'cli');
   try {
     const threads = await listThreads(redis, keysForRedis(config.redis), threadVersions);
     if (v.json) out(JSON.stringify({ threads }));
@@ -478,4 +478,17 @@ function siteName(url: string, fallback: string): string {
 function column(s: string, width: number): string {
   const chars = [...s];
   return chars.length > width ? `${chars.slice(0, width - 1).join('')}…` : s.padEnd(width);
+}
+
+/** Runs a command as this process's whole life: its code becomes the exit code, a crash one line on stderr. */
+export function runAsProcess(argv: string[]): void {
+  main(argv).then(
+    (code) => {
+      if (typeof code === 'number') process.exitCode = code;
+    },
+    (err) => {
+      console.error(`wiresift: ${err instanceof Error ? err.message : String(err)}`);
+      process.exitCode = 1;
+    },
+  );
 }

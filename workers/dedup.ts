@@ -1,26 +1,4 @@
-import { jobMetrics } from '../src/http/metrics.js';
-import { clusterArticle } from '../src/pipeline/cluster-article.js';
-import type { PipelineContext } from '../src/pipeline/context.js';
-import type { DedupJob, DedupJobResult } from '../src/queues/jobs.js';
-import { QUEUE_NAMES } from '../src/queues/names.js';
-import { startWorker } from './worker-options.js';
+// `node dist/workers/dedup.js [run options]` is `wiresift run --role dedup`: one process, one role (src/app/roles.ts).
+import { runAsProcess } from '../src/cli.js';
 
-/** Counts a placement, wherever the dedup step ran (a dedup job, or the article job itself). */
-export function countPlacement(r: DedupJobResult): void {
-  if (r.created) jobMetrics.clustersCreated.inc();
-  if (r.joined) jobMetrics.articlesJoined.inc();
-  if (r.mergedFrom.length) jobMetrics.clustersMerged.inc(r.mergedFrom.length);
-}
-
-export function startDedupWorker(ctx: PipelineContext) {
-  return startWorker<DedupJob, DedupJobResult>(
-    ctx,
-    QUEUE_NAMES.dedup,
-    ctx.config.queues.concurrency.dedup,
-    async (job, jobCtx) => {
-      const r = await clusterArticle(jobCtx, job.data);
-      countPlacement(r);
-      return r;
-    },
-  );
-}
+runAsProcess(['run', '--role', 'dedup', ...process.argv.slice(2)]);

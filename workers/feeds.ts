@@ -1,15 +1,4 @@
-import type { PipelineContext } from '../src/pipeline/context.js';
-import { pollFeed } from '../src/pipeline/poll-feed.js';
-import { delayWhenHostBusy } from '../src/queues/delay-when-busy.js';
-import type { FeedJob, FeedJobResult } from '../src/queues/jobs.js';
-import { QUEUE_NAMES } from '../src/queues/names.js';
-import { startWorker } from './worker-options.js';
+// `node dist/workers/feeds.js [run options]` is `wiresift run --role feeds`: one process, one role (src/app/roles.ts).
+import { runAsProcess } from '../src/cli.js';
 
-export function startFeedsWorker(ctx: PipelineContext) {
-  return startWorker<FeedJob, FeedJobResult>(
-    ctx,
-    QUEUE_NAMES.feeds,
-    ctx.config.queues.concurrency.feeds,
-    (job, jobCtx, token) => delayWhenHostBusy(job, token, () => pollFeed(jobCtx, job.data)),
-  );
-}
+runAsProcess(['run', '--role', 'feeds', ...process.argv.slice(2)]);

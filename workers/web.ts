@@ -1,18 +1,4 @@
-import { buildOpsServer, buildServer } from '../src/http/server.js';
-import type { PipelineContext } from '../src/pipeline/context.js';
-import type { Running } from './worker-options.js';
+// `node dist/workers/web.js [run options]` is `wiresift run --role web`: one process, one role (src/app/roles.ts).
+import { runAsProcess } from '../src/cli.js';
 
-export async function startWeb(ctx: PipelineContext): Promise<Running & { url: string }> {
-  const app = await buildServer(ctx);
-  const url = await app.listen({ port: ctx.config.http.port, host: ctx.config.http.host });
-  ctx.log.info({ url }, 'web listening');
-  return { name: 'web', url, close: () => app.close() };
-}
-
-/** /healthz /readyz /metrics for a process that runs queue roles only. */
-export async function startOpsWeb(ctx: PipelineContext): Promise<Running & { url: string }> {
-  const app = await buildOpsServer(ctx);
-  const url = await app.listen({ port: ctx.config.http.port, host: ctx.config.http.host });
-  ctx.log.info({ url }, 'ops routes listening');
-  return { name: 'ops-web', url, close: () => app.close() };
-}
+runAsProcess(['run', '--role', 'web', ...process.argv.slice(2)]);

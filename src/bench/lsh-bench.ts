@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { dedupPolicyFrom } from '../app/context.js';
 import type { Config } from '../config.js';
 import { placementFor } from '../dedup/cluster-policy.js';
 import { DEFAULT_SEED } from '../dedup/defaults.js';
@@ -8,7 +9,6 @@ import { MinHasher } from '../dedup/minhash.js';
 import type { DocSketch } from '../dedup/policy.js';
 import { INDEX_SKETCH, sketchText } from '../dedup/sketch.js';
 import { redactUrl } from '../log.js';
-import { dedupPolicyFrom } from '../pipeline/context.js';
 import {
   bucketSpec,
   ClusterIndex,

@@ -1,3 +1,4 @@
+import { fetchOptionsFrom } from '../app/context.js';
 import { UsageError } from '../command-line/usage-error.js';
 import { type Config, feedSettingsSchema } from '../config.js';
 import { type DiscoveredFeed, DiscoveryError, discoverFeed } from '../feeds/discover-feeds.js';
@@ -13,10 +14,10 @@ import type { FeedItem } from '../feeds/feed-types.js';
 import { type CappedFeed, FeedParsePool, parseLimitsFrom } from '../feeds/parse-pool.js';
 import { safeFetch } from '../net/fetch.js';
 import { FetchError } from '../net/fetch-error.js';
-import { connectRedis, fetchOptionsFrom } from '../pipeline/context.js';
 import { type AddedFeed, activeFeeds, addFeed, removeFeed } from '../pipeline/feed-registry.js';
 import { feedHealth, readFeedState } from '../store/feed-state.js';
 import { keysForRedis } from '../store/keys.js';
+import { connectRedis } from '../store/redis-client.js';
 import { readFileCapped } from './read-file-capped.js';
 
 export type CheckedItem = Pick<FeedItem, 'title' | 'link' | 'guid' | 'published' | 'ingest' | 'reason'>;
@@ -205,7 +206,7 @@ export async function feedsCommand(
     } else out(`feed fails: ${r.error}`);
     return r.ok ? 0 : 1;
   }
-  const redis = connectRedis(config, 'cli');
+  const redis = connectRedis(config.redis, 'cli');
   const keys = keysForRedis(config.redis);
   try {
     switch (sub) {

@@ -1,8 +1,8 @@
+import { createContext } from '../app/context.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { type ReconcileReport, reconcile } from '../ops/reconcile.js';
 import { waitForRedis } from '../ops/redis-startup.js';
-import { createContext } from '../pipeline/context.js';
 
 export function formatReconcile(r: ReconcileReport): string {
   const verb = r.dryRun ? 'would re-enqueue' : 're-enqueued';

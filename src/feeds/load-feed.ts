@@ -1,7 +1,7 @@
+import { infraCause } from '../infra-errors/infra-errors.js';
 import { maxAgeSeconds } from '../net/cache-control.js';
 import { type FetchOptions, type FetchResponse, safeFetch } from '../net/fetch.js';
 import { HostBusyError } from '../net/host-politeness.js';
-import { infraCause } from '../ops/infra-errors.js';
 import { type FeedItem, FeedParseError } from './feed-types.js';
 import { type CappedFeed, type FeedParsePool, sharedFeedParsePool } from './parse-pool.js';
 import type { ParseOptions } from './parse-worker.js';

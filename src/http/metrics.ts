@@ -1,11 +1,11 @@
 import type { Redis } from 'ioredis';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { redisRtt } from '../ops/redis-startup.js';
-import type { PipelineContext } from '../pipeline/context.js';
 import { activeFeeds } from '../pipeline/feed-registry.js';
 import { countArticles } from '../store/articles.js';
 import { feedHealthCounts } from '../store/feed-state.js';
 import { relayBacklog } from '../webhooks/event-relay.js';
+import type { WebContext } from './web-context.js';
 
 /**
  * What this process did since it started (Prometheus sums replicas). Labels
@@ -148,7 +148,7 @@ async function within<T>(timeoutMs: number, fn: () => Promise<T>): Promise<T | u
  * the scrape answers at once with the process metrics, wiresift_redis_up 0
  * and the Redis gauges absent.
  */
-function redisSnapshots(ctx: PipelineContext, probe: Redis, timeoutMs: number): () => Promise<RedisSnapshot> {
+function redisSnapshots(ctx: WebContext, probe: Redis, timeoutMs: number): () => Promise<RedisSnapshot> {
   let current: Promise<RedisSnapshot> | null = null;
   const take = async (): Promise<RedisSnapshot> => {
     if (probe.status !== 'ready') return { ok: false };
@@ -192,7 +192,7 @@ function redisSnapshots(ctx: PipelineContext, probe: Redis, timeoutMs: number): 
  * replica reports the shared queue truth. `probe` should fail fast
  * (connectProbeRedis); the process metrics are served whatever Redis does.
  */
-export function createMetrics(ctx: PipelineContext, probe: Redis = ctx.redis, timeoutMs = 800): Registry {
+export function createMetrics(ctx: WebContext, probe: Redis = ctx.redis, timeoutMs = 800): Registry {
   const registry = new Registry();
   const snapshot = redisSnapshots(ctx, probe, timeoutMs);
   // Node's own names (process_cpu_seconds_total, nodejs_heap_size_used_bytes…), as dashboards expect.

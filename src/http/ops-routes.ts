@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import ipaddr from 'ipaddr.js';
 import { checkReadiness } from '../ops/readiness.js';
-import { connectProbeRedis, type PipelineContext, readyWithin } from '../pipeline/context.js';
+import { connectProbeRedis, readyWithin } from '../store/redis-client.js';
 import { createMetrics } from './metrics.js';
 import { sameSecret } from './review/auth.js';
+import type { WebContext } from './web-context.js';
 
 /** On fixed-size digests (sameSecret): a length check first would tell a prober the token's length. */
 function tokenMatches(header: string | undefined, token: string): boolean {
@@ -40,8 +41,8 @@ function peerInRanges(remote: string | undefined, ranges: Range[]): boolean {
  * Both read Redis through a probe connection that fails at once instead of
  * queueing commands, so neither hangs while Redis is away.
  */
-export function registerOpsRoutes(app: FastifyInstance, ctx: PipelineContext): void {
-  const probe = connectProbeRedis(ctx.config, 'ops-probe', 500);
+export function registerOpsRoutes(app: FastifyInstance, ctx: WebContext): void {
+  const probe = connectProbeRedis(ctx.config.redis, 'ops-probe', 500);
   let lastError = '';
   // The pipeline's own connections report the outage (once); this one only remembers why.
   probe.on('error', (err: Error & { code?: string }) => {

@@ -1,5 +1,4 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { PipelineContext } from '../pipeline/context.js';
 import { refuseNonCanonicalPath } from './canonical-path.js';
 import { httpLabels, httpMetrics } from './metrics.js';
 import { registerOpsRoutes } from './ops-routes.js';
@@ -7,9 +6,10 @@ import { apiRoutes } from './review/api-routes.js';
 import { announceReview } from './review/first-run.js';
 import { reviewPlugin } from './review/plugin.js';
 import { signInLimits, TokenGate } from './review/sign-in-limit.js';
+import type { WebContext } from './web-context.js';
 import { websubRoutes } from './websub-routes.js';
 
-function createApp(ctx: PipelineContext): FastifyInstance {
+function createApp(ctx: WebContext): FastifyInstance {
   // No fastify logger: requests are not logged (tokens travel in headers and cookies).
   // trustProxy makes req.ip and req.protocol those the proxy saw (sign-in limits, Secure cookies).
   const trust = ctx.config.http.trustProxy;
@@ -30,7 +30,7 @@ function createApp(ctx: PipelineContext): FastifyInstance {
 }
 
 /** The web role: ops routes, the read API, the review page and the queue dashboard. */
-export async function buildServer(ctx: PipelineContext): Promise<FastifyInstance> {
+export async function buildServer(ctx: WebContext): Promise<FastifyInstance> {
   const app = createApp(ctx);
   registerOpsRoutes(app, ctx);
 
@@ -47,7 +47,7 @@ export async function buildServer(ctx: PipelineContext): Promise<FastifyInstance
 }
 
 /** Ops routes alone, for processes that run queue roles without the web role (HEALTHCHECK, scrapes). */
-export async function buildOpsServer(ctx: PipelineContext): Promise<FastifyInstance> {
+export async function buildOpsServer(ctx: WebContext): Promise<FastifyInstance> {
   const app = createApp(ctx);
   registerOpsRoutes(app, ctx);
   return app;

@@ -1,7 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { receivePush, verifyIntent } from '../feeds/websub.js';
-import type { PipelineContext } from '../pipeline/context.js';
-import { enqueueFeedItems } from '../pipeline/poll-feed.js';
+import type { WebContext } from './web-context.js';
 
 /**
  * The WebSub callback, `/websub/:feedId`: GET is the hub verifying our
@@ -10,7 +8,7 @@ import { enqueueFeedItems } from '../pipeline/poll-feed.js';
  * No session or token: the callback is for hubs, and what authenticates a
  * push is its HMAC signature under the subscription's secret.
  */
-export const websubRoutes: FastifyPluginAsync<{ ctx: PipelineContext }> = async (app, { ctx }) => {
+export const websubRoutes: FastifyPluginAsync<{ ctx: WebContext }> = async (app, { ctx }) => {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
     '*',
@@ -19,7 +17,7 @@ export const websubRoutes: FastifyPluginAsync<{ ctx: PipelineContext }> = async 
   );
 
   app.get<{ Params: { feedId: string } }>('/websub/:feedId', async (req, reply) => {
-    const challenge = await verifyIntent(ctx, req.params.feedId, req.query as Record<string, unknown>);
+    const challenge = await ctx.websub.verifyIntent(req.params.feedId, req.query as Record<string, unknown>);
     if (challenge === null) return reply.code(404).type('text/plain').send('no such subscription');
     return reply.code(200).type('text/plain').send(challenge);
   });
@@ -27,13 +25,11 @@ export const websubRoutes: FastifyPluginAsync<{ ctx: PipelineContext }> = async 
   app.post<{ Params: { feedId: string } }>('/websub/:feedId', async (req, reply) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const signature = req.headers['x-hub-signature'];
-    const outcome = await receivePush(
-      ctx,
+    const outcome = await ctx.websub.receivePush(
       req.params.feedId,
       body,
       req.headers['content-type'],
       Array.isArray(signature) ? signature[0] : signature,
-      (job, feed) => enqueueFeedItems(ctx, job, feed),
     );
     // 410 tells the hub to stop pushing a subscription we do not hold; anything else is acknowledged.
     if (outcome.kind === 'unknown') return reply.code(410).type('text/plain').send('no such subscription');

@@ -1,7 +1,7 @@
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { describeInfraCause, infraCause } from '../infra-errors/infra-errors.js';
 import type { Queues } from '../queues/queues.js';
-import { describeInfraCause, infraCause } from './infra-errors.js';
 import type { RedisHealth } from './redis-health.js';
 import { checkEvictionPolicy } from './redis-startup.js';
 

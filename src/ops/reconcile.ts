@@ -1,9 +1,21 @@
 import type { Job, Queue } from 'bullmq';
-import type { PipelineContext } from '../pipeline/context.js';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config.js';
 import { articleJobId } from '../queues/job-ids.js';
 import type { ArticleJob, DedupJob } from '../queues/jobs.js';
 import { articleBodiesExist } from '../store/articles.js';
 import { forEachKeyBatch } from '../store/key-scan.js';
+import type { Keys } from '../store/keys.js';
+import type { ThreadIndex } from '../store/thread-index.js';
+
+/** What reconcile reads and re-enqueues through: a process's store, queues and thread index. */
+export type ReconcileDeps = {
+  config: Pick<Config, 'dedup'>;
+  redis: Redis;
+  keys: Keys;
+  queues: { articles: Queue<ArticleJob>; dedup: Queue<DedupJob> };
+  threadIndex: ThreadIndex | null;
+};
 
 export type ReconcileReport = {
   /** URL index entries read (URLs some feed listed). */
@@ -72,7 +84,7 @@ async function requeue<T>(
  * (jobs on their way are left alone).
  */
 export async function reconcile(
-  ctx: PipelineContext,
+  ctx: ReconcileDeps,
   opts: { dryRun?: boolean } = {},
 ): Promise<ReconcileReport> {
   const dryRun = Boolean(opts.dryRun);
@@ -164,7 +176,7 @@ export async function reconcile(
  * never committed. It is run here, in place (it is derived from the clusters
  * and safe beside the workers' own steps).
  */
-async function rethreadUnplaced(ctx: PipelineContext, since: number, dryRun: boolean): Promise<number> {
+async function rethreadUnplaced(ctx: ReconcileDeps, since: number, dryRun: boolean): Promise<number> {
   const { redis, keys } = ctx;
   const ids = await redis.zrangebyscore(keys.clustersByUpdate, since, '+inf');
   let done = 0;

@@ -1,5 +1,5 @@
+import { describeInfraCause, type InfraCause, infraCause } from '../infra-errors/infra-errors.js';
 import type { Logger } from '../log.js';
-import { describeInfraCause, type InfraCause, infraCause } from './infra-errors.js';
 import { backoffMs } from './redis-startup.js';
 
 const PROBE_MAX_MS = 2_000;

@@ -5,10 +5,10 @@ import { failedArticle } from '../extract/failed-article.js';
 import { boilerplateDomain } from '../extract/learned-lines.js';
 import type { ExtractedArticle } from '../extract/types.js';
 import { fetchOptionsFor } from '../feeds/feed-settings.js';
+import { infraCause } from '../infra-errors/infra-errors.js';
 import { FetchError } from '../net/fetch-error.js';
 import { HostBusyError } from '../net/host-politeness.js';
 import { politeFetch } from '../net/polite-fetch.js';
-import { infraCause } from '../ops/infra-errors.js';
 import { articleJobId } from '../queues/job-ids.js';
 import type { ArticleJob, ArticleJobResult } from '../queues/jobs.js';
 import { type ArticleRecord, type ArticleSource, getArticleFields, saveArticle } from '../store/articles.js';
@@ -140,6 +140,20 @@ function failedOutcome(
 }
 
 /**
+ * An article stored with a status other than ok (empty, failed, not an
+ * article): its job fails for good, and says with what status and source.
+ */
+export class ArticleNotUsable extends UnrecoverableError {
+  readonly status: ArticleRecord['status'];
+  readonly source: ArticleRecord['source'];
+  constructor(message: string, record: Pick<ArticleRecord, 'status' | 'source'>) {
+    super(message);
+    this.status = record.status;
+    this.source = record.source;
+  }
+}
+
+/**
  * Fetch the page, extract its body, store the article and place it in its
  * cluster (the dedup step, in this job). A stored article is not fetched
  * again: a retried or duplicated job only makes sure its dedup job exists.
@@ -191,7 +205,7 @@ export async function ingestArticle(
   );
   if (extracted.status !== 'ok') {
     // Stored so editors and `wiresift` can see why; failed so the dashboard shows it.
-    throw new UnrecoverableError(record.reason || `extract: article is ${extracted.status}`);
+    throw new ArticleNotUsable(record.reason || `extract: article is ${extracted.status}`, record);
   }
   // Its lines are counted for learned boilerplate by the dedup step, under its cluster.
   return { status: 'ok', source, ...(await clusterNowOrLater(ctx, record, extracted.text)) };

@@ -6,16 +6,16 @@ import { type FeedSettings, fetchOptionsFor, parseOptionsFor } from '../feeds/fe
 import { fetchAndParseFeed } from '../feeds/load-feed.js';
 import type { FeedItem } from '../feeds/parse-feed.js';
 import type { CappedFeed } from '../feeds/parse-pool.js';
-import { ensureSubscribed } from '../feeds/websub.js';
+import { infraCause } from '../infra-errors/infra-errors.js';
 import { FetchError } from '../net/fetch-error.js';
 import { HostBusyError } from '../net/host-politeness.js';
 import { politeFetch } from '../net/polite-fetch.js';
-import { infraCause } from '../ops/infra-errors.js';
 import { articleJobId } from '../queues/job-ids.js';
 import type { ArticleJob, FeedJob, FeedJobResult, PageSettings } from '../queues/jobs.js';
 import { knownUrls, rememberUrls } from '../store/articles.js';
 import { readFeedState, recordFeedFailure, recordFeedSuccess } from '../store/feed-state.js';
 import type { PipelineContext } from './context.js';
+import { ensureSubscribed } from './websub-subscriptions.js';
 
 const ENQUEUE_BATCH = 32;
 

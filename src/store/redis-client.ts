@@ -46,3 +46,43 @@ export function isCluster(redis: Redis): boolean {
 export function mastersOf(redis: Redis): Redis[] {
   return isCluster(redis) ? (redis as unknown as Cluster).nodes('master') : [redis];
 }
+
+export function connectRedis(settings: RedisSettings, name: string): Redis {
+  // BullMQ needs maxRetriesPerRequest null on the connections it blocks on.
+  return openRedis(settings, {
+    maxRetriesPerRequest: null,
+    connectionName: `wiresift:${name}`,
+    lazyConnect: false,
+  });
+}
+
+/**
+ * A connection for probes (/readyz, /metrics) that fails at once instead of
+ * queueing: the pipeline's connections wait out an outage (offline queue,
+ * unlimited retries), which made those routes hang while Redis was down.
+ */
+export function connectProbeRedis(settings: RedisSettings, name: string, timeoutMs = 800): Redis {
+  return openRedis(settings, {
+    connectionName: `wiresift:${name}`,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: timeoutMs,
+    connectTimeout: Math.max(timeoutMs, 1000),
+  });
+}
+
+/** True once `redis` is ready; waits up to `ms` while it is (re)connecting, false after. */
+export function readyWithin(redis: Redis, ms: number): Promise<boolean> {
+  if (redis.status === 'ready') return Promise.resolve(true);
+  if (redis.status === 'end' || redis.status === 'close') return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+      resolve(ok);
+    };
+    const onReady = () => done(true);
+    const timer = setTimeout(() => done(false), ms);
+    redis.once('ready', onReady);
+  });
+}

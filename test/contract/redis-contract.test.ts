@@ -9,7 +9,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runOnce } from '../../src/cli/run.js';
+import { runOnce } from '../../src/app/run.js';
 import { createLogger } from '../../src/log.js';
 import { connectTestRedis, dropPrefix, testConfig, uniquePrefix } from '../support/redis.js';
 import { serveFolder } from '../support/static-server.js';

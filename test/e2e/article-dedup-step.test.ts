@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../src/app/context.js';
+import { createContext } from '../../src/app/context.js';
+import { startDedupWorker } from '../../src/app/dedup-worker.js';
 import { createLogger } from '../../src/log.js';
-import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { ingestArticle } from '../../src/pipeline/ingest-article.js';
 import { articleJobId } from '../../src/queues/job-ids.js';
 import type { Queues } from '../../src/queues/queues.js';
-import { startDedupWorker } from '../../workers/dedup.js';
 import { articleJobAt } from '../support/article-job.js';
 import { startHttpServer } from '../support/http-server.js';
 import { connectTestRedis, dropPrefix, testConfig, uniquePrefix } from '../support/redis.js';
@@ -22,8 +23,8 @@ function pageOf(outlet: string): string {
 }
 
 /** The dedup step fails in the article job: the index refuses every placement, as after a run of conflicts. */
-function failingDedup(ctx: PipelineContext): PipelineContext {
-  const clusterIndex = Object.create(ctx.clusterIndex) as PipelineContext['clusterIndex'];
+function failingDedup(ctx: AppContext): AppContext {
+  const clusterIndex = Object.create(ctx.clusterIndex) as AppContext['clusterIndex'];
   clusterIndex.assign = async () => {
     throw new Error('dedup: cluster assignment still conflicted after 16 retries');
   };
@@ -33,7 +34,7 @@ function failingDedup(ctx: PipelineContext): PipelineContext {
 describe('the dedup step in the article job, and the dedup queue behind it (real Redis, HTTP, BullMQ)', () => {
   const prefix = uniquePrefix('dedup-step');
   const redis = connectTestRedis();
-  let ctx: PipelineContext;
+  let ctx: AppContext;
   let server: Awaited<ReturnType<typeof startHttpServer>>;
 
   beforeAll(async () => {

@@ -4,7 +4,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runOnce } from '../../src/cli/run.js';
+import { runOnce } from '../../src/app/run.js';
 import { feedIdFor } from '../../src/feeds/feed-id.js';
 import { createLogger } from '../../src/log.js';
 import { allThreadNinjs, clusterNinjsOf } from '../../src/ninjs/ninjs-read.js';

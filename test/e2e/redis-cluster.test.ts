@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runOnce } from '../../src/cli/run.js';
+import { runOnce } from '../../src/app/run.js';
 import type { Config } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { bullPrefix, QUEUE_NAMES } from '../../src/queues/names.js';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../src/app/context.js';
+import { createContext } from '../../src/app/context.js';
 import { createLogger } from '../../src/log.js';
-import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { ingestArticle } from '../../src/pipeline/ingest-article.js';
 import { getArticle, getArticleBody } from '../../src/store/articles.js';
 import { articleJobAt } from '../support/article-job.js';
@@ -14,7 +15,7 @@ const FEED_TEXT =
 describe('article worker: explicit status and the feed item as fallback', () => {
   const prefix = uniquePrefix('feed-fallback');
   const redis = connectTestRedis();
-  let ctx: PipelineContext;
+  let ctx: AppContext;
   let server: Awaited<ReturnType<typeof startHttpServer>>;
 
   beforeAll(async () => {

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../src/app/context.js';
+import { createContext } from '../../src/app/context.js';
 import { boilerplateDomain, candidateLines } from '../../src/extract/learned-lines.js';
 import { createLogger } from '../../src/log.js';
 import { clusterArticle } from '../../src/pipeline/cluster-article.js';
-import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { ingestArticle } from '../../src/pipeline/ingest-article.js';
 import { getArticleBody } from '../../src/store/articles.js';
 import { learnedBoilerplate, recordStoryLines } from '../../src/store/boilerplate-stats.js';
@@ -57,7 +58,7 @@ const MIN_PAGES = 3;
 describe('learned boilerplate, through the article worker on a real Redis and HTTP server', () => {
   const prefix = uniquePrefix('learned-bp');
   const redis = connectTestRedis();
-  let ctx: PipelineContext;
+  let ctx: AppContext;
   let server: Awaited<ReturnType<typeof startHttpServer>>;
 
   beforeAll(async () => {

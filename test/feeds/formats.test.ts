@@ -2,9 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../src/app/context.js';
+import { createContext } from '../../src/app/context.js';
 import { checkFeed } from '../../src/cli/feeds.js';
 import { createLogger } from '../../src/log.js';
-import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { pollFeed } from '../../src/pipeline/poll-feed.js';
 import { runCli } from '../support/cli.js';
 import { startHttpServer } from '../support/http-server.js';
@@ -39,7 +40,7 @@ describe('every supported format and fallback', () => {
   const redis = connectTestRedis();
   const prefix = uniquePrefix('formats');
   let server: Awaited<ReturnType<typeof startHttpServer>>;
-  let ctx: PipelineContext;
+  let ctx: AppContext;
   const config = () => loopbackConfig(prefix);
 
   beforeAll(async () => {

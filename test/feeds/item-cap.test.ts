@@ -1,10 +1,11 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../src/app/context.js';
+import { createContext } from '../../src/app/context.js';
 import { capItems } from '../../src/feeds/item-cap.js';
 import type { FeedItem } from '../../src/feeds/parse-feed.js';
 import { loggerOptions } from '../../src/log.js';
-import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { pollFeed } from '../../src/pipeline/poll-feed.js';
 import { startHttpServer } from '../support/http-server.js';
 import { connectTestRedis, dropPrefix, testConfig, uniquePrefix } from '../support/redis.js';
@@ -51,7 +52,7 @@ describe('a poll of a flood feed (issue 18, item 6)', () => {
   const prefix = uniquePrefix('itemcap');
   const lines: Array<Record<string, unknown>> = [];
   let server: Awaited<ReturnType<typeof startHttpServer>>;
-  let ctx: PipelineContext;
+  let ctx: AppContext;
   const ITEMS = 80_000; // about 9 MB, under net.maxBodyBytes
 
   beforeAll(async () => {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../src/app/context.js';
+import { createContext } from '../../src/app/context.js';
 import { checkFeed } from '../../src/cli/feeds.js';
 import { createLogger } from '../../src/log.js';
-import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { pollFeed } from '../../src/pipeline/poll-feed.js';
 import { startHttpServer } from '../support/http-server.js';
 import { connectTestRedis, dropPrefix, uniquePrefix } from '../support/redis.js';
@@ -18,7 +19,7 @@ describe('news sitemaps as a source', () => {
   const redis = connectTestRedis();
   const prefix = uniquePrefix('sitemaps');
   let server: Awaited<ReturnType<typeof startHttpServer>>;
-  let ctx: PipelineContext;
+  let ctx: AppContext;
   const fetched: string[] = [];
 
   beforeAll(async () => {

@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../src/app/context.js';
+import { createContext } from '../../src/app/context.js';
 import { feedIdFor } from '../../src/feeds/feed-id.js';
 import { createMetrics } from '../../src/http/metrics.js';
 import { createLogger } from '../../src/log.js';
-import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { addFeed } from '../../src/pipeline/feed-registry.js';
 import { failureDelayMs, pollFeed } from '../../src/pipeline/poll-feed.js';
 import { feedHealth, readFeedState } from '../../src/store/feed-state.js';
@@ -16,7 +17,7 @@ const hits: Record<string, number> = {};
 const redis = connectTestRedis();
 const prefix = uniquePrefix('schedule');
 let server: Awaited<ReturnType<typeof startHttpServer>>;
-let ctx: PipelineContext;
+let ctx: AppContext;
 
 const RSS = (base: string) =>
   `<rss version="2.0"><channel><title>Flux</title><item><title>Un</title><link>${base}/a/1</link></item></channel></rss>`;

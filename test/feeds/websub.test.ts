@@ -1,10 +1,11 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../src/app/context.js';
+import { createContext } from '../../src/app/context.js';
 import { feedIdFor } from '../../src/feeds/feed-id.js';
 import { buildServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/log.js';
-import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { pollFeed } from '../../src/pipeline/poll-feed.js';
 import { readWebSub } from '../../src/store/websub-state.js';
 import { startHttpServer } from '../support/http-server.js';
@@ -78,7 +79,7 @@ describe('WebSub push', () => {
   let feeds: Awaited<ReturnType<typeof startHttpServer>>;
   let web: FastifyInstance;
   let webUrl: string;
-  let ctx: PipelineContext;
+  let ctx: AppContext;
   let hubServer: Awaited<ReturnType<typeof startHttpServer>>;
 
   beforeAll(async () => {

@@ -1,10 +1,11 @@
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../src/app/context.js';
+import { createContext } from '../../src/app/context.js';
+import { startFeedsWorker } from '../../src/app/feeds-worker.js';
 import { createLogger } from '../../src/log.js';
-import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import type { FeedJob, FeedJobResult } from '../../src/queues/jobs.js';
 import { readFeedState } from '../../src/store/feed-state.js';
-import { startFeedsWorker } from '../../workers/feeds.js';
 import { startHttpServer } from '../support/http-server.js';
 import { connectTestRedis, dropPrefix, testConfig, uniquePrefix } from '../support/redis.js';
 import { buildCases, buildNearCapCases, goodFeed, type HostileCase } from './cases.js';
@@ -38,7 +39,7 @@ function hostileSuite(name: string, o: SuiteOptions): void {
     const byId = new Map(cases.map((c) => [c.id, c]));
     const canaryHits: string[] = [];
     let server: Awaited<ReturnType<typeof startHttpServer>>;
-    let ctx: PipelineContext;
+    let ctx: AppContext;
 
     beforeAll(async () => {
       server = await startHttpServer((req, res) => {

@@ -1,8 +1,9 @@
 import { UnrecoverableError } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../src/app/context.js';
+import { createContext } from '../../src/app/context.js';
 import type { Config } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
-import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { ingestArticle } from '../../src/pipeline/ingest-article.js';
 import { getArticle, getArticleBody } from '../../src/store/articles.js';
 import { articleJobAt } from '../support/article-job.js';
@@ -35,7 +36,7 @@ function rssSampler() {
 
 describe('hostile article pages through the articles path', () => {
   const redis = connectTestRedis();
-  const contexts: PipelineContext[] = [];
+  const contexts: AppContext[] = [];
   const prefixes: string[] = [];
   const bodies = new Map(HOSTILE_PAGES.map((c) => [c.id, c.body()]));
   let server: Awaited<ReturnType<typeof startHttpServer>>;
@@ -60,7 +61,7 @@ describe('hostile article pages through the articles path', () => {
     redis.disconnect();
   });
 
-  function context(tune: (c: Config) => void = () => {}): PipelineContext {
+  function context(tune: (c: Config) => void = () => {}): AppContext {
     const prefix = uniquePrefix('hostile-pages');
     prefixes.push(prefix);
     const config = testConfig(prefix, { WIRESIFT_ALLOW_PRIVATE_NETWORKS: 'true' });
@@ -73,7 +74,7 @@ describe('hostile article pages through the articles path', () => {
   }
 
   /** Ingests one page; the status it was stored with, and how long it took. */
-  async function ingest(ctx: PipelineContext, id: string, articleId: string) {
+  async function ingest(ctx: AppContext, id: string, articleId: string) {
     const t0 = performance.now();
     try {
       await ingestArticle(ctx, articleJobAt(server.url, `/p/${id}`, { articleId }), { isLastAttempt: true });

@@ -1,9 +1,9 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createContext } from '../../src/app/context.js';
 import { buildServer } from '../../src/http/server.js';
 import { loggerOptions } from '../../src/log.js';
-import { createContext } from '../../src/pipeline/context.js';
 import { API_TOKEN, reviewConfig } from '../review/seed.js';
 import { connectTestRedis, dropPrefix, testConfig, uniquePrefix } from '../support/redis.js';
 

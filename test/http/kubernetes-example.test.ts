@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { ROLES } from '../../workers/roles.js';
+import { ROLES } from '../../src/app/roles.js';
 import { repoRoot } from '../support/cli.js';
 
 type Container = {

@@ -2,16 +2,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import type { AppContext } from '../../src/app/context.js';
+import { createContext } from '../../src/app/context.js';
 import { buildServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/log.js';
-import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { repoRoot } from '../support/cli.js';
 import { connectTestRedis, dropPrefix, testConfig, uniquePrefix } from '../support/redis.js';
 
 describe('/metrics names', () => {
   const redis = connectTestRedis();
   const prefix = uniquePrefix('metric-names');
-  let ctx: PipelineContext;
+  let ctx: AppContext;
   let app: Awaited<ReturnType<typeof buildServer>>;
   let body: string;
 

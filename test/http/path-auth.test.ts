@@ -1,10 +1,11 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../src/app/context.js';
+import { createContext } from '../../src/app/context.js';
 import { apiRoutes } from '../../src/http/review/api-routes.js';
 import { reviewPlugin } from '../../src/http/review/plugin.js';
 import { buildServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/log.js';
-import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { budgetStory, EDITOR_TOKEN, reviewConfig, seedArticles } from '../review/seed.js';
 import { sessionCookie, signInOver } from '../review/sign-in-http.js';
 import { articleJobAt } from '../support/article-job.js';
@@ -83,7 +84,7 @@ const leaked = (res: RawResponse) => (res.status >= 200 && res.status < 300) || 
 describe('auth does not depend on how the path is spelled', () => {
   const redis = connectTestRedis();
   const prefix = uniquePrefix('path-auth');
-  let ctx: PipelineContext;
+  let ctx: AppContext;
   let app: FastifyInstance;
   let bare: FastifyInstance;
   let base: string;

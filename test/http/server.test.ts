@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../src/app/context.js';
+import { createContext } from '../../src/app/context.js';
 import { buildServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/log.js';
-import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { saveArticle } from '../../src/store/articles.js';
 import { connectTestRedis, dropPrefix, testConfig, uniquePrefix } from '../support/redis.js';
 
@@ -11,7 +12,7 @@ const auth = { authorization: `Bearer ${READ_TOKEN}` };
 describe('web role: ops routes and read API', () => {
   const prefix = uniquePrefix('http');
   const redis = connectTestRedis();
-  let ctx: PipelineContext;
+  let ctx: AppContext;
   let app: Awaited<ReturnType<typeof buildServer>>;
 
   beforeAll(async () => {

@@ -1,9 +1,9 @@
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createContext } from '../../src/app/context.js';
 import { createLogger } from '../../src/log.js';
 import { HostBusyError, HostPoliteness, type PolitenessOptions } from '../../src/net/host-politeness.js';
-import { createContext } from '../../src/pipeline/context.js';
 import { delayWhenHostBusy } from '../../src/queues/delay-when-busy.js';
 import { keysFor } from '../../src/store/keys.js';
 import { connectTestRedis, dropPrefix, testConfig, uniquePrefix } from '../support/redis.js';

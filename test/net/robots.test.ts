@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { UnrecoverableError } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../src/app/context.js';
+import { createContext } from '../../src/app/context.js';
 import { createLogger } from '../../src/log.js';
 import { FetchError } from '../../src/net/fetch-error.js';
 import { HostBusyError } from '../../src/net/host-politeness.js';
 import { RobotsCache, RobotsDisallowedError, robotsAgentToken } from '../../src/net/robots.js';
-import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { ingestArticle } from '../../src/pipeline/ingest-article.js';
 import { getArticle } from '../../src/store/articles.js';
 import { ExpiringMemo } from '../../src/store/expiring-memo.js';
@@ -18,7 +19,7 @@ const prefix = uniquePrefix('robots');
 const hits: Record<string, number> = {};
 let robotsStatus = 200;
 let server: Awaited<ReturnType<typeof startHttpServer>>;
-let ctx: PipelineContext;
+let ctx: AppContext;
 let seenAgent = '';
 
 const PAGE = `<html><head><title>Page</title></head><body><article><h1>Titre</h1>${'<p>Le conseil municipal a voté le budget après un long débat sur les écoles et la voirie.</p>'.repeat(12)}</article></body></html>`;

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../src/app/context.js';
+import { createContext } from '../../src/app/context.js';
 import { buildServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/log.js';
 import { articleNinjsOf, clusterNinjsOf, threadNinjsOf } from '../../src/ninjs/ninjs-read.js';
-import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { API_TOKEN, reviewConfig, seedArticles } from '../review/seed.js';
 import { THREAD_ARTICLES } from '../review/thread-seed.js';
 import { runCli } from '../support/cli.js';
@@ -15,7 +16,7 @@ const validate = ninjsValidator();
 describe('ninjs 2.4 out: articles, clusters, threads', () => {
   const redis = connectTestRedis();
   const prefix = uniquePrefix('ninjs');
-  let ctx: PipelineContext;
+  let ctx: AppContext;
   let app: FastifyInstance;
   const clusterOf = async (a: string) => (await redis.hget(ctx.keys.article(a), 'cluster'))!;
 

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createContext } from '../../src/app/context.js';
 import { keyFamily } from '../../src/bench/load-bench.js';
 import { createProgress } from '../../src/command-line/progress.js';
 import { fetchOutcomeLabel } from '../../src/http/metrics.js';
@@ -13,7 +14,6 @@ import {
   redactUrl,
 } from '../../src/log.js';
 import { backoffMs } from '../../src/ops/redis-startup.js';
-import { createContext } from '../../src/pipeline/context.js';
 import { testConfig, uniquePrefix } from '../support/redis.js';
 
 describe('start-up backoff', () => {

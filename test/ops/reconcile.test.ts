@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../src/app/context.js';
+import { createContext } from '../../src/app/context.js';
 import { sketchText } from '../../src/dedup/sketch.js';
 import { createLogger } from '../../src/log.js';
 import { reconcile } from '../../src/ops/reconcile.js';
-import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { articleJobId } from '../../src/queues/job-ids.js';
 import { saveArticle } from '../../src/store/articles.js';
 import { articleJobAt } from '../support/article-job.js';
@@ -10,7 +11,7 @@ import { dropPrefix, testConfig, uniquePrefix } from '../support/redis.js';
 import { threadPartition, threadStore } from '../support/thread-store.js';
 import { HOUR, landslide } from '../threads/fixtures.js';
 
-let ctx: PipelineContext;
+let ctx: AppContext;
 let prefix: string;
 const base = 'https://news.example';
 

@@ -1,9 +1,9 @@
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeInfraCause, infraCause } from '../../src/infra-errors/infra-errors.js';
 import { loggerOptions } from '../../src/log.js';
 import { FetchError } from '../../src/net/fetch-error.js';
-import { describeInfraCause, infraCause } from '../../src/ops/infra-errors.js';
 import { RedisHealth } from '../../src/ops/redis-health.js';
 import { freePort, PrivateRedis } from './processes.js';
 

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../src/app/context.js';
+import { createContext } from '../../src/app/context.js';
 import { createLogger } from '../../src/log.js';
-import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { ReviewActions } from '../../src/store/review-actions.js';
 import { connectTestRedis, dropPrefix, uniquePrefix } from '../support/redis.js';
 import { budgetStory, rerunDedup, reviewConfig, seedArticles } from './seed.js';
@@ -8,7 +9,7 @@ import { budgetStory, rerunDedup, reviewConfig, seedArticles } from './seed.js';
 describe('review actions in Redis', () => {
   const redis = connectTestRedis();
   let prefix: string;
-  let ctx: PipelineContext;
+  let ctx: AppContext;
   let actions: ReviewActions;
 
   beforeEach(async () => {

@@ -3,9 +3,10 @@ import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../src/app/context.js';
+import { createContext } from '../../src/app/context.js';
 import { buildServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/log.js';
-import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { connectTestRedis, dropPrefix, uniquePrefix } from '../support/redis.js';
 import { CHROMIUM, hasChromium, launchChromium, overflow, signedInPage } from './chromium.js';
 import { BOB_TOKEN, budgetStory, EDITOR_TOKEN, rerunDedup, reviewConfig, seedArticles } from './seed.js';
@@ -27,7 +28,7 @@ const STRIKE =
 describe.skipIf(!hasChromium)('review page in Chromium', () => {
   const redis = connectTestRedis();
   const prefix = uniquePrefix('review-browser');
-  let ctx: PipelineContext;
+  let ctx: AppContext;
   let app: FastifyInstance;
   let base: string;
   let browser: Browser;

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../src/app/context.js';
+import { createContext } from '../../src/app/context.js';
 import { buildServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/log.js';
-import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { connectTestRedis, dropPrefix, uniquePrefix } from '../support/redis.js';
 import { EDITOR_TOKEN, reviewConfig } from './seed.js';
 
@@ -12,7 +13,7 @@ const OUTLETS = ['La Gazette', 'Le Courrier', 'Info Express', 'Daily Wire', 'Mor
 describe(`review list with ${CLUSTERS} clusters`, () => {
   const redis = connectTestRedis();
   const prefix = uniquePrefix('review-scale');
-  let ctx: PipelineContext;
+  let ctx: AppContext;
   let app: FastifyInstance;
   let cookie: string;
 

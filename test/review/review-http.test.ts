@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../src/app/context.js';
+import { createContext } from '../../src/app/context.js';
 import { buildServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/log.js';
-import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { connectTestRedis, dropPrefix, uniquePrefix } from '../support/redis.js';
 import { type Cookies, cookieHeader, signIn } from './inject-session.js';
 import { API_TOKEN, budgetStory, EDITOR_TOKEN, reviewConfig, STORY, seedArticles } from './seed.js';
@@ -13,7 +14,7 @@ const XSS_BODY = `${STORY.replace('après un débat de six heures', 'après six 
 describe('review page over HTTP', () => {
   const redis = connectTestRedis();
   const prefix = uniquePrefix('review-http');
-  let ctx: PipelineContext;
+  let ctx: AppContext;
   let app: FastifyInstance;
   let jar: Cookies;
   let clusterId: string;

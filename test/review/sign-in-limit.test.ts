@@ -1,17 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../src/app/context.js';
+import { createContext } from '../../src/app/context.js';
 import type { Config } from '../../src/config.js';
 import { addressGroup } from '../../src/http/review/address-group.js';
 import { buildServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/log.js';
-import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { connectTestRedis, dropPrefix, uniquePrefix } from '../support/redis.js';
 import { API_TOKEN, EDITOR_TOKEN, reviewConfig } from './seed.js';
 import { loginForm, signInOver } from './sign-in-http.js';
 
 type Form = Awaited<ReturnType<typeof loginForm>>;
 
-type Server = { base: string; prefix: string; ctx: PipelineContext; app: FastifyInstance };
+type Server = { base: string; prefix: string; ctx: AppContext; app: FastifyInstance };
 
 const redis = connectTestRedis();
 const running: Server[] = [];

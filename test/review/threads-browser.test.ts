@@ -3,9 +3,10 @@ import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../src/app/context.js';
+import { createContext } from '../../src/app/context.js';
 import { buildServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/log.js';
-import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { connectTestRedis, dropPrefix, uniquePrefix } from '../support/redis.js';
 import { hasChromium, launchChromium, overflow, signedInPage } from './chromium.js';
 import { EDITOR_TOKEN, reviewConfig, seedArticles } from './seed.js';
@@ -16,7 +17,7 @@ const shots = resolve(import.meta.dirname, '..', '..', 'test-artifacts', 'review
 describe.skipIf(!hasChromium)('thread timeline in Chromium', () => {
   const redis = connectTestRedis();
   const prefix = uniquePrefix('threads-browser');
-  let ctx: PipelineContext;
+  let ctx: AppContext;
   let app: FastifyInstance;
   let base: string;
   let browser: Browser;

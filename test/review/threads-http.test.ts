@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../src/app/context.js';
+import { createContext } from '../../src/app/context.js';
 import { buildServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/log.js';
-import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import type { ApiThread, ApiThreadPage } from '../../src/store/contract-types.js';
 import { connectTestRedis, dropPrefix, uniquePrefix } from '../support/redis.js';
 import { HOUR, T0 } from '../threads/fixtures.js';
@@ -15,7 +16,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 describe('threads over HTTP: the API and the review page', () => {
   const redis = connectTestRedis();
   const prefix = uniquePrefix('threads-http');
-  let ctx: PipelineContext;
+  let ctx: AppContext;
   let app: FastifyInstance;
   let jar: Cookies;
   let bob: Cookies;

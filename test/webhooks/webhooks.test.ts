@@ -1,8 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../src/app/context.js';
+import { createContext } from '../../src/app/context.js';
+import type { Running } from '../../src/app/job-worker.js';
+import { startWebhooks } from '../../src/app/webhooks-worker.js';
 import { createMetrics } from '../../src/http/metrics.js';
 import { createLogger } from '../../src/log.js';
-import { createContext, type PipelineContext } from '../../src/pipeline/context.js';
 import { deliveryBody } from '../../src/webhooks/deliver.js';
 import { EventRelay, RELAY_GROUP } from '../../src/webhooks/event-relay.js';
 import {
@@ -11,8 +14,6 @@ import {
   signBody,
   verifySignature,
 } from '../../src/webhooks/signature.js';
-import { startWebhooks } from '../../workers/webhooks.js';
-import type { Running } from '../../workers/worker-options.js';
 import { reviewConfig, seedArticles } from '../review/seed.js';
 import { THREAD_ARTICLES } from '../review/thread-seed.js';
 import { startHttpServer } from '../support/http-server.js';
@@ -53,7 +54,7 @@ async function until(check: () => Promise<boolean> | boolean, ms = 20_000) {
   }
 }
 
-async function streamTypes(ctx: PipelineContext): Promise<string[]> {
+async function streamTypes(ctx: AppContext): Promise<string[]> {
   const entries = await ctx.redis.xrange(ctx.keys.events, '-', '+');
   return entries.map(([, f]) => f[f.indexOf('type') + 1]!);
 }
@@ -75,7 +76,7 @@ describe('signed webhooks, end to end on a real Redis and HTTP receivers', () =>
   const redis = connectTestRedis();
   const prefixes: string[] = [];
   const running: Running[][] = [];
-  const contexts: PipelineContext[] = [];
+  const contexts: AppContext[] = [];
   afterAll(async () => {
     for (const r of running) for (const p of r) await p.close();
     for (const c of contexts) await c.close();

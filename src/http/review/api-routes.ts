@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NINJS_MEDIA_TYPE, type Ninjs } from '../../ninjs/ninjs.js';
 import { articleNinjsOf, clusterNinjsOf, threadNinjsOf } from '../../ninjs/ninjs-read.js';
-import type { PipelineContext } from '../../pipeline/context.js';
 import { getArticle, getArticleBody } from '../../store/articles.js';
 import { clustersChangedSince, listClusters, readCluster } from '../../store/cluster-read.js';
 import type { ApiArticle, ApiCluster, ApiClusterPage, ApiThreadPage } from '../../store/contract-types.js';
 import { listThreads, readThread } from '../../store/thread-read.js';
 import { threadVersions } from '../../threads/thread-versions.js';
+import type { WebContext } from '../web-context.js';
 import { bearerToken, deny, parseTokens, tooManyFailures } from './auth.js';
 import { API_TOKENS_HINT } from './first-run.js';
 import { signInLimits, TokenGate } from './sign-in-limit.js';
@@ -51,7 +51,7 @@ function parseSince(v: string): { ms: number; id: string } {
  */
 export async function apiRoutes(
   app: FastifyInstance,
-  opts: { ctx: PipelineContext; gate?: TokenGate },
+  opts: { ctx: WebContext; gate?: TokenGate },
 ): Promise<void> {
   const { ctx } = opts;
   const tokens = [

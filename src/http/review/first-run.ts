@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { PipelineContext } from '../../pipeline/context.js';
+import type { WebContext } from '../web-context.js';
 
 export const EDITOR_TOKENS_HINT =
   'set WIRESIFT_EDITOR_TOKENS=name:token (comma-separated; or WIRESIFT_EDITOR_TOKENS_FILE, a file of one per line; or review.editorTokens in the config) and restart; make a token with `openssl rand -base64 24`';
@@ -19,7 +19,7 @@ function reachableUrl(address: string, family: string, port: number): string {
  * page is, and, when no token is configured, that nobody can sign in and how
  * to fix it (the sign-in page and /api say so too).
  */
-export function announceReview(app: FastifyInstance, ctx: PipelineContext): void {
+export function announceReview(app: FastifyInstance, ctx: WebContext): void {
   const { review } = ctx.config;
   app.addHook('onListen', async () => {
     const a = app.addresses()[0];

@@ -1,8 +1,8 @@
 import { similarity } from '../../dedup/exact-similarity.js';
 import { sketchText } from '../../dedup/sketch.js';
-import type { PipelineContext } from '../../pipeline/context.js';
 import { getArticleBodies, getArticles } from '../../store/articles.js';
 import { clusterHeads } from '../../store/cluster-read.js';
+import type { WebContext } from '../web-context.js';
 import type { ClusterDetail } from './cluster-detail.js';
 
 export type MergeCandidate = {
@@ -27,7 +27,7 @@ const MAX_COMPARED = 20;
  * are what this finds.
  */
 export async function mergeCandidates(
-  ctx: PipelineContext,
+  ctx: WebContext,
   c: ClusterDetail,
   limit = 5,
 ): Promise<MergeCandidate[]> {

@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { PipelineContext } from '../../pipeline/context.js';
 import { countArticles } from '../../store/articles.js';
 import { clusterExists, countClusters } from '../../store/cluster-read.js';
 import { type ListFilters, listClusterRows } from '../../store/cluster-rows.js';
 import { type Session, SessionStore } from '../../store/editor-sessions.js';
 import { survivorOf } from '../../store/merged-into.js';
 import { type ActionResult, ReviewActions, ReviewError } from '../../store/review-actions.js';
+import type { WebContext } from '../web-context.js';
 import {
   cookieOptions,
   deny,
@@ -58,7 +58,7 @@ function str(v: unknown): string {
  */
 export async function reviewPlugin(
   app: FastifyInstance,
-  opts: { ctx: PipelineContext; gate?: TokenGate },
+  opts: { ctx: WebContext; gate?: TokenGate },
 ): Promise<void> {
   const { ctx } = opts;
   const { config } = ctx;

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { PipelineContext } from '../../pipeline/context.js';
 import { ReviewError } from '../../store/review-actions.js';
 import { listThreads, readThread } from '../../store/thread-read.js';
 import { type ThreadActionResult, ThreadReview } from '../../store/thread-review.js';
 import { threadVersions } from '../../threads/thread-versions.js';
+import type { WebContext } from '../web-context.js';
 import { statusOfRefusal } from './review-status.js';
 import { threadListPage, threadPage, threadUndoOffer } from './thread-pages.js';
 
@@ -24,7 +24,7 @@ function str(v: unknown): string {
  */
 export function addThreadRoutes(
   app: FastifyInstance,
-  ctx: PipelineContext,
+  ctx: WebContext,
   send: (reply: FastifyReply, body: string, code?: number) => FastifyReply,
   showCluster: (
     req: FastifyRequest,

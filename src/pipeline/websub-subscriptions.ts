@@ -1,11 +1,11 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { PipelineContext } from '../pipeline/context.js';
+import { fetchOptionsFor, parseOptionsFor } from '../feeds/feed-settings.js';
+import type { ParsedFeed } from '../feeds/feed-types.js';
+import type { CappedFeed } from '../feeds/parse-pool.js';
+import { postToHub } from '../feeds/websub-hub-client.js';
 import type { FeedJob } from '../queues/jobs.js';
 import { readWebSub, updateWebSub, type WebSubState, writeWebSub } from '../store/websub-state.js';
-import { fetchOptionsFor, parseOptionsFor } from './feed-settings.js';
-import type { ParsedFeed } from './feed-types.js';
-import type { CappedFeed } from './parse-pool.js';
-import { postToHub } from './websub-hub-client.js';
+import type { PipelineContext } from './context.js';
 
 /**
  * The subscriber side of WebSub (W3C Recommendation 2018): a polled feed

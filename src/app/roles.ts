@@ -1,11 +1,11 @@
-import type { PipelineContext } from '../src/pipeline/context.js';
-import { startArticlesWorker } from './articles.js';
-import { startDedupWorker } from './dedup.js';
-import { startFeedsWorker } from './feeds.js';
+import { startArticlesWorker } from './articles-worker.js';
+import type { AppContext } from './context.js';
+import { startDedupWorker } from './dedup-worker.js';
+import { startFeedsWorker } from './feeds-worker.js';
+import type { Running } from './job-worker.js';
 import { startScheduler } from './scheduler.js';
 import { startOpsWeb, startWeb } from './web.js';
-import { startWebhooks } from './webhooks.js';
-import type { Running } from './worker-options.js';
+import { startWebhooks } from './webhooks-worker.js';
 
 export const ROLES = ['scheduler', 'feeds', 'articles', 'dedup', 'web', 'all'] as const;
 export type Role = (typeof ROLES)[number];
@@ -19,7 +19,7 @@ export function isRole(v: string): v is Role {
  * one process. Every role serves the ops routes, so HEALTHCHECK and scrapes work
  * whichever role a container runs.
  */
-export async function startRole(role: Role, ctx: PipelineContext): Promise<Running[]> {
+export async function startRole(role: Role, ctx: AppContext): Promise<Running[]> {
   switch (role) {
     case 'scheduler':
       return [await startScheduler(ctx), await startOpsWeb(ctx)];
@@ -44,6 +44,6 @@ export async function startRole(role: Role, ctx: PipelineContext): Promise<Runni
 }
 
 /** The three queue workers alone, for `run --once`. */
-export function startPipelineWorkers(ctx: PipelineContext) {
+export function startPipelineWorkers(ctx: AppContext) {
   return { feeds: startFeedsWorker(ctx), articles: startArticlesWorker(ctx), dedup: startDedupWorker(ctx) };
 }

@@ -1,12 +1,13 @@
 import { hostname } from 'node:os';
 import { UnrecoverableError } from 'bullmq';
-import { jobMetrics } from '../src/http/metrics.js';
-import { connectRedis, type PipelineContext } from '../src/pipeline/context.js';
-import type { WebhookJob } from '../src/queues/jobs.js';
-import { QUEUE_NAMES } from '../src/queues/names.js';
-import { deliverEvent } from '../src/webhooks/deliver.js';
-import { EventRelay } from '../src/webhooks/event-relay.js';
-import { type Running, startWorker } from './worker-options.js';
+import { jobMetrics } from '../http/metrics.js';
+import type { WebhookJob } from '../queues/jobs.js';
+import { QUEUE_NAMES } from '../queues/names.js';
+import { connectRedis } from '../store/redis-client.js';
+import { deliverEvent } from '../webhooks/deliver.js';
+import { EventRelay } from '../webhooks/event-relay.js';
+import type { AppContext } from './context.js';
+import { type Running, startWorker } from './job-worker.js';
 
 /**
  * Webhooks, when endpoints are configured: the relay from the events stream to
@@ -14,7 +15,7 @@ import { type Running, startWorker } from './worker-options.js';
  * (where most events come from); replicas share the stream through its
  * consumer group and the queue through BullMQ.
  */
-export function startWebhooks(ctx: PipelineContext): Running[] {
+export function startWebhooks(ctx: AppContext): Running[] {
   const { endpoints } = ctx.config.webhooks;
   if (!endpoints.length) return [];
   const worker = startWorker<WebhookJob, { status: number }>(
@@ -37,7 +38,7 @@ export function startWebhooks(ctx: PipelineContext): Running[] {
       }
     },
   );
-  const connection = connectRedis(ctx.config, 'webhooks:relay');
+  const connection = connectRedis(ctx.config.redis, 'webhooks:relay');
   const relay = new EventRelay(connection, ctx.keys.events, ctx.queues.webhooks, endpoints, ctx.log, {
     consumer: `${hostname()}:${process.pid}`,
   });

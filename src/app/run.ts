@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { type Role, startPipelineWorkers, startRole } from '../../workers/roles.js';
-import type { Running } from '../../workers/worker-options.js';
 import { createProgress } from '../command-line/progress.js';
 import type { Config } from '../config.js';
 import { feedIdFor } from '../feeds/feed-id.js';
@@ -8,12 +6,14 @@ import { readFeedList } from '../feeds/feed-list.js';
 import { type Logger, redactUrl } from '../log.js';
 import { type ReconcileReport, reconcile, unfinished } from '../ops/reconcile.js';
 import { waitForRedis } from '../ops/redis-startup.js';
-import { createContext, type PipelineContext } from '../pipeline/context.js';
 import { activeFeeds, type RegisteredFeed } from '../pipeline/feed-registry.js';
 import { enqueueFeedsOnce } from '../pipeline/schedule-feeds.js';
 import { isFinalFailure, isUnrecoverable } from '../queues/final-failure.js';
 import type { ArticleJobResult, FeedJobResult } from '../queues/jobs.js';
 import { pendingJobs } from '../queues/queues.js';
+import { createContext } from './context.js';
+import { type Role, startPipelineWorkers, startRole } from './roles.js';
+import { exitSoonIfStuck, onSignals, shutdown } from './shutdown.js';
 
 export const NO_FEEDS =
   'no feeds configured: add with `wiresift feeds add URL`, WIRESIFT_FEEDS (URLs, or a list file) or `run --feeds LIST`';
@@ -31,55 +31,6 @@ async function feedsFromList(path: string, config: Config): Promise<RegisteredFe
   }));
 }
 
-/**
- * SIGTERM path: stop taking jobs and let active ones finish until the deadline;
- * past it, hand them back to their queue (another worker takes them at once),
- * drop the connections, and report that the process must exit by itself.
- */
-export async function shutdown(
-  parts: Running[],
-  ctx: PipelineContext,
-  log: Logger,
-  graceMs: number,
-): Promise<{ forced: boolean }> {
-  const closing = Promise.all(
-    parts.map((p) => p.close().catch((err) => log.warn({ err: String(err) }, 'close failed'))),
-  );
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = await Promise.race([
-    closing.then(() => false),
-    new Promise<boolean>((res) => {
-      timer = setTimeout(() => res(true), graceMs);
-    }),
-  ]);
-  clearTimeout(timer);
-  if (timedOut) {
-    let returned = 0;
-    for (const p of parts) returned += p.returnActiveJobs ? await p.returnActiveJobs().catch(() => 0) : 0;
-    log.warn({ graceMs, returned }, 'shutdown deadline passed: active jobs handed back to their queue');
-    await Promise.all(parts.map((p) => p.forceClose?.().catch(() => undefined)));
-    ctx.redis.disconnect();
-    return { forced: true };
-  }
-  await ctx.close();
-  return { forced: false };
-}
-
-function onSignals(handler: (signal: string) => void): () => void {
-  const h = (s: NodeJS.Signals) => handler(s);
-  process.once('SIGTERM', h);
-  process.once('SIGINT', h);
-  return () => {
-    process.off('SIGTERM', h);
-    process.off('SIGINT', h);
-  };
-}
-
-/** Exits 0 soon if a job still running past the deadline keeps the event loop busy. */
-function exitSoonIfStuck(): void {
-  setTimeout(() => process.exit(0), 500).unref();
-}
-
 export async function runForever(config: Config, log: Logger, opts: RunOptions): Promise<number> {
   const stop = new AbortController();
   const offSignals = onSignals((signal) => {
@@ -90,15 +41,15 @@ export async function runForever(config: Config, log: Logger, opts: RunOptions):
     log.info('stopped before Redis was reachable');
     return 0;
   }
-  const ctx = createContext(config, log);
-  if (opts.feedsList) {
-    // The list replaces the configured feeds for this process's scheduler.
-    const listed = await feedsFromList(opts.feedsList, config);
-    ctx.config = {
-      ...config,
-      feeds: listed.map((f) => ({ url: f.url, ...(f.name ? { name: f.name } : {}) })),
-    };
-  }
+  // A list replaces the configured feeds for this process's scheduler; the context is built
+  // with it, and nothing changes the config once the process runs.
+  const listed = opts.feedsList ? await feedsFromList(opts.feedsList, config) : null;
+  const ctx = createContext(
+    listed
+      ? { ...config, feeds: listed.map((f) => ({ url: f.url, ...(f.name ? { name: f.name } : {}) })) }
+      : config,
+    log,
+  );
   const parts = await startRole(opts.role, ctx);
   if (
     (opts.role === 'all' || opts.role === 'scheduler') &&

@@ -1,12 +1,12 @@
 import { DelayedError, type Job, Worker, type WorkerOptions } from 'bullmq';
-import { fetchOutcomeLabel, jobMetrics } from '../src/http/metrics.js';
-import { createLogThrottle, messageKind } from '../src/log.js';
-import { describeInfraCause } from '../src/ops/infra-errors.js';
-import { trackWorker } from '../src/ops/readiness.js';
-import type { PipelineContext } from '../src/pipeline/context.js';
-import { connectRedis } from '../src/pipeline/context.js';
-import { isFinalFailure } from '../src/queues/final-failure.js';
-import { bullPrefix, QUEUE_NAMES, type QueueName } from '../src/queues/names.js';
+import { fetchOutcomeLabel, jobMetrics } from '../http/metrics.js';
+import { describeInfraCause } from '../infra-errors/infra-errors.js';
+import { createLogThrottle, messageKind } from '../log.js';
+import { trackWorker } from '../ops/readiness.js';
+import { isFinalFailure } from '../queues/final-failure.js';
+import { bullPrefix, QUEUE_NAMES, type QueueName } from '../queues/names.js';
+import { connectRedis } from '../store/redis-client.js';
+import type { AppContext } from './context.js';
 
 export type Running = {
   name: string;
@@ -18,11 +18,7 @@ export type Running = {
 };
 
 /** A job handler gets a context whose logger and fetch hook are this job's. */
-export type JobHandler<T, R> = (
-  job: Job<T, R>,
-  jobCtx: PipelineContext,
-  token: string | undefined,
-) => Promise<R>;
+export type JobHandler<T, R> = (job: Job<T, R>, jobCtx: AppContext, token: string | undefined) => Promise<R>;
 
 function jobBindings(queue: QueueName, job: Job): Record<string, unknown> {
   const data = (job.data ?? {}) as { feedId?: string; articleId?: string };
@@ -45,7 +41,7 @@ function jobBindings(queue: QueueName, job: Job): Record<string, unknown> {
  * brings it back as stalled. `wiresift reconcile` is the net under both.
  */
 async function delayForInfra(
-  ctx: PipelineContext,
+  ctx: AppContext,
   queue: QueueName,
   job: Job,
   token: string,
@@ -72,20 +68,20 @@ async function delayForInfra(
  * job instead (delayForInfra) and are logged once per outage by ctx.redisHealth.
  */
 export function startWorker<T, R>(
-  ctx: PipelineContext,
+  ctx: AppContext,
   queue: QueueName,
   concurrency: number,
   handler: JobHandler<T, R>,
   extra: Partial<WorkerOptions> = {},
 ): Worker<T, R> & Required<Running> {
-  const connection = connectRedis(ctx.config, `worker:${queue}`);
+  const connection = connectRedis(ctx.config.redis, `worker:${queue}`);
   const fetchKind = queue === QUEUE_NAMES.feeds ? 'feed' : 'article';
   const active = new Map<Job<T, R>, string | undefined>();
   const worker = new Worker<T, R>(
     queue,
     async (job, token) => {
       active.set(job, token);
-      const jobCtx: PipelineContext = {
+      const jobCtx: AppContext = {
         ...ctx,
         log: ctx.log.child(jobBindings(queue, job)),
         fetchOptions: {
