@@ -4,8 +4,8 @@ import { feedLinksOf } from '../../src/feeds/discover-feeds.js';
 import { activeFeeds } from '../../src/pipeline/feed-registry.js';
 import { keysFor } from '../../src/store/keys.js';
 import { startHttpServer } from '../support/http-server.js';
+import { loopbackConfig } from '../support/loopback-config.js';
 import { connectTestRedis, dropPrefix, uniquePrefix } from '../support/redis.js';
-import { loopbackConfig } from './loopback-config.js';
 
 /** `feeds check URL` / `feeds add URL` given a site or article page find its feed. */
 

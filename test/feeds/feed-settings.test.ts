@@ -12,8 +12,8 @@ import { createLogger } from '../../src/log.js';
 import { pollFeed } from '../../src/pipeline/poll-feed.js';
 import { keysFor } from '../../src/store/keys.js';
 import { startHttpServer } from '../support/http-server.js';
+import { loopbackConfig } from '../support/loopback-config.js';
 import { connectTestRedis, dropPrefix, testRedisUrl, uniquePrefix } from '../support/redis.js';
-import { loopbackConfig } from './loopback-config.js';
 
 /** Per-feed settings: in the config file and as `feeds add` flags, honoured by the worker. */
 

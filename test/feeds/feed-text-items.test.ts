@@ -9,8 +9,8 @@ import { createLogger } from '../../src/log.js';
 import { listClusters } from '../../src/store/cluster-read.js';
 import { keysFor } from '../../src/store/keys.js';
 import { startHttpServer } from '../support/http-server.js';
+import { loopbackConfig } from '../support/loopback-config.js';
 import { connectTestRedis, dropPrefix, uniquePrefix } from '../support/redis.js';
-import { loopbackConfig } from './loopback-config.js';
 
 /**
  * Items without a link but with their whole text (agency and wire feeds do

@@ -9,8 +9,8 @@ import { createLogger } from '../../src/log.js';
 import { pollFeed } from '../../src/pipeline/poll-feed.js';
 import { readWebSub } from '../../src/store/websub-state.js';
 import { startHttpServer } from '../support/http-server.js';
+import { loopbackConfig } from '../support/loopback-config.js';
 import { connectTestRedis, dropPrefix, uniquePrefix } from '../support/redis.js';
-import { loopbackConfig } from './loopback-config.js';
 
 /**
  * WebSub against a hub of our own: subscribe at a poll, the hub verifies the

@@ -1,12 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppContext } from '../../src/app/context.js';
-import { createContext } from '../../src/app/context.js';
+import { describe, expect, it } from 'vitest';
 import { checkFeed } from '../../src/cli/feeds.js';
-import { createLogger } from '../../src/log.js';
 import { pollFeed } from '../../src/pipeline/poll-feed.js';
-import { startHttpServer } from '../support/http-server.js';
-import { connectTestRedis, dropPrefix, uniquePrefix } from '../support/redis.js';
-import { loopbackConfig } from './loopback-config.js';
+import { withPipeline } from './with-pipeline.js';
 
 /** A news sitemap, or an index of sitemaps, polled like a feed. */
 
@@ -16,17 +11,12 @@ const url = (loc: string, title: string, date: string) =>
   `<url><loc>${loc}</loc><news:news><news:publication><news:name>La Rivière</news:name><news:language>fr</news:language></news:publication><news:publication_date>${date}</news:publication_date><news:title>${title}</news:title></news:news></url>`;
 
 describe('news sitemaps as a source', () => {
-  const redis = connectTestRedis();
-  const prefix = uniquePrefix('sitemaps');
-  let server: Awaited<ReturnType<typeof startHttpServer>>;
-  let ctx: AppContext;
   const fetched: string[] = [];
-
-  beforeAll(async () => {
-    server = await startHttpServer((req, res) => {
+  const p = withPipeline('sitemaps', {
+    serve: (req, res) => {
       const path = req.url ?? '/';
       fetched.push(path);
-      const b = server.url;
+      const b = p.url;
       const bodies: Record<string, string> = {
         '/sitemap.xml': `<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${[
           '/sitemap-pages.xml',
@@ -47,21 +37,14 @@ describe('news sitemaps as a source', () => {
       }
       res.writeHead(body === undefined ? 404 : 200, { 'content-type': 'application/xml' });
       res.end(body ?? 'not found');
-    });
-    ctx = createContext(loopbackConfig(prefix), createLogger('silent'));
-  });
-  afterAll(async () => {
-    await ctx?.close();
-    await server?.close();
-    await dropPrefix(redis, prefix);
-    redis.disconnect();
+    },
   });
 
   it('an index is read one level down: news sitemaps first, at most 5, a missing one passed over', async () => {
-    const r = await checkFeed(`${server.url}/sitemap.xml`, loopbackConfig(prefix));
+    const r = await checkFeed(`${p.url}/sitemap.xml`, p.config());
     expect(r.error).toBeNull();
     expect(r.format).toBe('sitemap index');
-    expect(r.items.map((i) => [i.title, i.link?.replace(server.url, ''), i.published, i.ingest])).toEqual([
+    expect(r.items.map((i) => [i.title, i.link?.replace(p.url, ''), i.published, i.ingest])).toEqual([
       ['Crue éclair', '/2026/03/02/crue.html', '2026-03-02T06:10:00.000Z', 'page'],
       ['Les listes déposées', '/2026/03/02/listes.html', '2026-03-02T00:00:00.000Z', 'page'],
       ['', '/contact', '2025-01-01T00:00:00.000Z', 'page'],
@@ -77,9 +60,9 @@ describe('news sitemaps as a source', () => {
   });
 
   it('the feeds worker enqueues its articles like a feed', async () => {
-    const result = await pollFeed(ctx, { feedId: 'riviere', url: `${server.url}/sitemap.xml` });
+    const result = await pollFeed(p.ctx, { feedId: 'riviere', url: `${p.url}/sitemap.xml` });
     expect(result).toMatchObject({ items: 3, enqueued: 3 });
-    const jobs = await ctx.queues.articles.getJobs(['waiting'], 0, -1);
+    const jobs = await p.ctx.queues.articles.getJobs(['waiting'], 0, -1);
     expect(jobs.map((j) => j.data.item.title).sort()).toEqual(['', 'Crue éclair', 'Les listes déposées']);
   });
 });

@@ -1,14 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context.js';
-import { createContext } from '../../src/app/context.js';
 import { startDedupWorker } from '../../src/app/dedup-worker.js';
-import { createLogger } from '../../src/log.js';
 import { ingestArticle } from '../../src/pipeline/ingest-article.js';
 import { articleJobId } from '../../src/queues/job-ids.js';
 import type { Queues } from '../../src/queues/queues.js';
 import { articleJobAt } from '../support/article-job.js';
-import { startHttpServer } from '../support/http-server.js';
-import { connectTestRedis, dropPrefix, testConfig, uniquePrefix } from '../support/redis.js';
+import { withPipeline } from './with-pipeline.js';
 
 const DISPATCH = [
   'Le préfet de la Gironde a ordonné mardi soir l’évacuation de trois quartiers de Langon, menacés par la crue de la Garonne qui devrait atteindre son pic dans la nuit.',
@@ -32,35 +29,20 @@ function failingDedup(ctx: AppContext): AppContext {
 }
 
 describe('the dedup step in the article job, and the dedup queue behind it (real Redis, HTTP, BullMQ)', () => {
-  const prefix = uniquePrefix('dedup-step');
-  const redis = connectTestRedis();
-  let ctx: AppContext;
-  let server: Awaited<ReturnType<typeof startHttpServer>>;
-
-  beforeAll(async () => {
-    server = await startHttpServer((req, res) => {
+  const p = withPipeline('dedup-step', {
+    serve: (req, res) => {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end(pageOf(req.url ?? ''));
-    });
-    ctx = createContext(
-      testConfig(prefix, { WIRESIFT_ALLOW_PRIVATE_NETWORKS: 'true' }),
-      createLogger('silent'),
-    );
-  });
-  afterAll(async () => {
-    await ctx.close();
-    await server.close();
-    await dropPrefix(redis, prefix);
-    redis.disconnect();
+    },
   });
 
-  const job = (path: string) => articleJobAt(server.url, path, { outlet: path.slice(1) });
-  const clusterOf = (path: string) => redis.hget(ctx.keys.article(job(path).articleId), 'cluster');
-  const dedupJobs = () => ctx.queues.dedup.getJobCountByTypes('waiting', 'active', 'delayed', 'completed');
+  const job = (path: string) => articleJobAt(p.url, path, { outlet: path.slice(1) });
+  const clusterOf = (path: string) => p.redis.hget(p.ctx.keys.article(job(path).articleId), 'cluster');
+  const dedupJobs = () => p.ctx.queues.dedup.getJobCountByTypes('waiting', 'active', 'delayed', 'completed');
 
   it('stores and clusters an article in one job: no dedup job', async () => {
-    const first = await ingestArticle(ctx, job('/sud-ouest'), { isLastAttempt: true });
-    const second = await ingestArticle(ctx, job('/le-monde'), { isLastAttempt: true });
+    const first = await ingestArticle(p.ctx, job('/sud-ouest'), { isLastAttempt: true });
+    const second = await ingestArticle(p.ctx, job('/le-monde'), { isLastAttempt: true });
     expect(first.clustered).toMatchObject({ created: true });
     expect(second.clustered).toMatchObject({ joined: true, clusterId: first.clustered?.clusterId });
     expect(await clusterOf('/le-monde')).toBe(first.clustered?.clusterId);
@@ -68,13 +50,13 @@ describe('the dedup step in the article job, and the dedup queue behind it (real
   });
 
   it('when the step fails after the article is stored, a dedup job places it later', async () => {
-    const r = await ingestArticle(failingDedup(ctx), job('/liberation'), { isLastAttempt: true });
+    const r = await ingestArticle(failingDedup(p.ctx), job('/liberation'), { isLastAttempt: true });
     expect(r).toMatchObject({ status: 'ok', dedupQueued: true });
     expect(r.clustered).toBeUndefined();
     expect(await clusterOf('/liberation')).toBeNull();
-    expect(await ctx.queues.dedup.getJobState(articleJobId(job('/liberation').articleId))).toBe('waiting');
+    expect(await p.ctx.queues.dedup.getJobState(articleJobId(job('/liberation').articleId))).toBe('waiting');
 
-    const worker = startDedupWorker(ctx);
+    const worker = startDedupWorker(p.ctx);
     try {
       const deadline = Date.now() + 15_000;
       while (!(await clusterOf('/liberation')) && Date.now() < deadline)
@@ -86,9 +68,9 @@ describe('the dedup step in the article job, and the dedup queue behind it (real
   });
 
   it('when queueing fails too, the article job fails, and its retry queues the step', async () => {
-    const refusing = failingDedup(ctx);
+    const refusing = failingDedup(p.ctx);
     const queues = {
-      ...ctx.queues,
+      ...p.ctx.queues,
       dedup: {
         add: async () => {
           throw new Error('OOM command not allowed when used memory > maxmemory.');
@@ -100,8 +82,8 @@ describe('the dedup step in the article job, and the dedup queue behind it (real
     ).rejects.toThrow(/OOM/);
     expect(await clusterOf('/l-humanite')).toBeNull();
     // The retry finds the article stored: it is not fetched again, its dedup step is queued.
-    const retry = await ingestArticle(ctx, job('/l-humanite'), { isLastAttempt: true });
+    const retry = await ingestArticle(p.ctx, job('/l-humanite'), { isLastAttempt: true });
     expect(retry).toMatchObject({ status: 'ok', skipped: true });
-    expect(await ctx.queues.dedup.getJobState(articleJobId(job('/l-humanite').articleId))).toBe('waiting');
+    expect(await p.ctx.queues.dedup.getJobState(articleJobId(job('/l-humanite').articleId))).toBe('waiting');
   });
 });

@@ -1,52 +1,33 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppContext } from '../../src/app/context.js';
-import { createContext } from '../../src/app/context.js';
+import { describe, expect, it } from 'vitest';
 import { feedIdFor } from '../../src/feeds/feed-id.js';
 import { createMetrics } from '../../src/http/metrics.js';
-import { createLogger } from '../../src/log.js';
 import { addFeed } from '../../src/pipeline/feed-registry.js';
 import { failureDelayMs, pollFeed } from '../../src/pipeline/poll-feed.js';
 import { feedHealth, readFeedState } from '../../src/store/feed-state.js';
-import { startHttpServer } from '../support/http-server.js';
-import { connectTestRedis, dropPrefix, testConfig, uniquePrefix } from '../support/redis.js';
+import { withPipeline } from './with-pipeline.js';
 
 type Route = (req: IncomingMessage, res: ServerResponse) => void;
 const routes: Record<string, Route> = {};
 const hits: Record<string, number> = {};
-const redis = connectTestRedis();
-const prefix = uniquePrefix('schedule');
-let server: Awaited<ReturnType<typeof startHttpServer>>;
-let ctx: AppContext;
-
 const RSS = (base: string) =>
   `<rss version="2.0"><channel><title>Flux</title><item><title>Un</title><link>${base}/a/1</link></item></channel></rss>`;
 
-beforeAll(async () => {
-  server = await startHttpServer((req, res) => {
+const p = withPipeline('schedule', {
+  serve: (req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     hits[path] = (hits[path] ?? 0) + 1;
     const route = routes[path];
     if (route) return route(req, res);
     res.writeHead(404);
     res.end();
-  });
-  const config = testConfig(prefix, {
-    WIRESIFT_ALLOW_HOSTS: '127.0.0.1',
-  });
-  config.net.politeness.minDelayMs = 0;
-  config.feeds = [];
-  ctx = createContext(config, createLogger('silent'));
+  },
+  configure: (config) => {
+    config.feeds = [];
+  },
 });
 
-afterAll(async () => {
-  await ctx.close();
-  await server.close();
-  await dropPrefix(redis, prefix);
-  redis.disconnect();
-});
-
-const job = (name: string) => ({ feedId: name, url: `${server.url}/${name}` });
+const job = (name: string) => ({ feedId: name, url: `${p.url}/${name}` });
 
 describe('feed schedule health', () => {
   it('backs off exponentially per feed, within the cap', () => {
@@ -64,17 +45,17 @@ describe('feed schedule health', () => {
       res.end();
     };
     const t0 = Date.now();
-    await expect(pollFeed(ctx, job('throttled'), t0)).rejects.toThrow(/HTTP 429.*next poll not before/);
-    const state = await readFeedState(redis, ctx.keys, 'throttled');
+    await expect(pollFeed(p.ctx, job('throttled'), t0)).rejects.toThrow(/HTTP 429.*next poll not before/);
+    const state = await readFeedState(p.redis, p.ctx.keys, 'throttled');
     expect(state.lastStatus).toBe('429');
     expect(state.consecutiveErrors).toBe(1);
     expect(state.nextFetchAt).toBe(t0 + 1_200_000);
     expect(feedHealth(state, t0 + 1000)).toBe('backoff');
-    const skipped = await pollFeed(ctx, job('throttled'), t0 + 300_000);
+    const skipped = await pollFeed(p.ctx, job('throttled'), t0 + 300_000);
     expect(skipped.skipped).toMatch(/next poll not before/);
     expect(hits['/throttled']).toBe(1);
     // Once the wait is over the feed is asked again.
-    await expect(pollFeed(ctx, job('throttled'), t0 + 1_200_000)).rejects.toThrow(/HTTP 429/);
+    await expect(pollFeed(p.ctx, job('throttled'), t0 + 1_200_000)).rejects.toThrow(/HTTP 429/);
     expect(hits['/throttled']).toBe(2);
   });
 
@@ -86,22 +67,22 @@ describe('feed schedule health', () => {
         res.end();
       } else {
         res.writeHead(200, { 'content-type': 'application/rss+xml' });
-        res.end(RSS(server.url));
+        res.end(RSS(p.url));
       }
     };
     let now = Date.now();
     const waits: number[] = [];
     for (let i = 0; i < 4; i++) {
-      await expect(pollFeed(ctx, job('flaky'), now)).rejects.toThrow(/HTTP 500/);
-      const s = await readFeedState(redis, ctx.keys, 'flaky');
+      await expect(pollFeed(p.ctx, job('flaky'), now)).rejects.toThrow(/HTTP 500/);
+      const s = await readFeedState(p.redis, p.ctx.keys, 'flaky');
       waits.push((s.nextFetchAt - now) / 1000);
       now = s.nextFetchAt;
     }
     expect(waits).toEqual([60, 120, 240, 480]);
     fail = false;
-    const r = await pollFeed(ctx, job('flaky'), now);
+    const r = await pollFeed(p.ctx, job('flaky'), now);
     expect(r.items).toBe(1);
-    const s = await readFeedState(redis, ctx.keys, 'flaky');
+    const s = await readFeedState(p.redis, p.ctx.keys, 'flaky');
     expect(s.consecutiveErrors).toBe(0);
     expect(s.nextFetchAt).toBe(0);
     expect(feedHealth(s)).toBe('ok');
@@ -121,16 +102,16 @@ describe('feed schedule health', () => {
         etag: '"v1"',
         'cache-control': 'public, max-age=600',
       });
-      res.end(RSS(server.url));
+      res.end(RSS(p.url));
     };
     const t0 = Date.now();
-    expect((await pollFeed(ctx, job('cached'), t0)).items).toBe(1);
-    expect((await readFeedState(redis, ctx.keys, 'cached')).nextFetchAt).toBe(t0 + 600_000);
-    expect((await pollFeed(ctx, job('cached'), t0 + 300_000)).skipped).toBeDefined();
-    const r = await pollFeed(ctx, job('cached'), t0 + 600_000);
+    expect((await pollFeed(p.ctx, job('cached'), t0)).items).toBe(1);
+    expect((await readFeedState(p.redis, p.ctx.keys, 'cached')).nextFetchAt).toBe(t0 + 600_000);
+    expect((await pollFeed(p.ctx, job('cached'), t0 + 300_000)).skipped).toBeDefined();
+    const r = await pollFeed(p.ctx, job('cached'), t0 + 600_000);
     expect(r.notModified).toBe(true);
     expect(seen).toEqual([undefined, '"v1"']);
-    const s = await readFeedState(redis, ctx.keys, 'cached');
+    const s = await readFeedState(p.redis, p.ctx.keys, 'cached');
     expect(s.lastStatus).toBe('304');
     expect(s.nextFetchAt).toBe(t0 + 600_000 + 900_000);
   });
@@ -140,12 +121,12 @@ describe('feed schedule health', () => {
       res.writeHead(410);
       res.end();
     };
-    for (const name of ['gone', 'flaky', 'never']) await addFeed(redis, ctx.keys, `${server.url}/${name}`);
+    for (const name of ['gone', 'flaky', 'never']) await addFeed(p.redis, p.ctx.keys, `${p.url}/${name}`);
     await expect(
-      pollFeed(ctx, { feedId: feedIdFor(`${server.url}/gone`), url: `${server.url}/gone` }),
+      pollFeed(p.ctx, { feedId: feedIdFor(`${p.url}/gone`), url: `${p.url}/gone` }),
     ).rejects.toThrow(/HTTP 410/);
-    await pollFeed(ctx, { feedId: feedIdFor(`${server.url}/flaky`), url: `${server.url}/flaky` });
-    const text = await createMetrics(ctx).metrics();
+    await pollFeed(p.ctx, { feedId: feedIdFor(`${p.url}/flaky`), url: `${p.url}/flaky` });
+    const text = await createMetrics(p.ctx).metrics();
     expect(text).toContain('wiresift_feeds{health="ok"} 1');
     expect(text).toContain('wiresift_feeds{health="backoff"} 1');
     expect(text).toContain('wiresift_feeds{health="never"} 1');

@@ -1,16 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppContext } from '../../src/app/context.js';
-import { createContext } from '../../src/app/context.js';
+import { describe, expect, it } from 'vitest';
 import { checkFeed } from '../../src/cli/feeds.js';
-import { createLogger } from '../../src/log.js';
 import { pollFeed } from '../../src/pipeline/poll-feed.js';
 import { runCli } from '../support/cli.js';
-import { startHttpServer } from '../support/http-server.js';
-import { connectTestRedis, dropPrefix, uniquePrefix } from '../support/redis.js';
-import { loopbackConfig } from './loopback-config.js';
+import { withPipeline } from './with-pipeline.js';
 
 /**
  * One fixture per format and quirk (test/fixtures/feed-formats, our own
@@ -37,14 +32,8 @@ const TYPES: Record<string, string> = {
 };
 
 describe('every supported format and fallback', () => {
-  const redis = connectTestRedis();
-  const prefix = uniquePrefix('formats');
-  let server: Awaited<ReturnType<typeof startHttpServer>>;
-  let ctx: AppContext;
-  const config = () => loopbackConfig(prefix);
-
-  beforeAll(async () => {
-    server = await startHttpServer((req, res) => {
+  const p = withPipeline('formats', {
+    serve: (req, res) => {
       const name = (req.url ?? '/').slice(1);
       if (!files.includes(name)) {
         res.writeHead(404);
@@ -53,14 +42,7 @@ describe('every supported format and fallback', () => {
       }
       res.writeHead(200, { 'content-type': TYPES[extname(name)] ?? 'text/xml' });
       res.end(readFileSync(join(dir, name)));
-    });
-    ctx = createContext(config(), createLogger('silent'));
-  });
-  afterAll(async () => {
-    await ctx?.close();
-    await server?.close();
-    await dropPrefix(redis, prefix);
-    redis.disconnect();
+    },
   });
 
   it('has a fixture for each format, and an expectation for each fixture', () => {
@@ -90,12 +72,13 @@ describe('every supported format and fallback', () => {
 
   it.each(files)('%s: feeds check FILE and feeds check URL agree with the spec', async (file) => {
     const e = expected[file] as Expected;
-    const url = `${server.url}/${file}`;
-    const want = e.items.map((i) =>
-      i.map((v) => (typeof v === 'string' ? v.replace('{{BASE}}', server.url) : v)),
-    );
+    const url = `${p.url}/${file}`;
+    const want = e.items.map((i) => i.map((v) => (typeof v === 'string' ? v.replace('{{BASE}}', p.url) : v)));
     const withDates = e.items.map((i) => i.length > 3);
-    for (const r of [await checkFeed(join(dir, file), config(), { url }), await checkFeed(url, config())]) {
+    for (const r of [
+      await checkFeed(join(dir, file), p.config(), { url }),
+      await checkFeed(url, p.config()),
+    ]) {
       expect(r.error).toBeNull();
       expect(r.format).toBe(e.format);
       expect(r.title).toBe(e.title);
@@ -106,15 +89,15 @@ describe('every supported format and fallback', () => {
 
   it.each(files)('%s: the feeds worker enqueues one article per page or feed item', async (file) => {
     const e = expected[file] as Expected;
-    const feedUrl = `${server.url}/${file}`;
-    const result = await pollFeed(ctx, { feedId: `f-${file}`, url: feedUrl });
+    const feedUrl = `${p.url}/${file}`;
+    const result = await pollFeed(p.ctx, { feedId: `f-${file}`, url: feedUrl });
     const ingested = e.items.filter(([ingest]) => ingest !== 'skip');
     expect(result).toMatchObject({
       items: e.items.length,
       enqueued: ingested.length,
       fromFeed: ingested.filter(([i]) => i === 'feed').length,
     });
-    const jobs = (await ctx.queues.articles.getJobs(['waiting', 'prioritized', 'delayed'], 0, -1)).filter(
+    const jobs = (await p.ctx.queues.articles.getJobs(['waiting', 'prioritized', 'delayed'], 0, -1)).filter(
       (j) => j.data.feedUrl === feedUrl,
     );
     expect(jobs.map((j) => [j.data.ingest ?? 'page', j.data.item.title]).sort()).toEqual(

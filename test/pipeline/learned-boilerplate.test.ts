@@ -1,16 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppContext } from '../../src/app/context.js';
-import { createContext } from '../../src/app/context.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { boilerplateDomain, candidateLines } from '../../src/extract/learned-lines.js';
-import { createLogger } from '../../src/log.js';
 import { clusterArticle } from '../../src/pipeline/cluster-article.js';
 import { ingestArticle } from '../../src/pipeline/ingest-article.js';
 import { getArticleBody } from '../../src/store/articles.js';
 import { learnedBoilerplate, recordStoryLines } from '../../src/store/boilerplate-stats.js';
 import { keysFor } from '../../src/store/keys.js';
 import { articleJobAt } from '../support/article-job.js';
-import { startHttpServer } from '../support/http-server.js';
-import { connectTestRedis, dropPrefix, testConfig, uniquePrefix } from '../support/redis.js';
+import { connectTestRedis, dropPrefix, uniquePrefix } from '../support/redis.js';
+import { withPipeline } from './with-pipeline.js';
 
 const PROMO = 'Suivez toute l’actualité de Métropole Info sur Google News et sur WhatsApp';
 const SHARED = 'Le préfet a ordonné l’évacuation des trois quartiers les plus exposés au risque de crue.';
@@ -56,36 +53,23 @@ function copyPage(n: number): string {
 const MIN_PAGES = 3;
 
 describe('learned boilerplate, through the article worker on a real Redis and HTTP server', () => {
-  const prefix = uniquePrefix('learned-bp');
-  const redis = connectTestRedis();
-  let ctx: AppContext;
-  let server: Awaited<ReturnType<typeof startHttpServer>>;
-
-  beforeAll(async () => {
-    server = await startHttpServer((req, res) => {
+  const p = withPipeline('learned-bp', {
+    serve: (req, res) => {
       const n = Number(req.url?.match(/\d+/)?.[0] ?? 0);
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end(req.url?.includes('cluster') ? copyPage(n) : page(n));
-    });
-    const config = testConfig(prefix, {
-      WIRESIFT_ALLOW_PRIVATE_NETWORKS: 'true',
-    });
-    config.extract.learnedBoilerplate.minStories = MIN_PAGES;
-    // Page N+1 must see what pages 1..N taught at once.
-    config.extract.learnedBoilerplate.memoSeconds = 0;
-    ctx = createContext(config, createLogger('silent'));
-  });
-  afterAll(async () => {
-    await ctx.close();
-    await server.close();
-    await dropPrefix(redis, prefix);
-    redis.disconnect();
+    },
+    configure: (config) => {
+      config.extract.learnedBoilerplate.minStories = MIN_PAGES;
+      // Page N+1 must see what pages 1..N taught at once.
+      config.extract.learnedBoilerplate.memoSeconds = 0;
+    },
   });
 
-  const job = (path: string) => articleJobAt(server.url, path, { outlet: 'Métropole Info' });
+  const job = (path: string) => articleJobAt(p.url, path, { outlet: 'Métropole Info' });
   const ingest = async (path: string) => {
-    await ingestArticle(ctx, job(path), { isLastAttempt: true });
-    return (await getArticleBody(ctx.redis, ctx.keys, job(path).articleId)) ?? '';
+    await ingestArticle(p.ctx, job(path), { isLastAttempt: true });
+    return (await getArticleBody(p.ctx.redis, p.ctx.keys, job(path).articleId)) ?? '';
   };
 
   it('a line on N pages of a domain is dropped from page N+1, retries count once', async () => {
@@ -93,8 +77,8 @@ describe('learned boilerplate, through the article worker on a real Redis and HT
       // The article job counts the page's lines under the cluster it placed the page in.
       expect(await ingest(`/a/${n}`)).toContain(PROMO);
       // A dedup job for the same article (a retried step, reconcile) must not count its page twice.
-      await clusterArticle(ctx, { articleId: job(`/a/${n}`).articleId });
-      await clusterArticle(ctx, { articleId: job(`/a/${n}`).articleId });
+      await clusterArticle(p.ctx, { articleId: job(`/a/${n}`).articleId });
+      await clusterArticle(p.ctx, { articleId: job(`/a/${n}`).articleId });
     }
     const next = await ingest(`/a/${MIN_PAGES + 1}`);
     expect(next).not.toContain('Google News');
@@ -108,7 +92,7 @@ describe('learned boilerplate, through the article worker on a real Redis and HT
     expect(next).toContain(SHARED);
     // The copies did cluster together: one story.
     const ids = [101, 104].map((n) => job(`/cluster/${n}`).articleId);
-    const [a, b] = await Promise.all(ids.map((id) => ctx.redis.hget(ctx.keys.article(id), 'cluster')));
+    const [a, b] = await Promise.all(ids.map((id) => p.ctx.redis.hget(p.ctx.keys.article(id), 'cluster')));
     expect(a).toBeTruthy();
     expect(b).toBe(a);
   });
