@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context.js';
 import { createContext } from '../../src/app/context.js';
 import { createLogger } from '../../src/log.js';
-import { ReviewActions } from '../../src/store/review-actions.js';
+import { ReviewActions } from '../../src/review/cluster-decisions.js';
 import { connectTestRedis, dropPrefix, uniquePrefix } from '../support/redis.js';
 import { budgetStory, rerunDedup, reviewConfig, seedArticles } from './seed.js';
 

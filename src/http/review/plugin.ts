@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type ActionResult, ReviewActions } from '../../review/cluster-decisions.js';
+import { ReviewError } from '../../review/review-error.js';
 import { countArticles } from '../../store/articles.js';
 import { clusterExists, countClusters } from '../../store/cluster-read.js';
 import { type ListFilters, listClusterRows } from '../../store/cluster-rows.js';
 import { type Session, SessionStore } from '../../store/editor-sessions.js';
 import { survivorOf } from '../../store/merged-into.js';
-import { type ActionResult, ReviewActions, ReviewError } from '../../store/review-actions.js';
 import type { WebContext } from '../web-context.js';
 import {
   cookieOptions,

@@ -1,4 +1,4 @@
-import type { ReviewRefusal } from '../../store/review-actions.js';
+import type { ReviewRefusal } from '../../review/review-error.js';
 
 /** What a refused editor action answers in HTTP. */
 export function statusOfRefusal(refusal: ReviewRefusal): 400 | 404 | 409 {

@@ -1,5 +1,5 @@
+import type { ThreadUndoEntry } from '../../review/thread-decisions.js';
 import type { ApiThread } from '../../store/contract-types.js';
-import type { ThreadUndoEntry } from '../../store/thread-review.js';
 import { type Html, html, layout, safeHref } from './html.js';
 
 type Chrome = { editor: string; csrf: string };

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ReviewError } from '../../store/review-actions.js';
+import { ReviewError } from '../../review/review-error.js';
+import { type ThreadActionResult, ThreadReview } from '../../review/thread-decisions.js';
 import { listThreads, readThread } from '../../store/thread-read.js';
-import { type ThreadActionResult, ThreadReview } from '../../store/thread-review.js';
 import { threadVersions } from '../../threads/thread-versions.js';
 import type { WebContext } from '../web-context.js';
 import { statusOfRefusal } from './review-status.js';

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
+import type { ReviewActions, UndoEntry } from '../../review/cluster-decisions.js';
 import { getArticles } from '../../store/articles.js';
 import type { Keys } from '../../store/keys.js';
-import type { ReviewActions, UndoEntry } from '../../store/review-actions.js';
 
 /** What a cluster's page offers to undo: the newest action on it, in words, before anyone clicks. */
 export type UndoOffer = {

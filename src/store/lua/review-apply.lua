@@ -1,6 +1,6 @@
 --[==[
   Applies an editor's review plan (split, merge, representative, reviewed,
-  undo; planned in review-actions.ts from what it read) in one atomic step,
+  undo; planned in src/review/cluster-decisions.ts from what it read) in one atomic step,
   after checking that nothing it was planned from has changed.
 
   Input:

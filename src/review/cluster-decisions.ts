@@ -1,69 +1,44 @@
-import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import type { AuditEntry } from './contract-types.js';
-import { eventEntry } from './event-entry.js';
-import { keyTemplate } from './key-template.js';
-import type { Keys } from './keys.js';
-import { loadLua } from './lua/load-lua.js';
+import { auditFields } from '../store/audit-entry.js';
+import {
+  type ApplyOutcome,
+  type ClusterReviewPlan,
+  ClusterReviewState,
+} from '../store/cluster-review-state.js';
+import { eventEntry } from '../store/event-entry.js';
+import type { Keys } from '../store/keys.js';
+import { ReviewError } from './review-error.js';
+import { lastUndoOn, readUndoList, stampUndo, type UndoScope, undoableOn } from './undo-rule.js';
 
 /**
  * Editors' decisions on clusters: split, merge, set representative, mark
- * reviewed, undo. Each action is computed here from what Redis holds, then
- * applied by one Lua script that first checks nothing it relies on changed
- * (the member lists of the clusters involved) — so a dedup worker joining an
- * article in between makes the action retry, never half-apply. Every applied
- * action also writes its event (events stream), its audit line (review audit
- * stream) and how to reverse it (undo list) in the same atomic step.
+ * reviewed, undo. Each action is planned here from the state the store reads,
+ * then handed to the store, which applies the whole plan or, when a dedup
+ * worker changed a cluster it was planned from, nothing — and it is planned
+ * again from the top.
  */
 
 export type ReviewAction = 'split' | 'merge' | 'representative' | 'reviewed' | 'undo';
-
-/**
- * Why an editor's action was refused: a bad request, a cluster or thread
- * that is not there, or a change since the page was read. The web layer
- * decides what each means in HTTP (http/review/review-status.ts).
- */
-export type ReviewRefusal = 'invalid' | 'not-found' | 'conflict';
-
-export class ReviewError extends Error {
-  override name = 'ReviewError';
-  constructor(
-    message: string,
-    readonly refusal: ReviewRefusal,
-  ) {
-    super(message);
-  }
-}
 
 /** Pairs an editor said are not the same story, stored "a|b" with a < b (byte order). */
 export function pairKey(a: string, b: string): string {
   return a < b ? `${a}|${b}` : `${b}|${a}`;
 }
 
-type Fields = string[]; // flat [k, v, k, v, ...] so field order survives JSON → Lua
+type Fields = string[];
 
-type Plan = {
-  guards: { cluster: string; members: string[] }[];
-  undoHead?: string;
-  /** The undo record this plan reverses: removed from the list, wherever it stands. */
-  undoRemove?: string;
-  create: { id: string; fields: Fields }[];
-  moves: { article: string; from: string; to: string }[];
-  del: string[];
-  set: { cluster: string; fields: Fields }[];
-  unset: { cluster: string; fields: string[] }[];
-  touch: string[];
-  blockAdd: string[];
-  blockRem: string[];
-  event: Fields;
-  audit: Fields;
-  undoPush?: string;
-};
-
-const APPLY_PLAN_LUA = loadLua('review-apply');
-
-const APPLY_CMD = 'wiresiftReviewApply';
-type ScriptedRedis = Redis & { [APPLY_CMD]: (...args: (string | number)[]) => Promise<[string, string]> };
+/** What cluster plans are made from, and what applies them (src/store/cluster-review-state.ts). */
+export interface ClusterReviewStorage {
+  /** A cluster's members, or null when there is no such cluster. */
+  members(clusterId: string): Promise<string[] | null>;
+  exists(clusterId: string): Promise<boolean>;
+  /** A cluster's fields, flat [k, v, …], as a merge's undo recreates them. */
+  fields(clusterId: string): Promise<string[]>;
+  fieldValues(clusterId: string, fields: string[]): Promise<(string | null)[]>;
+  blockedAmong(pairs: string[]): Promise<Set<string>>;
+  /** The undo list as stored, newest first. */
+  undoList(): Promise<string[]>;
+  apply(plan: ClusterReviewPlan, now: number, newCluster: boolean): Promise<ApplyOutcome>;
+}
 
 type UndoRecord =
   | { action: 'split'; clusterId: string; articleId: string; newClusterId: string; blocked: string[] }
@@ -91,7 +66,26 @@ export type ActionResult = {
   changed?: string[];
 };
 
-function emptyPlan(): Omit<Plan, 'event' | 'audit'> {
+/** The clusters an action changed: the ones whose pages offer its undo. */
+export function touchedBy(u: UndoRecord): string[] {
+  switch (u.action) {
+    case 'split':
+      return [u.clusterId, u.newClusterId];
+    case 'merge':
+      return [u.targetId, u.sourceId];
+    default:
+      return [u.clusterId];
+  }
+}
+
+const CLUSTER_UNDO: UndoScope<UndoEntry> = {
+  noun: 'cluster',
+  touched: touchedBy,
+  later: (u, later, shared) =>
+    `review: cannot undo ${u.action}: a later ${later.action} by ${later.editor} changed cluster ${shared}; undo that first`,
+};
+
+function emptyPlan(): Omit<ClusterReviewPlan, 'event' | 'audit'> {
   return {
     guards: [],
     create: [],
@@ -106,12 +100,11 @@ function emptyPlan(): Omit<Plan, 'event' | 'audit'> {
 }
 
 export class ReviewActions {
-  private readonly redis: ScriptedRedis;
-  private readonly templates: string[];
+  private readonly store: ClusterReviewStorage;
 
   constructor(
-    redis: Redis,
-    private readonly keys: Keys,
+    redis: ConstructorParameters<typeof ClusterReviewState>[0],
+    keys: Keys,
     private readonly opts: {
       eventsMaxLen: number;
       /** Seconds a cluster is kept after its last change (articles.retainDays; default 30 days). */
@@ -120,14 +113,10 @@ export class ReviewActions {
       maxRetries?: number;
     },
   ) {
-    const scripted = redis as ScriptedRedis;
-    if (typeof scripted[APPLY_CMD] !== 'function') redis.defineCommand(APPLY_CMD, { lua: APPLY_PLAN_LUA });
-    this.redis = scripted;
-    this.templates = [
-      ...keyTemplate(keys.cluster),
-      ...keyTemplate(keys.clusterMembers),
-      ...keyTemplate(keys.article),
-    ];
+    this.store = new ClusterReviewState(redis, keys, {
+      eventsMaxLen: opts.eventsMaxLen,
+      ...(opts.retainSeconds !== undefined ? { retainSeconds: opts.retainSeconds } : {}),
+    });
   }
 
   private now(): number {
@@ -136,56 +125,32 @@ export class ReviewActions {
 
   /** Reads, plans and applies, again from the top when a dedup worker changed a cluster meanwhile. */
   private async run(
-    build: (now: number) => Promise<{ plan: Plan; newCluster: boolean; result: ActionResult }>,
+    build: (now: number) => Promise<{ plan: ClusterReviewPlan; newCluster: boolean; result: ActionResult }>,
   ): Promise<ActionResult> {
     const retries = this.opts.maxRetries ?? 8;
     let reason = '';
     for (let attempt = 0; attempt <= retries; attempt++) {
       const now = this.now();
       const { plan, newCluster, result } = await build(now);
-      const [status, detail] = await this.redis[APPLY_CMD](
-        6,
-        this.keys.clusterSeq,
-        this.keys.clustersByUpdate,
-        this.keys.events,
-        this.keys.blockedPairs,
-        this.keys.reviewAudit,
-        this.keys.reviewUndo,
-        JSON.stringify(plan),
-        now,
-        this.opts.eventsMaxLen,
-        newCluster ? 1 : 0,
-        ...this.templates,
-        this.opts.retainSeconds ?? 30 * 86_400,
-      );
-      if (status === 'OK') {
+      const outcome = await this.store.apply(plan, now, newCluster);
+      if (outcome.applied) {
         if (!newCluster) return result;
-        const changed = result.changed?.map((c) => (c === '$NEWID' ? detail : c));
-        return { ...result, newClusterId: detail, ...(changed ? { changed } : {}) };
+        const changed = result.changed?.map((c) => (c === '$NEWID' ? outcome.newId : c));
+        return { ...result, newClusterId: outcome.newId, ...(changed ? { changed } : {}) };
       }
-      reason = detail;
+      reason = outcome.reason;
     }
     throw new ReviewError(`review: ${reason}; try again`, 'conflict');
   }
 
   private async members(clusterId: string): Promise<string[]> {
-    const [exists, members] = await Promise.all([
-      this.redis.exists(this.keys.cluster(clusterId)),
-      this.redis.zrange(this.keys.clusterMembers(clusterId), '0', '-1'),
-    ]);
-    if (!exists) throw new ReviewError(`review: cluster ${clusterId} not found`, 'not-found');
+    const members = await this.store.members(clusterId);
+    if (!members) throw new ReviewError(`review: cluster ${clusterId} not found`, 'not-found');
     return members;
   }
 
-  private async blockedAmong(pairs: string[]): Promise<Set<string>> {
-    if (!pairs.length) return new Set();
-    const flags = await this.redis.smismember(this.keys.blockedPairs, ...pairs);
-    return new Set(pairs.filter((_, i) => flags[i] === 1));
-  }
-
   private stamp(record: UndoRecord, editor: string, now: number): string {
-    const entry: UndoEntry = { ...record, editor, at: now, nonce: randomBytes(6).toString('hex') };
-    return JSON.stringify(entry);
+    return stampUndo(record, editor, now, {});
   }
 
   /**
@@ -204,9 +169,9 @@ export class ReviewActions {
           'invalid',
         );
       const pairs = members.filter((m) => m !== articleId).map((m) => pairKey(articleId, m));
-      const already = await this.blockedAmong(pairs);
+      const already = await this.store.blockedAmong(pairs);
       const blocked = pairs.filter((p) => !already.has(p));
-      const plan: Plan = {
+      const plan: ClusterReviewPlan = {
         ...emptyPlan(),
         guards: [{ cluster: clusterId, members }],
         create: [{ id: '$NEWID', fields: ['id', '$NEWID', 'seq', '$NEWSEQ', 'createdAt', String(now)] }],
@@ -252,16 +217,16 @@ export class ReviewActions {
   async merge(targetId: string, sourceId: string, editor: string): Promise<ActionResult> {
     if (targetId === sourceId) throw new ReviewError('review: cannot merge a cluster into itself', 'invalid');
     return this.run(async (now) => {
-      const [target, source, sourceHash, [rep, picked]] = await Promise.all([
+      const [target, source, sourceFields, [rep, picked]] = await Promise.all([
         this.members(targetId),
         this.members(sourceId),
-        this.redis.hgetall(this.keys.cluster(sourceId)),
-        this.redis.hmget(this.keys.cluster(targetId), 'representative', 'editorRepresentative'),
+        this.store.fields(sourceId),
+        this.store.fieldValues(targetId, ['representative', 'editorRepresentative']),
       ]);
       const pinned = !picked && rep && target.includes(rep) ? rep : undefined;
       const cross = target.flatMap((a) => source.map((b) => pairKey(a, b)));
-      const unblocked = [...(await this.blockedAmong(cross))];
-      const plan: Plan = {
+      const unblocked = [...(await this.store.blockedAmong(cross))];
+      const plan: ClusterReviewPlan = {
         ...emptyPlan(),
         guards: [
           { cluster: targetId, members: target },
@@ -293,7 +258,7 @@ export class ReviewActions {
             action: 'merge',
             targetId,
             sourceId,
-            sourceFields: Object.entries(sourceHash).flat(),
+            sourceFields,
             sourceMembers: source,
             unblocked,
             ...(pinned ? { pinned } : {}),
@@ -313,13 +278,13 @@ export class ReviewActions {
   /** The editor's pick wins over "earliest member" until that article leaves the cluster. */
   async setRepresentative(clusterId: string, articleId: string, editor: string): Promise<ActionResult> {
     return this.run(async (now) => {
-      const [members, previous] = await Promise.all([
+      const [members, [previous]] = await Promise.all([
         this.members(clusterId),
-        this.redis.hget(this.keys.cluster(clusterId), 'editorRepresentative'),
+        this.store.fieldValues(clusterId, ['editorRepresentative']),
       ]);
       if (!members.includes(articleId))
         throw new ReviewError(`review: article ${articleId} is not in cluster ${clusterId}`, 'invalid');
-      const plan: Plan = {
+      const plan: ClusterReviewPlan = {
         ...emptyPlan(),
         guards: [{ cluster: clusterId, members }],
         set: [{ cluster: clusterId, fields: ['editorRepresentative', articleId] }],
@@ -350,10 +315,10 @@ export class ReviewActions {
     return this.run(async (now) => {
       const [members, prev] = await Promise.all([
         this.members(clusterId),
-        this.redis.hmget(this.keys.cluster(clusterId), 'reviewedAt', 'reviewedBy'),
+        this.store.fieldValues(clusterId, ['reviewedAt', 'reviewedBy']),
       ]);
       const previous = prev[0] ? ['reviewedAt', prev[0], 'reviewedBy', prev[1] ?? ''] : [];
-      const plan: Plan = {
+      const plan: ClusterReviewPlan = {
         ...emptyPlan(),
         guards: [{ cluster: clusterId, members }],
         set: [{ cluster: clusterId, fields: ['reviewedAt', String(now), 'reviewedBy', editor] }],
@@ -372,50 +337,24 @@ export class ReviewActions {
     });
   }
 
-  /** Undo records, newest first (the list keeps the last 1,000 actions of all editors). */
-  private async undoRecords(): Promise<{ raw: string; entry: UndoEntry }[]> {
-    const raw = await this.redis.lrange(this.keys.reviewUndo, 0, -1);
-    return raw.map((r) => ({ raw: r, entry: JSON.parse(r) as UndoEntry }));
+  private async undoRecords() {
+    return readUndoList<UndoEntry>(await this.store.undoList());
   }
 
-  /**
-   * The newest action not yet undone that touched this cluster, by any editor,
-   * or null. It is the only one that cluster's page may undo: reversing an
-   * older one would clobber what came after it.
-   */
+  /** The newest action not yet undone that touched this cluster: the one its page may undo. */
   async lastActionOn(clusterId: string): Promise<UndoEntry | null> {
-    const records = await this.undoRecords();
-    return records.find((r) => touchedBy(r.entry).includes(clusterId))?.entry ?? null;
+    return lastUndoOn(await this.undoRecords(), CLUSTER_UNDO, clusterId);
   }
 
   /**
    * Reverses the action `nonce` names, which must be the newest one on this
-   * cluster (and on every other cluster it touched) and the editor's own, so an
-   * editor undoes exactly what their page said it would, never a colleague's
-   * action elsewhere.
+   * cluster (and on every other cluster it touched) and the editor's own.
    */
   async undo(clusterId: string, nonce: string, editor: string): Promise<ActionResult> {
     return this.run(async (now) => {
       const records = await this.undoRecords();
-      const at = records.findIndex((r) => touchedBy(r.entry).includes(clusterId));
-      const found = records[at];
-      if (!found) throw new ReviewError(`review: nothing to undo on cluster ${clusterId}`, 'invalid');
+      const found = undoableOn(records, CLUSTER_UNDO, clusterId, nonce, editor);
       const u = found.entry;
-      if (u.nonce !== nonce)
-        throw new ReviewError(
-          `review: cluster ${clusterId} changed since this page was shown (last: ${u.action} by ${u.editor}); nothing was undone, reload`,
-          'conflict',
-        );
-      if (u.editor !== editor)
-        throw new ReviewError(`review: only ${u.editor} can undo their ${u.action}`, 'conflict');
-      const later = records
-        .slice(0, at)
-        .find((r) => touchedBy(r.entry).some((c) => touchedBy(u).includes(c)));
-      if (later)
-        throw new ReviewError(
-          `review: cannot undo ${u.action}: a later ${later.entry.action} by ${later.entry.editor} changed cluster ${touchedBy(later.entry).find((c) => touchedBy(u).includes(c))}; undo that first`,
-          'conflict',
-        );
       const head = records[0]!.raw;
       const base = { ...emptyPlan(), undoHead: head, undoRemove: found.raw };
       const done = (clusterId: string, articleId: string, mergedFrom: string, detail: string) => ({
@@ -437,7 +376,7 @@ export class ReviewActions {
           now,
         ),
       });
-      let plan: Plan;
+      let plan: ClusterReviewPlan;
       let landing: string;
       switch (u.action) {
         case 'split': {
@@ -470,7 +409,7 @@ export class ReviewActions {
               `review: cannot undo merge: ${missing.length} articles left ${u.targetId}`,
               'conflict',
             );
-          if (await this.redis.exists(this.keys.cluster(u.sourceId)))
+          if (await this.store.exists(u.sourceId))
             throw new ReviewError(
               `review: cannot undo merge: cluster ${u.sourceId} exists again`,
               'conflict',
@@ -522,41 +461,4 @@ export class ReviewActions {
       };
     });
   }
-}
-
-/** The clusters an action changed: the ones whose pages offer its undo. */
-export function touchedBy(u: UndoRecord): string[] {
-  switch (u.action) {
-    case 'split':
-      return [u.clusterId, u.newClusterId];
-    case 'merge':
-      return [u.targetId, u.sourceId];
-    default:
-      return [u.clusterId];
-  }
-}
-
-/** A review audit entry (docs/redis.md "The review audit log") as XADD takes it. */
-export function auditFields(
-  editor: string,
-  action: AuditEntry['action'],
-  clusterId: string,
-  articleId: string,
-  detail: string,
-  now: number,
-): Fields {
-  return [
-    'editor',
-    editor,
-    'action',
-    action,
-    'clusterId',
-    clusterId,
-    'articleId',
-    articleId,
-    'detail',
-    detail,
-    'at',
-    String(now),
-  ];
 }

@@ -1,42 +1,54 @@
-import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import type { AuditEntry } from './contract-types.js';
-import type { Keys } from './keys.js';
-import { loadLua } from './lua/load-lua.js';
-import { auditFields, ReviewError } from './review-actions.js';
-import type { ThreadDecision, ThreadIndex } from './thread-index.js';
+import { auditFields } from '../store/audit-entry.js';
+import type { AuditEntry } from '../store/contract-types.js';
+import type { Keys } from '../store/keys.js';
+import type { ThreadDecision, ThreadIndex } from '../store/thread-index.js';
+import {
+  type DecisionChange,
+  type ThreadDecisionPlan,
+  ThreadReviewState,
+} from '../store/thread-review-state.js';
+import { ReviewError } from './review-error.js';
+import { lastUndoOn, readUndoList, stampUndo, type UndoScope, undoableOn } from './undo-rule.js';
 
 /**
  * Editors' decisions on threads: move a cluster out of its thread, join two
  * threads (or a cluster to a thread), undo. A decision is stored on articles
  * (thread:decisions), as a split's blocked pairs are, so it outlives the
  * clusters and threads it was made on: a cluster moved out is never threaded
- * again with those articles' clusters; a join links them for good. Each
- * decision is written with its audit entry and undo record in one script
- * (thread-decide.lua), then the thread step places the clusters concerned
- * again, which is where the decision shows.
+ * again with those articles' clusters; a join links them for good. The store
+ * records each decision with its audit entry and undo record in one step,
+ * then the thread step places the clusters concerned again, which is where
+ * the decision shows.
  */
-type Change = {
-  article: string;
-  addApart?: string[];
-  remApart?: string[];
-  addTogether?: string[];
-  remTogether?: string[];
-};
+
+/** What thread decisions are made from, and what records them (src/store/thread-review-state.ts). */
+export interface ThreadReviewStorage {
+  /** A thread's clusters (none when there is no such thread), their members, its version. */
+  thread(threadId: string): Promise<{ ver: string; clusters: string[]; members: Map<string, string[]> }>;
+  members(clusterId: string): Promise<string[]>;
+  clusterExists(clusterId: string): Promise<boolean>;
+  threadOf(clusterId: string): Promise<string | null>;
+  articleTitle(articleId: string): Promise<string>;
+  decisions(articles: string[]): Promise<Map<string, ThreadDecision>>;
+  /** The thread undo list as stored, newest first. */
+  undoList(): Promise<string[]>;
+  undoHead(): Promise<string>;
+  apply(plan: ThreadDecisionPlan): Promise<{ applied: true } | { applied: false; reason: string }>;
+}
 
 type ThreadRecord =
-  | { action: 'thread-remove'; threadId: string; clusterId: string; title: string; changes: Change[] }
-  | { action: 'thread-join'; threadId: string; otherId: string; changes: Change[] };
+  | { action: 'thread-remove'; threadId: string; clusterId: string; title: string; changes: DecisionChange[] }
+  | { action: 'thread-join'; threadId: string; otherId: string; changes: DecisionChange[] };
 
-export type ThreadUndoEntry = ThreadRecord & {
-  editor: string;
-  at: number;
-  nonce: string;
+/** Where a thread action shows: the threads whose pages offer its undo, the clusters it is placed again on. */
+type ThreadReach = {
   /** Threads the action concerned: its undo is offered on their pages. */
   threads: string[];
   /** Clusters whose thread step shows the decision. */
   clusters: string[];
 };
+
+export type ThreadUndoEntry = ThreadRecord & { editor: string; at: number; nonce: string } & ThreadReach;
 
 export type ThreadActionResult = {
   action: 'thread-remove' | 'thread-join' | 'undo';
@@ -46,13 +58,16 @@ export type ThreadActionResult = {
   undone?: string;
 };
 
-const DECIDE_CMD = 'wiresiftThreadDecide';
-type ScriptedRedis = Redis & { [DECIDE_CMD]: (...args: (string | number)[]) => Promise<[string, string?]> };
-
 const THREAD_ID = /^t\d{1,12}$/;
 const CLUSTER_ID = /^c\d{1,12}$/;
 
-function inverse(c: Change): Change {
+const THREAD_UNDO: UndoScope<ThreadUndoEntry> = {
+  noun: 'thread',
+  touched: (u) => u.threads,
+  later: (_u, later) => `review: a later ${later.action} by ${later.editor} came after; undo that first`,
+};
+
+function inverse(c: DecisionChange): DecisionChange {
   return {
     article: c.article,
     ...(c.addApart ? { remApart: c.addApart } : {}),
@@ -63,85 +78,44 @@ function inverse(c: Change): Change {
 }
 
 export class ThreadReview {
-  private readonly redis: ScriptedRedis;
+  private readonly store: ThreadReviewStorage;
 
   constructor(
-    redis: Redis,
-    private readonly keys: Keys,
-    private readonly threads: ThreadIndex,
+    redis: ConstructorParameters<typeof ThreadReviewState>[0],
+    keys: Keys,
+    private readonly threads: Pick<ThreadIndex, 'update'>,
     private readonly opts: { eventsMaxLen: number; now?: () => number; maxRetries?: number },
   ) {
-    const scripted = redis as ScriptedRedis;
-    if (typeof scripted[DECIDE_CMD] !== 'function')
-      redis.defineCommand(DECIDE_CMD, { lua: loadLua('thread-decide') });
-    this.redis = scripted;
+    this.store = new ThreadReviewState(redis, keys, { eventsMaxLen: opts.eventsMaxLen });
   }
 
   private now(): number {
     return (this.opts.now ?? Date.now)();
   }
 
-  /** A thread's clusters (time order) and their member articles, with the thread's version. */
   private async threadState(threadId: string) {
-    const [ver, clusters] = await Promise.all([
-      this.redis.hget(this.keys.thread(threadId), 'ver'),
-      this.redis.zrange(this.keys.threadClusters(threadId), '0', '-1'),
-    ]);
-    if (!clusters.length) throw new ReviewError(`review: thread ${threadId} not found`, 'not-found');
-    const members = new Map<string, string[]>();
-    for (const c of clusters) members.set(c, await this.redis.zrange(this.keys.clusterMembers(c), '0', '-1'));
-    return { ver: ver ?? '', clusters, members };
+    const state = await this.store.thread(threadId);
+    if (!state.clusters.length) throw new ReviewError(`review: thread ${threadId} not found`, 'not-found');
+    return state;
   }
 
-  private async decisions(articles: string[]): Promise<Map<string, ThreadDecision>> {
-    const out = new Map<string, ThreadDecision>();
-    if (!articles.length) return out;
-    const raw = await this.redis.hmget(this.keys.threadDecisions, ...articles);
-    articles.forEach((a, i) => {
-      if (!raw[i]) return;
-      try {
-        out.set(a, JSON.parse(raw[i]!) as ThreadDecision);
-      } catch {
-        // a value this version cannot read counts as none
-      }
-    });
-    return out;
-  }
-
-  private async records(): Promise<{ raw: string; entry: ThreadUndoEntry }[]> {
-    const raw = await this.redis.lrange(this.keys.threadUndo, 0, -1);
-    return raw.map((r) => ({ raw: r, entry: JSON.parse(r) as ThreadUndoEntry }));
+  private async records() {
+    return readUndoList<ThreadUndoEntry>(await this.store.undoList());
   }
 
   /** The newest thread action not undone on this thread, by any editor, or null. */
   async lastActionOn(threadId: string): Promise<ThreadUndoEntry | null> {
-    return (await this.records()).find((r) => r.entry.threads.includes(threadId))?.entry ?? null;
+    return lastUndoOn(await this.records(), THREAD_UNDO, threadId);
   }
 
-  private async apply(args: {
-    guards: [string, string][];
-    changes: Change[];
-    audit: string[];
-    undoPush?: string;
-    undoRemove?: string;
-    undoHead: string;
-  }): Promise<void> {
-    const [status, reason] = await this.redis[DECIDE_CMD](
-      3,
-      this.keys.threadDecisions,
-      this.keys.reviewAudit,
-      this.keys.threadUndo,
-      JSON.stringify({ ...args, maxLen: this.opts.eventsMaxLen }),
-    );
-    if (status !== 'OK') throw new ReviewError(`review: ${reason}; reload and try again`, 'conflict');
+  private async apply(plan: ThreadDecisionPlan): Promise<void> {
+    const outcome = await this.store.apply(plan);
+    if (!outcome.applied)
+      throw new ReviewError(`review: ${outcome.reason}; reload and try again`, 'conflict');
   }
 
   private async rethread(clusters: string[]): Promise<void> {
     for (const c of new Set(clusters)) await this.threads.update(c, { force: true });
-  }
-
-  private async threadOf(clusterId: string): Promise<string | null> {
-    return (await this.redis.hget(this.keys.cluster(clusterId), 'thread')) || null;
   }
 
   private audit(
@@ -155,26 +129,8 @@ export class ThreadReview {
     return auditFields(editor, action, clusterId, '', `thread ${threadId}: ${detail}`, at);
   }
 
-  private stamp(
-    record: ThreadRecord,
-    editor: string,
-    at: number,
-    threads: string[],
-    clusters: string[],
-  ): string {
-    const entry: ThreadUndoEntry = {
-      ...record,
-      editor,
-      at,
-      nonce: randomBytes(6).toString('hex'),
-      threads,
-      clusters,
-    };
-    return JSON.stringify(entry);
-  }
-
-  private async head(): Promise<string> {
-    return (await this.redis.lindex(this.keys.threadUndo, 0)) ?? '';
+  private stamp(record: ThreadRecord, editor: string, at: number, reach: ThreadReach): string {
+    return stampUndo(record, editor, at, reach);
   }
 
   /**
@@ -189,10 +145,10 @@ export class ThreadReview {
     const own = state.members.get(clusterId);
     if (!own) throw new ReviewError(`review: cluster ${clusterId} is not in thread ${threadId}`, 'invalid');
     const others = state.clusters.filter((c) => c !== clusterId).flatMap((c) => state.members.get(c)!);
-    const current = await this.decisions([...own, ...others]);
+    const current = await this.store.decisions([...own, ...others]);
     const otherSet = new Set(others);
     const ownSet = new Set(own);
-    const changes: Change[] = [];
+    const changes: DecisionChange[] = [];
     for (const a of own) {
       const d = current.get(a) ?? {};
       const have = new Set(d.apart ?? []);
@@ -210,23 +166,20 @@ export class ThreadReview {
       if (remTogether.length) changes.push({ article: b, remTogether });
     }
     const at = this.now();
-    const title = (await this.redis.hget(this.keys.article(own[0] ?? ''), 'title')) ?? '';
+    const title = await this.store.articleTitle(own[0] ?? '');
     const stayed = state.clusters.find((c) => c !== clusterId)!;
     await this.apply({
-      guards: [[this.keys.thread(threadId), state.ver]],
+      guards: [{ thread: threadId, ver: state.ver }],
       changes,
       audit: this.audit(editor, 'thread-remove', threadId, clusterId, `${clusterId} moved out`, at),
-      undoHead: await this.head(),
-      undoPush: this.stamp(
-        { action: 'thread-remove', threadId, clusterId, title, changes },
-        editor,
-        at,
-        [threadId],
-        [clusterId, stayed],
-      ),
+      undoHead: await this.store.undoHead(),
+      undoPush: this.stamp({ action: 'thread-remove', threadId, clusterId, title, changes }, editor, at, {
+        threads: [threadId],
+        clusters: [clusterId, stayed],
+      }),
     });
     await this.rethread([clusterId, stayed]);
-    return { action: 'thread-remove', threadId: await this.threadOf(stayed), clusterId: stayed };
+    return { action: 'thread-remove', threadId: await this.store.threadOf(stayed), clusterId: stayed };
   }
 
   /**
@@ -239,15 +192,15 @@ export class ThreadReview {
     if (otherId === threadId) throw new ReviewError('review: cannot join a thread to itself', 'invalid');
     const state = await this.threadState(threadId);
     let otherClusters: string[];
-    let otherVer: [string, string][] = [];
+    let otherVer: ThreadDecisionPlan['guards'] = [];
     if (THREAD_ID.test(otherId)) {
       const o = await this.threadState(otherId);
       otherClusters = o.clusters;
-      otherVer = [[this.keys.thread(otherId), o.ver]];
+      otherVer = [{ thread: otherId, ver: o.ver }];
     } else if (CLUSTER_ID.test(otherId)) {
-      if (!(await this.redis.exists(this.keys.cluster(otherId))))
+      if (!(await this.store.clusterExists(otherId)))
         throw new ReviewError(`review: cluster ${otherId} not found`, 'not-found');
-      const inThread = await this.threadOf(otherId);
+      const inThread = await this.store.threadOf(otherId);
       if (inThread === threadId)
         throw new ReviewError(`review: ${otherId} is in this thread already`, 'invalid');
       if (inThread) return this.join(threadId, inThread, editor);
@@ -256,13 +209,12 @@ export class ThreadReview {
 
     const ownArticles = state.clusters.flatMap((c) => state.members.get(c)!);
     const otherMembers = new Map<string, string[]>();
-    for (const c of otherClusters)
-      otherMembers.set(c, await this.redis.zrange(this.keys.clusterMembers(c), '0', '-1'));
+    for (const c of otherClusters) otherMembers.set(c, await this.store.members(c));
     const otherArticles = [...otherMembers.values()].flat();
-    const current = await this.decisions([...ownArticles, ...otherArticles]);
+    const current = await this.store.decisions([...ownArticles, ...otherArticles]);
     const ownSet = new Set(ownArticles);
     const otherSet = new Set(otherArticles);
-    const changes: Change[] = [];
+    const changes: DecisionChange[] = [];
     const anchor = state.members.get(state.clusters[0]!)![0]!;
     const target = otherMembers.get(otherClusters[0]!)![0]!;
     for (const a of [...ownArticles, ...otherArticles]) {
@@ -281,42 +233,28 @@ export class ThreadReview {
     const threads = THREAD_ID.test(otherId) ? [threadId, otherId] : [threadId];
     const clusters = [state.clusters[0]!, otherClusters[0]!];
     await this.apply({
-      guards: [[this.keys.thread(threadId), state.ver], ...otherVer],
+      guards: [{ thread: threadId, ver: state.ver }, ...otherVer],
       changes,
       audit: this.audit(editor, 'thread-join', threadId, clusters[1]!, `${otherId} joined`, at),
-      undoHead: await this.head(),
-      undoPush: this.stamp(
-        { action: 'thread-join', threadId, otherId, changes },
-        editor,
-        at,
+      undoHead: await this.store.undoHead(),
+      undoPush: this.stamp({ action: 'thread-join', threadId, otherId, changes }, editor, at, {
         threads,
         clusters,
-      ),
+      }),
     });
     await this.rethread(clusters);
-    return { action: 'thread-join', threadId: await this.threadOf(clusters[0]!), clusterId: clusters[0]! };
+    return {
+      action: 'thread-join',
+      threadId: await this.store.threadOf(clusters[0]!),
+      clusterId: clusters[0]!,
+    };
   }
 
   /** Reverses the newest thread action on this thread, the editor's own, as its page offered it. */
   async undo(threadId: string, nonce: string, editor: string): Promise<ThreadActionResult> {
     const records = await this.records();
-    const at = records.findIndex((r) => r.entry.threads.includes(threadId));
-    const found = records[at];
-    if (!found) throw new ReviewError(`review: nothing to undo on thread ${threadId}`, 'invalid');
+    const found = undoableOn(records, THREAD_UNDO, threadId, nonce, editor);
     const u = found.entry;
-    if (u.nonce !== nonce)
-      throw new ReviewError(
-        `review: thread ${threadId} changed since this page was shown (last: ${u.action} by ${u.editor}); nothing was undone, reload`,
-        'conflict',
-      );
-    if (u.editor !== editor)
-      throw new ReviewError(`review: only ${u.editor} can undo their ${u.action}`, 'conflict');
-    const later = records.slice(0, at).find((r) => r.entry.threads.some((t) => u.threads.includes(t)));
-    if (later)
-      throw new ReviewError(
-        `review: a later ${later.entry.action} by ${later.entry.editor} came after; undo that first`,
-        'conflict',
-      );
     const now = this.now();
     await this.apply({
       guards: [],
@@ -327,6 +265,11 @@ export class ThreadReview {
     });
     await this.rethread(u.clusters);
     const landing = u.clusters[0]!;
-    return { action: 'undo', threadId: await this.threadOf(landing), clusterId: landing, undone: u.action };
+    return {
+      action: 'undo',
+      threadId: await this.store.threadOf(landing),
+      clusterId: landing,
+      undone: u.action,
+    };
   }
 }
