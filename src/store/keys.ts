@@ -84,8 +84,6 @@ export function keysFor(prefix: string, layout: KeyLayout = {}) {
     robots: (origin: string) => `${spread}robots:${origin}`,
     /** STRING: a short-lived write (PX) that proves Redis takes writes again after an OOM/MISCONF episode. */
     writeProbe: `${prefix}ops:write-probe`,
-    /** HASH: run counters (items, articles stored, failures) for summaries and metrics. */
-    stats: `${prefix}stats`,
     /**
      * ZSET: body lines seen on pages of one domain (member: the line's match key, score:
      * distinct stories, i.e. dedup clusters, it was seen under). At

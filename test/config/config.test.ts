@@ -2,7 +2,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { dedupPolicyFrom } from '../../src/app/context.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
+import { DEFAULT_DEDUP_POLICY, DEFAULT_NUM_PERM, DEFAULT_SHINGLE_SIZE } from '../../src/dedup/defaults.js';
 
 async function tmpYaml(text: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'wiresift-config-'));
@@ -17,6 +19,13 @@ describe('config', () => {
     expect(c.redis.prefix).toBe('wiresift:v1:');
     expect(c.extract.boilerplate.fr).toContain('Retour en haut');
     expect(c.dedup.candidateThreshold).toBeLessThanOrEqual(c.dedup.jaccardThreshold);
+  });
+
+  it('ships the dedup defaults of src/dedup/defaults.ts: one value per setting, whoever reads it', () => {
+    const c = loadConfig({ env: {} });
+    expect(c.dedup.numPerm).toBe(DEFAULT_NUM_PERM);
+    expect(c.dedup.shingleSize).toBe(DEFAULT_SHINGLE_SIZE);
+    expect(dedupPolicyFrom(c)).toEqual(DEFAULT_DEDUP_POLICY);
   });
 
   it('lets the environment override the file', () => {
