@@ -1,4 +1,4 @@
-import type { Redis, RedisOptions } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import { placementFor } from '../dedup/cluster-policy.js';
 import { DEFAULT_CLUSTERING, DEFAULT_SEED } from '../dedup/defaults.js';
@@ -44,13 +44,12 @@ export type PipelineContext = {
   close(): Promise<void>;
 };
 
-export function connectRedis(config: Config, name: string, extra: RedisOptions = {}): Redis {
+export function connectRedis(config: Config, name: string): Redis {
   // BullMQ needs maxRetriesPerRequest null on the connections it blocks on.
   return openRedis(config.redis, {
     maxRetriesPerRequest: null,
     connectionName: `wiresift:${name}`,
     lazyConnect: false,
-    ...extra,
   });
 }
 
@@ -119,8 +118,7 @@ export function threadIndexFor(redis: Redis, keys: Keys, config: Config): Thread
 }
 
 export function createContext(config: Config, log: Logger): PipelineContext {
-  // Commands of concurrent jobs in one tick go in one write and one read on Redis's side.
-  const redis = connectRedis(config, 'store', { enableAutoPipelining: true });
+  const redis = connectRedis(config, 'store');
   const keys = keysForRedis(config.redis);
   const redisHealth = new RedisHealth({
     probe: () => redis.set(keys.writeProbe, String(process.pid), 'PX', 10_000),

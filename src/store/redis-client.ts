@@ -18,32 +18,6 @@ export function redisUrls(url: string): string[] {
  * see store/keys.ts), and walks keys with key-scan.ts, which visits each master.
  */
 export function openRedis(settings: RedisSettings, options: RedisOptions): Redis {
-  const redis = connect(settings, options);
-  if (options.enableAutoPipelining) defineIntoOpenPipelines(redis);
-  return redis;
-}
-
-/**
- * ioredis copies a connection's scripts into an auto-pipeline when it opens one
- * (each tick's batch), so a script defined on first use while a batch is open
- * was missing from that batch (`pipeline[name] is not a function`): each
- * definition is copied into the open batches too.
- */
-function defineIntoOpenPipelines(redis: Redis): void {
-  const define = redis.defineCommand.bind(redis);
-  const open = (redis as unknown as { _autoPipelines?: Map<string, Record<string, unknown>> })._autoPipelines;
-  if (!open) throw new Error('store: this ioredis has no auto-pipelines to define scripts into');
-  redis.defineCommand = (name, definition) => {
-    define(name, definition);
-    const own = redis as unknown as Record<string, unknown>;
-    for (const pipeline of open.values()) {
-      pipeline[name] = own[name];
-      pipeline[`${name}Buffer`] = own[`${name}Buffer`];
-    }
-  };
-}
-
-function connect(settings: RedisSettings, options: RedisOptions): Redis {
   if (!settings.cluster) return new Redis(settings.url, options);
   const urls = redisUrls(settings.url).map((u) => new URL(u));
   const first = urls[0]!;
