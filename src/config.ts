@@ -132,6 +132,7 @@ export const configSchema = z.strictObject({
     parseTimeoutMs: z.number().int().min(100),
     parseMaxHeapMb: z.number().int().min(16),
     parseThreads: z.number().int().min(0),
+    parseInPlaceMaxKb: z.number().int().min(0).max(1024),
     maxItemsPerPoll: positiveInt,
   }),
   schedule: z

@@ -88,12 +88,18 @@ function firstAgency(s: string): string | null {
 
 /** Strip decoration around a credit: dashes, bullets, brackets, italics markers, final dot. */
 function bare(line: string): string {
-  return line
-    .trim()
-    .replace(/^[\s\-—–•*_|]+/, '')
-    .replace(/(?<![\s*_.])[\s*_.]+$/, '')
+  return dropTrailing(line.trim().replace(/^[\s\-—–•*_|]+/, ''))
     .replace(/^\((.*)\)$/s, '$1')
     .trim();
+}
+
+const TRAILING = /[\s*_.]/;
+
+/** `s` without its trailing run of spaces, stars, underscores and dots: a scan from the end, no regex pass over every line. */
+function dropTrailing(s: string): string {
+  let end = s.length;
+  while (end > 0 && TRAILING.test(s[end - 1]!)) end--;
+  return end === s.length ? s : s.slice(0, end);
 }
 
 /** The agency a credit-only line names, or null when the line is not an agency credit. */

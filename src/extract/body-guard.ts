@@ -3,7 +3,7 @@
  * is not text (a page of NUL bytes is not an article), and a body is capped so one
  * huge page cannot fill Redis.
  */
-import { wordCount } from './text-normalize.js';
+import { hasWord } from './text-normalize.js';
 import type { ExtractedArticle } from './types.js';
 
 /** C0 and C1 controls but tab and newline; browsers drop NUL from text, the rest never reads as words. */
@@ -37,7 +37,7 @@ export function guardBody<T extends ExtractedArticle>(article: T, maxBodyChars: 
       .replace(/\n{3,}/g, '\n\n')
       .trim();
   }
-  if (article.status === 'ok' && wordCount(text) === 0)
+  if (article.status === 'ok' && !hasWord(text))
     return {
       ...article,
       status: 'empty',

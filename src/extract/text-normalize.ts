@@ -205,6 +205,11 @@ export function wordCount(s: string): number {
   return n;
 }
 
+/** wordCount(s) > 0, stopping at the first letter or digit (every page's body is checked). */
+export function hasWord(s: string): boolean {
+  return LETTER_OR_DIGIT.test(s);
+}
+
 /**
  * A copy of `s` that shares no memory with the string it was cut from. V8 keeps a substring
  * of 13 characters or more as a view into its parent: a cache that kept such a class name or

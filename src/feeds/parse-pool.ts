@@ -3,7 +3,8 @@ import type { Worker } from 'node:worker_threads';
 import type { Config } from '../config.js';
 import { startModuleWorker } from '../module-worker/module-worker.js';
 import { type FeedItem, FeedParseError, type ParsedFeed } from './feed-types.js';
-import type { ParseOptions, ParseReply, ParseRequest } from './parse-worker.js';
+import { type ParseOptions, parseFeedRequest } from './parse-request.js';
+import type { ParseReply, ParseRequest } from './parse-worker.js';
 
 /**
  * Every feed is parsed on a pooled worker thread: the XML parser is
@@ -20,6 +21,14 @@ export type ParseLimits = {
   maxHeapMb: number;
   /** Threads at most; parses beyond that wait for one to come free. */
   threads: number;
+  /**
+   * Feeds of at most this many bytes are parsed on the calling thread: for a
+   * typical feed the trip to a thread and back (the items cloned in a message)
+   * and the thread's own JIT and GC cost more than the parse, and the worst
+   * hostile feed of this size still ends within milliseconds
+   * (bench/feed-in-place-worst.ts). 0 or absent: every feed on a thread.
+   */
+  inPlaceMaxBytes?: number;
 };
 
 /** What one poll gets back: the feed, and how many items the per-poll cap dropped. */
@@ -51,6 +60,13 @@ function handOver(body: Uint8Array): Uint8Array {
   const copy = new Uint8Array(body.byteLength);
   copy.set(body);
   return copy;
+}
+
+/** A failed parse as the poll sees it, the same whether it ran on a thread or in place. */
+function asParseError(failure: { name: string; message: string }): FeedParseError {
+  if (failure.name === 'FeedParseError') return new FeedParseError(failure.message.replace(/^feeds: /, ''));
+  // Anything else (a stack overflow on deep nesting, a library's own error) is still this stage's.
+  return new FeedParseError(`parser failed: ${failure.name}: ${failure.message}`);
 }
 
 type Task = {
@@ -88,6 +104,13 @@ export class FeedParsePool {
     options: ParseOptions = {},
   ): Promise<CappedFeed> {
     if (this.closed) return Promise.reject(new FeedParseError('the parser pool is shut down'));
+    if (body.byteLength <= (this.limits.inPlaceMaxBytes ?? 0))
+      return parseFeedRequest(body, contentType, url, options).then(
+        ({ feed, items, cut }) => ({ ...feed, items, cut }),
+        (err: unknown) => {
+          throw asParseError(err instanceof Error ? err : { name: 'Error', message: String(err) });
+        },
+      );
     return new Promise((resolve, reject) => {
       const req: ParseRequest = { id: this.nextId++, body: handOver(body), contentType, url, options };
       this.waiting.push({ req, items: [], resolve, reject });
@@ -188,10 +211,7 @@ export class FeedParsePool {
     thread.task = undefined;
     thread.worker.unref();
     if (msg.kind === 'done') task.resolve({ ...msg.feed, items: task.items, cut: msg.cut });
-    else if (msg.name === 'FeedParseError')
-      task.reject(new FeedParseError(msg.message.replace(/^feeds: /, '')));
-    // Anything else (a stack overflow on deep nesting, a library's own error) is still this stage's.
-    else task.reject(new FeedParseError(`parser failed: ${msg.name}: ${msg.message}`));
+    else task.reject(asParseError(msg));
     this.dispatch();
   }
 
@@ -220,7 +240,12 @@ export class FeedParsePool {
 export function parseLimitsFrom(config: Config): ParseLimits {
   const f = config.feedLimits;
   const auto = Math.min(config.queues.concurrency.feeds, Math.max(2, availableParallelism()));
-  return { timeoutMs: f.parseTimeoutMs, maxHeapMb: f.parseMaxHeapMb, threads: f.parseThreads || auto };
+  return {
+    timeoutMs: f.parseTimeoutMs,
+    maxHeapMb: f.parseMaxHeapMb,
+    threads: f.parseThreads || auto,
+    inPlaceMaxBytes: f.parseInPlaceMaxKb * 1024,
+  };
 }
 
 let shared: FeedParsePool | undefined;

@@ -1,18 +1,8 @@
 import { parentPort } from 'node:worker_threads';
-import { feedFromBytes } from './feed-bytes.js';
-import { trustFeedText } from './feed-item.js';
-import { capItems } from './item-cap.js';
 import type { FeedItem, ParsedFeed } from './parse-feed.js';
+import { type ParseOptions, parseFeedRequest } from './parse-request.js';
 
-/** What a poll asks of one parse, beside the bytes. */
-export type ParseOptions = {
-  /** Applied here, so items beyond the cap never cross back to the main thread. */
-  maxItems?: number;
-  /** Read the bytes in this charset, whatever they declare (feed setting). */
-  charset?: string;
-  /** Items with text are ingested from it, not from their page (feed setting fetchPages: false). */
-  trustFeedText?: boolean;
-};
+export type { ParseOptions } from './parse-request.js';
 
 /** Worker thread side of parse-pool.ts: one feed per message, one at a time, the thread reused. */
 export type ParseRequest = {
@@ -39,11 +29,8 @@ export const ITEMS_PER_MESSAGE = 500;
 const port = parentPort;
 if (port) {
   port.on('message', (req: ParseRequest) => {
-    const { maxItems, charset, trustFeedText: trusted } = req.options;
-    feedFromBytes(req.body, req.contentType, req.url, charset ? { charset } : {}).then(
-      ({ items: parsed, ...feed }) => {
-        const all = trusted ? trustFeedText(parsed) : parsed;
-        const { items, cut } = maxItems === undefined ? { items: all, cut: 0 } : capItems(all, maxItems);
+    parseFeedRequest(req.body, req.contentType, req.url, req.options).then(
+      ({ feed, items, cut }) => {
         for (let i = 0; i < items.length; i += ITEMS_PER_MESSAGE)
           port.postMessage({
             kind: 'items',

@@ -107,10 +107,13 @@ type Source = {
 const QUERY_CMD = 'wiresiftThreadQueryBuffer';
 const QUERY_DEFINE = 'wiresiftThreadQuery';
 const COMMIT_CMD = 'wiresiftThreadCommit';
+const SOURCE_CMD = 'wiresiftThreadSourceBuffer';
+const SOURCE_DEFINE = 'wiresiftThreadSource';
 
 type ScriptedRedis = Redis & {
   [QUERY_CMD]: (...args: (string | number | Buffer)[]) => Promise<Buffer[]>;
   [COMMIT_CMD]: (...args: (string | number | Buffer)[]) => Promise<[string, string]>;
+  [SOURCE_CMD]: (...args: (string | number)[]) => Promise<[Buffer, Buffer, Buffer[], Buffer[], Buffer[]]>;
 };
 
 function asArray<T>(v: unknown): T[] {
@@ -239,30 +242,31 @@ export class ThreadIndex {
       redis.defineCommand(QUERY_DEFINE, { lua: loadLua('thread-query') });
     if (typeof scripted[COMMIT_CMD] !== 'function')
       redis.defineCommand(COMMIT_CMD, { lua: loadLua('thread-commit') });
+    if (typeof (scripted as unknown as Record<string, unknown>)[SOURCE_DEFINE] !== 'function')
+      redis.defineCommand(SOURCE_DEFINE, { lua: loadLua('thread-source') });
     this.redis = scripted;
   }
 
-  /** Reads the cluster and the member its story comes from. */
+  /** Reads the cluster and the member its story comes from (thread-source.lua: one round trip). */
   private async sourceOf(clusterId: string): Promise<Source> {
-    const [[, exists], [, ver], [, members], [, story]] = (await this.redis
-      .multi()
-      .exists(this.keys.cluster(clusterId))
-      .hget(this.keys.cluster(clusterId), 'ver')
-      .zrange(this.keys.clusterMembers(clusterId), '0', '-1', 'WITHSCORES')
-      .hgetallBuffer(this.keys.story(clusterId))
-      .exec()) as [unknown, unknown][] as [
-      [null, number],
-      [null, string | null],
-      [null, string[]],
-      [null, Record<string, Buffer>],
-    ];
+    const [exists, ver, members, storyFlat, flat] = await this.redis[SOURCE_CMD](
+      3,
+      this.keys.cluster(clusterId),
+      this.keys.clusterMembers(clusterId),
+      this.keys.story(clusterId),
+      ...this.templates.article!,
+    );
     const ids: string[] = [];
+    const fields: string[][] = [];
     let at = Number.POSITIVE_INFINITY;
     for (let i = 0; i + 1 < members.length; i += 2) {
-      ids.push(members[i]!);
-      at = Math.min(at, Number(members[i + 1]) || Number.POSITIVE_INFINITY);
+      ids.push(members[i]!.toString());
+      at = Math.min(at, Number(members[i + 1]!.toString()) || Number.POSITIVE_INFINITY);
+      const f = (i / 2) * 3;
+      fields.push([flat[f]!.toString(), flat[f + 1]!.toString(), flat[f + 2]!.toString()]);
     }
-    const fields = ids.length ? await this.memberFields(ids) : [];
+    const story: Record<string, Buffer> = {};
+    for (let i = 0; i + 1 < storyFlat.length; i += 2) story[storyFlat[i]!.toString()] = storyFlat[i + 1]!;
     // The most complete member that is not a container; a container only when it is all there is.
     let best = -1;
     for (let i = 0; i < ids.length; i++) {
@@ -274,36 +278,26 @@ export class ThreadIndex {
         ((b[1] === 'container') === (kind === 'container') && (Number(tokens) || 0) > (Number(b[0]) || 0));
       if (better) best = i;
     }
-    const src = best >= 0 ? `${ids[best]}:${fields[best]![0] ?? ''}` : '';
-    const stored = story?.profile ? decodeStory(story.profile) : null;
+    const src = best >= 0 ? `${ids[best]}:${fields[best]![0]}` : '';
+    const stored = story.profile ? decodeStory(story.profile) : null;
     return {
-      exists: exists === 1,
-      ver: ver ?? '',
+      exists: Number(exists.toString()) === 1,
+      ver: ver.toString(),
       at: Number.isFinite(at) ? at : this.now(),
       src,
       sourceId: best >= 0 ? ids[best]! : '',
       container: best >= 0 && fields[best]![1] === 'container',
-      quotes: best >= 0 && fields[best]![1] === 'container' ? (fields[best]![2] ?? '') : '',
+      quotes: best >= 0 && fields[best]![1] === 'container' ? fields[best]![2]! : '',
       stored: {
         profile: stored,
-        src: story?.src?.toString() ?? '',
-        terms: (story?.terms?.toString() ?? '').split(',').filter(Boolean),
-        roundup: story?.roundup?.toString() === '1',
-        at: Number(story?.at?.toString()) || 0,
-        quotes: story?.quotes?.toString() ?? '',
-        thread: story?.thread?.toString() ?? '',
+        src: story.src?.toString() ?? '',
+        terms: (story.terms?.toString() ?? '').split(',').filter(Boolean),
+        roundup: story.roundup?.toString() === '1',
+        at: Number(story.at?.toString()) || 0,
+        quotes: story.quotes?.toString() ?? '',
+        thread: story.thread?.toString() ?? '',
       },
     };
-  }
-
-  /** tokens, kind and contains of each member, in one round trip (one read a member was N). */
-  private async memberFields(ids: string[]): Promise<(string | null)[][]> {
-    const pipe = this.redis.pipeline();
-    for (const id of ids) pipe.hmget(this.keys.article(id), 'tokens', 'kind', 'contains');
-    return ((await pipe.exec()) ?? []).map(([err, values]) => {
-      if (err) throw err;
-      return values as (string | null)[];
-    });
   }
 
   private async profileFor(source: Source, known?: KnownBody): Promise<StoryProfile> {

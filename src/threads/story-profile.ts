@@ -1,4 +1,4 @@
-import { hashString32 } from '../dedup/hash32.js';
+import { hashString32, hashWords3, hashWords4 } from '../dedup/hash32.js';
 import {
   TOKEN_CAPITALISED,
   TOKEN_IN_DATELINE,
@@ -73,8 +73,11 @@ const COMMON_CAPITALISED = new Set(
 
 /** Distinct values, ascending; with a cap, the smallest ones (the same sample of the terms two texts share). */
 function sortedDistinct(values: number[], cap: number): Uint32Array {
-  const out = Uint32Array.from(new Set(values)).sort();
-  return out.length > cap ? out.slice(0, cap) : out;
+  // Sorted first, then equal neighbours dropped in place: no Set of every value.
+  const all = Uint32Array.from(values).sort();
+  let n = 0;
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) all[n++] = all[i]!;
+  return all.slice(0, Math.min(n, cap));
 }
 
 /** An identifying figure: three digits or more (1 200, 42 000, 6.20, 2026); a year counts, a 9 does not. */
@@ -99,7 +102,9 @@ export function storyProfile(text: string): StoryProfile {
   const figures: number[] = [];
   const rates: number[] = [];
   const years: number[] = [];
-  const slots: [number, number][] = [];
+  // A frame and its fact's low 16 bits packed in one number (frame * 2^16 + low: under 2^48,
+  // exact), so sorting the numbers sorts by frame then fact, with no pair arrays.
+  const slots: number[] = [];
   const isFact = new Uint8Array(count);
   for (let i = 0; i < count; i++) {
     const f = facts[i]!;
@@ -120,16 +125,24 @@ export function storyProfile(text: string): StoryProfile {
     }
     if (fact) isFact[i] = 1;
     if (fact && i >= 2 && i + 1 < count && (f & TOKEN_IN_DATELINE) === 0)
-      slots.push([hashString32(`${words[i - 2]} ${words[i - 1]} ${words[i + 1]}`), hashString32(w) & 0xffff]);
+      slots.push(
+        hashWords3(words[i - 2]!, words[i - 1]!, words[i + 1]!) * 65536 + (hashString32(w) & 0xffff),
+      );
   }
-  slots.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  const kept = slots.filter((s, i) => i === 0 || s[0] !== slots[i - 1]![0] || s[1] !== slots[i - 1]![1]);
-  const sample = kept.slice(0, MAX_FRAMES);
+  const packed = Float64Array.from(slots).sort();
+  const frames: number[] = [];
+  const values: number[] = [];
+  for (let i = 0; i < packed.length && frames.length < MAX_FRAMES; i++) {
+    if (i > 0 && packed[i] === packed[i - 1]) continue;
+    const low = packed[i]! % 65536;
+    frames.push((packed[i]! - low) / 65536);
+    values.push(low);
+  }
   const allNames = sortedDistinct(names, Number.POSITIVE_INFINITY);
   const runs: number[] = [];
   for (let i = 0, clean = 0; i < count; i++) {
     clean = isFact[i] ? 0 : clean + 1;
-    if (clean >= 4) runs.push(hashString32(`${words[i - 3]} ${words[i - 2]} ${words[i - 1]} ${words[i]}`));
+    if (clean >= 4) runs.push(hashWords4(words[i - 3]!, words[i - 2]!, words[i - 1]!, words[i]!));
   }
   const template = sortedDistinct(runs, Number.POSITIVE_INFINITY);
   return {
@@ -138,8 +151,8 @@ export function storyProfile(text: string): StoryProfile {
     figures: sortedDistinct(figures, MAX_TERMS),
     years: sortedDistinct(years, MAX_TERMS),
     rates: sortedDistinct(rates, MAX_TERMS),
-    frames: Uint32Array.from(sample.map((s) => s[0])),
-    values: Uint32Array.from(sample.map((s) => s[1])),
+    frames: Uint32Array.from(frames),
+    values: Uint32Array.from(values),
     template: template.slice(0, TEMPLATE_SKETCH),
     templateCount: template.length,
   };

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collapseInline, matchKey } from '../../src/extract/text-normalize.js';
+import { collapseInline, hasWord, matchKey, wordCount } from '../../src/extract/text-normalize.js';
 import { referenceCollapseInline, referenceMatchKey } from './text-normalize-reference.js';
 
 const TRICKY = [
@@ -53,5 +53,12 @@ describe('single-pass text normalisation', () => {
     expect(collapseInline('Vladi\u00admir Pu\u200etin')).toBe('Vladimir Putin');
     expect(matchKey('Vladi\u00admir Pu\u200etin')).toBe('vladimir putin');
     expect(matchKey('\u2066Lire aussi\u2069 :')).toBe('lire aussi');
+  });
+});
+
+describe('hasWord', () => {
+  it('is wordCount > 0, for letters and digits of any script', () => {
+    for (const s of ['', '   ', '— … ©', '\u00ad\u200b', 'a', ' 9 ', 'Été', '東京', '٣', '— x —'])
+      expect(hasWord(s)).toBe(wordCount(s) > 0);
   });
 });

@@ -96,3 +96,41 @@ describe('closing the pool', () => {
     expect(pool.size).toBe(0);
   });
 });
+
+describe('feeds parsed in place (inPlaceMaxBytes)', () => {
+  const pool = new FeedParsePool({ timeoutMs: 5000, maxHeapMb: 512, threads: 2, inPlaceMaxBytes: 4096 });
+  afterAll(() => pool.close());
+
+  it('reads a small feed without a thread, as a thread reads it', async () => {
+    const onThread = new FeedParsePool({ timeoutMs: 5000, maxHeapMb: 512, threads: 1 });
+    try {
+      const here = await pool.parse(small(), 'application/rss+xml', `${BASE}/rss`, { maxItems: 1 });
+      expect(pool.threadsStarted).toBe(0);
+      const there = await onThread.parse(small(), 'application/rss+xml', `${BASE}/rss`, { maxItems: 1 });
+      expect(here).toEqual(there);
+      expect(here.cut).toBe(1);
+    } finally {
+      await onThread.close();
+    }
+  }, 60_000);
+
+  it('fails a broken small feed with the reason a thread gives', async () => {
+    const onThread = new FeedParsePool({ timeoutMs: 5000, maxHeapMb: 512, threads: 1 });
+    const broken = () => Buffer.from('<html><body>not a feed</body></html>');
+    try {
+      const here = await pool.parse(broken(), 'text/html', BASE).catch((e: Error) => e);
+      const there = await onThread.parse(broken(), 'text/html', BASE).catch((e: Error) => e);
+      expect(here).toBeInstanceOf(Error);
+      expect((here as Error).message).toBe((there as Error).message);
+      expect(pool.threadsStarted).toBe(0);
+    } finally {
+      await onThread.close();
+    }
+  }, 60_000);
+
+  it('sends a bigger feed to a thread', async () => {
+    const feed = await pool.parse(Buffer.from(itemFlood(BASE, 200)), 'application/rss+xml', BASE);
+    expect(feed.items).toHaveLength(200);
+    expect(pool.threadsStarted).toBe(1);
+  }, 60_000);
+});

@@ -137,12 +137,15 @@ for _, ref in ipairs(refs) do
 end
 
 -- A page by id, when it is still indexed inside the window and not read yet.
+-- (Its ref and placement in one read: the script is atomic, so nothing moves between them.)
+local MEMBER = {'ref', 'cluster', 'kind', 'via', 'contains', 'inside', 'iseq'}
 local function add_member(m, role)
   if seen_ids[m] then return end
-  local ref = tonumber(redis.call('HGET', key_of(K.article, m), 'ref'))
+  local h = redis.call('HMGET', key_of(K.article, m), unpack(MEMBER))
+  local ref = tonumber(h[1])
   if ref and ref >= lowest then
     local r = record_of(K.block, ref, rec, per_block, T)
-    if r then add(r, m, redis.call('HMGET', key_of(K.article, m), unpack(PLACEMENT)), role) end
+    if r then add(r, m, {h[2], h[3], h[4], h[5], h[6], h[7]}, role) end
   end
 end
 
