@@ -1,5 +1,10 @@
 import type { FetchOptions } from '../net/fetch.js';
-import { type FeedFetcher, type FeedParsing, fetchAndParseFeed, type LoadedFeed } from './load-feed.js';
+import {
+  type FeedFetcher,
+  type FeedParsing,
+  fetchAndParseFeed,
+  type LoadedFeed,
+} from './fetch-and-parse-feed.js';
 import { attributesOf, nameAt, startTagEnd } from './xml-scan.js';
 
 /**

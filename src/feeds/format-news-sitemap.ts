@@ -8,7 +8,7 @@ import { firstChild, NS, textOf, type XmlElement } from './xml-tree.js';
  * Sitemaps as a source (sitemaps.org 0.9 with Google's news extension):
  * a `<urlset>` lists articles, `<url><loc>` with `news:news/news:title` and
  * `news:publication_date`; a `<sitemapindex>` lists sitemaps, which the
- * loader fetches in turn (load-feed.ts). Outlets publish these for search
+ * loader fetches in turn (fetch-and-parse-feed.ts). Outlets publish these for search
  * engines, often before their RSS.
  */
 

@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import { articleIdFor, feedItemArticle } from '../feeds/article-id.js';
 import { canonicalizeUrl } from '../feeds/canonical-url.js';
 import { type FeedSettings, fetchOptionsFor, parseOptionsFor } from '../feeds/feed-settings.js';
-import { fetchAndParseFeed } from '../feeds/load-feed.js';
+import { fetchAndParseFeed } from '../feeds/fetch-and-parse-feed.js';
 import type { FeedItem } from '../feeds/parse-feed.js';
 import type { CappedFeed } from '../feeds/parse-pool.js';
 import { infraCause } from '../infra-errors/infra-errors.js';

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchAndParseFeed } from '../../src/feeds/load-feed.js';
+import { fetchAndParseFeed } from '../../src/feeds/fetch-and-parse-feed.js';
 import { FeedParseError } from '../../src/feeds/parse-feed.js';
 import { DEFAULT_NETWORK_POLICY } from '../../src/net/address-policy.js';
 import type { FetchOptions } from '../../src/net/fetch.js';
