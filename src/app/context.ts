@@ -85,6 +85,7 @@ export function createContext(config: Config, log: Logger): AppContext {
   const clusterIndex = new ClusterIndex(redis, keys, {
     bands,
     rows,
+    readThreadSource: config.threads.enabled,
     format: INDEX_SKETCH,
     place: placementFor(dedupPolicyFrom(config)),
     eventsMaxLen: config.events.maxLen,

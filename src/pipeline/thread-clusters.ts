@@ -12,7 +12,7 @@ import type { KnownBody, ThreadIndex, ThreadUpdate } from '../store/thread-index
  */
 export async function threadClusters(
   threads: ThreadIndex,
-  result: Pick<AssignResult, 'clusterId' | 'mergedFrom' | 'moved'>,
+  result: Pick<AssignResult, 'clusterId' | 'mergedFrom' | 'moved' | 'threadSource'>,
   known?: KnownBody,
 ): Promise<ThreadUpdate[]> {
   const touched = [
@@ -22,6 +22,12 @@ export async function threadClusters(
   ];
   const out: ThreadUpdate[] = [];
   for (const id of new Set(touched.filter(Boolean)))
-    out.push(await threads.update(id, known ? { known } : {}));
+    out.push(
+      await threads.update(id, {
+        ...(known ? { known } : {}),
+        // The commit read the article's cluster for this step already (ClusterIndex readThreadSource).
+        ...(id === result.clusterId && result.threadSource ? { source: result.threadSource } : {}),
+      }),
+    );
   return out;
 }

@@ -3,6 +3,7 @@ import { EVENT_FIELDS } from './contract-types.js';
 import { keyTemplate, taggedTemplate } from './key-template.js';
 import type { Keys } from './keys.js';
 import { loadLua } from './lua/load-lua.js';
+import type { ThreadSourceReply } from './thread-source.js';
 
 /**
  * What the index keeps of a text's sketch (src/dedup/sketch.ts makes them):
@@ -75,11 +76,18 @@ export type AssignResult = {
   kind: 'article' | 'container';
   /** Other articles the policy moved to another cluster: [articleId, from, to]. */
   moved: [string, string, string][];
+  /** With readThreadSource: the thread step's first read of `clusterId`, made by the commit. */
+  threadSource?: ThreadSourceReply;
 };
 
 export type ClusterIndexOptions = {
   bands: number;
   rows: number;
+  /**
+   * The commit also reads what the thread step starts from (thread-source-read.lua)
+   * and hands it back in `threadSource`: set when threads are on.
+   */
+  readThreadSource?: boolean;
   /** The sketch's layout (src/dedup/sketch.ts INDEX_SKETCH). */
   format: SketchFormat;
   /** The clustering policy (src/dedup/cluster-policy.ts placementFor): the index only stores. */
@@ -239,6 +247,8 @@ type QueryResult =
 
 const QUERY_CMD = 'wiresiftLshQuery';
 const COMMIT_CMD = 'wiresiftLshCommit';
+/** The commit's reply as Buffers: a story profile in the thread source is binary. */
+const COMMIT_BUFFER_CMD = 'wiresiftLshCommitBuffer';
 /** ioredis adds a Buffer-replying twin of every defined command; the query needs raw signature bytes. */
 const QUERY_BUFFER_CMD = 'wiresiftLshQueryBuffer';
 
@@ -246,6 +256,7 @@ type ScriptedRedis = Redis & {
   [QUERY_CMD]: (...args: (string | number | Buffer)[]) => Promise<unknown>;
   [QUERY_BUFFER_CMD]: (...args: (string | number | Buffer)[]) => Promise<unknown>;
   [COMMIT_CMD]: (...args: (string | number | Buffer)[]) => Promise<unknown>;
+  [COMMIT_BUFFER_CMD]: (...args: (string | number | Buffer)[]) => Promise<unknown>;
 };
 
 /** How a join is stored on the article hash (`via`): "<measure>:<value>:<articleId>". */
@@ -356,6 +367,7 @@ export class ClusterIndex {
   private readonly maxClusters: number;
   private readonly maxMembers: number;
   private readonly staleMs: number;
+  private readonly storyTemplate: [string, string] | null;
   private readonly now: () => number;
   private conflictCount = 0;
   private waitCount = 0;
@@ -393,6 +405,7 @@ export class ClusterIndex {
       block: taggedTemplate(keys.lshSigBlock),
       bucket: taggedTemplate(keys.lshBuckets),
     };
+    this.storyTemplate = opts.readThreadSource ? keyTemplate(keys.story) : null;
     const scripted = redis as ScriptedRedis;
     if (typeof scripted[QUERY_CMD] !== 'function')
       redis.defineCommand(QUERY_CMD, { lua: loadLua('lsh-query') });
@@ -467,46 +480,50 @@ export class ClusterIndex {
           article: this.templates.article,
           cluster: this.templates.cluster,
           members: this.templates.members,
+          ...(this.storyTemplate ? { story: this.storyTemplate } : {}),
         },
         eventFields: EVENT_FIELDS,
         self: plan.self,
         moves: plan.moves,
       };
-      const reply = (await this.redis[COMMIT_CMD](
+      const reply = (await this.redis[COMMIT_BUFFER_CMD](
         4,
         this.keys.clusterSeq,
         this.keys.clustersByUpdate,
         this.keys.events,
         this.keys.article(articleId),
         JSON.stringify(args),
-      )) as [string, ...unknown[]];
+      )) as [Buffer, ...unknown[]];
 
-      if (reply[0] === 'CONFLICT') {
+      const status = reply[0].toString();
+      if (status === 'CONFLICT') {
         this.conflictCount++;
         await backoff(attempt++);
         continue;
       }
-      if (reply[0] === 'ASSIGNED') return alreadyAssigned(String(reply[1]));
-      const [, clusterId, created, joined, mergedFrom, movedJson, representative] = reply as [
-        string,
-        string,
+      if (status === 'ASSIGNED') return alreadyAssigned(String(reply[1]));
+      const [, clusterId, created, joined, mergedFrom, movedJson, representative, threadSource] = reply as [
+        Buffer,
+        Buffer,
         number,
         number,
-        string[],
-        string,
-        string,
+        Buffer[],
+        Buffer,
+        Buffer,
+        ThreadSourceReply | undefined,
       ];
       const via = placement.via.get(articleId);
       return {
-        clusterId,
+        clusterId: clusterId.toString(),
         created: created === 1,
         joined: joined === 1,
-        mergedFrom,
+        mergedFrom: mergedFrom.map(String),
         matchedArticleIds: via ? [via.match] : [],
         alreadyAssigned: false,
-        representative,
+        representative: representative.toString(),
         kind: placement.kind.get(articleId) ?? 'article',
-        moved: JSON.parse(movedJson) as [string, string, string][],
+        moved: JSON.parse(movedJson.toString()) as [string, string, string][],
+        ...(threadSource ? { threadSource } : {}),
       };
     }
     throw new Error(

@@ -5,6 +5,7 @@ import { keyTemplate } from './key-template.js';
 import type { Keys } from './keys.js';
 import { loadLua } from './lua/load-lua.js';
 import { decodeStory, encodeStory, type StoryProfile, storedStory } from './story-record.js';
+import type { ThreadSourceReply } from './thread-source.js';
 
 /** A cluster as the thread policy compares it (src/threads/thread-policy.ts StoryNode). */
 export type StoryNode = {
@@ -113,7 +114,7 @@ const SOURCE_DEFINE = 'wiresiftThreadSource';
 type ScriptedRedis = Redis & {
   [QUERY_CMD]: (...args: (string | number | Buffer)[]) => Promise<Buffer[]>;
   [COMMIT_CMD]: (...args: (string | number | Buffer)[]) => Promise<[string, string]>;
-  [SOURCE_CMD]: (...args: (string | number)[]) => Promise<[Buffer, Buffer, Buffer[], Buffer[], Buffer[]]>;
+  [SOURCE_CMD]: (...args: (string | number)[]) => Promise<ThreadSourceReply>;
 };
 
 function asArray<T>(v: unknown): T[] {
@@ -249,13 +250,19 @@ export class ThreadIndex {
 
   /** Reads the cluster and the member its story comes from (thread-source.lua: one round trip). */
   private async sourceOf(clusterId: string): Promise<Source> {
-    const [exists, ver, members, storyFlat, flat] = await this.redis[SOURCE_CMD](
+    const reply = await this.redis[SOURCE_CMD](
       3,
       this.keys.cluster(clusterId),
       this.keys.clusterMembers(clusterId),
       this.keys.story(clusterId),
       ...this.templates.article!,
     );
+    return this.sourceFrom(reply);
+  }
+
+  /** The source as thread-source-read.lua read it (its own script, or the dedup commit's reply). */
+  private sourceFrom(reply: ThreadSourceReply): Source {
+    const [exists, ver, members, storyFlat, flat] = reply;
     const ids: string[] = [];
     const fields: string[][] = [];
     let at = Number.POSITIVE_INFINITY;
@@ -354,11 +361,16 @@ export class ThreadIndex {
    * Places one cluster (and the neighbourhood it reaches) in its thread. A
    * cluster that no longer exists (merged away) leaves its thread.
    */
-  async update(clusterId: string, opts: { force?: boolean; known?: KnownBody } = {}): Promise<ThreadUpdate> {
+  async update(
+    clusterId: string,
+    opts: { force?: boolean; known?: KnownBody; source?: ThreadSourceReply } = {},
+  ): Promise<ThreadUpdate> {
     const retries = this.opts.maxRetries ?? 16;
     let reason = '';
     for (let attempt = 0; attempt <= retries; attempt++) {
-      const source = await this.sourceOf(clusterId);
+      // The dedup commit's reply holds this read when the step follows it; a retry reads again.
+      const source =
+        attempt === 0 && opts.source ? this.sourceFrom(opts.source) : await this.sourceOf(clusterId);
       // The story a committed step read is what the cluster still tells (same copy, same length,
       // same first publication, same quotes): that step placed its neighbourhood already. A copy
       // that joined without changing any of it (most joins) changes no thread. Editors' decisions

@@ -114,10 +114,11 @@ function shuffled<T>(items: T[], seed: number): T[] {
   return out;
 }
 
-function newIndex(redis: Redis, keys: Keys, policy = DEFAULT_DEDUP_POLICY) {
+function newIndex(redis: Redis, keys: Keys, policy = DEFAULT_DEDUP_POLICY, readThreadSource = false) {
   return new ClusterIndex(redis, keys, {
     bands,
     rows,
+    readThreadSource,
     format: INDEX_SKETCH,
     place: placementFor(policy),
     now: () => T0 + 3_600_000,
@@ -207,6 +208,39 @@ describe('ClusterIndex', () => {
       /longer than 16 bytes/,
     );
     expect(await redis.exists(keys.lshRefSeq, keys.clusterSeq)).toBe(0);
+  });
+
+  it('with readThreadSource, the commit hands back what the thread step reads of the cluster, as it is after the commit', async () => {
+    const keys = freshKeys('thread-source');
+    const index = newIndex(redis, keys, DEFAULT_DEDUP_POLICY, true);
+    const [full, short] = versions(story(2), 2);
+    const a = await assignDoc(index, { id: 'a', text: full!, publishedAt: T0 + 5000 });
+    await redis.hset(keys.story(a.clusterId), 'src', 'a:99', 'profile', Buffer.from([0, 255, 7]));
+    const b = await assignDoc(index, { id: 'b', text: short!, publishedAt: T0 });
+    expect(b).toMatchObject({ clusterId: a.clusterId, joined: true });
+    const [exists, ver, members, storyFlat, fields] = b.threadSource!;
+    expect(Number(exists.toString())).toBe(1);
+    expect(ver.toString()).toBe(await redis.hget(keys.cluster(a.clusterId), 'ver'));
+    const scores = await redis.zrange(keys.clusterMembers(a.clusterId), 0, -1, 'WITHSCORES');
+    expect(members.map(String)).toEqual(scores);
+    // The story hash comes back as bytes: a stored profile is binary.
+    const stored = Object.fromEntries(
+      Array.from({ length: storyFlat.length / 2 }, (_, i) => [
+        storyFlat[2 * i]!.toString(),
+        storyFlat[2 * i + 1]!,
+      ]),
+    );
+    expect(stored.src?.toString()).toBe('a:99');
+    expect([...stored.profile!]).toEqual([0, 255, 7]);
+    const memberFields = await Promise.all(
+      scores
+        .filter((_, i) => i % 2 === 0)
+        .map((id) => redis.hmget(keys.article(id), 'tokens', 'kind', 'contains')),
+    );
+    expect(fields.map(String)).toEqual(memberFields.flat().map((v) => v ?? ''));
+    // Without the option the reply carries none (threads off).
+    const plain = newIndex(redis, freshKeys('no-thread-source'));
+    expect((await assignDoc(plain, { id: 'c', text: full!, publishedAt: T0 })).threadSource).toBeUndefined();
   });
 
   it('creates a cluster, joins copies to it, and stores a compact binary signature', async () => {
@@ -454,9 +488,9 @@ describe('ClusterIndex', () => {
       const i2 = newIndex(r2, keys);
       const [full, , , edited] = versions(story(41), 41);
       const scripted = r1 as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
-      const commit = scripted.wiresiftLshCommit!.bind(r1);
+      const commit = scripted.wiresiftLshCommitBuffer!.bind(r1);
       let later: Promise<unknown> | undefined;
-      scripted.wiresiftLshCommit = async (...args: unknown[]) => {
+      scripted.wiresiftLshCommitBuffer = async (...args: unknown[]) => {
         // worker 1 indexed w1 and read its neighbourhood; worker 2 takes a copy in now
         later = assignDoc(i2, { id: 'w2', text: edited!, publishedAt: T0 });
         await new Promise((r) => setTimeout(r, 80));
@@ -491,9 +525,9 @@ describe('ClusterIndex', () => {
       const i2 = new ClusterIndex(r2, keys, opts);
       const [full, , , edited] = versions(story(43), 43);
       const scripted = r1 as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
-      const commit = scripted.wiresiftLshCommit!.bind(r1);
+      const commit = scripted.wiresiftLshCommitBuffer!.bind(r1);
       let commits = 0;
-      scripted.wiresiftLshCommit = async (...args: unknown[]) => {
+      scripted.wiresiftLshCommitBuffer = async (...args: unknown[]) => {
         // worker 1 stalls between read and commit past staleMs: worker 2 gives up waiting on w1
         if (commits++ === 0) {
           const t = Date.now();
@@ -539,8 +573,8 @@ describe('ClusterIndex', () => {
         conns.forEach((c, i) => {
           const rand = prng(round * 100 + i);
           const scripted = c as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
-          const commit = scripted.wiresiftLshCommit!.bind(c);
-          scripted.wiresiftLshCommit = async (...args: unknown[]) => {
+          const commit = scripted.wiresiftLshCommitBuffer!.bind(c);
+          scripted.wiresiftLshCommitBuffer = async (...args: unknown[]) => {
             await new Promise((r) => setTimeout(r, rand() * 4));
             return commit(...args);
           };

@@ -13,7 +13,7 @@
       vers = [[clusterId, ver]], -- the clusters it read and their versions
       publishedAt, now, maxLen, tokens,
       retain,                   -- seconds a cluster is kept after its last change (articles.retainDays)
-      keys = {cluster, members, article},  -- {prefix, suffix}
+      keys = {cluster, members, article, story},  -- {prefix, suffix}; story only with threads
       eventFields,              -- the event stream's field names (contract-types.ts)
       self = {to, kind, via, contains, inside},
       moves = [{id, to, kind, via, contains, inside}]  -- other pages whose placement changed
@@ -24,9 +24,12 @@
     {'CONFLICT'} when a cluster read changed since the query, or this article was
       detached (its publish sequence changed: another worker took it for gone),
     {'ASSIGNED', clusterId} when the article already has a cluster, else
-    {'OK', clusterId, created, joined, {mergedFrom...}, movedJSON, representative}
+    {'OK', clusterId, created, joined, {mergedFrom...}, movedJSON, representative, source}
+      source: with keys.story, what thread-source.lua reads of the article's cluster,
+      read here after the commit so the thread step starts without a round trip
 ]==]
 --- @include "lsh-common"
+--- @include "thread-source-read"
 
 local p = cjson.decode(ARGV[1])
 local K = p.keys
@@ -188,4 +191,8 @@ end
 emit('article.clustered', target, self_id, merged, rep)
 
 local is_created = created[target] and 1 or 0
-return {'OK', target, is_created, 1 - is_created, merged_from, #moved > 0 and cjson.encode(moved) or '[]', rep}
+local out = {'OK', target, is_created, 1 - is_created, merged_from, #moved > 0 and cjson.encode(moved) or '[]', rep}
+if K.story then
+  out[#out + 1] = thread_source(cluster_key(target), members_key(target), key_of(K.story, target), K.article[1], K.article[2])
+end
+return out
