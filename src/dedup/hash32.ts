@@ -6,12 +6,7 @@
 
 /** FNV-1a over the UTF-16 code units of a string, finished with fmix32 for avalanche. */
 export function hashString32(s: string, seed = 0x811c9dc5): number {
-  let h = seed | 0;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return fmix32(h);
+  return fmix32(fnvFeed(seed | 0, s));
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { FetchOptions } from '../net/fetch.js';
-import type { ParseOptions } from './parse-worker.js';
+import type { ParseOptions } from './parse-request.js';
 
 /**
  * What one feed may set for itself, beside its name and interval: in the

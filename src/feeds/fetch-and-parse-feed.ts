@@ -4,7 +4,7 @@ import { type FetchOptions, type FetchResponse, safeFetch } from '../net/fetch.j
 import { HostBusyError } from '../net/host-politeness.js';
 import { type FeedItem, FeedParseError } from './feed-types.js';
 import { type CappedFeed, type FeedParsePool, sharedFeedParsePool } from './parse-pool.js';
-import type { ParseOptions } from './parse-worker.js';
+import type { ParseOptions } from './parse-request.js';
 
 export type LoadedFeed = {
   notModified: boolean;

@@ -2,8 +2,6 @@ import { parentPort } from 'node:worker_threads';
 import type { FeedItem, ParsedFeed } from './parse-feed.js';
 import { type ParseOptions, parseFeedRequest } from './parse-request.js';
 
-export type { ParseOptions } from './parse-request.js';
-
 /** Worker thread side of parse-pool.ts: one feed per message, one at a time, the thread reused. */
 export type ParseRequest = {
   id: number;
