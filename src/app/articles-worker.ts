@@ -17,6 +17,8 @@ export function startArticlesWorker(ctx: AppContext) {
         const r = await delayWhenHostBusy(job, token, () =>
           ingestArticle(jobCtx, job.data, {
             isLastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+            // attemptsStarted counts a stalled or delayed run too: any run after one that may have saved
+            firstRun: job.attemptsStarted <= 1 && job.attemptsMade === 0,
           }),
         );
         if (!r.skipped) jobMetrics.extraction.inc({ status: r.status, source: r.source });

@@ -161,12 +161,14 @@ export class ArticleNotUsable extends UnrecoverableError {
 export async function ingestArticle(
   ctx: PipelineContext,
   job: ArticleJob,
-  attempt: { isLastAttempt: boolean },
+  attempt: { isLastAttempt: boolean; firstRun?: boolean },
 ): Promise<ArticleJobResult> {
-  const existing = await getArticleFields(ctx.redis, ctx.keys, job.articleId, ['status', 'source']);
-  if (existing?.status === 'ok') {
-    await enqueueDedup(ctx, job.articleId);
-    return { status: 'ok', source: existing.source, skipped: true };
+  // A job's first run is for an article not yet taken in (the feed step checked): the save
+  // refuses to overwrite an ok article should one be there after all, so only a job that ran
+  // before spends a round trip to look, and saves the page's fetch when it finds one.
+  if (!attempt.firstRun) {
+    const existing = await getArticleFields(ctx.redis, ctx.keys, job.articleId, ['status', 'source']);
+    if (existing?.status === 'ok') return alreadyStored(ctx, job.articleId, existing.source);
   }
   const { extracted, source, charset, failure } = await fetchAndExtract(ctx, job, attempt.isLastAttempt);
   const record: Omit<ArticleRecord, 'cluster'> = {
@@ -194,7 +196,7 @@ export async function ingestArticle(
     fetchedAt: new Date().toISOString(),
     truncated: extracted.truncated ? '1' : '',
   };
-  await saveArticle(
+  const written = await saveArticle(
     ctx.redis,
     ctx.keys,
     record,
@@ -203,6 +205,10 @@ export async function ingestArticle(
     ctx.config.articles.retainDays * 86_400,
     { compressBody: ctx.config.articles.compressBodies },
   );
+  if (!written) {
+    const existing = await getArticleFields(ctx.redis, ctx.keys, job.articleId, ['source']);
+    return alreadyStored(ctx, job.articleId, existing?.source ?? source);
+  }
   if (extracted.status !== 'ok') {
     // Stored so editors and `wiresift` can see why; failed so the dashboard shows it.
     throw new ArticleNotUsable(record.reason || `extract: article is ${extracted.status}`, record);
@@ -235,6 +241,16 @@ async function clusterNowOrLater(
     await enqueueDedup(ctx, record.id);
     return { dedupQueued: true };
   }
+}
+
+/** An article stored ok before this job: only make sure its dedup job exists. */
+async function alreadyStored(
+  ctx: PipelineContext,
+  articleId: string,
+  source: ArticleSource,
+): Promise<ArticleJobResult> {
+  await enqueueDedup(ctx, articleId);
+  return { status: 'ok', source, skipped: true };
 }
 
 async function enqueueDedup(ctx: PipelineContext, articleId: string): Promise<void> {

@@ -73,14 +73,15 @@ export async function rememberUrls(
 
 const SAVE_CMD = 'wiresiftSaveArticle';
 type ScriptedRedis = Redis & {
-  [SAVE_CMD](numberOfKeys: number, ...args: (string | number | Buffer)[]): Promise<number>;
+  [SAVE_CMD](numberOfKeys: number, ...args: (string | number | Buffer)[]): Promise<0 | 1>;
 };
 
 /**
  * Writes the article and its body in one atomic step (article-save.lua). Rewriting the same
  * article (a retried job) leaves the same state: first-seen time is kept and
- * an assigned cluster is not touched. On Redis Cluster the body's slot is its
- * own: it is written first, then the rest in one step.
+ * an assigned cluster is not touched. An article already stored ok is not
+ * rewritten: false says so. On Redis Cluster the body's slot is its own: it is
+ * written first, then the rest in one step.
  */
 export async function saveArticle(
   redis: Redis,
@@ -90,17 +91,21 @@ export async function saveArticle(
   bodyTtlSeconds: number,
   retainSeconds: number,
   opts: { compressBody?: boolean } = {},
-): Promise<void> {
+): Promise<boolean> {
   const scripted = redis as ScriptedRedis;
   const stored = encodeBody(body, opts.compressBody === true);
   if (typeof scripted[SAVE_CMD] !== 'function')
     redis.defineCommand(SAVE_CMD, { lua: loadLua('article-save') });
   const bodyKey = keys.articleBody(record.id);
-  if (keys.onCluster) await redis.set(bodyKey, stored, 'EX', bodyTtlSeconds);
+  if (keys.onCluster) {
+    // The script's own check comes after this write: the body of an ok article stays as it is.
+    if ((await redis.hget(keys.article(record.id), 'status')) === 'ok') return false;
+    await redis.set(bodyKey, stored, 'EX', bodyTtlSeconds);
+  }
   const keyArgs = keys.onCluster
     ? [keys.article(record.id), keys.articlesByTime]
     : [keys.article(record.id), keys.articlesByTime, bodyKey];
-  await scripted[SAVE_CMD](
+  const written = await scripted[SAVE_CMD](
     keyArgs.length,
     ...keyArgs,
     bodyTtlSeconds,
@@ -112,6 +117,7 @@ export async function saveArticle(
     Date.now() - retainSeconds * 1000,
     ...Object.entries(toHash(record)).flat(),
   );
+  return written === 1;
 }
 
 export async function getArticle(redis: Redis, keys: Keys, id: string): Promise<ArticleRecord | null> {

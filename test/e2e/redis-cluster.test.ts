@@ -8,9 +8,11 @@ import { runOnce } from '../../src/app/run.js';
 import type { Config } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { bullPrefix, QUEUE_NAMES } from '../../src/queues/names.js';
+import { getArticleBody, saveArticle } from '../../src/store/articles.js';
 import { listClusters } from '../../src/store/cluster-read.js';
 import { keysForRedis } from '../../src/store/keys.js';
 import { openRedis } from '../../src/store/redis-client.js';
+import { articleRecord } from '../support/article-record.js';
 import { connectTestRedis, dropPrefix, testConfig, uniquePrefix } from '../support/redis.js';
 import { clusterUnavailable, startRedisCluster, type TestRedisCluster } from '../support/redis-cluster.js';
 import { serveFolder } from '../support/static-server.js';
@@ -111,6 +113,14 @@ describe.skipIf(unavailable !== null)('on a real 3-master Redis Cluster', () => 
       ),
     );
     expect(new Set([...queueSlots, core]).size).toBe(4);
+  });
+
+  it('writes neither the hash nor the body of an article stored ok again (the body has a slot of its own)', async () => {
+    const keys = keysForRedis({ prefix: '{wiresift-test}:save:', cluster: true });
+    const text = 'Le préfet a ordonné l’évacuation de trois quartiers.';
+    expect(await saveArticle(redis, keys, articleRecord('s1'), text, 3600, 86_400)).toBe(true);
+    expect(await saveArticle(redis, keys, articleRecord('s1'), 'another text', 3600, 86_400)).toBe(false);
+    expect(await getArticleBody(redis, keys, 's1')).toBe(text);
   });
 
   it('runs the fixture feeds end to end with the clusters one Redis gives, its keys on every master', {

@@ -29,8 +29,10 @@ function failingDedup(ctx: AppContext): AppContext {
 }
 
 describe('the dedup step in the article job, and the dedup queue behind it (real Redis, HTTP, BullMQ)', () => {
+  const fetches = new Map<string, number>();
   const p = withPipeline('dedup-step', {
     serve: (req, res) => {
+      fetches.set(req.url ?? '', (fetches.get(req.url ?? '') ?? 0) + 1);
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end(pageOf(req.url ?? ''));
     },
@@ -85,5 +87,23 @@ describe('the dedup step in the article job, and the dedup queue behind it (real
     const retry = await ingestArticle(p.ctx, job('/l-humanite'), { isLastAttempt: true });
     expect(retry).toMatchObject({ status: 'ok', skipped: true });
     expect(await p.ctx.queues.dedup.getJobState(articleJobId(job('/l-humanite').articleId))).toBe('waiting');
+  });
+
+  it("a job's first run for an article stored ok meanwhile rewrites nothing; a later run does not fetch", async () => {
+    const j = job('/la-croix');
+    const first = await ingestArticle(p.ctx, j, { isLastAttempt: true, firstRun: true });
+    expect(first.clustered).toMatchObject({ joined: true });
+    await p.redis.hset(p.ctx.keys.article(j.articleId), 'title', 'as an editor left it');
+    // another feed's job for the same page (the feed step raced): the page is read, nothing is written over
+    const raced = await ingestArticle(p.ctx, j, { isLastAttempt: true, firstRun: true });
+    expect(raced).toMatchObject({ status: 'ok', skipped: true });
+    expect(fetches.get('/la-croix')).toBe(2);
+    expect(await p.redis.hget(p.ctx.keys.article(j.articleId), 'title')).toBe('as an editor left it');
+    expect(await clusterOf('/la-croix')).toBe(first.clustered?.clusterId);
+    expect(await p.ctx.queues.dedup.getJobState(articleJobId(j.articleId))).toBe('waiting');
+    // a run after one that may have saved looks first, and does not fetch
+    await p.ctx.queues.dedup.remove(articleJobId(j.articleId));
+    expect(await ingestArticle(p.ctx, j, { isLastAttempt: true })).toMatchObject({ skipped: true });
+    expect(fetches.get('/la-croix')).toBe(2);
   });
 });

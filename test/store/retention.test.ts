@@ -39,12 +39,14 @@ describe('retention', () => {
     // an article first seen 40 days ago leaves the time index as soon as anything is saved
     expect(await redis.zscore(keys.articlesByTime, 'old')).toBeNull();
     const now = new Date().toISOString();
-    await saveArticle(redis, keys, record('new', now), 'a b c', 3600, 30 * DAY);
+    const failed = { ...record('new', now), status: 'failed' as const, reason: 'fetch: HTTP 503' };
+    await saveArticle(redis, keys, failed, '', 3600, 30 * DAY);
     const ttl = await redis.ttl(keys.article('new'));
     expect(ttl).toBeGreaterThan(30 * DAY - 10);
     await redis.expire(keys.article('new'), 1000);
-    // a retried save keeps the expiry it had, as it keeps the first-seen time
-    await saveArticle(redis, keys, record('new', now), 'a b c', 3600, 30 * DAY);
+    // a retried save (the page came back) keeps the expiry it had, as it keeps the first-seen time
+    expect(await saveArticle(redis, keys, record('new', now), 'a b c', 3600, 30 * DAY)).toBe(true);
+    expect(await redis.hget(keys.article('new'), 'status')).toBe('ok');
     expect(await redis.ttl(keys.article('new'))).toBeLessThanOrEqual(1000);
     expect(await redis.zcard(keys.articlesByTime)).toBe(1);
   });

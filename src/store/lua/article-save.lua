@@ -21,8 +21,11 @@
     ARGV[6] the time index forgets entries scored below this (ms)
     ARGV[7..] hash field, value, field, value…
   Output:
-    1
+    1, or 0 when the hash already holds an ok article: it is kept as it is
+    (its signature and cluster were made from its body), so a job that runs
+    again for it loses nothing and changes nothing
 ]==]
+if redis.call('HGET', KEYS[1], 'status') == 'ok' then return 0 end
 redis.call('HSET', KEYS[1], unpack(ARGV, 7))
 -- a retried save keeps the first expiry, as it keeps the first-seen time
 if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[5]) end
