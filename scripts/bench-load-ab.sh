@@ -4,15 +4,17 @@
 # to read is the pair in each round: both sides ran under the same machine load.
 # usage: scripts/bench-load-ab.sh BASE_TREE OTHER_TREE [rounds=3] [page-kb=0] [articles=4000] [outdir]
 # (a tree is a checkout with `npm ci && npm run build` done; ports 6390 and 6391 must be free)
+# OTHER_CONFIG=file runs the other tree with that config file on top of its defaults (e.g. a
+# feature the base tree does not have turned off, to compare the same work).
 set -euo pipefail
 BASE=${1:?base tree}; OTHER=${2:?other tree}
 ROUNDS=${3:-3}; KB=${4:-0}; N=${5:-4000}; OUT=${6:-$(mktemp -d /tmp/bench-load-ab.XXXX)}
 mkdir -p "$OUT"
 for r in $(seq 1 "$ROUNDS"); do
   for side in base other; do
-    if [ "$side" = base ]; then dir=$BASE; port=6390; else dir=$OTHER; port=6391; fi
-    echo "round $r of $ROUNDS: $side ($dir)" >&2
-    (cd "$dir" && node bin/wiresift.js bench load --json --articles "$N" --page-kb "$KB" --port "$port" \
+    if [ "$side" = base ]; then dir=$BASE; port=6390; cfg=; else dir=$OTHER; port=6391; cfg=${OTHER_CONFIG:-}; fi
+    echo "round $r of $ROUNDS: $side ($dir${cfg:+, config $cfg})" >&2
+    (cd "$dir" && WIRESIFT_CONFIG=$cfg node bin/wiresift.js bench load --json --articles "$N" --page-kb "$KB" --port "$port" \
       >"$OUT/$side-$r.json" 2>"$OUT/$side-$r.err") || { echo "$side round $r failed:" >&2; tail -5 "$OUT/$side-$r.err" >&2; exit 1; }
   done
 done

@@ -20,40 +20,52 @@ export type BoilerplateLearning = {
 
 const RECORD_CMD = 'wiresiftRecordBoilerplate';
 type ScriptedRedis = Redis & {
-  [RECORD_CMD](lines: string, stories: string, params: string, ...members: string[]): Promise<number>;
+  [RECORD_CMD](
+    lines: string,
+    stories: string,
+    params: string,
+    story: string,
+    ...members: string[]
+  ): Promise<number>;
 };
 
 /**
- * Count the lines of one page's body for its domain under its story (`storyKey`:
- * the dedup cluster the page went to). `lines` are the body's distinct candidate
- * lines as match keys (src/extract/learned-lines.ts). Returns false when there
- * is none.
+ * One page's count for its domain, ready for a script: the domain's two keys, the
+ * count's parameters (JSON, without the story) and the line keys. The dedup commit
+ * takes it to count the lines under the cluster it places the page in, in its own
+ * step (one Redis only: on Redis Cluster the domain's keys have a slot of their own).
  */
-export async function recordStoryLines(
-  redis: Redis,
+export type StoryLines = { keys: [lines: string, stories: string]; params: string; lines: string[] };
+
+/** `lines` are the body's distinct candidate lines as match keys (src/extract/learned-lines.ts); null when there is none. */
+export function storyLinesOf(
   keys: Keys,
   domain: string,
-  storyKey: string,
   lines: string[],
   cfg: Pick<BoilerplateLearning, 'minStories' | 'maxLinesPerDomain' | 'ttlDays'>,
-): Promise<boolean> {
-  if (!lines.length) return false;
+): StoryLines | null {
+  if (!lines.length) return null;
+  return {
+    keys: [keys.boilerplateLines(domain), keys.boilerplateStories(domain)],
+    params: JSON.stringify({
+      ttl: cfg.ttlDays * 86_400,
+      cap: cfg.maxLinesPerDomain,
+      minStories: cfg.minStories,
+    }),
+    lines,
+  };
+}
+
+/**
+ * Count the lines of one page under its story (`storyKey`: the dedup cluster the
+ * page went to), as storyLinesOf made them ready, in a step of its own.
+ */
+export async function recordStoryLines(redis: Redis, storyKey: string, count: StoryLines): Promise<void> {
   if (storyKey.includes(',')) throw new Error(`store: story key must not contain a comma: ${storyKey}`);
   const scripted = redis as ScriptedRedis;
   if (typeof scripted[RECORD_CMD] !== 'function')
     redis.defineCommand(RECORD_CMD, { numberOfKeys: 2, lua: loadLua('boilerplate-record') });
-  await scripted[RECORD_CMD](
-    keys.boilerplateLines(domain),
-    keys.boilerplateStories(domain),
-    JSON.stringify({
-      ttl: cfg.ttlDays * 86_400,
-      cap: cfg.maxLinesPerDomain,
-      minStories: cfg.minStories,
-      story: storyKey,
-    }),
-    ...lines,
-  );
-  return true;
+  await scripted[RECORD_CMD](count.keys[0], count.keys[1], count.params, storyKey, ...count.lines);
 }
 
 /** Lines seen under at least `minStories` stories of the domain, for extractArticle's `learnedBoilerplate`. */

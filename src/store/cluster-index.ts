@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { StoryLines } from './boilerplate-stats.js';
 import { EVENT_FIELDS } from './contract-types.js';
 import { keyTemplate, taggedTemplate } from './key-template.js';
 import type { Keys } from './keys.js';
@@ -59,6 +60,12 @@ export type AssignInput = {
   publishedAt: number /* ms */;
   /** The time window: articles indexed longer ago than this are no longer candidates. */
   ttlSeconds: number;
+  /**
+   * Learned boilerplate's count of the page's lines, made by the commit under the
+   * cluster it places the page in (one Redis only: the domain's keys must be
+   * reachable from the commit's slot).
+   */
+  countLines?: StoryLines;
 };
 
 export type AssignResult = {
@@ -78,6 +85,8 @@ export type AssignResult = {
   moved: [string, string, string][];
   /** With readThreadSource: the thread step's first read of `clusterId`, made by the commit. */
   threadSource?: ThreadSourceReply;
+  /** The commit counted `countLines` (not when the article was found placed already). */
+  linesCounted?: boolean;
 };
 
 export type ClusterIndexOptions = {
@@ -486,13 +495,16 @@ export class ClusterIndex {
         self: plan.self,
         moves: plan.moves,
       };
+      const count = input.countLines;
       const reply = (await this.redis[COMMIT_BUFFER_CMD](
-        4,
+        count ? 6 : 4,
         this.keys.clusterSeq,
         this.keys.clustersByUpdate,
         this.keys.events,
         this.keys.article(articleId),
-        JSON.stringify(args),
+        ...(count
+          ? [...count.keys, JSON.stringify(args), count.params, ...count.lines]
+          : [JSON.stringify(args)]),
       )) as [Buffer, ...unknown[]];
 
       const status = reply[0].toString();
@@ -524,6 +536,7 @@ export class ClusterIndex {
         kind: placement.kind.get(articleId) ?? 'article',
         moved: JSON.parse(movedJson.toString()) as [string, string, string][],
         ...(threadSource ? { threadSource } : {}),
+        ...(count ? { linesCounted: true } : {}),
       };
     }
     throw new Error(

@@ -3,7 +3,7 @@ import { boilerplateDomain, candidateLines } from '../../src/extract/learned-lin
 import { clusterArticle } from '../../src/pipeline/cluster-article.js';
 import { ingestArticle } from '../../src/pipeline/ingest-article.js';
 import { getArticleBody } from '../../src/store/articles.js';
-import { learnedBoilerplate, recordStoryLines } from '../../src/store/boilerplate-stats.js';
+import { learnedBoilerplate, recordStoryLines, storyLinesOf } from '../../src/store/boilerplate-stats.js';
 import { keysFor } from '../../src/store/keys.js';
 import { articleJobAt } from '../support/article-job.js';
 import { connectTestRedis, dropPrefix, uniquePrefix } from '../support/redis.js';
@@ -104,8 +104,10 @@ describe('learned boilerplate counts in Redis', () => {
   const keys = keysFor(prefix);
   const cfg = { minStories: 3, maxLinesPerDomain: 50, maxLineChars: 200, ttlDays: 2 };
   /** One page's body counted as the dedup step counts it. */
-  const recordPage = (domain: string, storyKey: string, text: string, c = cfg) =>
-    recordStoryLines(redis, keys, domain, storyKey, candidateLines(text, c.maxLineChars), c);
+  const recordPage = async (domain: string, storyKey: string, text: string, c = cfg) => {
+    const count = storyLinesOf(keys, domain, candidateLines(text, c.maxLineChars), c);
+    if (count) await recordStoryLines(redis, storyKey, count);
+  };
   afterAll(async () => {
     await dropPrefix(redis, prefix);
     redis.disconnect();

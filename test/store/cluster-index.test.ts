@@ -6,6 +6,7 @@ import { KEY_SKETCH_SIZE } from '../../src/dedup/key-terms.js';
 import { optimalLshParams } from '../../src/dedup/lsh-params.js';
 import { MinHasher } from '../../src/dedup/minhash.js';
 import { INDEX_SKETCH, sketchText } from '../../src/dedup/sketch.js';
+import { type StoryLines, storyLinesOf } from '../../src/store/boilerplate-stats.js';
 import { ClusterIndex } from '../../src/store/cluster-index.js';
 import { forEachKeyBatch } from '../../src/store/key-scan.js';
 import { type Keys, keysFor } from '../../src/store/keys.js';
@@ -125,12 +126,13 @@ function newIndex(redis: Redis, keys: Keys, policy = DEFAULT_DEDUP_POLICY, readT
   });
 }
 
-function assignDoc(index: ClusterIndex, doc: Doc) {
+function assignDoc(index: ClusterIndex, doc: Doc, countLines?: StoryLines) {
   return index.assign({
     articleId: doc.id,
     sketch: sketchText(doc.text, hasher, DEFAULT_SHINGLE_SIZE),
     publishedAt: doc.publishedAt,
     ttlSeconds: TTL,
+    ...(countLines ? { countLines } : {}),
   });
 }
 
@@ -241,6 +243,31 @@ describe('ClusterIndex', () => {
     // Without the option the reply carries none (threads off).
     const plain = newIndex(redis, freshKeys('no-thread-source'));
     expect((await assignDoc(plain, { id: 'c', text: full!, publishedAt: T0 })).threadSource).toBeUndefined();
+  });
+
+  it("counts a page's learned-boilerplate lines under the cluster its commit places it in, in that step", async () => {
+    const keys = freshKeys('count-lines');
+    const index = newIndex(redis, keys);
+    const cfg = { minStories: 3, maxLinesPerDomain: 50, ttlDays: 2 };
+    const [full, short] = versions(story(3), 3);
+    const other = story(4).join('\n\n');
+    const linesOf = (...lines: string[]) => storyLinesOf(keys, 'example.org', lines, cfg)!;
+    const a = await assignDoc(index, { id: 'a', text: full!, publishedAt: T0 }, linesOf('promo', 'para-a'));
+    const b = await assignDoc(index, { id: 'b', text: short!, publishedAt: T0 }, linesOf('promo', 'para-b'));
+    const c = await assignDoc(index, { id: 'c', text: other, publishedAt: T0 }, linesOf('promo'));
+    expect([a.linesCounted, b.linesCounted, c.linesCounted]).toEqual([true, true, true]);
+    expect(b.clusterId).toBe(a.clusterId);
+    expect(c.clusterId).not.toBe(a.clusterId);
+    // a line is counted once per story: two copies of one story count 'promo' once
+    expect(await redis.zscore(keys.boilerplateLines('example.org'), 'promo')).toBe('2');
+    expect(await redis.hget(keys.boilerplateStories('example.org'), 'promo')).toBe(
+      `${a.clusterId},${c.clusterId}`,
+    );
+    expect(await redis.ttl(keys.boilerplateLines('example.org'))).toBeGreaterThan(86_400);
+    // found placed already: the commit did not run, so the caller counts them in a step of its own
+    const again = await assignDoc(index, { id: 'a', text: full!, publishedAt: T0 }, linesOf('promo'));
+    expect(again).toMatchObject({ alreadyAssigned: true, clusterId: a.clusterId });
+    expect(again.linesCounted).toBeUndefined();
   });
 
   it('creates a cluster, joins copies to it, and stores a compact binary signature', async () => {

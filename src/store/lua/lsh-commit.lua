@@ -8,6 +8,10 @@
     KEYS[2] clusters by update
     KEYS[3] events stream
     KEYS[4] this article's hash
+    KEYS[5], KEYS[6] (optional) the page's domain's learned-boilerplate lines ZSET and
+            stories HASH: its lines are counted under the cluster it goes to, in this
+            step (boilerplate-count.lua; on one Redis only: on Redis Cluster they live
+            in a slot of their own)
     ARGV[1] JSON {
       id, iseq,                 -- the publish sequence the query gave (0: not indexed)
       vers = [[clusterId, ver]], -- the clusters it read and their versions
@@ -19,6 +23,8 @@
       moves = [{id, to, kind, via, contains, inside}]  -- other pages whose placement changed
     }
       `to` is an existing cluster id or "+n", the n-th new cluster of this plan.
+    ARGV[2] with KEYS[6]: JSON {ttl, cap, minStories}
+    ARGV[3..] with KEYS[6]: the page's line keys
 
   Output:
     {'CONFLICT'} when a cluster read changed since the query, or this article was
@@ -30,6 +36,7 @@
 ]==]
 --- @include "lsh-common"
 --- @include "thread-source-read"
+--- @include "boilerplate-count"
 
 local p = cjson.decode(ARGV[1])
 local K = p.keys
@@ -139,6 +146,7 @@ redis.call('HSET', KEYS[4], 'cluster', target)
 set_placement(KEYS[4], p.self)
 local tt = touch(target)
 tt.gained[#tt.gained + 1] = self_id
+if KEYS[6] then count_story_lines(KEYS[5], KEYS[6], cjson.decode(ARGV[2]), target, ARGV, 3) end
 
 -- Sizes, versions and representatives of every cluster the plan touched;
 -- emptied clusters are deleted.
