@@ -4,8 +4,13 @@
  * float64 product ever loses bits.
  */
 
+/** FNV-1a state before any character (hashString32's default seed). */
+export const FNV_START = 0x811c9dc5 | 0;
+/** FNV-1a's 32-bit prime: each character is xored in, then the state multiplied by it. */
+export const FNV_PRIME = 0x01000193;
+
 /** FNV-1a over the UTF-16 code units of a string, finished with fmix32 for avalanche. */
-export function hashString32(s: string, seed = 0x811c9dc5): number {
+export function hashString32(s: string, seed = FNV_START): number {
   return fmix32(fnvFeed(seed | 0, s));
 }
 
@@ -16,18 +21,15 @@ export function hashString32(s: string, seed = 0x811c9dc5): number {
 export function fnvFeed(h: number, s: string): number {
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
+    h = Math.imul(h, FNV_PRIME);
   }
   return h;
 }
 
-/** FNV-1a state before any character (hashString32's default seed). */
-export const FNV_START = 0x811c9dc5 | 0;
-
 const SPACE = 32;
 
 function space(h: number): number {
-  return Math.imul(h ^ SPACE, 0x01000193);
+  return Math.imul(h ^ SPACE, FNV_PRIME);
 }
 
 /** hashString32(`${a} ${b} ${c}`), without building the string (it runs for every fact of every body). */

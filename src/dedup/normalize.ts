@@ -29,7 +29,7 @@
  * 7. All other punctuation and symbols become spaces (so "Tarn-et-Garonne"
  *    gives three tokens); whitespace is collapsed to single spaces.
  */
-import { fmix32, hashString32 } from './hash32.js';
+import { FNV_PRIME, FNV_START, fmix32, hashString32 } from './hash32.js';
 
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 const COMBINING_MARKS = /\p{M}+/gu;
@@ -280,8 +280,6 @@ export type TokenHashes = { hashes: Int32Array; count: number };
  */
 let hashScratch = new Int32Array(1 << 12);
 
-const FNV_OFFSET = 0x811c9dc5 | 0;
-const FNV_PRIME = 0x01000193;
 const PERCENT_HASH = hashString32('%') | 0;
 
 /** Where wordAt() left off: the end of the word, its hash, whether it is a token, its text. */
@@ -298,7 +296,7 @@ let wordText = '';
  */
 function wordAt(s: Uint16Array, from: number, n: number, wantText: boolean): void {
   let i = from;
-  let h = FNV_OFFSET;
+  let h = FNV_START;
   let len = 0;
   let token = '';
   for (;;) {
@@ -514,7 +512,7 @@ function scan(text: string, strings: string[] | null, withFacts = false): TokenH
       }
     }
     const from = i;
-    let h = FNV_OFFSET;
+    let h = FNV_START;
     let d = c;
     let prev = 0;
     // No bounds test: the sentinel space after the text ends every word.
