@@ -196,7 +196,7 @@ export async function ingestArticle(
     fetchedAt: new Date().toISOString(),
     truncated: extracted.truncated ? '1' : '',
   };
-  const written = await saveArticle(
+  const saved = await saveArticle(
     ctx.redis,
     ctx.keys,
     record,
@@ -205,10 +205,7 @@ export async function ingestArticle(
     ctx.config.articles.retainDays * 86_400,
     { compressBody: ctx.config.articles.compressBodies },
   );
-  if (!written) {
-    const existing = await getArticleFields(ctx.redis, ctx.keys, job.articleId, ['source']);
-    return alreadyStored(ctx, job.articleId, existing?.source ?? source);
-  }
+  if (!saved.written) return alreadyStored(ctx, job.articleId, saved.source);
   if (extracted.status !== 'ok') {
     // Stored so editors and `wiresift` can see why; failed so the dashboard shows it.
     throw new ArticleNotUsable(record.reason || `extract: article is ${extracted.status}`, record);

@@ -73,14 +73,17 @@ export async function rememberUrls(
 
 const SAVE_CMD = 'wiresiftSaveArticle';
 type ScriptedRedis = Redis & {
-  [SAVE_CMD](numberOfKeys: number, ...args: (string | number | Buffer)[]): Promise<0 | 1>;
+  [SAVE_CMD](numberOfKeys: number, ...args: (string | number | Buffer)[]): Promise<[1] | [0, ArticleSource]>;
 };
+
+/** What a save did: wrote the article, or kept the one stored ok before it (whose source it says). */
+export type SaveOutcome = { written: true } | { written: false; source: ArticleSource };
 
 /**
  * Writes the article and its body in one atomic step (article-save.lua). Rewriting the same
  * article (a retried job) leaves the same state: first-seen time is kept and
  * an assigned cluster is not touched. An article already stored ok is not
- * rewritten: false says so. On Redis Cluster the body's slot is its own: it is
+ * rewritten: the outcome says so. On Redis Cluster the body's slot is its own: it is
  * written first, then the rest in one step.
  */
 export async function saveArticle(
@@ -91,7 +94,7 @@ export async function saveArticle(
   bodyTtlSeconds: number,
   retainSeconds: number,
   opts: { compressBody?: boolean } = {},
-): Promise<boolean> {
+): Promise<SaveOutcome> {
   const scripted = redis as ScriptedRedis;
   const stored = encodeBody(body, opts.compressBody === true);
   if (typeof scripted[SAVE_CMD] !== 'function')
@@ -99,13 +102,14 @@ export async function saveArticle(
   const bodyKey = keys.articleBody(record.id);
   if (keys.onCluster) {
     // The script's own check comes after this write: the body of an ok article stays as it is.
-    if ((await redis.hget(keys.article(record.id), 'status')) === 'ok') return false;
+    const [status, source] = await redis.hmget(keys.article(record.id), 'status', 'source');
+    if (status === 'ok') return { written: false, source: (source ?? '') as ArticleSource };
     await redis.set(bodyKey, stored, 'EX', bodyTtlSeconds);
   }
   const keyArgs = keys.onCluster
     ? [keys.article(record.id), keys.articlesByTime]
     : [keys.article(record.id), keys.articlesByTime, bodyKey];
-  const written = await scripted[SAVE_CMD](
+  const reply = await scripted[SAVE_CMD](
     keyArgs.length,
     ...keyArgs,
     bodyTtlSeconds,
@@ -117,7 +121,7 @@ export async function saveArticle(
     Date.now() - retainSeconds * 1000,
     ...Object.entries(toHash(record)).flat(),
   );
-  return written === 1;
+  return reply[0] === 1 ? { written: true } : { written: false, source: reply[1] };
 }
 
 export async function getArticle(redis: Redis, keys: Keys, id: string): Promise<ArticleRecord | null> {

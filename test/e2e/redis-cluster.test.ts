@@ -118,8 +118,13 @@ describe.skipIf(unavailable !== null)('on a real 3-master Redis Cluster', () => 
   it('writes neither the hash nor the body of an article stored ok again (the body has a slot of its own)', async () => {
     const keys = keysForRedis({ prefix: '{wiresift-test}:save:', cluster: true });
     const text = 'Le préfet a ordonné l’évacuation de trois quartiers.';
-    expect(await saveArticle(redis, keys, articleRecord('s1'), text, 3600, 86_400)).toBe(true);
-    expect(await saveArticle(redis, keys, articleRecord('s1'), 'another text', 3600, 86_400)).toBe(false);
+    expect(await saveArticle(redis, keys, articleRecord('s1'), text, 3600, 86_400)).toEqual({
+      written: true,
+    });
+    expect(await saveArticle(redis, keys, articleRecord('s1'), 'another text', 3600, 86_400)).toEqual({
+      written: false,
+      source: 'page',
+    });
     expect(await getArticleBody(redis, keys, 's1')).toBe(text);
   });
 

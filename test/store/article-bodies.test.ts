@@ -50,15 +50,19 @@ describe('article bodies, plain or compressed', () => {
   });
 
   it('leaves an article stored ok as it is: a second save of it writes nothing and says so', async () => {
-    expect(await saveArticle(redis, keys, record('k1'), dispatch, 3600, 86_400)).toBe(true);
-    const again = { ...record('k1'), title: 'a later copy' };
-    expect(await saveArticle(redis, keys, again, 'other text', 3600, 86_400)).toBe(false);
+    expect(await saveArticle(redis, keys, record('k1'), dispatch, 3600, 86_400)).toEqual({ written: true });
+    const again = { ...record('k1'), title: 'a later copy', source: 'feed' as const };
+    // the outcome names the stored article's source, not the refused one's
+    expect(await saveArticle(redis, keys, again, 'other text', 3600, 86_400)).toEqual({
+      written: false,
+      source: 'page',
+    });
     expect(await redis.hget(keys.article('k1'), 'title')).toBe('k1');
     expect(await getArticleBody(redis, keys, 'k1')).toBe(dispatch);
     // one that failed is written over when its page comes back
     const failed = { ...record('k2'), status: 'failed' as const, reason: 'fetch: HTTP 503' };
-    expect(await saveArticle(redis, keys, failed, '', 3600, 86_400)).toBe(true);
-    expect(await saveArticle(redis, keys, record('k2'), dispatch, 3600, 86_400)).toBe(true);
+    expect(await saveArticle(redis, keys, failed, '', 3600, 86_400)).toEqual({ written: true });
+    expect(await saveArticle(redis, keys, record('k2'), dispatch, 3600, 86_400)).toEqual({ written: true });
     expect(await redis.hget(keys.article('k2'), 'status')).toBe('ok');
     expect(await getArticleBody(redis, keys, 'k2')).toBe(dispatch);
   });

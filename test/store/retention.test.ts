@@ -45,7 +45,9 @@ describe('retention', () => {
     expect(ttl).toBeGreaterThan(30 * DAY - 10);
     await redis.expire(keys.article('new'), 1000);
     // a retried save (the page came back) keeps the expiry it had, as it keeps the first-seen time
-    expect(await saveArticle(redis, keys, record('new', now), 'a b c', 3600, 30 * DAY)).toBe(true);
+    expect(await saveArticle(redis, keys, record('new', now), 'a b c', 3600, 30 * DAY)).toEqual({
+      written: true,
+    });
     expect(await redis.hget(keys.article('new'), 'status')).toBe('ok');
     expect(await redis.ttl(keys.article('new'))).toBeLessThanOrEqual(1000);
     expect(await redis.zcard(keys.articlesByTime)).toBe(1);

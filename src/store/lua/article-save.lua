@@ -21,15 +21,17 @@
     ARGV[6] the time index forgets entries scored below this (ms)
     ARGV[7..] hash field, value, field, value…
   Output:
-    1, or 0 when the hash already holds an ok article: it is kept as it is
-    (its signature and cluster were made from its body), so a job that runs
-    again for it loses nothing and changes nothing
+    {1}, or {0, source} when the hash already holds an ok article: it is kept
+    as it is (its signature and cluster were made from its body), so a job
+    that runs again for it loses nothing and changes nothing; `source` is the
+    stored article's
 ]==]
-if redis.call('HGET', KEYS[1], 'status') == 'ok' then return 0 end
+local stored = redis.call('HMGET', KEYS[1], 'status', 'source')
+if stored[1] == 'ok' then return {0, stored[2] or ''} end
 redis.call('HSET', KEYS[1], unpack(ARGV, 7))
 -- a retried save keeps the first expiry, as it keeps the first-seen time
 if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[5]) end
 if KEYS[3] then redis.call('SET', KEYS[3], ARGV[4], 'EX', ARGV[1]) end
 redis.call('ZADD', KEYS[2], 'NX', ARGV[2], ARGV[3])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[6])
-return 1
+return {1}
